@@ -1,0 +1,310 @@
+/**
+ * Channels: the key-value store that every task of a workflow reaches through
+ * its context, and that tasks use to talk to each other.
+ *
+ * - `Channel.schema({...})` declares keys and their value schemas. A task that
+ *   declares the keys it `reads` and `writes` gets a {@link Typed} channel: an
+ *   undeclared key, a value of the wrong type or `append` on a key that is not
+ *   a list does not compile.
+ * - Every context also has an {@link Untyped} channel: any string key, values
+ *   read back as `unknown`.
+ * - The backend is the {@link Channel} service: `MemoryChannel.layer` (the
+ *   default) or `RedisChannel.layer(...)`. Both behave the same; see
+ *   `ChannelBackend` for the rules they share.
+ *
+ * @since 0.1.0
+ */
+import { Context, type Duration, type Effect, type Option, type Schema, type Scope } from "effect"
+import type { ChannelBackend } from "./ChannelBackend.js"
+import type {
+  ChannelDecodeError,
+  ChannelError,
+  InvalidTtlError,
+  InvalidValueError,
+  KeyNotFoundError,
+  LockTimeoutError,
+  ReservedKeyError,
+  WrongTypeError
+} from "./ChannelError.js"
+import * as internal from "./internal/channel.js"
+import type { ElementOf } from "./types/ElementOf.js"
+import type { ListKeys } from "./types/ListKeys.js"
+import type { NumberKeys } from "./types/NumberKeys.js"
+
+/**
+ * The channel backend service. Provide `MemoryChannel.layer` or
+ * `RedisChannel.layer(...)`; a workflow run without one gets a fresh memory
+ * channel.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel, MemoryChannel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const backend = yield* Channel.Channel
+ *   return backend.name // "memory"
+ * }).pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export class Channel extends Context.Service<Channel, ChannelBackend>()("effect-graflow/Channel") {}
+
+/**
+ * A schema that a channel value can be checked against: it decodes and encodes
+ * without services. Values are stored in the schema's JSON form
+ * (`Schema.toCodecJson`), so a `Date`, a `bigint` or a `Schema.Class` instance
+ * round-trips on every backend.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ValueSchema<out A = unknown> extends Schema.ConstraintCodec<A, unknown, never, never> {}
+
+/**
+ * The declared keys of a channel and the schema of each key's value.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({
+ *   config: Schema.Struct({ batchSize: Schema.Number }),
+ *   total_processed: Schema.Number,
+ *   logs: Schema.Array(Schema.String)
+ * })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ChannelSchema<in out T extends object> {
+  readonly "~effect-graflow/ChannelSchema": (types: T) => T
+  /** The schema of each declared key. */
+  readonly fields: { readonly [K in keyof T]: ValueSchema<T[K]> }
+}
+
+/**
+ * The value types a {@link ChannelSchema} declares: `{ config: { readonly batchSize: number }, … }`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({ total: Schema.Number })
+ * type T = Channel.Types<typeof Channels> // { total: number }
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Types<S> = S extends ChannelSchema<infer T> ? T : never
+
+/**
+ * Declares channel keys and their value schemas. Keys may not end in
+ * `.__result__` (those hold task results).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({
+ *   config: Schema.Struct({ batchSize: Schema.Number }),
+ *   logs: Schema.Array(Schema.String)
+ * })
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const schema: <const Fields extends { readonly [key: string]: ValueSchema }>(
+  fields: Fields & { readonly [K in keyof Fields & `${string}.__result__`]: "keys ending in .__result__ hold task results" }
+) => ChannelSchema<{ -readonly [K in keyof Fields]: Fields[K]["Type"] }> = internal.schema
+
+/**
+ * Options of a write.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface SetOptions {
+  /** Time to live: the key disappears once it has passed. A positive, finite duration. */
+  readonly ttl?: Duration.Input | undefined
+}
+
+/**
+ * Options of {@link Untyped.lock}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface LockOptions {
+  /** How long to wait for the lock (default: 10 seconds). */
+  readonly timeout?: Duration.Input | undefined
+}
+
+/**
+ * The errors of a write: the value or the TTL is invalid, the key is reserved,
+ * or the backend failed.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type WriteError = InvalidValueError | InvalidTtlError | ReservedKeyError | ChannelError
+
+/**
+ * The ad-hoc channel (Graflow's `get_channel()`): any string key, any JSON
+ * value, values read back as `unknown`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const channel = yield* Channel.open("demo")
+ *   yield* channel.set("user_id", "user_123")
+ *   yield* channel.append("logs", "started", { ttl: "10 minutes" })
+ *   const setting = yield* channel.get("setting", "default_value") // unknown
+ *   return { setting, keys: yield* channel.keys() }
+ * })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Untyped {
+  /** The namespace this channel lives in (`{workflow}/{runId}` in a run). */
+  readonly namespace: string
+  /** The value under `key`; fails with `KeyNotFoundError` when there is none. */
+  get(key: string): Effect.Effect<unknown, KeyNotFoundError | ChannelError>
+  /** The value under `key`, or `orElse` (returned untouched) when there is none. */
+  get<D>(key: string, orElse: D): Effect.Effect<unknown, ChannelError>
+  /** The value under `key` as an `Option`. */
+  getOption(key: string): Effect.Effect<Option.Option<unknown>, ChannelError>
+  /** Stores a JSON value; `ttl` makes it expire, none removes an old TTL. */
+  set(key: string, value: unknown, options?: SetOptions): Effect.Effect<void, WriteError>
+  /** Whether `key` has a live value. */
+  exists(key: string): Effect.Effect<boolean, ChannelError>
+  /** Removes `key`; `true` if it had a live value. */
+  delete(key: string): Effect.Effect<boolean, ReservedKeyError | ChannelError>
+  /** The live keys (result keys left out), in no particular order. */
+  keys(): Effect.Effect<ReadonlyArray<string>, ChannelError>
+  /** Removes every key but the task results. */
+  clear(): Effect.Effect<void, ChannelError>
+  /** Adds at the tail of the list under `key` (created if missing); returns the new length. */
+  append(key: string, value: unknown, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
+  /** Adds at the head of the list under `key` (created if missing); returns the new length. */
+  prepend(key: string, value: unknown, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
+  /** Adds `delta` (default 1) atomically; a missing key counts as 0. Returns the new number. */
+  atomicAdd(key: string, delta?: number): Effect.Effect<number, WrongTypeError | InvalidValueError | ReservedKeyError | ChannelError>
+  /**
+   * Runs `self` while holding the advisory lock of `key`. Reentrant: a fiber
+   * that holds the lock (and the fibers it forks) can lock the key again.
+   */
+  lock<A, E, R>(
+    key: string,
+    self: Effect.Effect<A, E, R>,
+    options?: LockOptions
+  ): Effect.Effect<A, E | LockTimeoutError | ChannelError, R>
+  /**
+   * A view where every key holds a value of `schema` (Graflow's
+   * `get_typed_channel(TypedDict)`): writes are checked at compile time and
+   * run time, reads decode and fail with `ChannelDecodeError` on bad data.
+   */
+  typed<A>(schema: ValueSchema<A>): Typed<{ readonly [key: string]: A }, string, string>
+}
+
+/**
+ * A channel checked against a schema. `Readable` keys can be read, `Writable`
+ * keys can be written; in a task, those are the keys it declares.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Channel, Task } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({ logs: Schema.Array(Schema.String), total: Schema.Number })
+ * const log = Task.make("log", { channels: Channels, writes: ["logs", "total"] }, (ctx) =>
+ *   Effect.gen(function*() {
+ *     yield* ctx.channel.append("logs", "processed")  // a string, because logs is a list of strings
+ *     return yield* ctx.channel.atomicAdd("total", 100)
+ *   }))
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Typed<in out T extends object, Readable extends keyof T & string, Writable extends keyof T & string> {
+  /** The namespace this channel lives in. */
+  readonly namespace: string
+  /** The decoded value under `key`; fails with `KeyNotFoundError` when there is none. */
+  get<K extends Readable>(key: K): Effect.Effect<T[K], KeyNotFoundError | ChannelDecodeError | ChannelError>
+  /** The decoded value under `key`, or `orElse` (returned untouched) when there is none. */
+  get<K extends Readable, D>(key: K, orElse: D): Effect.Effect<T[K] | D, ChannelDecodeError | ChannelError>
+  /** The decoded value under `key` as an `Option`. */
+  getOption<K extends Readable>(key: K): Effect.Effect<Option.Option<T[K]>, ChannelDecodeError | ChannelError>
+  /** Encodes `value` with the key's schema and stores it. */
+  set<K extends Writable>(key: K, value: T[K], options?: SetOptions): Effect.Effect<void, WriteError>
+  /** Whether `key` has a live value. */
+  exists<K extends Readable>(key: K): Effect.Effect<boolean, ChannelError>
+  /** Removes `key`; `true` if it had a live value. */
+  delete<K extends Writable>(key: K): Effect.Effect<boolean, ReservedKeyError | ChannelError>
+  /** Adds an element at the tail of a list key; returns the new length. */
+  append<K extends ListKeys<T, Writable>>(
+    key: K,
+    value: ElementOf<T[K]>,
+    options?: SetOptions
+  ): Effect.Effect<number, WriteError | WrongTypeError>
+  /** Adds an element at the head of a list key; returns the new length. */
+  prepend<K extends ListKeys<T, Writable>>(
+    key: K,
+    value: ElementOf<T[K]>,
+    options?: SetOptions
+  ): Effect.Effect<number, WriteError | WrongTypeError>
+  /** Adds `delta` (default 1) atomically to a number key; returns the new number. */
+  atomicAdd<K extends NumberKeys<T, Writable>>(
+    key: K,
+    delta?: number
+  ): Effect.Effect<number, WrongTypeError | InvalidValueError | ReservedKeyError | ChannelError>
+  /** Runs `self` while holding the advisory lock of `key` (reentrant). */
+  lock<K extends Readable, A, E, R>(
+    key: K,
+    self: Effect.Effect<A, E, R>,
+    options?: LockOptions
+  ): Effect.Effect<A, E | LockTimeoutError | ChannelError, R>
+}
+
+/**
+ * Opens a namespace of the provided backend as an untyped channel, for as long
+ * as the current scope is open. Workflow runs do this for you; use it to share
+ * a channel with code outside a workflow, or to inspect one.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel, MemoryChannel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const channel = yield* Channel.open("scratch")
+ *   yield* channel.set("answer", 42)
+ *   return yield* channel.get("answer")
+ * }).pipe(Effect.scoped, Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const open: (namespace: string) => Effect.Effect<Untyped, ChannelError, Channel | Scope.Scope> = internal.open

@@ -1,0 +1,203 @@
+/**
+ * The contract a channel backend implements. `MemoryChannel` and
+ * `RedisChannel` are two implementations; the conformance suite in `test/`
+ * checks that they behave the same. Users rarely touch this module: they get
+ * channels from a task's context or from `Channel.open`.
+ *
+ * ## Semantics every backend implements
+ *
+ * - **Namespaces.** `open(namespace)` gives a store whose keys are invisible
+ *   from every other namespace. A workflow run opens `"{workflow}/{runId}"`.
+ * - **Values.** A store holds JSON values, or `undefined` as a whole value. The
+ *   caller (the `Channel` views) has already checked and frozen the value, so a
+ *   backend never stringifies anything on its own. What `get` returns is
+ *   frozen, and never shares structure with what a later write changes.
+ * - **Lists.** `append`/`prepend` create a list when the key is missing or
+ *   expired, extend an array written by `set`, and fail with `WrongTypeError`
+ *   on any other value. `get` of a list returns the array.
+ * - **TTL** (milliseconds, a positive integer): a key set with a TTL of `t` at
+ *   time `n` is absent, for every operation, from time `n + t` on. `set`
+ *   without a TTL removes an old TTL; `append`/`prepend` with a TTL set or
+ *   refresh the TTL of the whole list and keep it without one; `atomicAdd`
+ *   keeps it. Time is read from Effect's `Clock` (the memory backend) or from
+ *   the server (Redis).
+ * - **Results.** Keys ending in {@link resultSuffix} hold task results. `keys`
+ *   and `entries` leave them out and `clear` keeps them.
+ * - **atomicAdd** treats a missing key as 0, keeps the TTL, returns the new
+ *   number, and fails with `WrongTypeError` on a value that is not a number.
+ * - **lock** gives mutual exclusion per key between every holder of the
+ *   namespace; waiting longer than the timeout fails with `LockTimeoutError`.
+ *
+ * @since 0.1.0
+ */
+import type { Effect, Scope } from "effect"
+import type {
+  ChannelError,
+  InvalidValueError,
+  KeyNotFoundError,
+  LockTimeoutError,
+  WrongTypeError
+} from "./ChannelError.js"
+import type { Json, Value } from "./internal/json.js"
+
+export type {
+  /**
+   * A JSON value: `null`, a boolean, a finite number, a string, an array or a
+   * plain object of JSON values.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  Json,
+  /**
+   * What a key holds: a JSON value, or `undefined` as a whole value.
+   *
+   * @category models
+   * @since 0.1.0
+   */
+  Value
+}
+
+/**
+ * The suffix of the keys that hold task results: `fetch.__result__`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { ChannelBackend } from "effect-graflow"
+ *
+ * ChannelBackend.resultKey("fetch") === `fetch${ChannelBackend.resultSuffix}` // true
+ * ```
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const resultSuffix = ".__result__"
+
+/**
+ * The key that holds the result of a task: `{taskId}.__result__`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { ChannelBackend } from "effect-graflow"
+ *
+ * ChannelBackend.resultKey("fetch") // "fetch.__result__"
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const resultKey = (taskId: string): string => taskId + resultSuffix
+
+/**
+ * Whether a key holds a task result.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { ChannelBackend } from "effect-graflow"
+ *
+ * ChannelBackend.isResultKey("fetch.__result__") // true
+ * ChannelBackend.isResultKey("config")           // false
+ * ```
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isResultKey = (key: string): boolean => key.endsWith(resultSuffix)
+
+/**
+ * Options of {@link ChannelStore.lock}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface LockOptions {
+  /** How long to wait for the lock, in milliseconds. */
+  readonly timeout: number
+}
+
+/**
+ * The operations on one namespace, on checked values. Every operation is an
+ * Effect; none of them changes anything when it fails.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const backend = yield* Channel.Channel
+ *   const store = yield* backend.open("demo")
+ *   yield* store.set("k", 1, undefined)
+ *   return yield* store.get("k")
+ * })
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ChannelStore {
+  /** The namespace this store was opened on. */
+  readonly namespace: string
+  /** The live value, or `KeyNotFoundError`. */
+  readonly get: (key: string) => Effect.Effect<Value, KeyNotFoundError | ChannelError>
+  /** The live value, or `fallback` returned untouched. */
+  readonly getOrElse: <D>(key: string, fallback: D) => Effect.Effect<Value | D, ChannelError>
+  /** Writes a value; a `ttl` (ms) makes it expire, none removes an old TTL. */
+  readonly set: (key: string, value: Value, ttl: number | undefined) => Effect.Effect<void, ChannelError>
+  /** Whether the key has a live value. */
+  readonly exists: (key: string) => Effect.Effect<boolean, ChannelError>
+  /** Removes the key; `true` if it had a live value. */
+  readonly delete: (key: string) => Effect.Effect<boolean, ChannelError>
+  /** The live keys, result keys left out, in no particular order. */
+  readonly keys: Effect.Effect<ReadonlyArray<string>, ChannelError>
+  /** The live keys and their values, result keys left out, in no particular order. */
+  readonly entries: Effect.Effect<ReadonlyArray<readonly [string, Value]>, ChannelError>
+  /** Removes every key but the result keys. */
+  readonly clear: Effect.Effect<void, ChannelError>
+  /** Adds at the tail, creating the list; returns the new length. */
+  readonly append: (key: string, value: Json, ttl: number | undefined) => Effect.Effect<number, WrongTypeError | ChannelError>
+  /** Adds at the head, creating the list; returns the new length. */
+  readonly prepend: (key: string, value: Json, ttl: number | undefined) => Effect.Effect<number, WrongTypeError | ChannelError>
+  /** Adds `delta` atomically (a missing key counts as 0); returns the new number. */
+  readonly atomicAdd: (
+    key: string,
+    delta: number
+  ) => Effect.Effect<number, WrongTypeError | InvalidValueError | ChannelError>
+  /** Runs `self` while holding the key's lock. */
+  readonly lock: <A, E, R>(
+    key: string,
+    self: Effect.Effect<A, E, R>,
+    options: LockOptions
+  ) => Effect.Effect<A, E | LockTimeoutError | ChannelError, R>
+}
+
+/**
+ * A channel backend: opens namespaces. The namespace stays usable until the
+ * scope it was opened in closes.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel, MemoryChannel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const backend = yield* Channel.Channel
+ *   const store = yield* backend.open("demo")
+ *   return store.namespace
+ * }).pipe(Effect.scoped, Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface ChannelBackend {
+  /** The backend's name, for messages: `"memory"`, `"redis"`. */
+  readonly name: string
+  /** Opens a namespace for as long as the current scope is open. */
+  readonly open: (namespace: string) => Effect.Effect<ChannelStore, ChannelError, Scope.Scope>
+}

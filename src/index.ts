@@ -1,0 +1,65 @@
+/**
+ * effect-graflow: Graflow's data-flow model on Effect 4. Tasks talk through
+ * channels; composition computes what a workflow provides and still needs, so
+ * the type checker rejects a workflow that reads a result or a channel key that
+ * is not certainly there.
+ *
+ * @since 0.1.0
+ */
+
+/**
+ * Channels: the typed and untyped key-value views tasks use, the channel
+ * schema, and the `Channel` backend service.
+ *
+ * @since 0.1.0
+ */
+export * as Channel from "./Channel.js"
+
+/**
+ * The contract channel backends implement, and the semantics they share.
+ *
+ * @since 0.1.0
+ */
+export * as ChannelBackend from "./ChannelBackend.js"
+
+/**
+ * The typed errors of channel operations.
+ *
+ * @since 0.1.0
+ */
+export * as ChannelError from "./ChannelError.js"
+
+/**
+ * Flows: what chains and parallel groups compose, with their type-level shape.
+ *
+ * @since 0.1.0
+ */
+export * as Flow from "./Flow.js"
+
+/**
+ * The in-memory channel backend (the default).
+ *
+ * @since 0.1.0
+ */
+export * as MemoryChannel from "./MemoryChannel.js"
+
+/**
+ * Tasks: ids, bodies, and what they declare.
+ *
+ * @since 0.1.0
+ */
+export * as Task from "./Task.js"
+
+/**
+ * Workflows: composition, checking and running.
+ *
+ * @since 0.1.0
+ */
+export * as Workflow from "./Workflow.js"
+
+/**
+ * The errors of workflow runs.
+ *
+ * @since 0.1.0
+ */
+export * as WorkflowError from "./WorkflowError.js"

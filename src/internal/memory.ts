@@ -1,0 +1,226 @@
+/**
+ * The in-memory backend. State is per namespace; each `open` returns a store
+ * bound to the opener's `Clock`, so `TestClock` drives expiry in tests.
+ *
+ * @internal
+ */
+import { Clock, Effect, Semaphore } from "effect"
+import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
+import { isResultKey } from "../ChannelBackend.js"
+import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "../ChannelError.js"
+import { freezeList, type Json, type Value } from "./json.js"
+
+interface Entry {
+  /** The value, for a plain entry. */
+  value: Value
+  /** The items, for a list entry (append/prepend); `undefined` for a plain entry. */
+  list: Array<Json> | undefined
+  /** Absolute expiry in ms of the store's clock, or `undefined`. */
+  expiresAt: number | undefined
+}
+
+interface LockSlot {
+  readonly semaphore: Semaphore.Semaphore
+  users: number
+}
+
+interface Space {
+  readonly entries: Map<string, Entry>
+  readonly locks: Map<string, LockSlot>
+  /** How many entries carry an expiry: when 0, reads never consult the clock. */
+  expiring: number
+  /** How many stores have the namespace open. */
+  openers: number
+}
+
+const kindOf = (entry: Entry): string => {
+  if (entry.list !== undefined) return "list"
+  const value = entry.value
+  if (value === null) return "null"
+  if (Array.isArray(value)) return "list"
+  return typeof value
+}
+
+const makeStore = (space: Space, namespace: string, clock: Clock.Clock): ChannelStore => {
+  const { entries } = space
+
+  /** The entry if it is live; an expired entry is removed on the way. */
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key)
+    if (entry === undefined) return undefined
+    if (entry.expiresAt !== undefined && clock.currentTimeMillisUnsafe() >= entry.expiresAt) {
+      remove(key, entry)
+      return undefined
+    }
+    return entry
+  }
+  const remove = (key: string, entry: Entry): void => {
+    if (entry.expiresAt !== undefined) space.expiring--
+    entries.delete(key)
+  }
+  const setExpiry = (entry: Entry, expiresAt: number | undefined): void => {
+    if (entry.expiresAt === undefined && expiresAt !== undefined) space.expiring++
+    else if (entry.expiresAt !== undefined && expiresAt === undefined) space.expiring--
+    entry.expiresAt = expiresAt
+  }
+  const expiry = (ttl: number | undefined): number | undefined =>
+    ttl === undefined ? undefined : clock.currentTimeMillisUnsafe() + ttl
+  const read = (entry: Entry): Value => entry.list === undefined ? entry.value : freezeList(entry.list)
+  const purge = (): void => {
+    if (space.expiring === 0) return
+    const now = clock.currentTimeMillisUnsafe()
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt !== undefined && now >= entry.expiresAt) remove(key, entry)
+    }
+  }
+  const push = (op: "append" | "prepend") => (key: string, value: Json, ttl: number | undefined) =>
+    Effect.suspend((): Effect.Effect<number, WrongTypeError> => {
+      const entry = live(key)
+      if (entry === undefined) {
+        const fresh: Entry = { value: undefined, list: [value], expiresAt: undefined }
+        setExpiry(fresh, expiry(ttl))
+        entries.set(key, fresh)
+        return Effect.succeed(1)
+      }
+      if (entry.list === undefined) {
+        if (!Array.isArray(entry.value)) {
+          return Effect.fail(new WrongTypeError({ key, op, expected: "list", actual: kindOf(entry) }))
+        }
+        entry.list = entry.value.slice()
+        entry.value = undefined
+      }
+      if (op === "append") entry.list.push(value)
+      else entry.list.unshift(value)
+      if (ttl !== undefined) setExpiry(entry, expiry(ttl))
+      return Effect.succeed(entry.list.length)
+    })
+
+  return {
+    namespace,
+    get: (key) =>
+      Effect.suspend((): Effect.Effect<Value, KeyNotFoundError> => {
+        const entry = live(key)
+        return entry === undefined ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(read(entry))
+      }),
+    getOrElse: (key, fallback) =>
+      Effect.sync(() => {
+        const entry = live(key)
+        return entry === undefined ? fallback : read(entry)
+      }),
+    set: (key, value, ttl) =>
+      Effect.sync(() => {
+        const entry = entries.get(key)
+        if (entry === undefined) {
+          const fresh: Entry = { value, list: undefined, expiresAt: undefined }
+          setExpiry(fresh, expiry(ttl))
+          entries.set(key, fresh)
+        } else {
+          entry.value = value
+          entry.list = undefined
+          setExpiry(entry, expiry(ttl))
+        }
+      }),
+    exists: (key) => Effect.sync(() => live(key) !== undefined),
+    delete: (key) =>
+      Effect.sync(() => {
+        const entry = live(key)
+        if (entry === undefined) return false
+        remove(key, entry)
+        return true
+      }),
+    keys: Effect.sync(() => {
+      purge()
+      const out: Array<string> = []
+      for (const key of entries.keys()) if (!isResultKey(key)) out.push(key)
+      return out
+    }),
+    entries: Effect.sync(() => {
+      purge()
+      const out: Array<readonly [string, Value]> = []
+      for (const [key, entry] of entries) if (!isResultKey(key)) out.push([key, read(entry)])
+      return out
+    }),
+    clear: Effect.sync(() => {
+      for (const [key, entry] of entries) if (!isResultKey(key)) remove(key, entry)
+    }),
+    append: push("append"),
+    prepend: push("prepend"),
+    atomicAdd: (key, delta) =>
+      Effect.suspend((): Effect.Effect<number, WrongTypeError | InvalidValueError> => {
+        const entry = live(key)
+        if (entry === undefined) {
+          entries.set(key, { value: delta, list: undefined, expiresAt: undefined })
+          return Effect.succeed(delta)
+        }
+        if (entry.list !== undefined || typeof entry.value !== "number") {
+          return Effect.fail(new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOf(entry) }))
+        }
+        const next = entry.value + delta
+        if (!Number.isFinite(next)) {
+          return Effect.fail(
+            new InvalidValueError({
+              key,
+              issues: [{ path: [], message: `${entry.value} + ${delta} is not a finite number` }]
+            })
+          )
+        }
+        entry.value = next === 0 ? 0 : next
+        return Effect.succeed(entry.value)
+      }),
+    lock: (key, self, options) =>
+      Effect.uninterruptibleMask((restore) => {
+        let slot = space.locks.get(key)
+        if (slot === undefined) {
+          slot = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
+          space.locks.set(key, slot)
+        }
+        const held = slot
+        held.users++
+        const leave = Effect.sync(() => {
+          if (--held.users === 0) space.locks.delete(key)
+        })
+        const acquire = restore(
+          Semaphore.take(held.semaphore, 1).pipe(
+            Effect.timeoutOrElse({
+              duration: options.timeout,
+              orElse: () => Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
+            })
+          )
+        )
+        return acquire.pipe(
+          Effect.onExit((exit) => exit._tag === "Failure" ? leave : Effect.void),
+          Effect.flatMap(() =>
+            restore(self).pipe(Effect.ensuring(Effect.andThen(Semaphore.release(held.semaphore, 1), leave)))
+          )
+        )
+      })
+  }
+}
+
+/** Builds a memory backend: namespaces live while a store on them is open. */
+export const makeBackend = (): ChannelBackend => {
+  const spaces = new Map<string, Space>()
+  return {
+    name: "memory",
+    open: (namespace) =>
+      Effect.acquireRelease(
+        Effect.clockWith((clock) =>
+          Effect.sync(() => {
+            let space = spaces.get(namespace)
+            if (space === undefined) {
+              space = { entries: new Map(), locks: new Map(), expiring: 0, openers: 0 }
+              spaces.set(namespace, space)
+            }
+            space.openers++
+            return makeStore(space, namespace, clock)
+          })
+        ),
+        () =>
+          Effect.sync(() => {
+            const space = spaces.get(namespace)
+            if (space !== undefined && --space.openers === 0) spaces.delete(namespace)
+          })
+      )
+  }
+}
+
