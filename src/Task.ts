@@ -222,22 +222,30 @@ export interface Options<T extends object, After, Reads, Writes, RA> {
 export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effect<RA, unknown, unknown>
 
 /**
- * The declarations recorded in a task's type.
+ * The declarations recorded in a task's type. Every argument is a plain union
+ * (ids, keys) or the value types of the touched keys, never the types of the
+ * `after` tasks themselves: a task's type does not nest the types of the tasks
+ * before it, so a chain of 500 tasks costs 500 small types, not a 500-deep one.
  *
  * @category type-level
  * @since 0.1.0
  */
-export interface DeclaredIo<
-  T extends object,
-  After extends ReadonlyArray<Any>,
-  Reads extends keyof T & string,
-  Writes extends keyof T & string
-> {
-  readonly after: After[number]["id"]
+export interface DeclaredIo<After extends string, Reads extends string, Writes extends string, Channels extends object>
+  extends Io
+{
+  readonly after: After
   readonly reads: Reads
   readonly writes: Writes
-  readonly channels: [keyof T] extends [never] ? never : Pick<T, Reads | Writes>
+  readonly channels: Channels
 }
+
+/**
+ * The value types of the keys a task touches, or `never` for an untyped task.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Touched<T extends object, Keys extends keyof T> = [keyof T] extends [never] ? never : Pick<T, Keys>
 
 /**
  * Creates a task. The body gets the task's {@link Context} and returns an
@@ -288,7 +296,7 @@ export const make: {
     [RA] extends [never] ? BodySuccess<Out> : RA,
     BodyError<Out>,
     BodyServices<Out>,
-    DeclaredIo<T, After, Reads[number], Writes[number]>
+    DeclaredIo<After[number]["id"], Reads[number], Writes[number], Touched<T, Reads[number] | Writes[number]>>
   >
 } = internal.make
 
@@ -347,6 +355,6 @@ export const template: {
     [RA] extends [never] ? BodySuccess<Out> : RA,
     BodyError<Out>,
     BodyServices<Out>,
-    DeclaredIo<T, After, Reads[number], Writes[number]>
+    DeclaredIo<After[number]["id"], Reads[number], Writes[number], Touched<T, Reads[number] | Writes[number]>>
   >
 } = internal.template
