@@ -1,0 +1,706 @@
+/**
+ * The channel conformance suite: the behaviour every backend must have, written
+ * once and run against each backend (MemoryChannel with TestClock, RedisChannel
+ * on a real redis-server with real, short expiries).
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Deferred, Duration, Effect, Exit, Fiber, type Layer, Option, Schema, type Scope } from "effect"
+import { TestClock } from "effect/testing"
+import { randomUUID } from "node:crypto"
+import { Channel, ChannelBackend } from "../../src/index.js"
+
+export interface Subject {
+  readonly name: string
+  /** A layer of the backend; it is built once per test. */
+  readonly layer: Layer.Layer<Channel.Channel, unknown>
+  /** "test": time is TestClock (memory); "live": real time (a real server). */
+  readonly clock: "test" | "live"
+}
+
+interface Env {
+  /** Lets `d` pass: TestClock.adjust, or a real wait for a server-side expiry. */
+  readonly advance: (d: Duration.Input) => Effect.Effect<void>
+  /** Opens another namespace of the same backend. */
+  readonly open: (namespace: string) => Effect.Effect<Channel.Untyped, unknown, Channel.Channel | Scope.Scope>
+  /** The raw store of the channel under test (to write result keys as the engine does). */
+  readonly store: ChannelBackend.ChannelStore
+  /** A namespace name unique to this test, with `suffix` appended. */
+  readonly unique: (suffix: string) => string
+}
+
+type Body = (channel: Channel.Untyped, env: Env) => Effect.Effect<void, unknown, Channel.Channel | Scope.Scope>
+
+const sorted = (keys: ReadonlyArray<string>) => [...keys].sort()
+
+export const channelConformance = (subject: Subject) => {
+  const live = subject.clock === "live"
+  /** TTLs the suite uses: exact in test time, short but with margin in real time. */
+  const ttl = live ? 300 : 1000
+  const margin = live ? 450 : 1
+
+  const test = (name: string, body: Body, timeout?: number) => {
+    const run = live ? it.live : it.effect
+    run(
+      name,
+      () =>
+        Effect.gen(function*() {
+          const base = `conformance/${randomUUID()}`
+          const backend = yield* Channel.Channel
+          const store = yield* backend.open(base)
+          const channel = yield* Channel.open(base)
+          const env: Env = {
+            advance: (d) => live ? Effect.sleep(d) : TestClock.adjust(d),
+            open: (namespace) => Channel.open(namespace),
+            store,
+            unique: (suffix) => `${base}${suffix}`
+          }
+          yield* body(channel, env)
+        }).pipe(Effect.provide(subject.layer)),
+      timeout
+    )
+  }
+
+  describe(`channel conformance: ${subject.name}`, () => {
+    describe("get and set", () => {
+      test("get of a missing key fails with KeyNotFoundError naming the key", (ch) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(ch.get("nope"))
+          assert.strictEqual(error._tag, "KeyNotFoundError")
+          assert.strictEqual(error.key, "nope")
+        }))
+
+      test("get with a default returns the default untouched, whatever it is", (ch) =>
+        Effect.gen(function*() {
+          const fallback = { not: "validated", fn: () => 1 }
+          assert.strictEqual(yield* ch.get("nope", fallback), fallback)
+          assert.strictEqual(yield* ch.get("nope", undefined), undefined)
+          assert.strictEqual(yield* ch.get("nope", 0), 0)
+          assert.deepStrictEqual(yield* ch.getOption("nope"), Option.none())
+        }))
+
+      test("set then get round-trips JSON values", (ch) =>
+        Effect.gen(function*() {
+          const values: ReadonlyArray<unknown> = [
+            "user_123",
+            95.5,
+            -3,
+            0,
+            true,
+            false,
+            null,
+            [],
+            {},
+            [1, "two", null, [3], { four: 4 }],
+            { name: "Alice", age: 30, tags: ["a", "b"], nested: { deep: { deeper: [true] } } },
+            "",
+            "üñí©ødé ✓ 😀"
+          ]
+          for (const [i, value] of values.entries()) {
+            yield* ch.set(`k${i}`, value)
+            assert.deepStrictEqual(yield* ch.get(`k${i}`), value)
+            assert.deepStrictEqual(yield* ch.getOption(`k${i}`), Option.some(value))
+          }
+        }))
+
+      test("a key set to undefined or null exists, and get returns it, not the default", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("u", undefined)
+          yield* ch.set("n", null)
+          assert.isTrue(yield* ch.exists("u"))
+          assert.isTrue(yield* ch.exists("n"))
+          assert.strictEqual(yield* ch.get("u", "D"), undefined)
+          assert.strictEqual(yield* ch.get("n", "D"), null)
+          assert.deepStrictEqual(yield* ch.getOption("u"), Option.some(undefined))
+        }))
+
+      test("set overwrites; what get returns is a frozen snapshot the writer cannot change", (ch) =>
+        Effect.gen(function*() {
+          const value = { a: [1], b: { c: 2 } }
+          yield* ch.set("k", value)
+          value.a.push(99)
+          value.b.c = 99
+          const read = yield* ch.get("k")
+          assert.deepStrictEqual(read, { a: [1], b: { c: 2 } })
+          assert.isTrue(Object.isFrozen(read))
+          yield* ch.set("k", "replaced")
+          assert.strictEqual(yield* ch.get("k"), "replaced")
+        }))
+
+      test("-0 is stored as 0 (JSON has one zero)", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("z", -0)
+          assert.isTrue(Object.is(yield* ch.get("z"), 0))
+        }))
+
+      test("exists and delete report whether the key had a value", (ch) =>
+        Effect.gen(function*() {
+          assert.isFalse(yield* ch.exists("k"))
+          yield* ch.set("k", 1)
+          assert.isTrue(yield* ch.exists("k"))
+          assert.isTrue(yield* ch.delete("k"))
+          assert.isFalse(yield* ch.delete("k"))
+          assert.isFalse(yield* ch.exists("k"))
+          yield* ch.append("l", 1)
+          assert.isTrue(yield* ch.exists("l"))
+          assert.isTrue(yield* ch.delete("l"))
+          assert.isFalse(yield* ch.exists("l"))
+        }))
+
+      test("keys lists the live keys, result keys left out; clear keeps the results", (ch, env) =>
+        Effect.gen(function*() {
+          assert.deepStrictEqual(yield* ch.keys(), [])
+          yield* ch.set("k3", 1)
+          yield* ch.set("k1", 1)
+          yield* ch.append("k2", 1)
+          yield* env.store.set("task.__result__", 42, undefined)
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["k1", "k2", "k3"])
+          assert.strictEqual(yield* ch.get("task.__result__"), 42)
+          yield* ch.delete("k3")
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["k1", "k2"])
+          yield* ch.clear()
+          assert.deepStrictEqual(yield* ch.keys(), [])
+          assert.isFalse(yield* ch.exists("k1"))
+          assert.isFalse(yield* ch.exists("k2"))
+          assert.strictEqual(yield* ch.get("task.__result__"), 42)
+        }))
+
+      test("entries lists the live keys with their values, lists as arrays", (_ch, env) =>
+        Effect.gen(function*() {
+          yield* env.store.set("a", { x: 1 }, undefined)
+          yield* env.store.append("b", "one", undefined)
+          yield* env.store.append("b", "two", undefined)
+          yield* env.store.set("t.__result__", 1, undefined)
+          const entries = [...(yield* env.store.entries)].sort(([a], [b]) => a.localeCompare(b))
+          assert.deepStrictEqual(entries, [["a", { x: 1 }], ["b", ["one", "two"]]])
+        }))
+
+      test("keys with odd characters work and are listed as written", (ch) =>
+        Effect.gen(function*() {
+          const odd = ["a:b", "*", "a*", "?", "[x]", "[", "]", "\\", "back\\slash*", "sp ace", "ünï", "", "{}", "a.b", "%"]
+          for (const key of odd) yield* ch.set(key, key)
+          for (const key of odd) assert.strictEqual(yield* ch.get(key), key)
+          assert.deepStrictEqual(sorted(yield* ch.keys()), sorted(odd))
+          assert.isTrue(yield* ch.delete("*"))
+          assert.strictEqual(yield* ch.get("a*"), "a*")
+          assert.strictEqual((yield* ch.keys()).length, odd.length - 1)
+        }))
+    })
+
+    describe("bad input: a typed error, and nothing written", () => {
+      const bad: ReadonlyArray<readonly [string, unknown, ReadonlyArray<string | number>]> = [
+        ["a function", () => 1, []],
+        ["a Date", new Date(0), []],
+        ["a Map", new Map(), []],
+        ["a class instance", new (class Point {
+          x = 1
+        })(), []],
+        ["NaN", Number.NaN, []],
+        ["Infinity", Number.POSITIVE_INFINITY, []],
+        ["a bigint", 10n, []],
+        ["a symbol", Symbol("s"), []],
+        ["undefined in an array", [1, undefined], [1]],
+        ["an array hole", [1, , 3], [1]], // eslint-disable-line no-sparse-arrays
+        ["undefined in an object", { a: { b: undefined } }, ["a", "b"]],
+        ["a nested function", { config: { onDone: () => 1 } }, ["config", "onDone"]]
+      ]
+      for (const [what, value, path] of bad) {
+        test(`set of ${what} fails with InvalidValueError at ${JSON.stringify(path)}; the old value stays`, (ch) =>
+          Effect.gen(function*() {
+            yield* ch.set("k", "old")
+            const error = yield* Effect.flip(ch.set("k", value))
+            assert.strictEqual(error._tag, "InvalidValueError")
+            if (error._tag !== "InvalidValueError") return
+            assert.strictEqual(error.key, "k")
+            assert.deepStrictEqual(error.issues[0]?.path, path)
+            assert.strictEqual(yield* ch.get("k"), "old")
+            const appended = yield* Effect.flip(ch.append("list", value))
+            assert.strictEqual(appended._tag, "InvalidValueError")
+            assert.isFalse(yield* ch.exists("list"))
+          }))
+      }
+
+      test("a cycle fails with InvalidValueError", (ch) =>
+        Effect.gen(function*() {
+          const cyclic: { self?: unknown } = {}
+          cyclic.self = cyclic
+          const error = yield* Effect.flip(ch.set("k", cyclic))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("k"))
+        }))
+
+      test("a shared (non-cyclic) reference is fine", (ch) =>
+        Effect.gen(function*() {
+          const shared = { v: 1 }
+          yield* ch.set("k", { a: shared, b: shared })
+          assert.deepStrictEqual(yield* ch.get("k"), { a: { v: 1 }, b: { v: 1 } })
+        }))
+
+      test("writes to result keys fail with ReservedKeyError", (ch, env) =>
+        Effect.gen(function*() {
+          yield* env.store.set("t.__result__", 1, undefined)
+          for (
+            const attempt of [
+              ch.set("t.__result__", 2),
+              ch.append("t.__result__", 2),
+              ch.prepend("t.__result__", 2),
+              ch.atomicAdd("t.__result__", 1),
+              ch.delete("t.__result__")
+            ]
+          ) {
+            const error = yield* Effect.flip(attempt)
+            assert.strictEqual(error._tag, "ReservedKeyError")
+          }
+          assert.strictEqual(yield* ch.get("t.__result__"), 1)
+        }))
+
+      test("invalid TTLs fail with InvalidTtlError and write nothing", (ch) =>
+        Effect.gen(function*() {
+          const ttls: ReadonlyArray<Duration.Input> = [0, -1, Number.NaN, "Infinity", Duration.infinity, "-5 seconds"]
+          for (const bad of ttls) {
+            const error = yield* Effect.flip(ch.set("k", 1, { ttl: bad }))
+            assert.strictEqual(error._tag, "InvalidTtlError")
+            const appended = yield* Effect.flip(ch.append("l", 1, { ttl: bad }))
+            assert.strictEqual(appended._tag, "InvalidTtlError")
+          }
+          assert.deepStrictEqual(yield* ch.keys(), [])
+        }))
+    })
+
+    describe("lists", () => {
+      test("append adds at the tail (FIFO) and returns the new length", (ch) =>
+        Effect.gen(function*() {
+          assert.strictEqual(yield* ch.append("logs", "Log entry 1"), 1)
+          assert.strictEqual(yield* ch.append("logs", "Log entry 2"), 2)
+          assert.strictEqual(yield* ch.append("logs", "Log entry 3"), 3)
+          assert.deepStrictEqual(yield* ch.get("logs"), ["Log entry 1", "Log entry 2", "Log entry 3"])
+        }))
+
+      test("prepend adds at the head (LIFO) and returns the new length", (ch) =>
+        Effect.gen(function*() {
+          assert.strictEqual(yield* ch.prepend("stack", "First"), 1)
+          assert.strictEqual(yield* ch.prepend("stack", "Second"), 2)
+          assert.strictEqual(yield* ch.prepend("stack", "Third"), 3)
+          assert.deepStrictEqual(yield* ch.get("stack"), ["Third", "Second", "First"])
+        }))
+
+      test("append and prepend mix; list items may be any JSON value", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.append("l", "middle")
+          yield* ch.prepend("l", { first: true })
+          yield* ch.append("l", ["last", null])
+          assert.deepStrictEqual(yield* ch.get("l"), [{ first: true }, "middle", ["last", null]])
+        }))
+
+      test("a list written with set accepts append, and set replaces a list", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("lst", [1, 2])
+          assert.strictEqual(yield* ch.append("lst", 3), 3)
+          assert.strictEqual(yield* ch.prepend("lst", 0), 4)
+          assert.deepStrictEqual(yield* ch.get("lst"), [0, 1, 2, 3])
+          yield* ch.set("lst", "scalar")
+          assert.strictEqual(yield* ch.get("lst"), "scalar")
+        }))
+
+      test("a list read is a snapshot: later appends do not change it", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.append("l", 1)
+          const before = yield* ch.get("l")
+          yield* ch.append("l", 2)
+          assert.deepStrictEqual(before, [1])
+          assert.isTrue(Object.isFrozen(before))
+        }))
+
+      test("append or prepend on a value that is not a list fails with WrongTypeError and changes nothing", (ch) =>
+        Effect.gen(function*() {
+          const values: ReadonlyArray<readonly [unknown, string]> = [
+            ["s", "string"],
+            [1, "number"],
+            [{ a: 1 }, "object"],
+            [null, "null"],
+            [true, "boolean"],
+            [undefined, "undefined"]
+          ]
+          for (const [value, kind] of values) {
+            yield* ch.set("k", value)
+            for (const op of [ch.append("k", "x"), ch.prepend("k", "x")]) {
+              const error = yield* Effect.flip(op)
+              assert.strictEqual(error._tag, "WrongTypeError")
+              if (error._tag !== "WrongTypeError") return
+              assert.strictEqual(error.actual, kind)
+              assert.strictEqual(error.expected, "list")
+            }
+            assert.deepStrictEqual(yield* ch.get("k"), value)
+          }
+        }))
+
+      test("undefined cannot be a list item", (ch) =>
+        Effect.gen(function*() {
+          const error = yield* Effect.flip(ch.append("l", undefined))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("l"))
+        }))
+    })
+
+    describe("atomicAdd", () => {
+      test("creates the key at 0, adds, and returns the new number", (ch) =>
+        Effect.gen(function*() {
+          assert.strictEqual(yield* ch.atomicAdd("c"), 1)
+          assert.strictEqual(yield* ch.atomicAdd("c", 2.5), 3.5)
+          assert.strictEqual(yield* ch.atomicAdd("c", -0.5), 3)
+          assert.strictEqual(yield* ch.atomicAdd("d", -2), -2)
+          assert.strictEqual(yield* ch.get("c"), 3)
+        }))
+
+      test("adds with JavaScript's number arithmetic on every backend", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("f", 0.1)
+          assert.strictEqual(yield* ch.atomicAdd("f", 0.2), 0.1 + 0.2)
+          yield* ch.set("big", 2 ** 53)
+          assert.strictEqual(yield* ch.atomicAdd("big", 1), 2 ** 53 + 1)
+          yield* ch.set("tiny", 1e-300)
+          assert.strictEqual(yield* ch.atomicAdd("tiny", 1e-300), 2e-300)
+          assert.strictEqual(yield* ch.get("f"), 0.1 + 0.2)
+        }))
+
+      test("on a value that is not a number fails with WrongTypeError and changes nothing", (ch) =>
+        Effect.gen(function*() {
+          const values: ReadonlyArray<readonly [unknown, string]> = [
+            ["5", "string"],
+            [true, "boolean"],
+            [{ n: 1 }, "object"],
+            [[1], "list"],
+            [null, "null"]
+          ]
+          for (const [value, kind] of values) {
+            yield* ch.set("k", value)
+            const error = yield* Effect.flip(ch.atomicAdd("k", 1))
+            assert.strictEqual(error._tag, "WrongTypeError")
+            if (error._tag !== "WrongTypeError") return
+            assert.strictEqual(error.actual, kind)
+            assert.deepStrictEqual(yield* ch.get("k"), value)
+          }
+          yield* ch.append("l", 1)
+          const onList = yield* Effect.flip(ch.atomicAdd("l", 1))
+          assert.strictEqual(onList._tag, "WrongTypeError")
+        }))
+
+      test("a delta that is not a finite number, or an overflow, fails with InvalidValueError", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("k", 1)
+          for (const delta of [Number.NaN, Number.POSITIVE_INFINITY]) {
+            const error = yield* Effect.flip(ch.atomicAdd("k", delta))
+            assert.strictEqual(error._tag, "InvalidValueError")
+          }
+          yield* ch.set("max", Number.MAX_VALUE)
+          const overflow = yield* Effect.flip(ch.atomicAdd("max", Number.MAX_VALUE))
+          assert.strictEqual(overflow._tag, "InvalidValueError")
+          assert.strictEqual(yield* ch.get("max"), Number.MAX_VALUE)
+          assert.strictEqual(yield* ch.get("k"), 1)
+        }))
+    })
+
+    describe("TTL", () => {
+      test("a key set with a TTL is present before it passes and absent for every read after", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("p", true, { ttl: ttl })
+          yield* ch.set("stay", 1)
+          if (!live) {
+            yield* env.advance(ttl - 1)
+            assert.isTrue(yield* ch.exists("p"))
+            yield* env.advance(1)
+          } else {
+            assert.isTrue(yield* ch.exists("p"))
+            yield* env.advance(ttl + margin)
+          }
+          assert.isFalse(yield* ch.exists("p"))
+          assert.strictEqual(yield* ch.get("p", "d"), "d")
+          assert.strictEqual((yield* Effect.flip(ch.get("p")))._tag, "KeyNotFoundError")
+          assert.deepStrictEqual(yield* ch.keys(), ["stay"])
+          assert.isFalse(yield* ch.delete("p"))
+        }))
+
+      test("set without a TTL removes an old TTL", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("t", 1, { ttl })
+          yield* ch.set("t", 2)
+          yield* env.advance(ttl + margin)
+          assert.strictEqual(yield* ch.get("t"), 2)
+        }))
+
+      test("set with a TTL replaces the old TTL", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("t", 1)
+          yield* ch.set("t", 2, { ttl })
+          yield* env.advance(ttl + margin)
+          assert.isFalse(yield* ch.exists("t"))
+        }))
+
+      test("append with a TTL refreshes the expiry of the whole list; without one keeps it", (ch, env) =>
+        Effect.gen(function*() {
+          const step = live ? Math.round(ttl * 0.6) : 600
+          yield* ch.append("sliding", 1, { ttl })
+          yield* ch.append("kept", 1, { ttl })
+          yield* env.advance(step)
+          yield* ch.append("sliding", 2, { ttl })
+          yield* ch.append("kept", 2)
+          yield* env.advance(step)
+          assert.deepStrictEqual(yield* ch.get("sliding"), [1, 2])
+          assert.isFalse(yield* ch.exists("kept"))
+          yield* env.advance(ttl + margin)
+          assert.isFalse(yield* ch.exists("sliding"))
+        }))
+
+      test("prepend with a TTL sets the expiry of the list", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.prepend("l", 1)
+          yield* ch.prepend("l", 2, { ttl })
+          yield* env.advance(ttl + margin)
+          assert.isFalse(yield* ch.exists("l"))
+        }))
+
+      test("atomicAdd keeps the TTL", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("c", 1, { ttl })
+          assert.strictEqual(yield* ch.atomicAdd("c", 1), 2)
+          yield* env.advance(ttl + margin)
+          assert.isFalse(yield* ch.exists("c"))
+        }))
+
+      test("an expired key is absent for append and atomicAdd: they start anew", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.append("l", "old", { ttl })
+          yield* ch.set("c", 10, { ttl })
+          yield* env.advance(ttl + margin)
+          assert.strictEqual(yield* ch.append("l", "new"), 1)
+          assert.deepStrictEqual(yield* ch.get("l"), ["new"])
+          assert.strictEqual(yield* ch.atomicAdd("c", 1), 1)
+          yield* env.advance(ttl + margin)
+          assert.strictEqual(yield* ch.get("c"), 1)
+        }))
+
+      test("delete removes the TTL with the key", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("t", 1, { ttl })
+          assert.isTrue(yield* ch.delete("t"))
+          yield* ch.set("t", 5)
+          yield* env.advance(ttl + margin)
+          assert.strictEqual(yield* ch.get("t"), 5)
+        }))
+
+      test("a fractional-millisecond TTL is rounded up to whole milliseconds", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("t", 1, { ttl: live ? ttl + 0.4 : 0.4 })
+          if (!live) {
+            assert.isTrue(yield* ch.exists("t"))
+            yield* env.advance(1)
+          } else {
+            yield* env.advance(ttl + margin)
+          }
+          assert.isFalse(yield* ch.exists("t"))
+        }))
+    })
+
+    describe("namespaces", () => {
+      test("two namespaces never see each other's keys, even when names share a prefix or glob characters", (ch, env) =>
+        Effect.gen(function*() {
+          const names = ["", ":b", "*", "?", "[a]", "\\", ":*"]
+          const channels = yield* Effect.forEach(names, (suffix) => env.open(env.unique(suffix)))
+          for (const [i, channel] of channels.entries()) {
+            yield* channel.set("k", i)
+            yield* channel.set(`only${i}`, i)
+          }
+          for (const [i, channel] of channels.entries()) {
+            assert.strictEqual(yield* channel.get("k"), i)
+            assert.deepStrictEqual(sorted(yield* channel.keys()), sorted(["k", `only${i}`]))
+          }
+          yield* channels[2]!.clear()
+          assert.deepStrictEqual(yield* channels[2]!.keys(), [])
+          assert.strictEqual(yield* channels[0]!.get("k"), 0)
+          assert.strictEqual(yield* channels[1]!.get("k"), 1)
+          assert.strictEqual(yield* ch.get("k"), 0)
+        }))
+    })
+
+    describe("concurrency", () => {
+      test("1000 concurrent appends keep 1000 items", (ch) =>
+        Effect.gen(function*() {
+          const lengths = yield* Effect.forEach(
+            Array.from({ length: 1000 }, (_, i) => i),
+            (i) => ch.append("items", i),
+            { concurrency: "unbounded" }
+          )
+          const items = yield* ch.get("items")
+          assert.isTrue(Array.isArray(items))
+          assert.deepStrictEqual([...(items as ReadonlyArray<number>)].sort((a, b) => a - b), lengths.map((_, i) => i))
+          assert.deepStrictEqual([...lengths].sort((a, b) => a - b), lengths.map((_, i) => i + 1))
+        }), 30_000)
+
+      test("500 concurrent atomicAdds give the exact sum", (ch) =>
+        Effect.gen(function*() {
+          yield* Effect.forEach(Array.from({ length: 500 }, (_, i) => i), (i) => ch.atomicAdd("sum", i), {
+            concurrency: "unbounded",
+            discard: true
+          })
+          assert.strictEqual(yield* ch.get("sum"), (499 * 500) / 2)
+        }), 30_000)
+
+      test("a lock-protected read-modify-write loses nothing", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("total", 0)
+          const increment = ch.lock(
+            "total",
+            Effect.gen(function*() {
+              const n = yield* ch.get("total")
+              yield* Effect.yieldNow
+              yield* ch.set("total", (n as number) + 1)
+            })
+          )
+          yield* Effect.forEach(Array.from({ length: 100 }), () => increment, { concurrency: "unbounded", discard: true })
+          assert.strictEqual(yield* ch.get("total"), 100)
+        }), 30_000)
+
+      test("locks are per key: holding one does not block another", (ch) =>
+        Effect.gen(function*() {
+          const out = yield* ch.lock("a", ch.lock("b", Effect.succeed("both")))
+          assert.strictEqual(out, "both")
+        }))
+
+      test("lock is reentrant for the holder", (ch) =>
+        Effect.gen(function*() {
+          const out = yield* ch.lock("k", ch.lock("k", Effect.succeed("inner"), { timeout: 50 }), { timeout: 50 })
+          assert.strictEqual(out, "inner")
+        }))
+
+      test("waiting longer than the timeout fails with LockTimeoutError; the holder is unaffected", (ch, env) =>
+        Effect.gen(function*() {
+          const timeout = live ? 200 : 1000
+          const acquired = yield* Deferred.make<void>()
+          const release = yield* Deferred.make<void>()
+          const holder = yield* ch.lock(
+            "k",
+            Deferred.succeed(acquired, undefined).pipe(Effect.andThen(Deferred.await(release)), Effect.as("held"))
+          ).pipe(Effect.forkChild)
+          yield* Deferred.await(acquired)
+          const waiter = yield* ch.lock("k", Effect.succeed("never"), { timeout }).pipe(Effect.flip, Effect.forkChild)
+          if (!live) {
+            yield* Effect.yieldNow
+            yield* TestClock.adjust(timeout)
+          }
+          const error = yield* Fiber.join(waiter)
+          assert.strictEqual(error._tag, "LockTimeoutError")
+          yield* Deferred.succeed(release, undefined)
+          assert.strictEqual(yield* Fiber.join(holder), "held")
+          assert.strictEqual(yield* ch.lock("k", Effect.succeed("free again"), { timeout }), "free again")
+          yield* env.advance(0)
+        }), 30_000)
+
+      test("a waiter gets the lock as soon as the holder releases it", (ch) =>
+        Effect.gen(function*() {
+          const acquired = yield* Deferred.make<void>()
+          const release = yield* Deferred.make<void>()
+          const order: Array<string> = []
+          const holder = yield* ch.lock(
+            "k",
+            Deferred.succeed(acquired, undefined).pipe(
+              Effect.andThen(Deferred.await(release)),
+              Effect.andThen(Effect.sync(() => order.push("holder done")))
+            )
+          ).pipe(Effect.forkChild)
+          yield* Deferred.await(acquired)
+          const waiter = yield* ch.lock("k", Effect.sync(() => order.push("waiter in"))).pipe(Effect.forkChild)
+          yield* Deferred.succeed(release, undefined)
+          yield* Fiber.join(holder)
+          yield* Fiber.join(waiter)
+          assert.deepStrictEqual(order, ["holder done", "waiter in"])
+        }), 30_000)
+
+      test("a lock is released when its holder fails or is interrupted", (ch) =>
+        Effect.gen(function*() {
+          const failed = yield* Effect.exit(ch.lock("k", Effect.fail("boom")))
+          assert.isTrue(Exit.isFailure(failed))
+          assert.strictEqual(yield* ch.lock("k", Effect.succeed(1), { timeout: 100 }), 1)
+          const acquired = yield* Deferred.make<void>()
+          const fiber = yield* ch.lock("k", Deferred.succeed(acquired, undefined).pipe(Effect.andThen(Effect.never)))
+            .pipe(Effect.forkChild)
+          yield* Deferred.await(acquired)
+          yield* Fiber.interrupt(fiber)
+          assert.strictEqual(yield* ch.lock("k", Effect.succeed(2), { timeout: 100 }), 2)
+        }), 30_000)
+    })
+
+    describe("typed views", () => {
+      class Person extends Schema.Class<Person>("Person")({ name: Schema.String, born: Schema.Date }) {}
+      const Metrics = Schema.Struct({ count: Schema.Int, status: Schema.String, timestamp: Schema.Number })
+
+      test("typed(schema) decodes reads and checks writes", (ch) =>
+        Effect.gen(function*() {
+          const metrics = ch.typed(Metrics)
+          yield* metrics.set("m", { count: 100, status: "success", timestamp: 1.5 })
+          expect(yield* metrics.get("m")).toEqual({ count: 100, status: "success", timestamp: 1.5 })
+          const bad = yield* Effect.flip(metrics.set("m", { count: 1.5, status: "x", timestamp: 0 }))
+          assert.strictEqual(bad._tag, "InvalidValueError")
+          if (bad._tag !== "InvalidValueError") return
+          assert.deepStrictEqual(bad.issues[0]?.path, ["count"])
+          expect(yield* metrics.get("m")).toEqual({ count: 100, status: "success", timestamp: 1.5 })
+        }))
+
+      test("data that fails the schema is a ChannelDecodeError naming the key and path, never a default", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("m", { count: "many", status: "x", timestamp: 0 })
+          const error = yield* Effect.flip(ch.typed(Metrics).get("m"))
+          assert.strictEqual(error._tag, "ChannelDecodeError")
+          if (error._tag !== "ChannelDecodeError") return
+          assert.strictEqual(error.key, "m")
+          assert.deepStrictEqual(error.issues[0]?.path, ["count"])
+          const withDefault = yield* Effect.flip(ch.typed(Metrics).get("m", null))
+          assert.strictEqual(withDefault._tag, "ChannelDecodeError")
+        }))
+
+      test("Dates, bigints and classes round-trip through the schema's JSON form", (ch) =>
+        Effect.gen(function*() {
+          const people = ch.typed(Person)
+          yield* people.set("ada", new Person({ name: "Ada", born: new Date("1815-12-10T00:00:00.000Z") }))
+          const ada = yield* people.get("ada")
+          assert.instanceOf(ada, Person)
+          assert.strictEqual(ada.born.toISOString(), "1815-12-10T00:00:00.000Z")
+          assert.deepStrictEqual(yield* ch.get("ada"), { name: "Ada", born: "1815-12-10T00:00:00.000Z" })
+          const big = ch.typed(Schema.BigInt)
+          yield* big.set("n", 2n ** 70n)
+          assert.strictEqual(yield* big.get("n"), 2n ** 70n)
+        }))
+
+      test("typed lists encode each appended element", (ch) =>
+        Effect.gen(function*() {
+          const dates = ch.typed(Schema.Array(Schema.Date))
+          yield* dates.append("d", new Date(0))
+          yield* dates.prepend("d", new Date(1000))
+          const read = yield* dates.get("d")
+          assert.deepStrictEqual(read.map((d) => d.getTime()), [1000, 0])
+          const ints = ch.typed(Schema.Array(Schema.Int))
+          const bad = yield* Effect.flip(ints.append("i", 1.5))
+          assert.strictEqual(bad._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("i"))
+        }))
+
+      test("schema evolution: an optional field with a default reads older data", (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("profile", { name: "Alice" })
+          const V2 = Schema.Struct({
+            name: Schema.String,
+            premium: Schema.Boolean.pipe(Schema.optionalKey, Schema.withDecodingDefaultKey(Effect.succeed(false)))
+          })
+          expect(yield* ch.typed(V2).get("profile")).toEqual({ name: "Alice", premium: false })
+        }))
+
+      test("a typed atomicAdd whose sum fails the schema is undone", (ch) =>
+        Effect.gen(function*() {
+          const ints = ch.typed(Schema.Int)
+          yield* ints.set("n", 1)
+          const error = yield* Effect.flip(ints.atomicAdd("n", 0.5))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          assert.strictEqual(yield* ints.get("n"), 1)
+        }))
+    })
+  })
+}
+
