@@ -1,6 +1,7 @@
 /**
  * The channel value model: every value a channel holds is a JSON value (or, as
- * a whole value only, `undefined`). `snapshot` checks a user value against that
+ * a whole value only, `undefined`; an object property whose value is
+ * `undefined` is left out, as `JSON.stringify` does). `snapshot` checks a user value against that
  * model and returns a deep, frozen copy, so that what a backend stores can
  * neither be changed by the writer afterwards nor by any reader.
  *
@@ -48,7 +49,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
       // JSON has one zero: -0 is stored as 0 on every backend.
       return value === 0 ? 0 : value
     case "undefined":
-      throw new Reject(path, "undefined is allowed only as a whole value, not inside an array or object")
+      throw new Reject(path, "undefined cannot be a list item (JSON would turn it into null)")
     case "bigint":
       throw new Reject(path, "a bigint is not a JSON value; give the key a schema (Schema.BigInt) to store it")
     case "symbol":
@@ -80,6 +81,8 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     const out: { [key: string]: Json } = {}
     const source = object as { readonly [key: string]: unknown }
     for (const key of Object.keys(source)) {
+      // As in JSON.stringify, a property whose value is undefined is left out.
+      if (source[key] === undefined) continue
       path.push(key)
       out[key] = walk(source[key], path, ancestors)
       path.pop()

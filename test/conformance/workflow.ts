@@ -1,0 +1,280 @@
+/**
+ * Workflow behaviour on a channel backend, written once and run against every
+ * backend: ordering and joins, parallel groups on one shared channel, results,
+ * failures, and run isolation.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Context, Deferred, Effect, Exit, Fiber, Layer, Ref, Schema } from "effect"
+import { Channel, Task, Workflow } from "../../src/index.js"
+
+export interface Subject {
+  readonly name: string
+  readonly layer: Layer.Layer<Channel.Channel, unknown>
+  readonly clock: "test" | "live"
+}
+
+class Greeting extends Context.Service<Greeting, { readonly greet: (name: string) => string }>()("test/Greeting") {}
+
+export const workflowConformance = (subject: Subject) => {
+  const test = subject.clock === "live" ? it.live : it.effect
+  const provide = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, subject.layer)
+
+  describe(`workflow conformance: ${subject.name}`, () => {
+    const Channels = Channel.schema({
+      config: Schema.Struct({ batchSize: Schema.Number }),
+      total_processed: Schema.Number,
+      logs: Schema.Array(Schema.String)
+    })
+
+    test("the seed pipeline: channel config, result dependencies, typed results", () =>
+      Effect.gen(function*() {
+        const setup = Task.make("setup", { channels: Channels, writes: ["config"] }, (ctx) =>
+          ctx.channel.set("config", { batchSize: 100 }))
+        const fetch = Task.make("fetch", () => Effect.succeed({ data: [1, 2, 3] }))
+        const process = Task.make(
+          "process",
+          { channels: Channels, after: [fetch], reads: ["config"], writes: ["logs", "total_processed"] },
+          (ctx) =>
+            Effect.gen(function*() {
+              const config = yield* ctx.channel.get("config")
+              const input = yield* ctx.getResult("fetch")
+              yield* ctx.channel.append("logs", `processed ${input.data.length}`)
+              yield* ctx.channel.atomicAdd("total_processed", input.data.length)
+              return input.data.length * config.batchSize
+            })
+        )
+        const pipeline = Workflow.make("pipeline", { channels: Channels }, Workflow.chain(setup, fetch, process))
+        const out = yield* Workflow.run(pipeline)
+        assert.strictEqual(out.results.process, 300)
+        assert.deepStrictEqual(out.results.fetch, { data: [1, 2, 3] })
+        assert.strictEqual(out.results.setup, undefined)
+        expect(out.channel).toEqual({ config: { batchSize: 100 }, logs: ["processed 3"], total_processed: 3 })
+        assert.strictEqual(out.workflow, "pipeline")
+      }).pipe(provide))
+
+    test("every result is stored under {id}.__result__, undefined results too", () =>
+      Effect.gen(function*() {
+        const a = Task.make("a", () => Effect.succeed({ n: 1 }))
+        const b = Task.make("b", () => Effect.void)
+        const c = Task.make("c", (ctx) =>
+          Effect.all({
+            a: ctx.untyped.get("a.__result__"),
+            bExists: ctx.untyped.exists("b.__result__"),
+            b: ctx.untyped.get("b.__result__", "DEFAULT"),
+            keys: ctx.untyped.keys()
+          }))
+        const out = yield* Workflow.run(Workflow.make("results", Workflow.chain(a, b, c)))
+        assert.deepStrictEqual(out.results.c, { a: { n: 1 }, bExists: true, b: undefined, keys: [] })
+        expect(out.channel).toEqual({})
+      }).pipe(provide))
+
+    test("a plain return value is the result, like an Effect's success", () =>
+      Effect.gen(function*() {
+        const plain = Task.make("plain", () => [1, 2, 3])
+        const sum = Task.make("sum", { after: [plain] }, (ctx) =>
+          Effect.map(ctx.getResult("plain"), (xs) => xs.reduce((a, b) => a + b, 0)))
+        const out = yield* Workflow.run(Workflow.make("plain", Workflow.chain(plain, sum)))
+        assert.strictEqual(out.results.sum, 6)
+      }).pipe(provide))
+
+    test("N parallel tasks appending to one list leave N items", () =>
+      Effect.gen(function*() {
+        const members = Array.from({ length: 50 }, (_, i) =>
+          Task.make(`m${i}`, (ctx) => ctx.untyped.append("collected", i, { ttl: "1 hour" })))
+        const [first, ...rest] = members
+        const flow = Workflow.parallel(first!, ...rest)
+        const out = yield* Workflow.run(Workflow.make("fanout", flow))
+        const collected = out.channel["collected"] as ReadonlyArray<number>
+        assert.deepStrictEqual([...collected].sort((x, y) => x - y), members.map((_, i) => i))
+      }).pipe(provide))
+
+    test("a diamond's join runs once, after both branches", () =>
+      Effect.gen(function*() {
+        const top = Task.make("top", (ctx) => ctx.untyped.append("log", "top"))
+        const left = Task.make("left", (ctx) => ctx.untyped.append("log", "left"))
+        const right = Task.make("right", (ctx) => ctx.untyped.append("log", "right"))
+        const sink = Task.make("sink", { after: [left, right] }, (ctx) =>
+          Effect.gen(function*() {
+            yield* ctx.untyped.append("log", "sink")
+            return (yield* ctx.getResult("left")) + (yield* ctx.getResult("right"))
+          }))
+        const out = yield* Workflow.run(
+          Workflow.make("diamond", Workflow.chain(top, Workflow.parallel(left, right), sink))
+        )
+        const log = out.channel["log"] as ReadonlyArray<string>
+        assert.strictEqual(log.length, 4)
+        assert.strictEqual(log[0], "top")
+        assert.strictEqual(log[3], "sink")
+        assert.deepStrictEqual([...log.slice(1, 3)].sort(), ["left", "right"])
+      }).pipe(provide))
+
+    test("parallel members run concurrently: they can meet each other", () =>
+      Effect.gen(function*() {
+        const arrivedA = yield* Deferred.make<void>()
+        const arrivedB = yield* Deferred.make<void>()
+        const a = Task.make("a", () =>
+          Deferred.succeed(arrivedA, undefined).pipe(Effect.andThen(Deferred.await(arrivedB)), Effect.as("a")))
+        const b = Task.make("b", () =>
+          Deferred.succeed(arrivedB, undefined).pipe(Effect.andThen(Deferred.await(arrivedA)), Effect.as("b")))
+        const out = yield* Workflow.run(Workflow.make("meet", Workflow.parallel(a, b)))
+        assert.deepStrictEqual(out.results, { a: "a", b: "b" })
+      }).pipe(provide))
+
+    test("a failing task fails the run with TaskFailed naming it; later tasks do not run", () =>
+      Effect.gen(function*() {
+        class FetchError extends Schema.TaggedError<FetchError>()("FetchError", { source: Schema.String }) {}
+        const ran = yield* Ref.make<ReadonlyArray<string>>([])
+        const mark = (id: string) => Ref.update(ran, (xs) => [...xs, id])
+        const first = Task.make("first", () => mark("first"))
+        const boom = Task.make("boom", () => mark("boom").pipe(Effect.andThen(new FetchError({ source: "api" }))))
+        const after = Task.make("after", () => mark("after"))
+        const workflow = Workflow.make("failing", Workflow.chain(first, boom, after))
+        const error = yield* Effect.flip(Workflow.run(workflow))
+        assert.strictEqual(error._tag, "TaskFailed")
+        if (error._tag !== "TaskFailed") return
+        assert.strictEqual(error.taskId, "boom")
+        assert.instanceOf(error.cause, FetchError)
+        expect(error.message).toContain("boom")
+        assert.deepStrictEqual(yield* Ref.get(ran), ["first", "boom"])
+      }).pipe(provide))
+
+    test("a failing parallel member interrupts its running siblings cleanly", () =>
+      Effect.gen(function*() {
+        const started = yield* Deferred.make<void>()
+        const interrupted = yield* Deferred.make<void>()
+        const slow = Task.make("slow", () =>
+          Deferred.succeed(started, undefined).pipe(
+            Effect.andThen(Effect.never),
+            Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
+          ))
+        const bad = Task.make("bad", () => Deferred.await(started).pipe(Effect.andThen(Effect.fail("bad" as const))))
+        const exit = yield* Effect.exit(Workflow.run(Workflow.make("group", Workflow.parallel(slow, bad))))
+        assert.isTrue(Exit.isFailure(exit))
+        assert.isTrue(yield* Deferred.isDone(interrupted))
+      }).pipe(provide))
+
+    test("a result that is not JSON fails the task with InvalidValueError naming the key and path", () =>
+      Effect.gen(function*() {
+        const dated = Task.make("dated", () => ({ at: new Date(0) }))
+        const error = yield* Effect.flip(Workflow.run(Workflow.make("dated", dated)))
+        assert.strictEqual(error._tag, "TaskFailed")
+        if (error._tag !== "TaskFailed") return
+        assert.strictEqual(error.taskId, "dated")
+        const cause = error.cause
+        assert.strictEqual(cause._tag, "InvalidValueError")
+        if (cause._tag !== "InvalidValueError") return
+        assert.strictEqual(cause.key, "dated.__result__")
+        assert.deepStrictEqual(cause.issues[0]?.path, ["at"])
+        expect(cause.message).toContain("result")
+      }).pipe(provide))
+
+    test("a result schema round-trips a result that JSON cannot hold", () =>
+      Effect.gen(function*() {
+        const Stamp = Schema.Struct({ at: Schema.Date, n: Schema.BigInt })
+        const stamp = Task.make("stamp", { result: Stamp }, () => ({ at: new Date(86_400_000), n: 2n ** 64n }))
+        const read = Task.make("read", { after: [stamp] }, (ctx) =>
+          Effect.map(ctx.getResult("stamp"), (s) => ({ day: s.at.getTime() / 86_400_000, n: s.n.toString() })))
+        const out = yield* Workflow.run(Workflow.make("stamps", Workflow.chain(stamp, read)))
+        assert.deepStrictEqual(out.results.read, { day: 1, n: (2n ** 64n).toString() })
+      }).pipe(provide))
+
+    test("lookupResult: an id that is not a task of the workflow is UnknownTaskError listing the ids", () =>
+      Effect.gen(function*() {
+        const fetch = Task.make("fetch", () => 1)
+        const later = Task.make("later", () => 2)
+        const report = Task.make("report", (ctx) =>
+          Effect.all({
+            unknown: Effect.flip(ctx.lookupResult("fecth")).pipe(
+              Effect.map((e) => e._tag === "UnknownTaskError" ? { tag: e._tag, available: e.available } : e._tag)
+            ),
+            notYet: Effect.map(Effect.flip(ctx.lookupResult("later")), (e) => e._tag),
+            fetched: ctx.lookupResult("fetch")
+          }))
+        const out = yield* Workflow.run(Workflow.make("lookup", Workflow.chain(fetch, report, later)))
+        assert.deepStrictEqual(out.results.report, {
+          fetched: 1,
+          unknown: { tag: "UnknownTaskError", available: ["fetch", "report", "later"] },
+          notYet: "ResultNotAvailableError"
+        })
+      }).pipe(provide))
+
+    test("initial values are in the channel before the first task runs", () =>
+      Effect.gen(function*() {
+        const use = Task.make("use", { channels: Channels, reads: ["config"] }, (ctx) =>
+          Effect.map(ctx.channel.get("config"), (c) => c.batchSize))
+        const workflow = Workflow.make(
+          "initial",
+          { channels: Channels, initial: { config: { batchSize: 7 } } },
+          use
+        )
+        const out = yield* Workflow.run(workflow)
+        assert.strictEqual(out.results.use, 7)
+      }).pipe(provide))
+
+    test("a task's service requirement is the run's; providing it runs the task", () =>
+      Effect.gen(function*() {
+        const greet = Task.make("greet", () => Greeting.use((g) => Effect.succeed(g.greet("Ada"))))
+        const out = yield* Workflow.run(Workflow.make("greet", greet)).pipe(
+          Effect.provide(Layer.succeed(Greeting, { greet: (name) => `hello ${name}` }))
+        )
+        assert.strictEqual(out.results.greet, "hello Ada")
+      }).pipe(provide))
+
+    test("task templates bind parameters per instance (seed: collecting parallel results)", () =>
+      Effect.gen(function*() {
+        const fetchData = Task.template((ctx, params: { readonly source: string }) =>
+          Effect.gen(function*() {
+            const data = `Data from ${params.source}`
+            yield* ctx.untyped.append("fetch_results", data, { ttl: "1 hour" })
+            return data
+          }))
+        const flow = Workflow.parallel(
+          fetchData("fetch_a", { source: "api" }),
+          fetchData("fetch_b", { source: "db" }),
+          fetchData("fetch_c", { source: "cache" })
+        )
+        const out = yield* Workflow.run(Workflow.make("collect_results", flow))
+        assert.strictEqual(out.results.fetch_b, "Data from db")
+        const collected = out.channel["fetch_results"] as ReadonlyArray<string>
+        assert.deepStrictEqual([...collected].sort(), ["Data from api", "Data from cache", "Data from db"])
+      }).pipe(provide))
+
+    test("two runs of one workflow on one backend never see each other's keys", () =>
+      Effect.gen(function*() {
+        const gate = yield* Deferred.make<void>()
+        const write = Task.make("write", (ctx) =>
+          Effect.gen(function*() {
+            const count = yield* ctx.untyped.atomicAdd("count", 1)
+            yield* Deferred.await(gate)
+            return { count, keys: yield* ctx.untyped.keys() }
+          }))
+        const workflow = Workflow.make("isolated", write)
+        const first = yield* Workflow.run(workflow).pipe(Effect.forkChild)
+        const second = yield* Workflow.run(workflow).pipe(Effect.forkChild)
+        yield* Effect.yieldNow
+        yield* Deferred.succeed(gate, undefined)
+        const a = yield* Fiber.join(first)
+        const b = yield* Fiber.join(second)
+        assert.deepStrictEqual(a.results.write, { count: 1, keys: ["count"] })
+        assert.deepStrictEqual(b.results.write, { count: 1, keys: ["count"] })
+        assert.notStrictEqual(a.runId, b.runId)
+      }).pipe(provide))
+
+    test("a decode failure of stored data is a typed error, never a silent default", () =>
+      Effect.gen(function*() {
+        const corrupt = Task.make("corrupt", (ctx) => ctx.untyped.set("total_processed", "many"))
+        const read = Task.make("read", { channels: Channels, reads: ["total_processed"] }, (ctx) =>
+          ctx.channel.get("total_processed", 0))
+        const workflow = Workflow.make(
+          "corrupt",
+          { channels: Channels, initial: { total_processed: 0 } },
+          Workflow.chain(corrupt, read)
+        )
+        const error = yield* Effect.flip(Workflow.run(workflow))
+        assert.strictEqual(error._tag, "TaskFailed")
+        if (error._tag !== "TaskFailed") return
+        assert.strictEqual(error.taskId, "read")
+        assert.strictEqual(error.cause._tag, "ChannelDecodeError")
+      }).pipe(provide))
+  })
+}
