@@ -2,39 +2,56 @@
  * Tasks: the units of a workflow. A task has an id, a body that returns an
  * Effect (or a plain value), and declarations the type checker uses:
  *
- * - `after`: the tasks whose results it reads with `ctx.getResult(id)`;
+ * - `after`: the tasks whose results it reads with `ctx.getResult(id)`
+ *   (`Task.optional(t)` for a result that may be absent);
  * - `channels`, `reads`, `writes`: the channel schema, and the keys it reads
- *   and writes through `ctx.channel`.
+ *   and writes through `ctx.channel`;
+ * - `goto`, `terminate`: the control flow it may take (jumps to other tasks of
+ *   the workflow, stopping the run), which makes later results optional;
+ * - `input`, `maxCycles`, `retry`, `timeout`: iteration and execution policy.
  *
  * The task's type carries its id, result, errors, requirements and
  * declarations, so composition can check a workflow before it runs.
  *
  * @since 0.1.0
  */
-import type { Effect, Pipeable } from "effect"
+import type { Duration, Effect, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
 import type { Flow } from "./Flow.js"
 import * as internal from "./internal/task.js"
 import type { BodyError, BodyServices, BodySuccess } from "./types/BodyResult.js"
-import type { ResultNotAvailableError, UnknownTaskError } from "./WorkflowError.js"
+import type {
+  CycleLimitExceededError,
+  InvalidNextTaskError,
+  ResultNotAvailableError,
+  TaskTimeoutError,
+  UnknownTaskError,
+  WorkflowCancelled
+} from "./WorkflowError.js"
 
 /**
- * What a task declares about its inputs and outputs.
+ * What a task declares, as it is recorded in its type.
  *
- * - `after`: ids of the tasks whose results it reads;
+ * - `after`: ids of the tasks whose results it requires;
+ * - `optional`: ids of the tasks whose results it reads if they exist;
  * - `reads`: channel keys it reads (some task before it must write them);
  * - `writes`: channel keys it writes;
- * - `channels`: the value types of the keys it touches (`never` when untyped).
+ * - `channels`: the value types of the keys it touches (`never` when untyped);
+ * - `goto`: ids it may jump to;
+ * - `cut`: `true` when it may skip what follows it (it may jump or terminate).
  *
  * @category models
  * @since 0.1.0
  */
 export interface Io {
   readonly after: string
+  readonly optional: string
   readonly reads: string
   readonly writes: string
   readonly channels: object
+  readonly goto: string
+  readonly cut: true
 }
 
 /**
@@ -45,9 +62,12 @@ export interface Io {
  */
 export interface NoIo {
   readonly after: never
+  readonly optional: never
   readonly reads: never
   readonly writes: never
   readonly channels: never
+  readonly goto: never
+  readonly cut: never
 }
 
 /**
@@ -60,12 +80,19 @@ export interface NoIo {
  */
 export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly ids: Id
+  readonly maybe: never
   readonly results: readonly [Id, A]
   readonly writes: I["writes"]
   readonly needs: I["after"] extends infer Dep extends string ? Dep extends string ? readonly [Dep, Id] : never : never
+  readonly wants: I["optional"] extends infer Dep extends string ? Dep extends string ? readonly [Dep, Id] : never
+    : never
   readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? readonly [Key, Id] : never : never
+  readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? readonly [Target, Id] : never
+    : never
   readonly dups: never
   readonly channels: I["channels"]
+  readonly cut: I["cut"]
+  readonly groups: never
   readonly error: E | InvalidValueError | ChannelError
   readonly services: R
 }
@@ -122,18 +149,111 @@ export interface Any extends Task<string, unknown, unknown, unknown, Io> {}
 export type Result<T extends Any> = T["~shape"]["results"][1]
 
 /**
- * The results a task can read, from its `after` list: `{ fetch: { data: number[] } }`.
+ * A task whose result a task reads if it exists: `after: [Task.optional(t)]`.
+ * `ctx.getResult(t.id)` then gives an `Option`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Optional<out T extends Any> {
+  readonly _tag: "Optional"
+  readonly task: T
+}
+
+/**
+ * Marks a task in `after` as optional: its result may be absent (the task is
+ * in a lenient parallel group, or runs after a task that may jump or
+ * terminate), and `ctx.getResult(id)` gives an `Option`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const mirror = Task.make("mirror", () => Effect.succeed("data"))
+ * const merge = Task.make("merge", { after: [Task.optional(mirror)] }, (ctx) =>
+ *   Effect.map(ctx.getResult("mirror"), Option.getOrElse(() => "no mirror")))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const optional = <T extends Any>(task: T): Optional<T> => internal.optional(task)
+
+/**
+ * An entry of `after`: a task, or an optional one.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type AfterEntry = Any | Optional<Any>
+
+type EntryId<E> = E extends Optional<infer T> ? T["id"] : E extends Any ? E["id"] : never
+type EntryValue<E> = E extends Optional<infer T> ? Option.Option<Result<T>> : E extends Any ? Result<E> : never
+type RequiredIds<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E
+  ? E extends Optional<Any> ? never : E extends Any ? E["id"] : never
+  : never
+type OptionalIds<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E
+  ? E extends Optional<infer T> ? T["id"] : never
+  : never
+
+/**
+ * The results a task can read, from its `after` list:
+ * `{ fetch: { data: number[] }; mirror: Option<string> }`.
  *
  * @category type-level
  * @since 0.1.0
  */
-export type Deps<After extends ReadonlyArray<Any>> = {
-  readonly [T in After[number] as T["id"]]: Result<T>
+export type Deps<After extends ReadonlyArray<AfterEntry>> = {
+  readonly [E in After[number] as EntryId<E>]: EntryValue<E>
+}
+
+/**
+ * What the body of a task may do besides reading and writing: iterate with
+ * input `Input`, jump to `Goto`, stop the run when `Terminate` is `true`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Control {
+  readonly input: unknown
+  readonly goto: string
+  readonly skip: boolean
+  readonly terminate: boolean
+}
+
+/**
+ * The control of a task that declares none: no input, no jumps, no terminate.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface NoControl {
+  readonly input: void
+  readonly goto: never
+  readonly skip: false
+  readonly terminate: false
+}
+
+/**
+ * Options of `ctx.nextTask`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface NextTaskOptions {
+  /**
+   * Skip what would run after the current task: the added task runs instead of
+   * it. Needs `goto` declared on the current task (`goto: true`, or a list of
+   * targets), because it makes later results optional.
+   */
+  readonly goto: true
 }
 
 /**
  * What a task's body gets. `Deps` are the results it may read, `T` the channel
- * value types, `Readable`/`Writable` the keys it declared.
+ * value types, `Readable`/`Writable` the keys it declared, `C` its control.
  *
  * **Example**
  *
@@ -158,7 +278,8 @@ export interface Context<
   Deps extends object,
   T extends object,
   Readable extends string,
-  Writable extends string
+  Writable extends string,
+  C extends Control = NoControl
 > {
   /** The id of the running task. */
   readonly taskId: string
@@ -166,6 +287,10 @@ export interface Context<
   readonly workflow: string
   /** The id of this run. */
   readonly runId: string
+  /** The attempt of this execution: 1, then 2, 3… when `retry` runs it again. */
+  readonly attempt: number
+  /** The iteration: 1, then 2, 3… for each `nextIteration` (and each re-run after a `goto`). */
+  readonly iteration: number
   /**
    * The channel: typed by the task's channel schema (only the declared keys,
    * with their value types), or untyped when the task has no schema.
@@ -174,12 +299,17 @@ export interface Context<
     : Channel.Typed<T, Readable & keyof T & string, Writable & keyof T & string>
   /** The ad-hoc channel: any key, values read back as `unknown`. */
   readonly untyped: Channel.Untyped
-  /** The result of a task declared in `after`. */
+  /** The result of a task declared in `after` (an `Option` for `Task.optional` ones). */
   getResult<K extends keyof Deps & string>(id: K): Effect.Effect<Deps[K], ChannelDecodeError | ChannelError>
   /**
-   * The result of any task by a run-time id. Fails with `UnknownTaskError`
+   * The result of a task by its value — typed by it — or by a run-time id
+   * (`unknown`). For tasks that are not certainly upstream: tasks added with
+   * `nextTask`, or tasks of other branches. Fails with `UnknownTaskError`
    * (listing the workflow's ids) or `ResultNotAvailableError`.
    */
+  lookupResult<Dyn extends Any>(
+    task: Dyn
+  ): Effect.Effect<Result<Dyn>, ResultNotAvailableError | ChannelDecodeError | ChannelError>
   lookupResult(
     id: string
   ): Effect.Effect<unknown, UnknownTaskError | ResultNotAvailableError | ChannelDecodeError | ChannelError>
@@ -189,7 +319,45 @@ export interface Context<
    * not decode fails with `ChannelDecodeError`.
    */
   typedChannel<A>(schema: Channel.ValueSchema<A>): Channel.Typed<{ readonly [key: string]: A }, string, string>
+  /**
+   * Runs this task again after the current run, with `input` as its input
+   * (`ctx.input` and the body's second argument); what follows the task runs
+   * once, after the last iteration. Fails with `CycleLimitExceededError` when
+   * the task has run `maxCycles` times.
+   */
+  nextIteration(...input: [C["input"]] extends [void] ? [] : [input: C["input"]]): Effect.Effect<void, CycleLimitExceededError>
+  /**
+   * Adds a task to run after this one (before what follows it statically, or
+   * instead of it with `{ goto: true }`). Its result is read through the task
+   * value: `ctx.lookupResult(task)` downstream.
+   */
+  nextTask(
+    task: Any,
+    ...options: C["skip"] extends true ? [options?: NextTaskOptions] : []
+  ): Effect.Effect<void, InvalidNextTaskError | ChannelError>
+  /**
+   * After this task, jump to task `target` of the workflow (one of the ids
+   * declared in `goto`) instead of what follows this task. Fails with
+   * `CycleLimitExceededError` when the target has run `maxCycles` times.
+   */
+  goto(target: C["goto"]): Effect.Effect<void, CycleLimitExceededError>
+  /**
+   * Stops the run successfully after this task: nothing else starts, running
+   * parallel members finish. Needs `terminate: true` declared.
+   */
+  terminate: C["terminate"] extends true ? (reason?: string) => Effect.Effect<void> : never
+  /** Stops the run with `WorkflowCancelled` now; this task has no result. */
+  cancel(reason: string): Effect.Effect<never, WorkflowCancelled>
 }
+
+/**
+ * The retry policy of a task: a `Schedule` that accepts any input (such as
+ * `Schedule.exponential("100 millis")`), or a number of retries.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type RetryPolicy = Schedule.Schedule<unknown, unknown> | { readonly times: number }
 
 /**
  * The options of {@link make}.
@@ -197,10 +365,10 @@ export interface Context<
  * @category models
  * @since 0.1.0
  */
-export interface Options<T extends object, After, Reads, Writes, RA> {
+export interface Options<T extends object, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout = Duration.Input> {
   /** The channel schema the task reads and writes keys of. */
   readonly channels?: Channel.ChannelSchema<T>
-  /** The tasks whose results this task reads (they must certainly run before it). */
+  /** The tasks whose results this task reads (they must certainly run before it, or be `Task.optional`). */
   readonly after?: After
   /** The channel keys it reads (some task before it must write them, or they have an initial value). */
   readonly reads?: Reads
@@ -211,6 +379,21 @@ export interface Options<T extends object, After, Reads, Writes, RA> {
    * class) round-trips through the channel.
    */
   readonly result?: Channel.ValueSchema<RA>
+  /** The input of the first iteration (`ctx.nextIteration(input)` gives the next ones). */
+  readonly input?: Input
+  /**
+   * The tasks of the workflow this task may jump to with `ctx.goto(id)`; or
+   * `true` when it only adds tasks with `ctx.nextTask(task, { goto: true })`.
+   */
+  readonly goto?: Goto
+  /** Whether this task may stop the run with `ctx.terminate()`. */
+  readonly terminate?: Terminate
+  /** How many times the task may run in one workflow run (default 10). */
+  readonly maxCycles?: number
+  /** Retries of a failed attempt. */
+  readonly retry?: RetryPolicy
+  /** The time limit of each attempt; an attempt that exceeds it fails with `TaskTimeoutError`. */
+  readonly timeout?: Timeout
 }
 
 /**
@@ -230,13 +413,22 @@ export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effec
  * @category type-level
  * @since 0.1.0
  */
-export interface DeclaredIo<After extends string, Reads extends string, Writes extends string, Channels extends object>
-  extends Io
-{
+export interface DeclaredIo<
+  After extends string,
+  Optional extends string,
+  Reads extends string,
+  Writes extends string,
+  Channels extends object,
+  Goto extends string,
+  Cut extends true
+> extends Io {
   readonly after: After
+  readonly optional: Optional
   readonly reads: Reads
   readonly writes: Writes
   readonly channels: Channels
+  readonly goto: Goto
+  readonly cut: Cut
 }
 
 /**
@@ -248,9 +440,64 @@ export interface DeclaredIo<After extends string, Reads extends string, Writes e
 export type Touched<T extends object, Keys extends keyof T> = [keyof T] extends [never] ? never : Pick<T, Keys>
 
 /**
- * Creates a task. The body gets the task's {@link Context} and returns an
- * Effect or a plain value; that is the task's result, stored in the channel
- * under `{id}.__result__`.
+ * Whether a task with these options may skip what follows it: `true` when it
+ * declares `goto` (targets or `true`) or `terminate: true`, `never` otherwise.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type CutOf<Goto, Terminate extends boolean> = Skips<Goto> extends true ? true : Terminate extends true ? true
+  : never
+
+/**
+ * The `goto` option: the ids of the tasks it may jump to, or `true`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type GotoOption = ReadonlyArray<string> | true
+
+/**
+ * The jump targets a `goto` option declares.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type GotoIds<Goto> = Goto extends ReadonlyArray<infer Id extends string> ? Id : never
+
+/**
+ * Whether a `goto` option lets the task skip what follows it.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Skips<Goto> = Goto extends true ? true : [GotoIds<Goto>] extends [never] ? false : true
+
+/**
+ * The control a body gets from these options.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export interface ControlOf<Input, Goto extends GotoOption, Terminate extends boolean> extends Control {
+  readonly input: Input
+  readonly goto: GotoIds<Goto>
+  readonly skip: Skips<Goto>
+  readonly terminate: Terminate
+}
+
+/**
+ * The errors the engine adds to a task's own: a timeout, when it has one.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type EngineError<Timeout> = [Timeout] extends [never] ? never : TaskTimeoutError
+
+/**
+ * Creates a task. The body gets the task's {@link Context} (and its input) and
+ * returns an Effect or a plain value; that is the task's result, stored in the
+ * channel under `{id}.__result__`.
  *
  * **Example**
  *
@@ -283,20 +530,35 @@ export const make: {
     const Id extends string,
     Out extends ResultBound<RA>,
     T extends object = {},
-    const After extends ReadonlyArray<Any> = readonly [],
+    const After extends ReadonlyArray<AfterEntry> = readonly [],
     const Reads extends ReadonlyArray<keyof T & string> = readonly [],
     const Writes extends ReadonlyArray<keyof T & string> = readonly [],
-    RA = never
+    RA = never,
+    Input = void,
+    const Goto extends GotoOption = readonly [],
+    Terminate extends boolean = false,
+    Timeout extends Duration.Input = never
   >(
     id: Id,
-    options: Options<T, After, Reads, Writes, RA>,
-    body: (ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number]>) => Out
+    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout>,
+    body: (
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate>>,
+      input: Input
+    ) => Out
   ): Task<
     Id,
     [RA] extends [never] ? BodySuccess<Out> : RA,
-    BodyError<Out>,
+    BodyError<Out> | EngineError<Timeout>,
     BodyServices<Out>,
-    DeclaredIo<After[number]["id"], Reads[number], Writes[number], Touched<T, Reads[number] | Writes[number]>>
+    DeclaredIo<
+      RequiredIds<After>,
+      OptionalIds<After>,
+      Reads[number],
+      Writes[number],
+      Touched<T, Reads[number] | Writes[number]>,
+      GotoIds<Goto>,
+      CutOf<Goto, Terminate>
+    >
   >
 } = internal.make
 
@@ -314,7 +576,9 @@ export interface Template<P, A, E, R, I extends Io> {
 
 /**
  * Creates a task template: a body that also takes parameters. Each instance has
- * its own id and its own bound parameters, both checked at compile time.
+ * its own id and its own bound parameters, both checked at compile time. The
+ * parameters are the task's input: `ctx.nextIteration(params)` runs it again
+ * with new ones.
  *
  * **Example**
  *
@@ -337,24 +601,38 @@ export interface Template<P, A, E, R, I extends Io> {
  */
 export const template: {
   <P, Out>(
-    body: (ctx: Context<{}, {}, never, never>, params: P) => Out
+    body: (ctx: Context<{}, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => Out
   ): Template<P, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>, NoIo>
   <
     P,
     Out extends ResultBound<RA>,
     T extends object = {},
-    const After extends ReadonlyArray<Any> = readonly [],
+    const After extends ReadonlyArray<AfterEntry> = readonly [],
     const Reads extends ReadonlyArray<keyof T & string> = readonly [],
     const Writes extends ReadonlyArray<keyof T & string> = readonly [],
-    RA = never
+    RA = never,
+    const Goto extends GotoOption = readonly [],
+    Terminate extends boolean = false,
+    Timeout extends Duration.Input = never
   >(
-    options: Options<T, After, Reads, Writes, RA>,
-    body: (ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number]>, params: P) => Out
+    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout>,
+    body: (
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate>>,
+      params: P
+    ) => Out
   ): Template<
     P,
     [RA] extends [never] ? BodySuccess<Out> : RA,
-    BodyError<Out>,
+    BodyError<Out> | EngineError<Timeout>,
     BodyServices<Out>,
-    DeclaredIo<After[number]["id"], Reads[number], Writes[number], Touched<T, Reads[number] | Writes[number]>>
+    DeclaredIo<
+      RequiredIds<After>,
+      OptionalIds<After>,
+      Reads[number],
+      Writes[number],
+      Touched<T, Reads[number] | Writes[number]>,
+      GotoIds<Goto>,
+      CutOf<Goto, Terminate>
+    >
   >
 } = internal.template

@@ -3,25 +3,37 @@
  *
  * - `Workflow.chain(a, b, c)` runs flows one after another (Graflow's `>>`);
  * - `Workflow.parallel(a, b, c)` runs them concurrently on the same channel
- *   (Graflow's `|`);
+ *   (Graflow's `|`); `Workflow.parallelWith({ policy }, …)` chooses how member
+ *   failures are treated;
  * - `Workflow.make(name, options, flow)` checks the flow: no duplicate ids,
  *   every `getResult` reads a task that certainly runs before, every channel
- *   key a task reads is written before it or has an initial value;
+ *   key a task reads is written before it or has an initial value, every jump
+ *   target is a task of the workflow;
  * - `Workflow.run(workflow)` is an Effect: its error type lists the tasks that
  *   can fail and how, its requirements are the services the tasks need.
  *
  * @since 0.1.0
  */
-import { type Effect, Pipeable } from "effect"
+import { type Duration, type Effect, Option, Pipeable } from "effect"
 import type * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
 import type * as Flow from "./Flow.js"
+import { isFlow } from "./Flow.js"
 import * as engine from "./internal/engine.js"
-import { compile, Composite, type Plan } from "./internal/plan.js"
+import { toMermaid as renderMermaid } from "./internal/mermaid.js"
+import { compile, Composite, type Plan, type Policy as RuntimePolicy, strict } from "./internal/plan.js"
+import { executionOf, type Execution, isTask } from "./internal/task.js"
+import type * as Task from "./Task.js"
 import type { FoldShape } from "./types/FoldShape.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
 import type { CheckWorkflow } from "./types/WorkflowProblems.js"
-import type { TaskFailed } from "./WorkflowError.js"
+import type {
+  MemberOutcome,
+  ParallelGroupError,
+  TaskFailed,
+  TaskTimeoutError,
+  WorkflowCancelled
+} from "./WorkflowError.js"
 
 /**
  * Flows that run one after another.
@@ -68,10 +80,11 @@ export const chain = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>
 ): Sequence<FoldShape<"sequence", Flows>> => new Composite<"Sequence", FoldShape<"sequence", Flows>>("Sequence", flows)
 
 /**
- * Runs flows concurrently on the same channel (Graflow's `a | b | c`). The
- * group finishes when every member has; if one fails, the others are
- * interrupted. A member does not see its siblings' results; what comes after
- * the group sees all of them.
+ * Runs flows concurrently on the same channel (Graflow's `a | b | c`), with
+ * the strict policy: the group fails as soon as a member fails (the running
+ * members are interrupted) with a `ParallelGroupError` listing how each member
+ * ended. A member does not see its siblings' results; what comes after the
+ * group sees all of them.
  *
  * **Example**
  *
@@ -89,7 +102,98 @@ export const chain = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>
  */
 export const parallel = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>]>(
   ...flows: Flows
-): Parallel<FoldShape<"parallel", Flows>> => new Composite<"Parallel", FoldShape<"parallel", Flows>>("Parallel", flows)
+): Parallel<FoldShape<"strict", Flows>> => new Composite<"Parallel", FoldShape<"strict", Flows>>("Parallel", flows)
+
+/**
+ * How a parallel group treats member failures.
+ *
+ * - `"strict"` (default): any failure fails the group at once; running members
+ *   are interrupted.
+ * - `"best-effort"`: the group never fails; failed members have no result.
+ * - `{ atLeast: n }`: the group fails when fewer than `n` members succeed.
+ * - `{ critical: ids }`: the group fails when a member holding one of these
+ *   task ids fails; the others may fail.
+ * - a function of the members' outcomes: `true` when the group succeeds.
+ *
+ * Under every policy but strict, all members run to their end before the
+ * policy decides. The results of members that may fail are optional in the
+ * types: read them with `Task.optional(…)`.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Policy<Ids extends string = string> =
+  | "strict"
+  | "best-effort"
+  | { readonly atLeast: number }
+  | { readonly critical: ReadonlyArray<Ids> }
+  | ((members: ReadonlyArray<MemberOutcome<unknown>>) => boolean)
+
+/**
+ * The options of {@link parallelWith}.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface GroupOptions<P> {
+  /** How member failures are treated (default `"strict"`). */
+  readonly policy?: P
+  /** A name for the group, in errors, spans and diagrams. */
+  readonly name?: string
+}
+
+/**
+ * The type-level kind of a policy.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type KindOf<P> = P extends "strict" ? "strict"
+  : P extends { readonly critical: ReadonlyArray<infer Id extends string> } ? { readonly critical: Id }
+  : "lenient"
+
+const toPolicy = (policy: Policy | undefined): RuntimePolicy => {
+  if (policy === undefined || policy === "strict") return strict
+  if (policy === "best-effort") return { _tag: "BestEffort" }
+  if (typeof policy === "function") return { _tag: "Custom", decide: policy }
+  if ("atLeast" in policy) return { _tag: "AtLeast", n: policy.atLeast }
+  return { _tag: "Critical", ids: [...policy.critical] }
+}
+
+/**
+ * Runs flows concurrently with a policy for member failures (see
+ * {@link Policy}). Under a lenient policy the members' results become optional
+ * in the types, so a task after the group must read them with
+ * `Task.optional(…)`; it sees exactly the results of the members that succeeded.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const primary = Task.make("primary", () => Effect.succeed("from primary"))
+ * const mirror = Task.make("mirror", () => Effect.fail("mirror down" as const))
+ * const merge = Task.make("merge", { after: [Task.optional(primary), Task.optional(mirror)] }, (ctx) =>
+ *   Effect.map(ctx.getResult("mirror"), Option.getOrElse(() => "no mirror")))
+ *
+ * const flow = Workflow.chain(Workflow.parallelWith({ policy: { atLeast: 1 } }, primary, mirror), merge)
+ * ```
+ *
+ * @category composition
+ * @since 0.1.0
+ */
+export const parallelWith = <
+  const Flows extends readonly [Flow.Any, ...Array<Flow.Any>],
+  const P extends Policy<Flow.Shape<Flows[number]>["ids"]> = "strict"
+>(
+  options: GroupOptions<P>,
+  ...flows: Flows
+): Parallel<FoldShape<KindOf<P>, Flows>> =>
+  new Composite<"Parallel", FoldShape<KindOf<P>, Flows>>("Parallel", flows, {
+    name: options.name,
+    policy: toPolicy(options.policy)
+  })
 
 /**
  * A checked workflow: `Results` maps task ids to results, `E` is how a run can
@@ -115,17 +219,45 @@ export interface Workflow<out Name extends string, out Results, out E, out R, in
 }
 
 /**
+ * Defaults for every task of a workflow that does not set its own.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Defaults<Timeout> {
+  readonly retry?: Task.RetryPolicy
+  readonly timeout?: Timeout
+  readonly maxCycles?: number
+}
+
+/**
  * The options of {@link make}.
  *
  * @category models
  * @since 0.1.0
  */
-export interface MakeOptions<T extends object, Initial> {
+export interface MakeOptions<T extends object, Initial, Timeout = Duration.Input> {
   /** The workflow's channel schema: the keys its tasks declare, and their types. */
   readonly channels?: Channel.ChannelSchema<T>
   /** Values written to the channel before the first task runs. */
   readonly initial?: Initial
+  /** Retries, timeout and cycle limit for the tasks that set none. */
+  readonly defaults?: Defaults<Timeout>
 }
+
+/**
+ * How a run of a flow can fail: `TaskFailed` naming the task, a
+ * `ParallelGroupError` when the flow has groups, `WorkflowCancelled` when a
+ * task can cancel.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Failure<S extends Flow.FlowShape, Extra = never> =
+  | TaskFailed<S["ids"], Exclude<S["error"] | Extra, WorkflowCancelled>>
+  | ([S["groups"]] extends [never] ? never
+    : ParallelGroupError<TaskFailed<S["ids"], Exclude<S["error"] | Extra, WorkflowCancelled>> | ParallelGroupError<unknown>>)
+  | Extract<S["error"], WorkflowCancelled>
 
 /**
  * The workflow type of a valid flow.
@@ -133,19 +265,20 @@ export interface MakeOptions<T extends object, Initial> {
  * @category type-level
  * @since 0.1.0
  */
-export type Of<Name extends string, S extends Flow.FlowShape, T extends object> = Workflow<
+export type Of<Name extends string, S extends Flow.FlowShape, T extends object, Extra = never> = Workflow<
   Name,
-  ResultsOf<S["results"]>,
-  TaskFailed<S["ids"], S["error"]>,
+  ResultsOf<S["results"], S["maybe"]>,
+  Failure<S, Extra>,
   S["services"],
   T
 >
 
 /**
  * Makes a workflow from a flow, checking it as a whole. A flow with duplicate
- * task ids, a result read from a task that does not certainly run before, or a
- * channel key read before anything writes it (and without an initial value)
- * does not compile: the error lists each problem in words.
+ * task ids, a result read from a task that does not certainly run before, a
+ * channel key read before anything writes it (and without an initial value),
+ * or a jump to an id that is not one of its tasks does not compile: the error
+ * lists each problem in words.
  *
  * **Example**
  *
@@ -177,23 +310,29 @@ export const make: {
     name: Name,
     flow: F & CheckWorkflow<Flow.Shape<F>, {}, never>
   ): Of<Name, Flow.Shape<F>, {}>
-  <const Name extends string, F extends Flow.Any, T extends object = {}, Initial extends Partial<T> = {}>(
+  <
+    const Name extends string,
+    F extends Flow.Any,
+    T extends object = {},
+    Initial extends Partial<T> = {},
+    Timeout extends Duration.Input = never
+  >(
     name: Name,
-    options: MakeOptions<T, Initial>,
+    options: MakeOptions<T, Initial, Timeout>,
     flow: F & CheckWorkflow<Flow.Shape<F>, T, keyof Initial & string>
-  ): Of<Name, Flow.Shape<F>, T>
+  ): Of<Name, Flow.Shape<F>, T, [Timeout] extends [never] ? never : TaskTimeoutError>
 } = (
   name: string,
   optionsOrFlow: MakeOptions<object, { readonly [key: string]: unknown }> | Flow.Any,
   maybeFlow?: Flow.Any
 ): never => {
-  const [options, flow] = maybeFlow === undefined
-    ? [{}, optionsOrFlow]
-    : [optionsOrFlow as MakeOptions<object, { readonly [key: string]: unknown }>, maybeFlow]
+  const [options, flow]: readonly [MakeOptions<object, { readonly [key: string]: unknown }>, unknown] =
+    isFlow(optionsOrFlow) ? [{}, optionsOrFlow] : [optionsOrFlow, maybeFlow]
   const initial = options.initial ?? {}
   const plan = compile(name, flow, Object.keys(initial))
+  const defaults = options.defaults === undefined ? engine.noDefaults : executionOf(`${name} (defaults)`, options.defaults)
   // The overloads give the workflow its checked type; at run time it is one shape.
-  return new WorkflowImpl(name, plan, options.channels, initial) as never
+  return new WorkflowImpl(name, plan, options.channels, initial, defaults) as never
 }
 
 class WorkflowImpl extends Pipeable.Class implements engine.Runnable {
@@ -202,7 +341,8 @@ class WorkflowImpl extends Pipeable.Class implements engine.Runnable {
     readonly name: string,
     readonly plan: Plan,
     readonly channels: Channel.ChannelSchema<object> | undefined,
-    readonly initial: { readonly [key: string]: unknown }
+    readonly initial: { readonly [key: string]: unknown },
+    readonly defaults: Execution
   ) {
     super()
   }
@@ -238,7 +378,8 @@ export interface Any {
 export type ChannelContents<T extends object> = { readonly [K in keyof T]?: T[K] } & { readonly [key: string]: unknown }
 
 /**
- * What a run returns: the result of every task, and the final channel contents.
+ * What a run returns: how it ended, the result of every task that ran, and the
+ * final channel contents.
  *
  * @category models
  * @since 0.1.0
@@ -246,7 +387,12 @@ export type ChannelContents<T extends object> = { readonly [K in keyof T]?: T[K]
 export interface RunResult<Results, T extends object> {
   readonly workflow: string
   readonly runId: string
-  /** Every task's result, by task id. */
+  /** `"terminated"` when a task called `ctx.terminate()`, `"completed"` otherwise. */
+  readonly status: "completed" | "terminated"
+  /**
+   * Every task's latest result, by task id (optional for the tasks that may
+   * not run: lenient group members, tasks after a jump or a terminate).
+   */
   readonly results: Results
   /** The channel at the end of the run. */
   readonly channel: ChannelContents<T>
@@ -267,8 +413,12 @@ export interface RunOptions {
  * Runs a workflow. The channel is the provided `Channel` service
  * (`MemoryChannel.layer`, `RedisChannel.layer(...)`), or a fresh memory
  * channel when none is provided. Fails with `TaskFailed` naming the task that
- * failed; a run-level channel failure (opening the namespace, writing initial
- * values, reading the final contents) fails with the channel error itself.
+ * failed (`ParallelGroupError` for a group, `WorkflowCancelled` when a task
+ * cancels); a run-level channel failure (opening the namespace, writing
+ * initial values, reading the final contents) fails with the channel error
+ * itself. Every task attempt is a span (`task {id}`, with the workflow, run id,
+ * attempt and iteration as attributes) inside a `workflow {name}` span, unless
+ * Effect's `References.TracerEnabled` is off.
  *
  * **Example**
  *
@@ -290,13 +440,85 @@ export interface RunOptions {
 export const run: <Name extends string, Results, E, R, T extends object>(
   workflow: Workflow<Name, Results, E, R, T>,
   options?: RunOptions
-) => Effect.Effect<
-  RunResult<Results, T>,
-  E | ChannelError | InvalidValueError | ChannelDecodeError,
-  R
-> = (workflow, options) => {
+) => Effect.Effect<RunResult<Results, T>, E | ChannelError | InvalidValueError | ChannelDecodeError, R> = (
+  workflow,
+  options
+) => {
   if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
   // `make` checked the flow and computed the run's types from it; the engine
   // runs that flow, so its output has those types.
   return engine.run(workflow, options) as never
 }
+
+/**
+ * The result of a task in a run's output, read through the task value — the
+ * way to read the result of a task added at run time with `ctx.nextTask`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const extra = Task.make("extra", () => 42)
+ * const main = Task.make("main", (ctx) => ctx.nextTask(extra))
+ * const program = Effect.map(Workflow.run(Workflow.make("dyn", main)), (out) => Workflow.resultOf(out, extra))
+ * // Option.some(42)
+ * ```
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const resultOf = <T extends Task.Any>(
+  output: RunResult<unknown, object>,
+  task: T
+): Option.Option<Task.Result<T>> => {
+  const results = output.results
+  if (!isTask(task) || typeof results !== "object" || results === null || !Object.hasOwn(results, task.id)) {
+    return Option.none()
+  }
+  // The output holds the value the task with this id returned.
+  return Option.some((results as { readonly [id: string]: Task.Result<T> })[task.id]!)
+}
+
+/**
+ * The workflow's static graph as a Mermaid flowchart: tasks as nodes,
+ * sequences as edges, parallel groups as subgraphs (labelled with their
+ * policy), jumps as dotted edges.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const a = Task.make("a", () => 1)
+ * const b = Task.make("b", () => 2)
+ * console.log(Workflow.toMermaid(Workflow.make("ab", Workflow.chain(a, b))))
+ * // flowchart TD
+ * //   t0["a"] --> t1["b"]
+ * ```
+ *
+ * @category rendering
+ * @since 0.1.0
+ */
+export const toMermaid = (workflow: Any): string => {
+  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.toMermaid: not a workflow made by Workflow.make")
+  return renderMermaid(workflow.name, workflow.plan)
+}
+
+/**
+ * Whether a value is a workflow made by {@link make}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * Workflow.isWorkflow(Workflow.make("w", Task.make("a", () => 1))) // true
+ * ```
+ *
+ * @category guards
+ * @since 0.1.0
+ */
+export const isWorkflow = (u: unknown): u is Any => u instanceof WorkflowImpl

@@ -129,3 +129,168 @@ export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitio
     return `workflow ${JSON.stringify(this.workflow)} is not valid:\n- ${this.problems.join("\n- ")}`
   }
 }
+
+/**
+ * A task called `ctx.cancel(reason)`: the run stops and fails with this error
+ * (running parallel members are interrupted). The cancelling task has no result.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const validate = Task.make("validate", (ctx) =>
+ *   Effect.gen(function*() {
+ *     const ok = false
+ *     if (!ok) return yield* ctx.cancel("bad data")
+ *     return "valid"
+ *   }))
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class WorkflowCancelled extends Schema.TaggedError<WorkflowCancelled>()("WorkflowCancelled", {
+  taskId: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `workflow canceled by task ${JSON.stringify(this.taskId)}: ${this.reason}`
+  }
+}
+
+/**
+ * A task asked to run again (`nextIteration`, or a `goto` to it) more often
+ * than its `maxCycles` allows. The task that asked fails with this error.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const forever = Task.make("forever", { maxCycles: 3 }, (ctx) => ctx.nextIteration())
+ * // the third run's nextIteration fails: CycleLimitExceededError { taskId: "forever", maxCycles: 3 }
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class CycleLimitExceededError extends Schema.TaggedError<CycleLimitExceededError>()("CycleLimitExceededError", {
+  taskId: Schema.String,
+  target: Schema.String,
+  maxCycles: Schema.Number
+}) {
+  override get message(): string {
+    return this.taskId === this.target
+      ? `task ${JSON.stringify(this.taskId)} asked for another iteration, but it has run ${this.maxCycles} times (its maxCycles)`
+      : `task ${JSON.stringify(this.taskId)} asked to jump to ${
+        JSON.stringify(this.target)
+      }, which has already run ${this.maxCycles} times (its maxCycles)`
+  }
+}
+
+/**
+ * An attempt of a task took longer than its `timeout`; it was interrupted.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const slow = Task.make("slow", { timeout: "1 second" }, () => Effect.sleep("1 minute"))
+ * // fails with TaskTimeoutError { taskId: "slow", timeout: "1s" }
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class TaskTimeoutError extends Schema.TaggedError<TaskTimeoutError>()("TaskTimeoutError", {
+  taskId: Schema.String,
+  timeout: Schema.String
+}) {
+  override get message(): string {
+    return `task ${JSON.stringify(this.taskId)} timed out after ${this.timeout}`
+  }
+}
+
+/**
+ * `ctx.nextTask(task)` was given a task it cannot add: a task of the workflow
+ * itself (use `goto` to jump to it), or one that reads a result that does not
+ * exist yet.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const extra = Task.make("extra", () => Effect.succeed(1))
+ * const main = Task.make("main", (ctx) =>
+ *   ctx.nextTask(extra).pipe(Effect.catchTag("InvalidNextTaskError", (e) => Effect.logWarning(e.message))))
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidNextTaskError extends Schema.TaggedError<InvalidNextTaskError>()("InvalidNextTaskError", {
+  taskId: Schema.String,
+  id: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `task ${JSON.stringify(this.taskId)} cannot add task ${JSON.stringify(this.id)}: ${this.reason}`
+  }
+}
+
+/**
+ * How one member of a parallel group ended: its task ids, and its failure.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface MemberOutcome<E> {
+  /** The ids of the member's tasks (one for a task, several for a chain). */
+  readonly tasks: ReadonlyArray<string>
+  readonly outcome: "succeeded" | "failed" | "interrupted"
+  /** The member's failure, when it failed. */
+  readonly error?: E | undefined
+}
+
+/**
+ * A parallel group failed under its policy. `members` says how each member
+ * ended, with the failures' causes; the group's successors do not run.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const ok = Task.make("ok", () => 1)
+ * const bad = Task.make("bad", () => Effect.fail("down" as const))
+ * const program = Workflow.run(Workflow.make("group", Workflow.parallel(ok, bad))).pipe(
+ *   Effect.catchTag("ParallelGroupError", (e) => Effect.succeed(e.members.map((m) => `${m.tasks}: ${m.outcome}`)))
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export class ParallelGroupError<out E> extends Data.TaggedError("ParallelGroupError")<{
+  readonly group: string
+  readonly policy: string
+  readonly members: ReadonlyArray<MemberOutcome<E>>
+}> {
+  override get message(): string {
+    const failed = this.members.filter((m) => m.outcome === "failed")
+    const lines = failed.map((m) =>
+      `${m.tasks.join(" → ")}: ${m.error instanceof Error ? m.error.message : JSON.stringify(m.error) ?? "failed"}`
+    )
+    return `parallel group ${JSON.stringify(this.group)} failed (policy ${this.policy}): ${failed.length} of ${this.members.length} members failed${
+      lines.length > 0 ? `\n- ${lines.join("\n- ")}` : ""
+    }`
+  }
+}

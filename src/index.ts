@@ -44,6 +44,13 @@ export * as Flow from "./Flow.js"
 export * as MemoryChannel from "./MemoryChannel.js"
 
 /**
+ * Progress events of runs, and a console logger for them.
+ *
+ * @since 0.1.0
+ */
+export * as Progress from "./Progress.js"
+
+/**
  * Tasks: ids, bodies, and what they declare.
  *
  * @since 0.1.0

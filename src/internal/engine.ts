@@ -1,22 +1,42 @@
 /**
- * The engine: runs a compiled plan. Sequences run their steps in order,
- * parallel groups run their members concurrently on the same channel (a
- * failure interrupts the running siblings), and every task runs exactly once,
- * after everything before it has finished.
+ * The engine: runs a compiled plan.
+ *
+ * - Sequences run their steps in order; parallel groups run their members
+ *   concurrently on the same channel; every task runs once per execution,
+ *   after everything before it has finished.
+ * - A task's body may ask for control flow (`nextIteration`, `nextTask`,
+ *   `goto`, `terminate`; `cancel` fails it). The requests of the attempt that
+ *   succeeded are applied after its result is stored, in this order:
+ *   terminate, then added tasks, then goto, then the next iteration.
+ * - Execution returns a signal up the tree: `Stop` (terminate: nothing new
+ *   starts anywhere), `End` (this path ends: a `nextTask(…, { goto: true })`),
+ *   or `Jump` (the run continues at a task's position, after the enclosing
+ *   parallel groups have finished their other members).
  *
  * @internal
  */
 import { randomUUID } from "node:crypto"
-import { Effect, Option } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Option, References } from "effect"
 import type * as Channel from "../Channel.js"
 import { Channel as ChannelService } from "../Channel.js"
 import { type ChannelStore, resultKey } from "../ChannelBackend.js"
 import { ChannelDecodeError, type ChannelError, InvalidValueError } from "../ChannelError.js"
-import { ResultNotAvailableError, TaskFailed, UnknownTaskError } from "../WorkflowError.js"
+import { type Event, type Handler, Progress } from "../Progress.js"
+import {
+  CycleLimitExceededError,
+  InvalidNextTaskError,
+  type MemberOutcome,
+  ParallelGroupError,
+  ResultNotAvailableError,
+  TaskFailed,
+  TaskTimeoutError,
+  UnknownTaskError,
+  WorkflowCancelled
+} from "../WorkflowError.js"
 import { checkValue, codecOf, fieldSchema, typedFromSchema, UntypedView } from "./channel.js"
 import { makeBackend } from "./memory.js"
-import type { Plan, Step } from "./plan.js"
-import type { TaskImpl } from "./task.js"
+import { describePolicy, type Plan, type Policy, type Step } from "./plan.js"
+import { type Execution, isTask, type TaskImpl } from "./task.js"
 
 /** What the engine needs of a workflow. */
 export interface Runnable {
@@ -24,6 +44,7 @@ export interface Runnable {
   readonly plan: Plan
   readonly channels: Channel.ChannelSchema<object> | undefined
   readonly initial: { readonly [key: string]: unknown }
+  readonly defaults: Execution
 }
 
 export interface RunOptions {
@@ -33,21 +54,60 @@ export interface RunOptions {
 export interface RunOutput {
   readonly workflow: string
   readonly runId: string
+  readonly status: "completed" | "terminated"
   readonly results: { readonly [id: string]: unknown }
   readonly channel: { readonly [key: string]: unknown }
 }
 
+const DEFAULT_MAX_CYCLES = 10
+
 const absent: unique symbol = Symbol("effect-graflow/absent")
+
+// ---------------------------------------------------------------------------
+// signals
+// ---------------------------------------------------------------------------
+
+type Signal = undefined | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
+  readonly _tag: "Jump"
+  readonly target: string
+}
+
+const Stop: Signal = { _tag: "Stop" }
+const End: Signal = { _tag: "End" }
+
+/** The signal of a group: Stop wins, then the first Jump, then End. */
+const combine = (signals: ReadonlyArray<Signal>): Signal => {
+  let out: Signal = undefined
+  for (const signal of signals) {
+    if (signal === undefined) continue
+    if (signal._tag === "Stop") return Stop
+    if (signal._tag === "Jump" && (out === undefined || out._tag === "End")) out = signal
+    else if (signal._tag === "End" && out === undefined) out = signal
+  }
+  return out
+}
+
+/** A failure of a step: a task's, a group's, or the run's cancellation. */
+type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled
+
+// ---------------------------------------------------------------------------
+// run state and task context
+// ---------------------------------------------------------------------------
 
 /** The state of one run, shared by its tasks. */
 class RunState {
   readonly results: { [id: string]: unknown } = {}
   readonly untyped: UntypedView
+  readonly cycles = new Map<string, number>()
+  stopped = false
   private readonly views = new Map<object, unknown>()
   constructor(
     readonly workflow: Runnable,
     readonly runId: string,
-    readonly store: ChannelStore
+    readonly store: ChannelStore,
+    readonly progress: Handler | undefined,
+    readonly tracing: boolean,
+    readonly clock: Clock.Clock
   ) {
     this.untyped = new UntypedView(store)
   }
@@ -59,19 +119,47 @@ class RunState {
     }
     return view
   }
+  maxCycles(task: TaskImpl): number {
+    return task.declarations.execution.maxCycles ?? this.workflow.defaults.maxCycles ?? DEFAULT_MAX_CYCLES
+  }
+  codecOf(id: string) {
+    return this.workflow.plan.resultCodecs.get(id) ?? this.dynamicCodecs.get(id)
+  }
+  readonly dynamicCodecs = new Map<string, NonNullable<TaskImpl["declarations"]["result"]>>()
   readResult(taskId: string, id: string): Effect.Effect<unknown, ResultNotAvailableError | ChannelDecodeError | ChannelError> {
     const key = resultKey(id)
-    const codec = this.workflow.plan.resultCodecs.get(id)
-    return Effect.flatMap(this.store.getOrElse(key, absent), (raw): Effect.Effect<unknown, ResultNotAvailableError | ChannelDecodeError> => {
-      if (raw === absent) return Effect.fail(new ResultNotAvailableError({ taskId, id }))
-      return codec === undefined ? Effect.succeed(raw) : codec.decode(key, raw)
-    })
+    const codec = this.codecOf(id)
+    return Effect.flatMap(
+      this.store.getOrElse(key, absent),
+      (raw): Effect.Effect<unknown, ResultNotAvailableError | ChannelDecodeError> => {
+        if (raw === absent) return Effect.fail(new ResultNotAvailableError({ taskId, id }))
+        return codec === undefined ? Effect.succeed(raw) : codec.decode(key, raw)
+      }
+    )
   }
+  event(event: Event): Effect.Effect<void> {
+    return this.progress === undefined ? Effect.void : this.progress.onEvent(event)
+  }
+}
+
+/** What the body of an attempt asked for. */
+interface Requests {
+  iterate: { readonly input: unknown } | undefined
+  readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean }>
+  goto: string | undefined
+  terminate: boolean
 }
 
 /** The runtime form of `Task.Context`. */
 class TaskContext {
-  constructor(readonly task: TaskImpl, readonly state: RunState) {}
+  readonly requests: Requests = { iterate: undefined, added: [], goto: undefined, terminate: false }
+  constructor(
+    readonly task: TaskImpl,
+    readonly state: RunState,
+    readonly input: unknown,
+    readonly attempt: number,
+    readonly iteration: number
+  ) {}
   get taskId(): string {
     return this.task.id
   }
@@ -89,29 +177,97 @@ class TaskContext {
     return this.state.untyped
   }
   getResult(id: string) {
-    // Composition checked that `id` ran before this task, so its result is there;
-    // a missing one means the channel lost it (deleted by another program).
-    return Effect.catchTag(
-      this.state.readResult(this.task.id, id),
-      "ResultNotAvailableError",
-      (error) => Effect.die(error)
+    const required = this.task.declarations.after.some((dep) => dep.id === id)
+    const read = this.state.readResult(this.task.id, id)
+    if (required) {
+      // Composition checked that `id` certainly ran before this task, so its
+      // result is there; a missing one means the channel lost it.
+      return Effect.catchTag(read, "ResultNotAvailableError", (error) => Effect.die(error))
+    }
+    // A `Task.optional` dependency: absent is an answer.
+    return Effect.catch(
+      Effect.map(read, (value): Option.Option<unknown> => Option.some(value)),
+      (error) => error._tag === "ResultNotAvailableError" ? Effect.succeed(Option.none()) : Effect.fail(error)
     )
   }
-  lookupResult(id: string) {
-    if (!this.state.workflow.plan.tasks.has(id)) {
+  lookupResult(target: string | TaskImpl) {
+    if (isTask(target)) {
+      if (target.declarations.result !== undefined) this.state.dynamicCodecs.set(target.id, target.declarations.result)
+      return this.state.readResult(this.task.id, target.id)
+    }
+    if (!this.state.workflow.plan.tasks.has(target)) {
       return Effect.fail(
-        new UnknownTaskError({ taskId: this.task.id, id, available: this.state.workflow.plan.ids })
+        new UnknownTaskError({ taskId: this.task.id, id: target, available: this.state.workflow.plan.ids })
       )
     }
-    return this.state.readResult(this.task.id, id)
+    return this.state.readResult(this.task.id, target)
   }
   typedChannel<A>(schema: Channel.ValueSchema<A>) {
     return this.state.untyped.typed(schema)
   }
+  nextIteration(...input: [] | [unknown]) {
+    return Effect.suspend(() => {
+      const max = this.state.maxCycles(this.task)
+      if ((this.state.cycles.get(this.task.id) ?? 0) >= max) {
+        return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target: this.task.id, maxCycles: max }))
+      }
+      this.requests.iterate = { input: input.length === 0 ? this.input : input[0] }
+      return Effect.void
+    })
+  }
+  nextTask(task: TaskImpl, options?: { readonly goto?: boolean }) {
+    return Effect.suspend(() => {
+      const fail = (reason: string) =>
+        Effect.fail(new InvalidNextTaskError({ taskId: this.task.id, id: isTask(task) ? task.id : "?", reason }))
+      if (!isTask(task)) return fail("it is not a task")
+      if (this.state.workflow.plan.tasks.has(task.id)) {
+        return fail("it is a task of the workflow; declare it in `goto` and use ctx.goto to jump to it")
+      }
+      const deps = task.declarations.after
+      return Effect.flatMap(
+        Effect.forEach(deps, (dep) => this.state.store.exists(resultKey(dep.id))),
+        (present) => {
+          const missing = deps.find((_, i) => !present[i])
+          if (missing !== undefined) return fail(`it requires the result of "${missing.id}", which has none yet`)
+          this.requests.added.push({ task, goto: options?.goto === true })
+          return Effect.void
+        }
+      )
+    })
+  }
+  goto(target: string) {
+    return Effect.suspend(() => {
+      const targetTask = this.state.workflow.plan.tasks.get(target)
+      if (targetTask === undefined) {
+        // Workflow.make checked that every declared target is a task of the workflow.
+        return Effect.die(new Error(`goto: "${target}" is not a task of workflow "${this.state.workflow.name}"`))
+      }
+      const max = this.state.maxCycles(targetTask)
+      if ((this.state.cycles.get(target) ?? 0) >= max) {
+        return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target, maxCycles: max }))
+      }
+      this.requests.goto = target
+      return Effect.void
+    })
+  }
+  get terminate() {
+    return (reason?: string) =>
+      Effect.suspend(() => {
+        this.requests.terminate = true
+        return reason === undefined ? Effect.void : Effect.logDebug(`task ${this.task.id} terminates the run: ${reason}`)
+      })
+  }
+  cancel(reason: string) {
+    return Effect.fail(new WorkflowCancelled({ taskId: this.task.id, reason }))
+  }
 }
 
+// ---------------------------------------------------------------------------
+// tasks
+// ---------------------------------------------------------------------------
+
 /** A body as the engine calls it (see `Body` in task.ts). */
-type RuntimeBody = (ctx: TaskContext, params: unknown) => unknown
+type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
 
 const storeResult = (task: TaskImpl, state: RunState, value: unknown): Effect.Effect<void, InvalidValueError | ChannelError> => {
   const key = resultKey(task.id)
@@ -133,44 +289,236 @@ const storeResult = (task: TaskImpl, state: RunState, value: unknown): Effect.Ef
   return state.store.set(key, checked, undefined)
 }
 
-const runTask = (task: TaskImpl) => {
+const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
+
+/**
+ * One execution of a task (one iteration): attempts with retries and
+ * timeouts, each in a span; the result stored. Returns the context of the
+ * attempt that succeeded, whose requests the caller applies.
+ */
+const execute = (
+  task: TaskImpl,
+  state: RunState,
+  input: unknown,
+  iteration: number
+): Effect.Effect<TaskContext, Failure, unknown> => {
   // The body was type-checked against `Task.Context`, whose runtime form is TaskContext.
   const body = task.body as RuntimeBody
-  const fail = (cause: unknown) => new TaskFailed({ taskId: task.id, cause })
-  return (state: RunState): Effect.Effect<void, TaskFailed<string, unknown>, unknown> =>
-    Effect.suspend(() => {
-      const out = body(new TaskContext(task, state), task.params)
-      const effect: Effect.Effect<unknown, unknown, unknown> = Effect.isEffect(out) ? out : Effect.succeed(out)
-      return Effect.flatMap(effect, (value) => storeResult(task, state, value))
-    }).pipe(Effect.mapError(fail))
+  const own = task.declarations.execution
+  const defaults = state.workflow.defaults
+  const timeout = own.timeout ?? defaults.timeout
+  const retry = own.retry ?? defaults.retry
+  let attempt = 0
+  let last: TaskContext | undefined
+  const attemptOnce = Effect.suspend(() => {
+    const ctx = new TaskContext(task, state, input, ++attempt, iteration)
+    last = ctx
+    const out = body(ctx, input)
+    let effect: Effect.Effect<unknown, unknown, unknown> = Effect.isEffect(out) ? out : Effect.succeed(out)
+    if (timeout !== undefined) {
+      effect = Effect.timeoutOrElse(effect, {
+        duration: timeout,
+        orElse: () => Effect.fail(new TaskTimeoutError({ taskId: task.id, timeout: Duration.format(timeout) }))
+      })
+    }
+    const traced = state.tracing
+      ? Effect.withSpan(effect, `task ${task.id}`, {
+        captureStackTrace: false,
+        attributes: {
+          "graflow.workflow": state.workflow.name,
+          "graflow.run_id": state.runId,
+          "graflow.task": task.id,
+          "graflow.attempt": ctx.attempt,
+          "graflow.iteration": iteration
+        }
+      })
+      : effect
+    if (state.progress === undefined) return traced
+    const started = state.clock.currentTimeMillisUnsafe()
+    const common = { workflow: state.workflow.name, runId: state.runId, taskId: task.id, attempt: ctx.attempt, iteration }
+    return Effect.andThen(
+      state.event({ _tag: "TaskStarted", ...common }),
+      Effect.onExit(traced, (exit) => {
+        const durationMs = state.clock.currentTimeMillisUnsafe() - started
+        return Exit.isSuccess(exit)
+          ? state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+          : state.event({
+            _tag: "TaskFailed",
+            ...common,
+            durationMs,
+            cause: exit.cause,
+            willRetry: retry !== undefined && !Cause.hasInterruptsOnly(exit.cause)
+          })
+      })
+    )
+  })
+  const attempts = retry === undefined ? attemptOnce : Effect.retry(attemptOnce, {
+    schedule: retry,
+    while: (error) => !isCancel(error)
+  })
+  return attempts.pipe(
+    Effect.flatMap((value) => storeResult(task, state, value)),
+    Effect.mapError((cause): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })),
+    Effect.map(() => last!)
+  )
 }
 
-type Exec = (state: RunState) => Effect.Effect<void, TaskFailed<string, unknown>, unknown>
+/** Runs a task with its iterations, the tasks it adds, and its requests. */
+const runTask = (task: TaskImpl, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    if (state.stopped) return Effect.succeed(Stop)
+    let input = task.input
+    const loop: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
+      const iteration = (state.cycles.get(task.id) ?? 0) + 1
+      state.cycles.set(task.id, iteration)
+      return Effect.flatMap(execute(task, state, input, iteration), (ctx) => {
+        const { requests } = ctx
+        if (requests.terminate) {
+          state.stopped = true
+          return Effect.succeed(Stop)
+        }
+        const added = requests.added.length === 0 ? Effect.succeed<Signal>(undefined) : runAdded(requests.added, state)
+        return Effect.flatMap(added, (signal): Effect.Effect<Signal, Failure, unknown> => {
+          if (signal !== undefined) return Effect.succeed(signal)
+          if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
+          if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
+          if (requests.iterate !== undefined) {
+            input = requests.iterate.input
+            return loop
+          }
+          return Effect.succeed(undefined)
+        })
+      })
+    })
+    return loop
+  })
 
-const compileStep = (step: Step): Exec => {
+const runAdded = (
+  added: ReadonlyArray<{ readonly task: TaskImpl }>,
+  state: RunState
+): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    let i = 0
+    const next: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
+      const entry = added[i++]
+      if (entry === undefined) return Effect.succeed(undefined)
+      if (entry.task.declarations.result !== undefined) {
+        state.dynamicCodecs.set(entry.task.id, entry.task.declarations.result)
+      }
+      return Effect.flatMap(runTask(entry.task, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
+    })
+    return next
+  })
+
+// ---------------------------------------------------------------------------
+// steps
+// ---------------------------------------------------------------------------
+
+type ParallelStep = Extract<Step, { _tag: "Parallel" }>
+
+const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+  switch (policy._tag) {
+    case "Strict":
+      return members.every((m) => m.outcome === "succeeded")
+    case "BestEffort":
+      return true
+    case "AtLeast":
+      return members.filter((m) => m.outcome === "succeeded").length >= policy.n
+    case "Critical":
+      return members.every((m) => m.outcome === "succeeded" || !m.tasks.some((id) => policy.ids.includes(id)))
+    case "Custom":
+      return policy.decide(members)
+  }
+}
+
+const groupError = (step: ParallelStep, members: ReadonlyArray<MemberOutcome<unknown>>) =>
+  new ParallelGroupError({ group: step.name, policy: describePolicy(step.policy), members })
+
+const runGroup = (
+  step: ParallelStep,
+  run: (child: Step) => Effect.Effect<Signal, Failure, unknown>
+): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    const outcomes: Array<MemberOutcome<unknown>> = step.members.map((tasks) => ({ tasks, outcome: "interrupted" }))
+    if (step.policy._tag === "Strict") {
+      // Fail fast: the first failure interrupts the running members.
+      return Effect.forEach(step.steps, (child, i) =>
+        Effect.onExit(run(child), (exit) =>
+          Effect.sync(() => {
+            if (Exit.isSuccess(exit)) outcomes[i] = { tasks: step.members[i]!, outcome: "succeeded" }
+            else {
+              const error = Cause.findErrorOption(exit.cause)
+              if (Option.isSome(error)) outcomes[i] = { tasks: step.members[i]!, outcome: "failed", error: error.value }
+            }
+          })), { concurrency: "unbounded" }).pipe(
+        Effect.map(combine),
+        Effect.catch((error: Failure) => Effect.fail(isCancel(error) ? error : groupError(step, outcomes)))
+      )
+    }
+    // Lenient policies: every member runs to its end, then the policy decides.
+    return Effect.flatMap(
+      Effect.forEach(step.steps, (child) => Effect.exit(run(child)), { concurrency: "unbounded" }),
+      (exits): Effect.Effect<Signal, Failure> => {
+        const signals: Array<Signal> = []
+        for (const [i, exit] of exits.entries()) {
+          if (Exit.isSuccess(exit)) {
+            outcomes[i] = { tasks: step.members[i]!, outcome: "succeeded" }
+            signals.push(exit.value)
+            continue
+          }
+          const error = Cause.findErrorOption(exit.cause)
+          // Defects and interruptions are not failures a policy may absorb.
+          if (Option.isNone(error) || Cause.hasDies(exit.cause)) return Effect.failCause(exit.cause)
+          if (isCancel(error.value)) return Effect.fail(error.value)
+          outcomes[i] = { tasks: step.members[i]!, outcome: "failed", error: error.value }
+        }
+        return satisfied(step.policy, outcomes) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, outcomes))
+      }
+    )
+  })
+
+const exec = (step: Step, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
   switch (step._tag) {
     case "Task":
-      return runTask(step.task)
-    case "Sequence": {
-      const steps = step.steps.map(compileStep)
-      return (state) => Effect.forEach(steps, (exec) => exec(state), { discard: true })
-    }
-    case "Parallel": {
-      const steps = step.steps.map(compileStep)
-      return (state) => Effect.forEach(steps, (exec) => exec(state), { concurrency: "unbounded", discard: true })
-    }
+      return runTask(step.task, state)
+    case "Sequence":
+      return runSequence(step.steps, 0, state)
+    case "Parallel":
+      return runGroup(step, (child) => exec(child, state))
   }
 }
 
-const execs = new WeakMap<Plan, Exec>()
-const execOf = (plan: Plan): Exec => {
-  let exec = execs.get(plan)
-  if (exec === undefined) {
-    exec = compileStep(plan.root)
-    execs.set(plan, exec)
-  }
-  return exec
+const runSequence = (
+  steps: ReadonlyArray<Step>,
+  from: number,
+  state: RunState
+): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    let i = from
+    const next: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
+      const step = steps[i++]
+      if (step === undefined) return Effect.succeed(undefined)
+      if (state.stopped) return Effect.succeed(Stop)
+      return Effect.flatMap(exec(step, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
+    })
+    return next
+  })
+
+/** Runs `step` from the task at `path` on: that task, then everything that follows it. */
+const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
+  const [index, ...rest] = path
+  if (index === undefined || step._tag === "Task") return exec(step, state)
+  const child = step.steps[index]!
+  if (step._tag === "Parallel") return execFrom(child, rest, state)
+  return Effect.flatMap(
+    execFrom(child, rest, state),
+    (signal) => signal === undefined ? runSequence(step.steps, index + 1, state) : Effect.succeed(signal)
+  )
 }
+
+// ---------------------------------------------------------------------------
+// runs
+// ---------------------------------------------------------------------------
 
 const writeInitial = (workflow: Runnable, store: ChannelStore) =>
   Effect.forEach(Object.entries(workflow.initial), ([key, value]) => {
@@ -192,18 +540,55 @@ const snapshot = (workflow: Runnable, store: ChannelStore) =>
       (pairs) => Object.fromEntries(pairs)
     ))
 
+const drive = (state: RunState): Effect.Effect<void, Failure, unknown> => {
+  const { plan } = state.workflow
+  const loop = (signal: Signal): Effect.Effect<void, Failure, unknown> => {
+    if (signal === undefined || signal._tag !== "Jump") return Effect.void
+    const path = plan.positions.get(signal.target)!
+    return Effect.flatMap(execFrom(plan.root, path, state), loop)
+  }
+  return Effect.flatMap(exec(plan.root, state), loop)
+}
+
 export const run = (workflow: Runnable, options: RunOptions | undefined) =>
   Effect.scoped(
     Effect.gen(function*() {
       const provided = yield* Effect.serviceOption(ChannelService)
       const backend = Option.isSome(provided) ? provided.value : makeBackend()
       const runId = options?.runId ?? randomUUID()
+      const progress = yield* Progress
+      const tracing = yield* References.TracerEnabled
+      const clock = yield* Clock.Clock
       const store = yield* backend.open(`${workflow.name}/${runId}`)
       yield* writeInitial(workflow, store)
-      const state = new RunState(workflow, runId, store)
-      yield* execOf(workflow.plan)(state)
+      const state = new RunState(workflow, runId, store, progress, tracing, clock)
+      const started = clock.currentTimeMillisUnsafe()
+      yield* state.event({ _tag: "RunStarted", workflow: workflow.name, runId })
+      const body = state.tracing
+        ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
+          captureStackTrace: false,
+          attributes: { "graflow.workflow": workflow.name, "graflow.run_id": runId }
+        })
+        : drive(state)
+      yield* Effect.onExit(body, (exit) =>
+        state.event({
+          _tag: "RunFinished",
+          workflow: workflow.name,
+          runId,
+          status: Exit.isFailure(exit) ? "failed" : state.stopped ? "terminated" : "completed",
+          durationMs: clock.currentTimeMillisUnsafe() - started
+        }))
       const channel = yield* snapshot(workflow, store)
-      const output: RunOutput = { workflow: workflow.name, runId, results: state.results, channel }
+      const output: RunOutput = {
+        workflow: workflow.name,
+        runId,
+        status: state.stopped ? "terminated" : "completed",
+        results: state.results,
+        channel
+      }
       return output
     })
   )
+
+/** The default execution of tasks: no retries, no timeout, `maxCycles` 10. */
+export const noDefaults: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }

@@ -1,113 +1,212 @@
 /**
  * Compiles a flow into a plan once, when the workflow is made: flattened
- * steps, the task table, and the same checks the type checker does (for code
- * that bypassed it).
+ * steps, the task table, each task's position (for jumps), and the same checks
+ * the type checker does (for code that bypassed it).
  *
  * @internal
  */
 import { isFlow, TypeId } from "../Flow.js"
 import type * as Flow from "../Flow.js"
 import { WorkflowDefinitionError } from "../WorkflowError.js"
+import type { MemberOutcome } from "../WorkflowError.js"
 import type { Codec } from "./channel.js"
 import { isTask, type TaskImpl } from "./task.js"
+
+/** A parallel group's policy at run time. */
+export type Policy =
+  | { readonly _tag: "Strict" }
+  | { readonly _tag: "BestEffort" }
+  | { readonly _tag: "AtLeast"; readonly n: number }
+  | { readonly _tag: "Critical"; readonly ids: ReadonlyArray<string> }
+  | { readonly _tag: "Custom"; readonly decide: (members: ReadonlyArray<MemberOutcome<unknown>>) => boolean }
+
+export const strict: Policy = { _tag: "Strict" }
+
+export const describePolicy = (policy: Policy): string => {
+  switch (policy._tag) {
+    case "Strict":
+      return "strict"
+    case "BestEffort":
+      return "best-effort"
+    case "AtLeast":
+      return `at least ${policy.n}`
+    case "Critical":
+      return `critical: ${policy.ids.join(", ")}`
+    case "Custom":
+      return "custom"
+  }
+}
+
+export interface GroupOptions {
+  readonly name: string | undefined
+  readonly policy: Policy
+}
 
 /** A composite flow node at run time. */
 export class Composite<Tag extends "Sequence" | "Parallel", S = Flow.FlowShape> {
   readonly [TypeId] = TypeId
   declare readonly "~shape": S
-  constructor(readonly _tag: Tag, readonly flows: ReadonlyArray<Flow.Any>) {}
+  constructor(
+    readonly _tag: Tag,
+    readonly flows: ReadonlyArray<Flow.Any>,
+    readonly group: GroupOptions = { name: undefined, policy: strict }
+  ) {}
 }
 
 export type Step =
   | { readonly _tag: "Task"; readonly task: TaskImpl }
   | { readonly _tag: "Sequence"; readonly steps: ReadonlyArray<Step> }
-  | { readonly _tag: "Parallel"; readonly steps: ReadonlyArray<Step> }
+  | {
+    readonly _tag: "Parallel"
+    readonly steps: ReadonlyArray<Step>
+    readonly name: string
+    readonly policy: Policy
+    /** The task ids of each member, for outcomes. */
+    readonly members: ReadonlyArray<ReadonlyArray<string>>
+  }
 
 export interface Plan {
   readonly root: Step
   readonly tasks: ReadonlyMap<string, TaskImpl>
   /** The result codec of each task that declared a `result` schema. */
   readonly resultCodecs: ReadonlyMap<string, Codec<unknown>>
+  /** Where each task is: the child indexes from the root to it. */
+  readonly positions: ReadonlyMap<string, ReadonlyArray<number>>
   readonly ids: ReadonlyArray<string>
 }
 
 /** What is known to have run before a point of the flow (scopes chain for parallel branches). */
 class Upstream {
   readonly ids = new Set<string>()
+  readonly certain = new Set<string>()
   readonly writes = new Set<string>()
-  constructor(readonly parent: Upstream | undefined) {}
-  hasId(id: string): boolean {
-    return this.ids.has(id) || (this.parent?.hasId(id) ?? false)
+  /** A task before this point may jump or terminate. */
+  cut = false
+  constructor(readonly parent: Upstream | undefined) {
+    this.cut = parent?.cut ?? false
   }
-  hasWrite(key: string): boolean {
-    return this.writes.has(key) || (this.parent?.hasWrite(key) ?? false)
-  }
-  absorb(other: Upstream): void {
-    for (const id of other.ids) this.ids.add(id)
-    for (const key of other.writes) this.writes.add(key)
+  has(set: "ids" | "certain" | "writes", value: string): boolean {
+    return this[set].has(value) || (this.parent?.has(set, value) ?? false)
   }
 }
+
+const taskIds = (step: Step): Array<string> =>
+  step._tag === "Task" ? [step.task.id] : step.steps.flatMap(taskIds)
 
 const toStep = (flow: unknown): Step => {
   if (isTask(flow)) return { _tag: "Task", task: flow }
   if (flow instanceof Composite) {
     const steps: Array<Step> = []
+    const strictGroup = flow.group.policy._tag === "Strict" && flow.group.name === undefined
     for (const child of flow.flows) {
       const step = toStep(child)
-      // chain(chain(a, b), c) runs as chain(a, b, c); likewise for parallel groups.
-      if (step._tag !== "Task" && step._tag === flow._tag) steps.push(...step.steps)
+      // chain(chain(a, b), c) runs as chain(a, b, c); likewise for unnamed strict groups.
+      if (step._tag === "Sequence" && flow._tag === "Sequence") steps.push(...step.steps)
+      else if (
+        step._tag === "Parallel" && flow._tag === "Parallel" && strictGroup && step.policy._tag === "Strict"
+      ) steps.push(...step.steps)
       else steps.push(step)
     }
-    return steps.length === 1 && steps[0] !== undefined ? steps[0] : { _tag: flow._tag, steps }
+    if (flow._tag === "Sequence") return steps.length === 1 && steps[0] !== undefined ? steps[0] : { _tag: "Sequence", steps }
+    const members = steps.map(taskIds)
+    return {
+      _tag: "Parallel",
+      steps,
+      name: flow.group.name ?? `parallel(${members.map((m) => m.join(" → ")).join(", ")})`.slice(0, 200),
+      policy: flow.group.policy,
+      members
+    }
   }
   throw new TypeError(`Workflow: ${isFlow(flow) ? "an unknown kind of flow" : "not a flow"} in the workflow`)
+}
+
+const checkPolicy = (step: Extract<Step, { _tag: "Parallel" }>, problems: Array<string>): void => {
+  const policy = step.policy
+  if (policy._tag === "AtLeast" && (!Number.isInteger(policy.n) || policy.n < 0 || policy.n > step.steps.length)) {
+    problems.push(`parallel group ${JSON.stringify(step.name)}: at least ${policy.n} of ${step.steps.length} members cannot be met`)
+  }
+  if (policy._tag === "Critical") {
+    if (policy.ids.length === 0) problems.push(`parallel group ${JSON.stringify(step.name)}: no critical task given`)
+    const ids = new Set(step.members.flat())
+    for (const id of policy.ids) {
+      if (!ids.has(id)) problems.push(`parallel group ${JSON.stringify(step.name)}: critical task "${id}" is not a member`)
+    }
+  }
 }
 
 export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyArray<string>): Plan => {
   const root = toStep(flow)
   const tasks = new Map<string, TaskImpl>()
+  const positions = new Map<string, ReadonlyArray<number>>()
   const resultCodecs = new Map<string, Codec<unknown>>()
   const problems: Array<string> = []
   const initial = new Set(initialKeys)
+  const jumps: Array<readonly [string, string]> = []
 
-  const visit = (step: Step, upstream: Upstream): void => {
+  /** Visits a step; returns whether its tasks are certain (false under a lenient group). */
+  const visit = (step: Step, upstream: Upstream, path: ReadonlyArray<number>, certain: boolean): void => {
     switch (step._tag) {
       case "Task": {
         const { id, declarations } = step.task
         if (tasks.has(id)) problems.push(`task id "${id}" is used more than once`)
         tasks.set(id, step.task)
+        positions.set(id, path)
         if (declarations.result !== undefined) resultCodecs.set(id, declarations.result)
         for (const dep of declarations.after) {
-          if (!upstream.hasId(dep.id)) {
-            problems.push(`task "${id}" reads the result of "${dep.id}", which does not certainly run before it`)
+          if (!upstream.has("certain", dep.id)) {
+            problems.push(
+              upstream.has("ids", dep.id)
+                ? `task "${id}" requires the result of "${dep.id}", which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
+                : `task "${id}" reads the result of "${dep.id}", which does not certainly run before it`
+            )
+          }
+        }
+        for (const dep of declarations.optional) {
+          if (!upstream.has("ids", dep.id)) {
+            problems.push(`task "${id}" reads the optional result of "${dep.id}", which does not run before it`)
           }
         }
         for (const key of declarations.reads) {
-          if (!upstream.hasWrite(key) && !initial.has(key)) {
+          if (!upstream.has("writes", key) && !initial.has(key)) {
             problems.push(
               `task "${id}" reads channel key "${key}", which no task before it writes and which has no initial value`
             )
           }
         }
+        for (const target of declarations.goto) jumps.push([target, id])
         upstream.ids.add(id)
+        if (certain && !upstream.cut) upstream.certain.add(id)
         for (const key of declarations.writes) upstream.writes.add(key)
+        if (declarations.skips) upstream.cut = true
         return
       }
       case "Sequence":
-        for (const child of step.steps) visit(child, upstream)
+        step.steps.forEach((child, i) => visit(child, upstream, [...path, i], certain))
         return
       case "Parallel": {
-        const branches = step.steps.map((child) => {
+        checkPolicy(step, problems)
+        const policy = step.policy
+        const branches = step.steps.map((child, i) => {
           const branch = new Upstream(upstream)
-          visit(child, branch)
+          const memberCertain = certain && (policy._tag === "Strict" ||
+            (policy._tag === "Critical" && step.members[i]!.some((id) => policy.ids.includes(id))))
+          visit(child, branch, [...path, i], memberCertain)
           return branch
         })
-        for (const branch of branches) upstream.absorb(branch)
+        for (const branch of branches) {
+          for (const id of branch.ids) upstream.ids.add(id)
+          for (const id of branch.certain) upstream.certain.add(id)
+          for (const key of branch.writes) upstream.writes.add(key)
+          if (branch.cut) upstream.cut = true
+        }
         return
       }
     }
   }
-  visit(root, new Upstream(undefined))
+  visit(root, new Upstream(undefined), [], true)
+  for (const [target, id] of jumps) {
+    if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
+  }
   if (problems.length > 0) throw new WorkflowDefinitionError({ workflow, problems })
-  return { root, tasks, resultCodecs, ids: [...tasks.keys()] }
+  return { root, tasks, resultCodecs, positions, ids: [...tasks.keys()] }
 }

@@ -3,25 +3,51 @@
  *
  * @internal
  */
-import { Pipeable } from "effect"
+import { Duration, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "../Channel.js"
 import { TypeId } from "../Flow.js"
 import type * as Task from "../Task.js"
 import { type Codec, codecOf } from "./channel.js"
 
-/** What the engine calls: the body, with the context built for the run and the bound parameters. */
-export type Body = (ctx: never, params: never) => unknown
+/** What the engine calls: the body, with the context built for the run and the task's input. */
+export type Body = (ctx: never, input: never) => unknown
+
+/** How a task runs: retries, timeout, cycle limit. `undefined` fields fall back to the workflow's defaults. */
+export interface Execution {
+  readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+  readonly timeout: Duration.Duration | undefined
+  readonly maxCycles: number | undefined
+}
 
 /** The runtime declarations of a task. */
 export interface Declarations {
   readonly after: ReadonlyArray<TaskImpl>
+  readonly optional: ReadonlyArray<TaskImpl>
   readonly reads: ReadonlyArray<string>
   readonly writes: ReadonlyArray<string>
   readonly channels: Channel.ChannelSchema<object> | undefined
   readonly result: Codec<unknown> | undefined
+  readonly goto: ReadonlyArray<string>
+  /** It may skip what follows it: it declared `goto` (targets, or `true`) or `terminate`. */
+  readonly skips: boolean
+  readonly terminate: boolean
+  readonly execution: Execution
 }
 
-const none: Declarations = { after: [], reads: [], writes: [], channels: undefined, result: undefined }
+const noExecution: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }
+
+const none: Declarations = {
+  after: [],
+  optional: [],
+  reads: [],
+  writes: [],
+  channels: undefined,
+  result: undefined,
+  goto: [],
+  skips: false,
+  terminate: false,
+  execution: noExecution
+}
 
 export class TaskImpl extends Pipeable.Class {
   readonly [TypeId] = TypeId
@@ -30,36 +56,88 @@ export class TaskImpl extends Pipeable.Class {
   constructor(
     readonly id: string,
     readonly body: Body,
-    readonly params: unknown,
+    /** The input of the first iteration (a template's parameters, or the `input` option). */
+    readonly input: unknown,
     readonly declarations: Declarations
   ) {
     super()
   }
 }
 
+export class OptionalImpl<T> {
+  readonly _tag = "Optional" as const
+  constructor(readonly task: T) {}
+}
+
 export const isTask = (u: unknown): u is TaskImpl => u instanceof TaskImpl
+
+export const optional = <T extends Task.Any>(task: T): Task.Optional<T> => {
+  if (!isTask(task)) throw new TypeError("Task.optional: expects a task")
+  return new OptionalImpl(task)
+}
 
 interface RawOptions {
   readonly channels?: Channel.ChannelSchema<object> | undefined
-  readonly after?: ReadonlyArray<Task.Any> | undefined
+  readonly after?: ReadonlyArray<unknown> | undefined
   readonly reads?: ReadonlyArray<string> | undefined
   readonly writes?: ReadonlyArray<string> | undefined
   readonly result?: Channel.ValueSchema | undefined
+  readonly input?: unknown
+  readonly goto?: ReadonlyArray<string> | true | undefined
+  readonly terminate?: boolean | undefined
+  readonly maxCycles?: number | undefined
+  readonly retry?: Task.RetryPolicy | undefined
+  readonly timeout?: Duration.Input | undefined
 }
 
-const declarationsOf = (options: RawOptions | undefined): Declarations => {
+const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Schedule.Schedule<unknown, unknown> | undefined => {
+  if (retry === undefined) return undefined
+  if (Schedule.isSchedule(retry)) return retry
+  if (!Number.isInteger(retry.times) || retry.times < 0) {
+    throw new TypeError(`Task ${JSON.stringify(id)}: retry.times must be a whole number ≥ 0`)
+  }
+  return Schedule.recurs(retry.times)
+}
+
+export const executionOf = (id: string, options: {
+  readonly retry?: Task.RetryPolicy | undefined
+  readonly timeout?: Duration.Input | undefined
+  readonly maxCycles?: number | undefined
+}): Execution => {
+  let timeout: Duration.Duration | undefined
+  if (options.timeout !== undefined) {
+    const decoded = Duration.fromInput(options.timeout)
+    if (Option.isNone(decoded) || !(Duration.toMillis(decoded.value) > 0)) {
+      throw new TypeError(`Task ${JSON.stringify(id)}: timeout must be a positive duration`)
+    }
+    timeout = decoded.value
+  }
+  if (options.maxCycles !== undefined && (!Number.isInteger(options.maxCycles) || options.maxCycles < 1)) {
+    throw new TypeError(`Task ${JSON.stringify(id)}: maxCycles must be a whole number ≥ 1`)
+  }
+  return { retry: retryOf(id, options.retry), timeout, maxCycles: options.maxCycles }
+}
+
+const declarationsOf = (id: string, options: RawOptions | undefined): Declarations => {
   if (options === undefined) return none
   const after: Array<TaskImpl> = []
-  for (const task of options.after ?? []) {
-    if (!isTask(task)) throw new TypeError("Task: `after` takes tasks (made with Task.make or a template)")
-    after.push(task)
+  const optionalAfter: Array<TaskImpl> = []
+  for (const entry of options.after ?? []) {
+    if (isTask(entry)) after.push(entry)
+    else if (entry instanceof OptionalImpl && isTask(entry.task)) optionalAfter.push(entry.task)
+    else throw new TypeError(`Task ${JSON.stringify(id)}: \`after\` takes tasks and Task.optional(task)`)
   }
   return {
     after,
+    optional: optionalAfter,
     reads: options.reads ?? [],
     writes: options.writes ?? [],
     channels: options.channels,
-    result: options.result === undefined ? undefined : codecOf(options.result)
+    result: options.result === undefined ? undefined : codecOf(options.result),
+    goto: options.goto === true || options.goto === undefined ? [] : options.goto,
+    skips: options.goto === true || (options.goto?.length ?? 0) > 0 || options.terminate === true,
+    terminate: options.terminate === true,
+    execution: executionOf(id, options)
   }
 }
 
@@ -69,8 +147,8 @@ const checkId = (id: unknown): string => {
   return id
 }
 
-// The overloads in Task.ts type the body against the context and parameters
-// the engine builds for it; at run time a body is a function of both.
+// The overloads in Task.ts type the body against the context and input the
+// engine builds for it; at run time a body is a function of both.
 export const make: typeof Task.make = (
   id: string,
   optionsOrBody: RawOptions | Body,
@@ -78,13 +156,16 @@ export const make: typeof Task.make = (
 ): never => {
   const [options, body] = typeof optionsOrBody === "function" ? [undefined, optionsOrBody] : [optionsOrBody, maybeBody]
   if (typeof body !== "function") throw new TypeError("Task.make: the body must be a function")
-  return new TaskImpl(checkId(id), body, undefined, declarationsOf(options)) as never
+  const checked = checkId(id)
+  return new TaskImpl(checked, body, options?.input, declarationsOf(checked, options)) as never
 }
 
 export const template: typeof Task.template = (optionsOrBody: RawOptions | Body, maybeBody?: Body): never => {
   const [options, body] = typeof optionsOrBody === "function" ? [undefined, optionsOrBody] : [optionsOrBody, maybeBody]
   if (typeof body !== "function") throw new TypeError("Task.template: the body must be a function")
-  const declarations = declarationsOf(options)
-  const instantiate = (id: string, params: unknown) => new TaskImpl(checkId(id), body, params, declarations)
+  const instantiate = (id: string, params: unknown) => {
+    const checked = checkId(id)
+    return new TaskImpl(checked, body, params, declarationsOf(checked, options))
+  }
   return instantiate as never
 }

@@ -4,13 +4,24 @@ type Quote<S extends string> = `"${S}"`
 
 type DupProblems<Ids extends string> = Ids extends string ? `task id ${Quote<Ids>} is used more than once` : never
 
-type NeedProblems<Needs> = Needs extends readonly [infer Id extends string, infer Task extends string]
-  ? `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
+type NeedProblems<Needs, Maybe extends string> = Needs extends readonly [infer Id extends string, infer Task extends string]
+  ? Id extends Maybe
+    ? `task ${Quote<Task>} requires the result of ${Quote<Id>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
+  : `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
+  : never
+
+type WantProblems<Wants> = Wants extends readonly [infer Id extends string, infer Task extends string]
+  ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
   : never
 
 type ReadProblems<Reads, Initial extends string> = Reads extends readonly [infer Key extends string, infer Task extends string]
   ? Key extends Initial ? never
   : `task ${Quote<Task>} reads channel key ${Quote<Key>}, which no task before it writes and which has no initial value`
+  : never
+
+type JumpProblems<Jumps, Ids extends string> = Jumps extends readonly [infer Target extends string, infer Task extends string]
+  ? Target extends Ids ? never
+  : `task ${Quote<Task>} may jump to ${Quote<Target>}, which is not a task of this workflow`
   : never
 
 type ChannelProblems<Touched, T> = Touched extends object ? {
@@ -23,10 +34,11 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
 
 /**
  * Everything that keeps a flow from being a workflow, as readable messages:
- * duplicate ids, results read from tasks that do not certainly run before,
- * channel keys read before anything writes them (`Initial` lists the keys with
- * an initial value), and channel keys whose types differ from the workflow's
- * channels `T`. `never` when there is nothing.
+ * duplicate ids, results read from tasks that do not certainly run before (or
+ * whose result may be absent), channel keys read before anything writes them
+ * (`Initial` lists the keys with an initial value), jumps to ids that are not
+ * tasks of the workflow, and channel keys whose types differ from the
+ * workflow's channels `T`. `never` when there is nothing.
  *
  * **Example**
  *
@@ -42,8 +54,10 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
  */
 export type WorkflowProblems<S extends FlowShape, T, Initial extends string> =
   | DupProblems<S["dups"]>
-  | NeedProblems<S["needs"]>
+  | NeedProblems<S["needs"], S["maybe"]>
+  | WantProblems<S["wants"]>
   | ReadProblems<S["reads"], Initial>
+  | JumpProblems<S["jumps"], S["ids"]>
   | ChannelProblems<S["channels"], T>
 
 /**

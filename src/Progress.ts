@@ -1,0 +1,166 @@
+/**
+ * Progress events of workflow runs, and a console logger for them. The engine
+ * reports to the `Progress` service when one is provided (`Progress.logger`, or
+ * your own `Progress.layer(handler)`); with none it reports nothing and costs
+ * nothing.
+ *
+ * @since 0.1.0
+ */
+import { Cause, Context, Effect, Layer } from "effect"
+
+/**
+ * What happened in a run.
+ *
+ * - `RunStarted` / `RunFinished`: a run begins, ends (with its status).
+ * - `TaskStarted`: an attempt of a task starts (`attempt` and `iteration` count from 1).
+ * - `TaskSucceeded` / `TaskFailed`: an attempt ends, with its duration in ms;
+ *   `willRetry` says whether another attempt follows a failure.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Event =
+  | { readonly _tag: "RunStarted"; readonly workflow: string; readonly runId: string }
+  | {
+    readonly _tag: "RunFinished"
+    readonly workflow: string
+    readonly runId: string
+    readonly status: "completed" | "terminated" | "failed"
+    readonly durationMs: number
+  }
+  | {
+    readonly _tag: "TaskStarted"
+    readonly workflow: string
+    readonly runId: string
+    readonly taskId: string
+    readonly attempt: number
+    readonly iteration: number
+  }
+  | {
+    readonly _tag: "TaskSucceeded"
+    readonly workflow: string
+    readonly runId: string
+    readonly taskId: string
+    readonly attempt: number
+    readonly iteration: number
+    readonly durationMs: number
+  }
+  | {
+    readonly _tag: "TaskFailed"
+    readonly workflow: string
+    readonly runId: string
+    readonly taskId: string
+    readonly attempt: number
+    readonly iteration: number
+    readonly durationMs: number
+    readonly cause: Cause.Cause<unknown>
+    readonly willRetry: boolean
+  }
+
+/**
+ * Receives the progress events of runs.
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Handler {
+  readonly onEvent: (event: Event) => Effect.Effect<void>
+}
+
+/**
+ * The progress service. Not provided by default: runs report nothing.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Task.make("hello", () => "world")
+ * const program = Workflow.run(Workflow.make("hello", hello)).pipe(Effect.provide(Progress.logger))
+ * ```
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export const Progress: Context.Reference<Handler | undefined> = Context.Reference<Handler | undefined>(
+  "effect-graflow/Progress",
+  { defaultValue: () => undefined }
+)
+
+/**
+ * Provides a progress handler.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const events: Array<Progress.Event> = []
+ * const recording = Progress.layer({ onEvent: (event) => Effect.sync(() => events.push(event)) })
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (handler: Handler): Layer.Layer<never> => Layer.succeed(Progress, handler)
+
+const describe = (event: Event): string => {
+  switch (event._tag) {
+    case "RunStarted":
+      return `workflow ${event.workflow} run ${event.runId} started`
+    case "RunFinished":
+      return `workflow ${event.workflow} run ${event.runId} ${event.status} in ${event.durationMs}ms`
+    case "TaskStarted":
+      return `task ${event.taskId} started${retryNote(event.attempt, event.iteration)}`
+    case "TaskSucceeded":
+      return `task ${event.taskId} finished in ${event.durationMs}ms${retryNote(event.attempt, event.iteration)}`
+    case "TaskFailed":
+      return `task ${event.taskId} failed after ${event.durationMs}ms${retryNote(event.attempt, event.iteration)}${
+        event.willRetry ? ", retrying" : ""
+      }: ${Cause.pretty(event.cause).split("\n")[0]}`
+  }
+}
+
+const retryNote = (attempt: number, iteration: number): string => {
+  const notes = [attempt > 1 ? `attempt ${attempt}` : "", iteration > 1 ? `iteration ${iteration}` : ""].filter((n) =>
+    n !== ""
+  )
+  return notes.length === 0 ? "" : ` (${notes.join(", ")})`
+}
+
+/**
+ * A progress handler that logs every event with Effect's logger (so it goes
+ * wherever your logger goes, with the level: failures as warnings/errors).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Task.make("hello", () => "world")
+ * Effect.runPromise(Workflow.run(Workflow.make("hello", hello)).pipe(Effect.provide(Progress.logger)))
+ * // timestamp=… level=INFO message="task hello started" …
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const logger: Layer.Layer<never> = layer({
+  onEvent: (event) => {
+    const message = describe(event)
+    const annotated = (self: Effect.Effect<void>) =>
+      Effect.annotateLogs(self, {
+        workflow: event.workflow,
+        runId: event.runId,
+        ...("taskId" in event ? { taskId: event.taskId } : {})
+      })
+    if (event._tag === "TaskFailed") {
+      return annotated(event.willRetry ? Effect.logWarning(message) : Effect.logError(message))
+    }
+    if (event._tag === "RunFinished" && event.status === "failed") return annotated(Effect.logError(message))
+    return annotated(Effect.logInfo(message))
+  }
+})
