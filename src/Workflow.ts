@@ -416,9 +416,13 @@ export interface RunOptions {
  * failed (`ParallelGroupError` for a group, `WorkflowCancelled` when a task
  * cancels); a run-level channel failure (opening the namespace, writing
  * initial values, reading the final contents) fails with the channel error
- * itself. Every task attempt is a span (`task {id}`, with the workflow, run id,
- * attempt and iteration as attributes) inside a `workflow {name}` span, unless
- * Effect's `References.TracerEnabled` is off.
+ * itself.
+ *
+ * With a tracer installed (an OpenTelemetry exporter from
+ * `effect/observability`, or `Effect.withTracer`), every task attempt is a span
+ * `task {id}` (attributes: workflow, run id, task, attempt, iteration) inside a
+ * `workflow {name}` span. With Effect's built-in tracer, which exports nowhere,
+ * or with `References.TracerEnabled` off, the engine makes no spans.
  *
  * **Example**
  *

@@ -16,7 +16,7 @@
  * @internal
  */
 import { randomUUID } from "node:crypto"
-import { Cause, Clock, Duration, Effect, Exit, Option, References } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Option, References, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
 import { Channel as ChannelService } from "../Channel.js"
 import { type ChannelStore, resultKey } from "../ChannelBackend.js"
@@ -67,7 +67,8 @@ const absent: unique symbol = Symbol("effect-graflow/absent")
 // signals
 // ---------------------------------------------------------------------------
 
-type Signal = undefined | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
+/** `void` (undefined): go on with what follows. */
+type Signal = void | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
   readonly _tag: "Jump"
   readonly target: string
 }
@@ -142,7 +143,7 @@ class RunState {
   }
 }
 
-/** What the body of an attempt asked for. */
+/** What the body of an attempt asked for (made on the first request only). */
 interface Requests {
   iterate: { readonly input: unknown } | undefined
   readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean }>
@@ -152,7 +153,7 @@ interface Requests {
 
 /** The runtime form of `Task.Context`. */
 class TaskContext {
-  readonly requests: Requests = { iterate: undefined, added: [], goto: undefined, terminate: false }
+  requests: Requests | undefined = undefined
   constructor(
     readonly task: TaskImpl,
     readonly state: RunState,
@@ -211,7 +212,7 @@ class TaskContext {
       if ((this.state.cycles.get(this.task.id) ?? 0) >= max) {
         return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target: this.task.id, maxCycles: max }))
       }
-      this.requests.iterate = { input: input.length === 0 ? this.input : input[0] }
+      this.ask().iterate = { input: input.length === 0 ? this.input : input[0] }
       return Effect.void
     })
   }
@@ -229,7 +230,7 @@ class TaskContext {
         (present) => {
           const missing = deps.find((_, i) => !present[i])
           if (missing !== undefined) return fail(`it requires the result of "${missing.id}", which has none yet`)
-          this.requests.added.push({ task, goto: options?.goto === true })
+          this.ask().added.push({ task, goto: options?.goto === true })
           return Effect.void
         }
       )
@@ -246,14 +247,17 @@ class TaskContext {
       if ((this.state.cycles.get(target) ?? 0) >= max) {
         return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target, maxCycles: max }))
       }
-      this.requests.goto = target
+      this.ask().goto = target
       return Effect.void
     })
+  }
+  private ask(): Requests {
+    return this.requests ??= { iterate: undefined, added: [], goto: undefined, terminate: false }
   }
   get terminate() {
     return (reason?: string) =>
       Effect.suspend(() => {
-        this.requests.terminate = true
+        this.ask().terminate = true
         return reason === undefined ? Effect.void : Effect.logDebug(`task ${this.task.id} terminates the run: ${reason}`)
       })
   }
@@ -291,107 +295,125 @@ const storeResult = (task: TaskImpl, state: RunState, value: unknown): Effect.Ef
 
 const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
 
+/** The body's Effect (a plain value succeeds; a throw is a defect, as in `Effect.sync`). */
+const start = (body: RuntimeBody, ctx: TaskContext, input: unknown): Effect.Effect<unknown, unknown, unknown> => {
+  let out: unknown
+  try {
+    out = body(ctx, input)
+  } catch (defect) {
+    return Effect.die(defect)
+  }
+  return Effect.isEffect(out) ? out : Effect.succeed(out)
+}
+
 /**
- * One execution of a task (one iteration): attempts with retries and
- * timeouts, each in a span; the result stored. Returns the context of the
- * attempt that succeeded, whose requests the caller applies.
+ * One attempt: the body, with the task's timeout, in a span when a tracer is
+ * installed, reported to the progress handler when there is one.
  */
-const execute = (
+const attempt = (
   task: TaskImpl,
   state: RunState,
-  input: unknown,
-  iteration: number
-): Effect.Effect<TaskContext, Failure, unknown> => {
-  // The body was type-checked against `Task.Context`, whose runtime form is TaskContext.
-  const body = task.body as RuntimeBody
+  ctx: TaskContext,
+  timeout: Duration.Duration | undefined,
+  retries: boolean
+): Effect.Effect<unknown, unknown, unknown> => {
+  let effect = start(task.body as RuntimeBody, ctx, ctx.input)
+  if (timeout !== undefined) {
+    effect = Effect.timeoutOrElse(effect, {
+      duration: timeout,
+      orElse: () => Effect.fail(new TaskTimeoutError({ taskId: task.id, timeout: Duration.format(timeout) }))
+    })
+  }
+  if (state.tracing) {
+    effect = Effect.withSpan(effect, `task ${task.id}`, {
+      captureStackTrace: false,
+      attributes: {
+        "graflow.workflow": state.workflow.name,
+        "graflow.run_id": state.runId,
+        "graflow.task": task.id,
+        "graflow.attempt": ctx.attempt,
+        "graflow.iteration": ctx.iteration
+      }
+    })
+  }
+  if (state.progress === undefined) return effect
+  const started = state.clock.currentTimeMillisUnsafe()
+  const common = {
+    workflow: state.workflow.name,
+    runId: state.runId,
+    taskId: task.id,
+    attempt: ctx.attempt,
+    iteration: ctx.iteration
+  }
+  return Effect.andThen(
+    state.event({ _tag: "TaskStarted", ...common }),
+    Effect.onExit(effect, (exit) => {
+      const durationMs = state.clock.currentTimeMillisUnsafe() - started
+      return Exit.isSuccess(exit)
+        ? state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+        : state.event({
+          _tag: "TaskFailed",
+          ...common,
+          durationMs,
+          cause: exit.cause,
+          willRetry: retries && !Cause.hasInterruptsOnly(exit.cause)
+        })
+    })
+  )
+}
+
+/**
+ * Runs a task: one execution per iteration, each with its attempts (retries,
+ * timeout), its result stored, then the requests of the attempt that succeeded.
+ */
+const runTask = (task: TaskImpl, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
+  state.stopped ? Effect.succeed(Stop) : iterate(task, state, task.input)
+
+const iterate = (task: TaskImpl, state: RunState, input: unknown): Effect.Effect<Signal, Failure, unknown> => {
   const own = task.declarations.execution
   const defaults = state.workflow.defaults
   const timeout = own.timeout ?? defaults.timeout
   const retry = own.retry ?? defaults.retry
-  let attempt = 0
-  let last: TaskContext | undefined
-  const attemptOnce = Effect.suspend(() => {
-    const ctx = new TaskContext(task, state, input, ++attempt, iteration)
-    last = ctx
-    const out = body(ctx, input)
-    let effect: Effect.Effect<unknown, unknown, unknown> = Effect.isEffect(out) ? out : Effect.succeed(out)
-    if (timeout !== undefined) {
-      effect = Effect.timeoutOrElse(effect, {
-        duration: timeout,
-        orElse: () => Effect.fail(new TaskTimeoutError({ taskId: task.id, timeout: Duration.format(timeout) }))
-      })
-    }
-    const traced = state.tracing
-      ? Effect.withSpan(effect, `task ${task.id}`, {
-        captureStackTrace: false,
-        attributes: {
-          "graflow.workflow": state.workflow.name,
-          "graflow.run_id": state.runId,
-          "graflow.task": task.id,
-          "graflow.attempt": ctx.attempt,
-          "graflow.iteration": iteration
-        }
-      })
-      : effect
-    if (state.progress === undefined) return traced
-    const started = state.clock.currentTimeMillisUnsafe()
-    const common = { workflow: state.workflow.name, runId: state.runId, taskId: task.id, attempt: ctx.attempt, iteration }
-    return Effect.andThen(
-      state.event({ _tag: "TaskStarted", ...common }),
-      Effect.onExit(traced, (exit) => {
-        const durationMs = state.clock.currentTimeMillisUnsafe() - started
-        return Exit.isSuccess(exit)
-          ? state.event({ _tag: "TaskSucceeded", ...common, durationMs })
-          : state.event({
-            _tag: "TaskFailed",
-            ...common,
-            durationMs,
-            cause: exit.cause,
-            willRetry: retry !== undefined && !Cause.hasInterruptsOnly(exit.cause)
-          })
-      })
+  const iteration = (state.cycles.get(task.id) ?? 0) + 1
+  state.cycles.set(task.id, iteration)
+  let last: TaskContext
+  let attempts: Effect.Effect<unknown, unknown, unknown>
+  if (retry === undefined) {
+    last = new TaskContext(task, state, input, 1, iteration)
+    attempts = attempt(task, state, last, timeout, false)
+  } else {
+    let count = 0
+    attempts = Effect.retry(
+      Effect.suspend(() => attempt(task, state, last = new TaskContext(task, state, input, ++count, iteration), timeout, true)),
+      { schedule: retry, while: (error) => !isCancel(error) }
     )
-  })
-  const attempts = retry === undefined ? attemptOnce : Effect.retry(attemptOnce, {
-    schedule: retry,
-    while: (error) => !isCancel(error)
-  })
-  return attempts.pipe(
-    Effect.flatMap((value) => storeResult(task, state, value)),
-    Effect.mapError((cause): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })),
-    Effect.map(() => last!)
+  }
+  const stored = Effect.mapError(
+    Effect.flatMap(attempts, (value) => storeResult(task, state, value)),
+    (cause): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })
   )
+  // The requests are applied outside the mapping to TaskFailed: a failure of
+  // what they run (an added task, the next iteration) is already attributed.
+  return Effect.flatMap(stored, (): Effect.Effect<Signal, Failure, unknown> => {
+    const requests = last.requests
+    return requests === undefined ? Effect.void : apply(task, state, requests)
+  })
 }
 
-/** Runs a task with its iterations, the tasks it adds, and its requests. */
-const runTask = (task: TaskImpl, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
-  Effect.suspend(() => {
-    if (state.stopped) return Effect.succeed(Stop)
-    let input = task.input
-    const loop: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
-      const iteration = (state.cycles.get(task.id) ?? 0) + 1
-      state.cycles.set(task.id, iteration)
-      return Effect.flatMap(execute(task, state, input, iteration), (ctx) => {
-        const { requests } = ctx
-        if (requests.terminate) {
-          state.stopped = true
-          return Effect.succeed(Stop)
-        }
-        const added = requests.added.length === 0 ? Effect.succeed<Signal>(undefined) : runAdded(requests.added, state)
-        return Effect.flatMap(added, (signal): Effect.Effect<Signal, Failure, unknown> => {
-          if (signal !== undefined) return Effect.succeed(signal)
-          if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
-          if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
-          if (requests.iterate !== undefined) {
-            input = requests.iterate.input
-            return loop
-          }
-          return Effect.succeed(undefined)
-        })
-      })
-    })
-    return loop
-  })
+/** Applies an attempt's requests: terminate, then added tasks, then goto, then the next iteration. */
+const apply = (task: TaskImpl, state: RunState, requests: Requests): Effect.Effect<Signal, Failure, unknown> => {
+  if (requests.terminate) {
+    state.stopped = true
+    return Effect.succeed(Stop)
+  }
+  const next = (): Effect.Effect<Signal, Failure, unknown> => {
+    if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
+    if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
+    return requests.iterate === undefined ? Effect.void : iterate(task, state, requests.iterate.input)
+  }
+  if (requests.added.length === 0) return next()
+  return Effect.flatMap(runAdded(requests.added, state), (signal) => signal === undefined ? next() : Effect.succeed(signal))
+}
 
 const runAdded = (
   added: ReadonlyArray<{ readonly task: TaskImpl }>,
@@ -492,17 +514,20 @@ const runSequence = (
   steps: ReadonlyArray<Step>,
   from: number,
   state: RunState
-): Effect.Effect<Signal, Failure, unknown> =>
-  Effect.suspend(() => {
-    let i = from
-    const next: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
-      const step = steps[i++]
-      if (step === undefined) return Effect.succeed(undefined)
-      if (state.stopped) return Effect.succeed(Stop)
-      return Effect.flatMap(exec(step, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
-    })
-    return next
-  })
+): Effect.Effect<Signal, Failure, unknown> => {
+  let i = from
+  let signal: Signal = undefined
+  return Effect.as(
+    Effect.whileLoop({
+      while: () => signal === undefined && i < steps.length,
+      body: () => state.stopped ? Effect.succeed(Stop) : exec(steps[i++]!, state),
+      step: (next: Signal) => {
+        signal = next
+      }
+    }),
+    undefined
+  ).pipe(Effect.map(() => signal))
+}
 
 /** Runs `step` from the task at `path` on: that task, then everything that follows it. */
 const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
@@ -557,7 +582,10 @@ export const run = (workflow: Runnable, options: RunOptions | undefined) =>
       const backend = Option.isSome(provided) ? provided.value : makeBackend()
       const runId = options?.runId ?? randomUUID()
       const progress = yield* Progress
-      const tracing = yield* References.TracerEnabled
+      // Spans are made for an installed tracer (an OpenTelemetry exporter,
+      // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with
+      // it the engine skips them and keeps the per-task cost down.
+      const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
       const clock = yield* Clock.Clock
       const store = yield* backend.open(`${workflow.name}/${runId}`)
       yield* writeInitial(workflow, store)

@@ -440,6 +440,14 @@ export const controlConformance = (subject: Subject) => {
           assert.deepStrictEqual(spans, [])
         }).pipe(provide))
 
+      it.effect("with Effect's built-in tracer (which exports nowhere) the engine makes no task spans", () =>
+        Effect.gen(function*() {
+          const probe = Task.make("probe", () =>
+            Effect.currentSpan.pipe(Effect.map((span) => span.name), Effect.orElseSucceed(() => "no span")))
+          const out = yield* Workflow.run(Workflow.make("native", probe)).pipe(Effect.withSpan("caller"))
+          assert.strictEqual(out.results.probe, "caller")
+        }).pipe(provide))
+
       it.effect("a Progress handler sees starts, retries, successes and the run's end", () =>
         Effect.gen(function*() {
           const events: Array<Progress.Event> = []
