@@ -136,8 +136,8 @@ export type Policy<Ids extends string = string> =
  * @since 0.1.0
  */
 export interface GroupOptions<P> {
-  /** How member failures are treated (default `"strict"`). */
-  readonly policy?: P
+  /** How member failures are treated. */
+  readonly policy: P
   /** A name for the group, in errors, spans and diagrams. */
   readonly name?: string
 }
@@ -185,9 +185,9 @@ const toPolicy = (policy: Policy | undefined): RuntimePolicy => {
  */
 export const parallelWith = <
   const Flows extends readonly [Flow.Any, ...Array<Flow.Any>],
-  const P extends Policy<Flow.Shape<Flows[number]>["ids"]> = "strict"
+  const P extends Policy<Flow.Shape<Flows[number]>["ids"]>
 >(
-  options: GroupOptions<P>,
+  options: GroupOptions<P> & GroupOptions<Policy<Flow.Shape<Flows[number]>["ids"]>>,
   ...flows: Flows
 ): Parallel<FoldShape<KindOf<P>, Flows>> =>
   new Composite<"Parallel", FoldShape<KindOf<P>, Flows>>("Parallel", flows, {
