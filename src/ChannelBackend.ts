@@ -8,9 +8,11 @@
  *
  * - **Namespaces.** `open(namespace)` gives a store whose keys are invisible
  *   from every other namespace. A workflow run opens `"{workflow}/{runId}"`.
- * - **Values.** A store holds JSON values, or `undefined` as a whole value. The
- *   caller (the `Channel` views) has already checked and frozen the value, so a
- *   backend never stringifies anything on its own. What `get` returns is
+ * - **Values.** A store holds JSON values, or `undefined` as a whole value (an
+ *   object property whose value is `undefined` is left out, as
+ *   `JSON.stringify` does; `-0` is stored as `0`). The caller (the `Channel`
+ *   views) has already checked and frozen the value, so a backend never
+ *   stringifies anything on its own. What `get` returns is
  *   frozen, and never shares structure with what a later write changes.
  * - **Lists.** `append`/`prepend` create a list when the key is missing or
  *   expired, extend an array written by `set`, and fail with `WrongTypeError`

@@ -100,10 +100,11 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
  * Primitives are returned as they are; a snapshot is returned without a copy.
  */
 export const snapshot = (value: unknown): SnapshotResult => {
-  if (value === undefined) return { ok: true, value: undefined }
-  if (typeof value !== "object" || value === null) {
-    if (typeof value === "string" || typeof value === "boolean" || value === null) return { ok: true, value }
+  // The common cases need neither a walk nor a copy.
+  if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean") {
+    return { ok: true, value }
   }
+  if (typeof value === "number" && Number.isFinite(value)) return { ok: true, value: value === 0 ? 0 : value }
   try {
     return { ok: true, value: walk(value, [], new Set()) }
   } catch (error) {
