@@ -59,6 +59,16 @@ export class Channel extends Context.Service<Channel, ChannelBackend>()("effect-
  * (`Schema.toCodecJson`), so a `Date`, a `bigint` or a `Schema.Class` instance
  * round-trips on every backend.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { Channel } from "effect-graflow"
+ *
+ * const count: Channel.ValueSchema<number> = Schema.Int
+ * const born: Channel.ValueSchema<Date> = Schema.Date // stored as an ISO string
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -133,6 +143,15 @@ export const schema: <const Fields extends { readonly [key: string]: ValueSchema
 /**
  * Options of a write.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const cache = (channel: Channel.Untyped) => channel.set("api_response", { data: "..." }, { ttl: "5 minutes" })
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -143,6 +162,18 @@ export interface SetOptions {
 
 /**
  * Options of {@link Untyped.lock}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const bump = (channel: Channel.Untyped) =>
+ *   channel.lock("total", Effect.flatMap(channel.get("total", 0), (n) => channel.set("total", Number(n) + 1)), {
+ *     timeout: "2 seconds"
+ *   })
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -155,6 +186,16 @@ export interface LockOptions {
 /**
  * The errors of a write: the value or the TTL is invalid, the key is reserved,
  * or the backend failed.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const save = (channel: Channel.Untyped, value: unknown): Effect.Effect<void, Channel.WriteError> =>
+ *   channel.set("value", value)
+ * ```
  *
  * @category errors
  * @since 0.1.0

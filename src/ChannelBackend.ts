@@ -112,6 +112,14 @@ export const isResultKey = (key: string): boolean => key.endsWith(resultSuffix)
 /**
  * Options of {@link ChannelStore.lock}.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const options: ChannelBackend.LockOptions = { timeout: 10_000 }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */

@@ -10,6 +10,14 @@ import { Schema } from "effect"
 /**
  * A path inside a value, as in Effect's schema issues: `["config"]["batchSize"]`.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelError } from "effect-graflow"
+ *
+ * const issue: ChannelError.Issue = { path: ["config", "batchSize"], message: "Expected number" }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -102,7 +110,8 @@ export class KeyNotFoundError extends Schema.TaggedError<KeyNotFoundError>()("Ke
  * const program = Effect.gen(function*() {
  *   const channel = yield* Channel.open("demo")
  *   const error = yield* Effect.flip(channel.set("when", new Date()))
- *   return error.issues // [{ path: [], message: "an instance of Date is not a plain object; …" }]
+ *   if (error._tag === "InvalidValueError") return error.issues
+ *   // [{ path: [], message: "an instance of Date is not a plain object; …" }]
  * })
  * ```
  *
@@ -164,7 +173,7 @@ export class ChannelDecodeError extends Schema.TaggedError<ChannelDecodeError>()
  *   const channel = yield* Channel.open("demo")
  *   yield* channel.set("status", "ok")
  *   const error = yield* Effect.flip(channel.append("status", "more"))
- *   return error.actual // "string"
+ *   if (error._tag === "WrongTypeError") return error.actual // "string"
  * })
  * ```
  *

@@ -13,6 +13,14 @@ export type { EmptyShape, FlowShape } from "./types/FlowShape.js"
 /**
  * The runtime marker of flows.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Flow, Task } from "effect-graflow"
+ *
+ * Flow.TypeId in Task.make("a", () => 1) // true
+ * ```
+ *
  * @category symbols
  * @since 0.1.0
  */
@@ -52,6 +60,14 @@ export interface Flow<out S extends FlowShape> {
 
 /**
  * Any flow.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Flow, Task, Workflow } from "effect-graflow"
+ *
+ * const flows: ReadonlyArray<Flow.Any> = [Task.make("a", () => 1), Workflow.chain(Task.make("b", () => 2))]
+ * ```
  *
  * @category models
  * @since 0.1.0

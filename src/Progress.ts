@@ -16,6 +16,16 @@ import { Cause, Context, Effect, Layer } from "effect"
  * - `TaskSucceeded` / `TaskFailed`: an attempt ends, with its duration in ms;
  *   `willRetry` says whether another attempt follows a failure.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const describe = (event: Progress.Event): string =>
+ *   event._tag === "TaskSucceeded" ? `${event.taskId} took ${event.durationMs}ms` : event._tag
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -59,6 +69,20 @@ export type Event =
 
 /**
  * Receives the progress events of runs.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const slowTasks: Progress.Handler = {
+ *   onEvent: (event) =>
+ *     event._tag === "TaskSucceeded" && event.durationMs > 1000
+ *       ? Effect.logWarning(`slow task ${event.taskId}`)
+ *       : Effect.void
+ * }
+ * ```
  *
  * @category models
  * @since 0.1.0

@@ -41,6 +41,16 @@ import type {
  * - `goto`: ids it may jump to;
  * - `cut`: `true` when it may skip what follows it (it may jump or terminate).
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const fetch = Task.make("fetch", () => [1, 2, 3])
+ * const sum = Task.make("sum", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
+ * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["after"] : never // "fetch"
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -56,6 +66,14 @@ export interface Io {
 
 /**
  * The declarations of a task that declares nothing.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Plain = Task.Task<"plain", number, never, never, Task.NoIo>
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -74,6 +92,15 @@ export interface NoIo {
  * What a task adds to a flow's shape: its result, and its needs paired with its
  * id. A failed result write (the value is not JSON, the backend failed) fails
  * the task too, so those errors are part of its failures.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow, Task } from "effect-graflow"
+ *
+ * type Shape = Task.TaskShape<"a", number, never, never, Task.NoIo>
+ * type Provides = Shape["results"] // readonly ["a", number]
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -125,6 +152,14 @@ export interface Task<out Id extends string, out A, out E = never, out R = never
 /**
  * Any task.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const tasks: ReadonlyArray<Task.Any> = [Task.make("a", () => 1), Task.make("b", () => "two")]
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -151,6 +186,15 @@ export type Result<T extends Any> = T["~shape"]["results"][1]
 /**
  * A task whose result a task reads if it exists: `after: [Task.optional(t)]`.
  * `ctx.getResult(t.id)` then gives an `Option`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const mirror = Task.make("mirror", () => "data")
+ * const maybeMirror: Task.Optional<typeof mirror> = Task.optional(mirror)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -184,6 +228,16 @@ export const optional = <T extends Any>(task: T): Optional<T> => internal.option
 /**
  * An entry of `after`: a task, or an optional one.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const a = Task.make("a", () => 1)
+ * const b = Task.make("b", () => 2)
+ * const after: ReadonlyArray<Task.AfterEntry> = [a, Task.optional(b)]
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -202,6 +256,16 @@ type OptionalIds<After extends ReadonlyArray<AfterEntry>> = After[number] extend
  * The results a task can read, from its `after` list:
  * `{ fetch: { data: number[] }; mirror: Option<string> }`.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const a = Task.make("a", () => 1)
+ * const b = Task.make("b", () => "two")
+ * type D = Task.Deps<[typeof a, Task.Optional<typeof b>]> // { readonly a: number; readonly b: Option<string> }
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
@@ -212,6 +276,15 @@ export type Deps<After extends ReadonlyArray<AfterEntry>> = {
 /**
  * What the body of a task may do besides reading and writing: iterate with
  * input `Input`, jump to `Goto`, stop the run when `Terminate` is `true`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type LoopControl = Task.ControlOf<{ readonly n: number }, readonly ["cleanup"], false>
+ * type Input = LoopControl["input"] // { readonly n: number }
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -226,6 +299,14 @@ export interface Control {
 /**
  * The control of a task that declares none: no input, no jumps, no terminate.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type PlainContext = Task.Context<{}, {}, never, never, Task.NoControl>
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -238,6 +319,16 @@ export interface NoControl {
 
 /**
  * Options of `ctx.nextTask`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const fallback = Task.make("fallback", () => "recovered")
+ * const main = Task.make("main", { goto: true }, (ctx) => ctx.nextTask(fallback, { goto: true } satisfies Task.NextTaskOptions))
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -354,6 +445,16 @@ export interface Context<
  * The retry policy of a task: a `Schedule` that accepts any input (such as
  * `Schedule.exponential("100 millis")`), or a number of retries.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Schedule } from "effect"
+ * import type { Task } from "effect-graflow"
+ *
+ * const backoff: Task.RetryPolicy = Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
+ * const thrice: Task.RetryPolicy = { times: 3 }
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -361,6 +462,17 @@ export type RetryPolicy = Schedule.Schedule<unknown, unknown> | { readonly times
 
 /**
  * The options of {@link make}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Channel, Task } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({ total: Schema.Number })
+ * const count = Task.make("count", { channels: Channels, writes: ["total"], retry: { times: 2 }, timeout: "30 seconds" }, (ctx) =>
+ *   ctx.channel.atomicAdd("total", 1))
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -399,6 +511,16 @@ export interface Options<T extends object, After, Reads, Writes, RA, Input, Goto
 /**
  * What a body may return when the task has a `result` schema.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * // With `result: Schema.Date`, the body must return a Date (or an Effect of one).
+ * const stamp = Task.make("stamp", { result: Schema.Date }, () => Effect.succeed(new Date(0)))
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
@@ -409,6 +531,15 @@ export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effec
  * (ids, keys) or the value types of the touched keys, never the types of the
  * `after` tasks themselves: a task's type does not nest the types of the tasks
  * before it, so a chain of 500 tasks costs 500 small types, not a 500-deep one.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * // what `Task.make("process", { after: [fetch], reads: ["config"] }, …)` records
+ * type Io = Task.DeclaredIo<"fetch", never, "config", never, { config: { batchSize: number } }, never, never>
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -434,6 +565,14 @@ export interface DeclaredIo<
 /**
  * The value types of the keys a task touches, or `never` for an untyped task.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type T = Task.Touched<{ config: number; logs: ReadonlyArray<string> }, "logs"> // { logs: ReadonlyArray<string> }
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
@@ -442,6 +581,15 @@ export type Touched<T extends object, Keys extends keyof T> = [keyof T] extends 
 /**
  * Whether a task with these options may skip what follows it: `true` when it
  * declares `goto` (targets or `true`) or `terminate: true`, `never` otherwise.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Jumps = Task.CutOf<readonly ["cleanup"], false> // true
+ * type Plain = Task.CutOf<readonly [], false>          // never
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -452,6 +600,14 @@ export type CutOf<Goto, Terminate extends boolean> = Skips<Goto> extends true ? 
 /**
  * The `goto` option: the ids of the tasks it may jump to, or `true`.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ *
+ * const jumps = Task.make("jumps", { goto: ["cleanup"] }, (ctx) => ctx.goto("cleanup"))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -459,6 +615,14 @@ export type GotoOption = ReadonlyArray<string> | true
 
 /**
  * The jump targets a `goto` option declares.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Ids = Task.GotoIds<readonly ["cleanup", "retry"]> // "cleanup" | "retry"
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -468,6 +632,15 @@ export type GotoIds<Goto> = Goto extends ReadonlyArray<infer Id extends string> 
 /**
  * Whether a `goto` option lets the task skip what follows it.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Yes = Task.Skips<true>          // true
+ * type No = Task.Skips<readonly []>    // false
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
@@ -475,6 +648,15 @@ export type Skips<Goto> = Goto extends true ? true : [GotoIds<Goto>] extends [ne
 
 /**
  * The control a body gets from these options.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type C = Task.ControlOf<number, readonly ["cleanup"], true>
+ * type CanTerminate = C["terminate"] // true
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -488,6 +670,15 @@ export interface ControlOf<Input, Goto extends GotoOption, Terminate extends boo
 
 /**
  * The errors the engine adds to a task's own: a timeout, when it has one.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type WithTimeout = Task.EngineError<"5 seconds"> // TaskTimeoutError
+ * type Without = Task.EngineError<never>           // never
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -566,6 +757,17 @@ export const make: {
  * A task template with parameters `P` (Graflow's task instances,
  * `fetch_data(task_id="fetch_a", source="api")`): call it with an id and the
  * parameters to get a task.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task } from "effect-graflow"
+ *
+ * const fetchData: Task.Template<{ readonly source: string }, string, never, never, Task.NoIo> =
+ *   Task.template((_ctx, params: { readonly source: string }) => Effect.succeed(`Data from ${params.source}`))
+ * const fetchA = fetchData("fetch_a", { source: "api" })
+ * ```
  *
  * @category models
  * @since 0.1.0

@@ -38,6 +38,15 @@ import type {
 /**
  * Flows that run one after another.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const both = Workflow.chain(Task.make("a", () => 1), Task.make("b", () => 2))
+ * both._tag // "Sequence"
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -48,6 +57,15 @@ export interface Sequence<out S extends Flow.FlowShape> extends Flow.Flow<S> {
 
 /**
  * Flows that run concurrently.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const group = Workflow.parallel(Task.make("a", () => 1), Task.make("b", () => 2))
+ * group._tag // "Parallel"
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -119,6 +137,18 @@ export const parallel = <const Flows extends readonly [Flow.Any, ...Array<Flow.A
  * policy decides. The results of members that may fail are optional in the
  * types: read them with `Task.optional(…)`.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const a = Task.make("a", () => 1)
+ * const b = Task.make("b", () => 2)
+ * const atLeastOne = Workflow.parallelWith({ policy: { atLeast: 1 } }, a, b)
+ * const aMatters = Workflow.parallelWith({ policy: { critical: ["a"] } }, a, b)
+ * const custom = Workflow.parallelWith({ policy: (members) => members.some((m) => m.outcome === "succeeded") }, a, b)
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -132,6 +162,14 @@ export type Policy<Ids extends string = string> =
 /**
  * The options of {@link parallelWith}.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const named = Workflow.parallelWith({ policy: "best-effort", name: "enrichment" }, Task.make("a", () => 1), Task.make("b", () => 2))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -144,6 +182,14 @@ export interface GroupOptions<P> {
 
 /**
  * The type-level kind of a policy.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type K = Workflow.KindOf<{ readonly critical: ReadonlyArray<"a"> }> // { readonly critical: "a" }
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -199,6 +245,15 @@ export const parallelWith = <
  * A checked workflow: `Results` maps task ids to results, `E` is how a run can
  * fail, `R` what it needs, `T` the channel value types.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const hello: Workflow.Workflow<"hello", { readonly hello: string }, unknown, never, {}> =
+ *   Workflow.make("hello", Task.make("hello", () => "world"))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -221,6 +276,14 @@ export interface Workflow<out Name extends string, out Results, out E, out R, in
 /**
  * Defaults for every task of a workflow that does not set its own.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const patient = Workflow.make("patient", { defaults: { retry: { times: 3 }, timeout: "1 minute", maxCycles: 20 } }, Task.make("a", () => 1))
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -232,6 +295,17 @@ export interface Defaults<Timeout> {
 
 /**
  * The options of {@link make}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import { Channel, Task, Workflow } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({ config: Schema.Struct({ batchSize: Schema.Number }) })
+ * const use = Task.make("use", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.get("config"))
+ * const configured = Workflow.make("configured", { channels: Channels, initial: { config: { batchSize: 100 } } }, use)
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -250,6 +324,17 @@ export interface MakeOptions<T extends object, Initial, Timeout = Duration.Input
  * `ParallelGroupError` when the flow has groups, `WorkflowCancelled` when a
  * task can cancel.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const boom = Task.make("boom", () => Effect.fail("bad" as const))
+ * const flow = Workflow.chain(boom)
+ * type Fails = Workflow.Failure<typeof flow["~shape"]> // TaskFailed<"boom", "bad" | InvalidValueError | ChannelError>
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
@@ -261,6 +346,15 @@ export type Failure<S extends Flow.FlowShape, Extra = never> =
 
 /**
  * The workflow type of a valid flow.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const flow = Workflow.chain(Task.make("a", () => 1))
+ * type W = Workflow.Of<"w", typeof flow["~shape"], {}> // what Workflow.make("w", flow) returns
+ * ```
  *
  * @category type-level
  * @since 0.1.0
@@ -354,6 +448,14 @@ class WorkflowImpl extends Pipeable.Class implements engine.Runnable {
 /**
  * Any workflow.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const all: ReadonlyArray<Workflow.Any> = [Workflow.make("one", Task.make("a", () => 1))]
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -372,6 +474,17 @@ export interface Any {
  * keys with their types, any other key as `unknown`. Result keys are not in it;
  * the results are in {@link RunResult.results}.
  *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Channel, Task, Workflow } from "effect-graflow"
+ *
+ * const Channels = Channel.schema({ total: Schema.Number })
+ * const count = Task.make("count", { channels: Channels, writes: ["total"] }, (ctx) => ctx.channel.atomicAdd("total", 1))
+ * const program = Effect.map(Workflow.run(Workflow.make("count", { channels: Channels }, count)), (out) => out.channel.total) // number | undefined
+ * ```
+ *
  * @category models
  * @since 0.1.0
  */
@@ -380,6 +493,16 @@ export type ChannelContents<T extends object> = { readonly [K in keyof T]?: T[K]
 /**
  * What a run returns: how it ended, the result of every task that ran, and the
  * final channel contents.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const program = Effect.map(Workflow.run(Workflow.make("hello", Task.make("hello", () => "world"))), (out) =>
+ *   `${out.status}: ${out.results.hello}`) // "completed: world"
+ * ```
  *
  * @category models
  * @since 0.1.0
@@ -400,6 +523,14 @@ export interface RunResult<Results, T extends object> {
 
 /**
  * The options of {@link run}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const program = Workflow.run(Workflow.make("hello", Task.make("hello", () => "world")), { runId: "nightly-2026-11-22" })
+ * ```
  *
  * @category models
  * @since 0.1.0

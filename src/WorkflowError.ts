@@ -109,12 +109,12 @@ export class ResultNotAvailableError extends Schema.TaggedError<ResultNotAvailab
  * **Example**
  *
  * ```ts
- * import { Workflow } from "effect-graflow"
+ * import { WorkflowError } from "effect-graflow"
  *
  * try {
  *   // …a definition built with casts…
  * } catch (e) {
- *   if (e instanceof Workflow.WorkflowDefinitionError) console.error(e.problems)
+ *   if (e instanceof WorkflowError.WorkflowDefinitionError) console.error(e.problems)
  * }
  * ```
  *
@@ -247,6 +247,15 @@ export class InvalidNextTaskError extends Schema.TaggedError<InvalidNextTaskErro
 
 /**
  * How one member of a parallel group ended: its task ids, and its failure.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { WorkflowError } from "effect-graflow"
+ *
+ * const failedMembers = (error: WorkflowError.ParallelGroupError<unknown>): ReadonlyArray<WorkflowError.MemberOutcome<unknown>> =>
+ *   error.members.filter((member) => member.outcome === "failed")
+ * ```
  *
  * @category models
  * @since 0.1.0

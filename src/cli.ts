@@ -19,7 +19,22 @@ Prints the Mermaid flowchart of each workflow the module exports.
   <module>          a .js/.mjs module, or a .ts module when tsx is installed
   --export <name>   only the workflow exported under <name>`
 
-/** What the command prints and its exit code: separated from process I/O so tests can call it. */
+/**
+ * What the command prints and its exit code: separated from process I/O so
+ * tests can call it.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { main } from "effect-graflow/cli"
+ *
+ * const outcome = await main(["graph", "./dist/pipeline.js"])
+ * if (outcome.code !== 0) console.error(outcome.stderr)
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
 export interface Outcome {
   readonly code: number
   readonly stdout: string

@@ -57,6 +57,14 @@ export interface FlowShape {
 /**
  * The shape of a flow with no tasks: the start of every fold.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow } from "effect-graflow"
+ *
+ * type NoIds = Flow.EmptyShape["ids"] // never
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */

@@ -6,6 +6,15 @@ import type { Flow } from "../Flow.js"
  * member may have failed: every result may be absent), or the union of the
  * critical task ids (members holding one are certain, the others may be absent).
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { PolicyKind } from "effect-graflow/types/FoldShape"
+ *
+ * const strict: PolicyKind = "strict"
+ * const critical: PolicyKind = { critical: "fetch" }
+ * ```
+ *
  * @category type-level
  * @since 0.1.0
  */
