@@ -275,7 +275,12 @@ type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
 
 const storeResult = (task: TaskImpl, state: RunState, value: unknown): Effect.Effect<void, InvalidValueError | ChannelError> => {
   const key = resultKey(task.id)
-  state.results[task.id] = value
+  if (task.id === "__proto__") {
+    // An id is data: never let it reach the prototype of the results record.
+    Object.defineProperty(state.results, task.id, { value, enumerable: true, writable: true, configurable: true })
+  } else {
+    state.results[task.id] = value
+  }
   const codec = task.declarations.result
   if (codec !== undefined) return Effect.flatMap(codec.encode(key, value), (encoded) => state.store.set(key, encoded, undefined))
   const checked = checkValue(key, value)

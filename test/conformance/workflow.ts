@@ -260,6 +260,16 @@ export const workflowConformance = (subject: Subject) => {
         assert.notStrictEqual(a.runId, b.runId)
       }).pipe(provide))
 
+    test("task ids are data: \"__proto__\" and \"constructor\" are ordinary ids", () =>
+      Effect.gen(function*() {
+        const proto = Task.make("__proto__", () => "p")
+        const ctor = Task.make("constructor", { after: [proto] }, (ctx) => ctx.getResult("__proto__"))
+        const out = yield* Workflow.run(Workflow.make("odd-ids", Workflow.chain(proto, ctor)))
+        assert.strictEqual(Object.getPrototypeOf(out.results), Object.prototype)
+        assert.isTrue(Object.hasOwn(out.results, "__proto__"))
+        assert.strictEqual(out.results.constructor, "p")
+      }).pipe(provide))
+
     test("a decode failure of stored data is a typed error, never a silent default", () =>
       Effect.gen(function*() {
         const corrupt = Task.make("corrupt", (ctx) => ctx.untyped.set("total_processed", "many"))
