@@ -11,6 +11,7 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts"],
+    globalSetup: ["test/support/redis-server.ts"],
     testTimeout: 20_000,
     hookTimeout: 60_000
   }

@@ -51,6 +51,13 @@ export * as MemoryChannel from "./MemoryChannel.js"
 export * as Progress from "./Progress.js"
 
 /**
+ * The Redis channel backend (ioredis): channels shared across processes.
+ *
+ * @since 0.1.0
+ */
+export * as RedisChannel from "./RedisChannel.js"
+
+/**
  * Tasks: ids, bodies, and what they declare.
  *
  * @since 0.1.0

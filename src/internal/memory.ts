@@ -149,8 +149,9 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock): Channel
       Effect.suspend((): Effect.Effect<number, WrongTypeError | InvalidValueError> => {
         const entry = live(key)
         if (entry === undefined) {
-          entries.set(key, { value: delta, list: undefined, expiresAt: undefined })
-          return Effect.succeed(delta)
+          const value = delta === 0 ? 0 : delta
+          entries.set(key, { value, list: undefined, expiresAt: undefined })
+          return Effect.succeed(value)
         }
         if (entry.list !== undefined || typeof entry.value !== "number") {
           return Effect.fail(new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOf(entry) }))

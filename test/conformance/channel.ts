@@ -35,8 +35,8 @@ const sorted = (keys: ReadonlyArray<string>) => [...keys].sort()
 export const channelConformance = (subject: Subject) => {
   const live = subject.clock === "live"
   /** TTLs the suite uses: exact in test time, short but with margin in real time. */
-  const ttl = live ? 300 : 1000
-  const margin = live ? 450 : 1
+  const ttl = live ? 200 : 1000
+  const margin = live ? 150 : 1
 
   const test = (name: string, body: Body, timeout?: number) => {
     const run = live ? it.live : it.effect

@@ -316,11 +316,11 @@ export const controlConformance = (subject: Subject) => {
           assert.strictEqual(error._tag, "ParallelGroupError")
           if (error._tag !== "ParallelGroupError") return
           assert.strictEqual(error.policy, "strict")
-          expect(error.members.map((m) => [m.tasks, m.outcome])).toEqual([
-            [["fine"], "succeeded"],
-            [["slow", "after"], "interrupted"],
-            [["boom"], "failed"]
-          ])
+          expect(error.members.map((m) => m.tasks)).toEqual([["fine"], ["slow", "after"], ["boom"]])
+          // "fine" may or may not have stored its result when "boom" fails (fail fast);
+          // the lenient policies below, which wait for every member, list successes deterministically.
+          expect(["succeeded", "interrupted"]).toContain(error.members[0]!.outcome)
+          expect(error.members.slice(1).map((m) => m.outcome)).toEqual(["interrupted", "failed"])
           const failed = error.members[2]!.error
           assert.strictEqual(failed?._tag, "TaskFailed")
           expect(error.message).toContain("boom!")

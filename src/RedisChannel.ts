@@ -1,0 +1,174 @@
+/**
+ * The Redis channel backend, on ioredis: the same channels, shared by every
+ * process that reaches the server. It behaves exactly like `MemoryChannel` (the
+ * conformance suite runs on both); see `docs/redis.md` for how each operation
+ * maps to Redis.
+ *
+ * @since 0.1.0
+ */
+import { Config, Duration, Effect, Layer, Option, Schedule, type Scope } from "effect"
+import type { Redis, RedisOptions } from "ioredis"
+import { Channel } from "./Channel.js"
+import type { ChannelBackend } from "./ChannelBackend.js"
+import type { ChannelError } from "./ChannelError.js"
+import { acquireClient, makeBackend } from "./internal/redis.js"
+
+/**
+ * How to reach Redis, and how the channel uses it.
+ *
+ * - `url` (`redis://[:password@]host:port[/db]`, `rediss://` for TLS) or
+ *   `client`: an ioredis client you own (the layer never closes it; give it
+ *   the options of {@link clientOptions} for the failure rules below).
+ * - `prefix`: the start of every key (default `"graflow:"`). A namespace —
+ *   `{workflow}/{runId}` for a run — comes after it, URI-encoded.
+ * - `retry`: how operations that are safe to repeat (reads, `set`, `clear`)
+ *   are retried after a failure (default: 3 retries, exponential from 20 ms).
+ *   `append`, `prepend`, `atomicAdd` and `delete` are never repeated: one of
+ *   them may have run before the connection dropped.
+ * - `lockLease`: how long a lock outlives a crashed holder (default 30
+ *   seconds); a live holder renews it.
+ * - `redis`: further ioredis options (timeouts, TLS, …) for a `url`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schedule } from "effect"
+ * import { RedisChannel } from "effect-graflow"
+ *
+ * const options: RedisChannel.Options = {
+ *   url: "redis://127.0.0.1:6380/2",
+ *   prefix: "etl:",
+ *   retry: Schedule.spaced("100 millis").pipe(Schedule.upTo({ times: 5 })),
+ *   lockLease: "1 minute"
+ * }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Options =
+  & {
+    readonly prefix?: string | undefined
+    readonly retry?: Schedule.Schedule<unknown, ChannelError> | undefined
+    readonly lockLease?: Duration.Input | undefined
+  }
+  & (
+    | { readonly url: string; readonly redis?: Omit<RedisOptions, "replyMapping"> | undefined; readonly client?: undefined }
+    | { readonly client: Redis; readonly url?: undefined }
+  )
+
+/**
+ * The ioredis options the channel relies on for a client you create yourself:
+ * no offline queue, no automatic resend of a command in flight when the
+ * connection drops (it may have run), no per-request retries (the channel's
+ * `retry` Schedule decides), auto-pipelining on.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Redis } from "ioredis"
+ * import { RedisChannel } from "effect-graflow"
+ *
+ * const client = new Redis("redis://127.0.0.1:6380", RedisChannel.clientOptions)
+ * const layer = RedisChannel.layer({ client })
+ * ```
+ *
+ * @category constants
+ * @since 0.1.0
+ */
+export const clientOptions: Omit<RedisOptions, "replyMapping"> = {
+  enableAutoPipelining: true,
+  autoResendUnfulfilledCommands: false,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0
+}
+
+const defaultRetry: Schedule.Schedule<unknown, ChannelError> = Schedule.exponential("20 millis").pipe(
+  Schedule.upTo({ times: 3 })
+)
+
+const leaseMillis = (lease: Duration.Input | undefined): number => {
+  if (lease === undefined) return 30_000
+  const decoded = Duration.fromInput(lease)
+  const millis = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
+  if (!(millis >= 10) || !Number.isFinite(millis)) throw new TypeError("RedisChannel: lockLease must be at least 10 milliseconds")
+  return Math.ceil(millis)
+}
+
+/**
+ * Builds the backend in the current scope: connects (for a `url`), and closes
+ * the connection when the scope closes — after the socket has really ended.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { RedisChannel } from "effect-graflow"
+ *
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const backend = yield* RedisChannel.make({ url: "redis://127.0.0.1:6380" })
+ *   return backend.name // "redis"
+ * }))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const store = {
+      prefix: options.prefix ?? "graflow:",
+      retry: options.retry ?? defaultRetry,
+      lease: leaseMillis(options.lockLease)
+    }
+    const client = options.client ?? (yield* acquireClient(options.url, options.redis ?? {}))
+    return makeBackend(client, store)
+  })
+
+/**
+ * The Redis backend as a Layer of the `Channel` service. An unreachable server
+ * fails the layer with `ChannelError` (`op: "connect"`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { RedisChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const program = Workflow.run(hello).pipe(Effect.provide(RedisChannel.layer({ url: "redis://127.0.0.1:6380" })))
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<Channel, ChannelError> => Layer.effect(Channel, make(options))
+
+/**
+ * The Redis backend configured from Effect `Config`: `REDIS_URL` (required),
+ * `REDIS_PREFIX` (default `"graflow:"`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { ConfigProvider, Effect } from "effect"
+ * import { RedisChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const program = Workflow.run(hello).pipe(
+ *   Effect.provide(RedisChannel.layerConfig),
+ *   Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ REDIS_URL: "redis://127.0.0.1:6380" })))
+ * )
+ * ```
+ *
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerConfig: Layer.Layer<Channel, ChannelError | Config.ConfigError> = Layer.effect(
+  Channel,
+  Effect.gen(function*() {
+    const url = yield* Config.String("REDIS_URL")
+    const prefix = yield* Config.String("REDIS_PREFIX").pipe(Config.withDefault("graflow:"))
+    return yield* make({ url, prefix })
+  })
+)
