@@ -22,7 +22,7 @@ import { acquireClient, makeBackend } from "./internal/redis.js"
  * - `prefix`: the start of every key (default `"graflow:"`). A namespace —
  *   `{workflow}/{runId}` for a run — comes after it, URI-encoded.
  * - `retry`: how operations that are safe to repeat (reads, `set`, `clear`)
- *   are retried after a failure (default: 3 retries, exponential from 20 ms).
+ *   are retried after a failure (default: 5 retries, exponential from 50 ms).
  *   `append`, `prepend`, `atomicAdd` and `delete` are never repeated: one of
  *   them may have run before the connection dropped.
  * - `lockLease`: how long a lock outlives a crashed holder (default 30
@@ -83,8 +83,9 @@ export const clientOptions: Omit<RedisOptions, "replyMapping"> = {
   maxRetriesPerRequest: 0
 }
 
-const defaultRetry: Schedule.Schedule<unknown, ChannelError> = Schedule.exponential("20 millis").pipe(
-  Schedule.upTo({ times: 3 })
+// Long enough to ride out ioredis's first reconnects (50 ms, 100 ms, …): about 1.5 s in all.
+const defaultRetry: Schedule.Schedule<unknown, ChannelError> = Schedule.exponential("50 millis").pipe(
+  Schedule.upTo({ times: 5 })
 )
 
 const leaseMillis = (lease: Duration.Input | undefined): number => {

@@ -223,7 +223,11 @@ export const makeStore = (client: Redis, namespace: string, options: StoreOption
     })
   /** An operation that may be repeated after a failure (nothing it does depends on how often it ran). */
   const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) =>
-    Effect.retry(call(op, key, run), options.retry)
+    Effect.retry(call(op, key, run), {
+      schedule: options.retry,
+      // Data that does not decode will not decode on a second read either.
+      while: (error) => !(error.cause instanceof Undecodable)
+    })
 
   const read = (key: string): Effect.Effect<Value | typeof absent, ChannelError> =>
     idempotent("get", key, async () => fromGet(key, await runScript(client, "GET", dataKey(key), [])))

@@ -1,0 +1,195 @@
+/** RedisChannel specifics: construction, connection lifecycle, isolation, foreign data, failures, processes. */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Exit, Layer } from "effect"
+import { Redis } from "ioredis"
+import { execFile } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { inject } from "vitest"
+import { Channel, RedisChannel, Task, Workflow } from "../src/index.js"
+
+const url = inject("redisUrl")
+
+/** A plain ioredis connection for looking at what the channel wrote. */
+const admin = Effect.acquireRelease(
+  Effect.sync(() => new Redis(url, { lazyConnect: false })),
+  (client) => Effect.promise(() => client.quit())
+)
+
+const connectionNames = (client: Redis) =>
+  Effect.promise(async () => {
+    const list = await client.client("LIST")
+    return String(list).split("\n").map((line) => /name=(\S*)/.exec(line)?.[1] ?? "")
+  })
+
+describe("RedisChannel", () => {
+  it.live("a layer built from a URL closes its connection when its scope closes", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const name = `graflow-test-${randomUUID().slice(0, 8)}`
+      const layer = RedisChannel.layer({ url, prefix: "test:life:", redis: { connectionName: name } })
+      const during = yield* Effect.scoped(
+        Effect.gen(function*() {
+          const channel = yield* Channel.open("life")
+          yield* channel.set("k", 1)
+          return yield* connectionNames(redis)
+        }).pipe(Effect.provide(layer))
+      )
+      expect(during).toContain(name)
+      expect(yield* connectionNames(redis)).not.toContain(name)
+    }))
+
+  it.live("a client passed in is used and left open", () =>
+    Effect.gen(function*() {
+      const client = new Redis(url, { ...RedisChannel.clientOptions, lazyConnect: true })
+      yield* Effect.promise(() => client.connect())
+      const out = yield* Workflow.run(Workflow.make("client", Task.make("a", () => 1))).pipe(
+        Effect.provide(RedisChannel.layer({ client, prefix: "test:client:" }))
+      )
+      assert.strictEqual(out.results.a, 1)
+      assert.strictEqual(client.status, "ready")
+      yield* Effect.promise(() => client.quit())
+    }))
+
+  it.live("layerConfig reads REDIS_URL and REDIS_PREFIX", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:config:${randomUUID().slice(0, 8)}:`
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("ns")
+        yield* channel.set("k", "v")
+      })).pipe(
+        Effect.provide(RedisChannel.layerConfig),
+        Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ REDIS_URL: url, REDIS_PREFIX: prefix })))
+      )
+      assert.strictEqual(yield* Effect.promise(() => redis.get(`${prefix}ns:k:k`)), "\"v\"")
+    }))
+
+  it.live("an unreachable server fails the layer with ChannelError (op connect), quickly", () =>
+    Effect.gen(function*() {
+      const started = Date.now()
+      const exit = yield* Effect.exit(
+        Layer.build(RedisChannel.layer({ url: "redis://127.0.0.1:1", redis: { connectTimeout: 500 } })).pipe(Effect.scoped)
+      )
+      assert.isTrue(Exit.isFailure(exit))
+      if (Exit.isFailure(exit)) expect(JSON.stringify(exit.cause)).toContain("connect")
+      expect(Date.now() - started).toBeLessThan(5000)
+    }))
+
+  it.live("keys live under prefix, URI-encoded namespace and k:; locks under l:, never listed", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:layout:${randomUUID().slice(0, 8)}:`
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("wf/run:1")
+        yield* channel.set("a:b*", 1)
+        yield* channel.append("list", "x")
+        const keysWhileLocked = yield* channel.lock("a:b*", channel.keys())
+        expect([...keysWhileLocked].sort()).toEqual(["a:b*", "list"])
+        const lockKeys = yield* Effect.promise(() => redis.keys(`${prefix}*l:*`))
+        expect(lockKeys).toEqual([])
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+      const keys = (yield* Effect.promise(() => redis.keys(`${prefix}*`))).sort()
+      expect(keys).toEqual([`${prefix}wf%2Frun%3A1:k:a:b*`, `${prefix}wf%2Frun%3A1:k:list`])
+      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf%2Frun%3A1:k:list`)), "list")
+    }))
+
+  it.live("two prefixes on one server never see each other's keys", () =>
+    Effect.gen(function*() {
+      const use = (prefix: string, value: number) =>
+        Effect.scoped(Effect.gen(function*() {
+          const channel = yield* Channel.open("same")
+          yield* channel.set("k", value)
+          return { value: yield* channel.get("k"), keys: yield* channel.keys() }
+        })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+      const id = randomUUID().slice(0, 8)
+      const a = yield* use(`test:iso:${id}:a:`, 1)
+      const b = yield* use(`test:iso:${id}:a*:`, 2)
+      assert.deepStrictEqual(a, { value: 1, keys: ["k"] })
+      assert.deepStrictEqual(b, { value: 2, keys: ["k"] })
+    }))
+
+  it.live("data another program wrote that is not a channel value is a ChannelError naming the key", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:foreign:${randomUUID().slice(0, 8)}:`
+      yield* Effect.promise(() => redis.set(`${prefix}ns:k:broken`, "{not json"))
+      yield* Effect.promise(() => redis.hset(`${prefix}ns:k:hash`, "f", "v"))
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("ns")
+        const broken = yield* Effect.flip(channel.get("broken"))
+        assert.strictEqual(broken._tag, "ChannelError")
+        if (broken._tag === "ChannelError") {
+          assert.strictEqual(broken.key, "broken")
+          expect(broken.message).toContain("not JSON")
+        }
+        const withDefault = yield* Effect.flip(channel.get("broken", "DEFAULT"))
+        assert.strictEqual(withDefault._tag, "ChannelError")
+        const hash = yield* Effect.flip(channel.append("hash", 1))
+        assert.strictEqual(hash._tag, "ChannelError")
+        expect(hash.message).toContain("hash")
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+    }))
+
+  it.live("a run's results stay readable from another connection after the run", () =>
+    Effect.gen(function*() {
+      const prefix = `test:results:${randomUUID().slice(0, 8)}:`
+      const workflow = Workflow.make("report", Task.make("total", () => ({ sum: 42 })))
+      yield* Workflow.run(workflow, { runId: "r1" }).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+      const read = yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("report/r1")
+        return yield* channel.get("total.__result__")
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+      assert.deepStrictEqual(read, { sum: 42 })
+    }))
+
+  it.live("a dropped connection: idempotent reads are retried, a non-idempotent append is not repeated", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const name = `graflow-drop-${randomUUID().slice(0, 8)}`
+      /** Kills the channel's connection from the server side, as a network failure would. */
+      const dropConnection = Effect.promise(async () => {
+        const list = String(await redis.client("LIST"))
+        const id = list.split("\n").find((line) => line.includes(`name=${name}`))?.match(/id=(\d+)/)?.[1]
+        return id === undefined ? 0 : Number(await redis.call("CLIENT", "KILL", "ID", id))
+      })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("drop")
+        yield* channel.set("k", "v")
+        assert.strictEqual(yield* dropConnection, 1)
+        // The read fails at once on the dead connection and is retried after the reconnect.
+        assert.strictEqual(yield* channel.get("k"), "v")
+        assert.strictEqual(yield* dropConnection, 1)
+        const appended = yield* Effect.exit(channel.append("items", "once"))
+        const items = yield* channel.get("items", [])
+        // Either it failed (a ChannelError, nothing written) or it ran once: never twice.
+        if (Exit.isFailure(appended)) {
+          expect(JSON.stringify(appended.cause)).toContain("ChannelError")
+          assert.deepStrictEqual(items, [])
+        } else {
+          assert.deepStrictEqual(items, ["once"])
+        }
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix: "test:drop:", redis: { connectionName: name } })))
+    }), 30_000)
+
+  it("two processes adding and appending to one channel leave exact totals", async () => {
+    const worker = fileURLToPath(new URL("./fixtures/redis-worker.ts", import.meta.url))
+    const namespace = `xproc-${randomUUID()}`
+    const run = promisify(execFile)
+    await Promise.all([
+      run("npx", ["tsx", worker, url, namespace, "A", "300"]),
+      run("npx", ["tsx", worker, url, namespace, "B", "300"])
+    ])
+    const totals = await Effect.runPromise(
+      Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open(namespace)
+        return { count: yield* channel.get("count"), items: yield* channel.get("items") }
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix: "test:xproc:" })))
+    )
+    assert.strictEqual(totals.count, 600)
+    const items = totals.items as ReadonlyArray<string>
+    assert.strictEqual(items.length, 600)
+    assert.strictEqual(new Set(items).size, 600)
+  }, 60_000)
+})
