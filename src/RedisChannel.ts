@@ -61,7 +61,8 @@ export type Options =
  * The ioredis options the channel relies on for a client you create yourself:
  * no offline queue, no automatic resend of a command in flight when the
  * connection drops (it may have run), no per-request retries (the channel's
- * `retry` Schedule decides), auto-pipelining on.
+ * `retry` Schedule decides). (The channel batches the commands of a tick into
+ * one write itself, so ioredis's auto-pipelining is not needed.)
  *
  * **Example**
  *
@@ -77,7 +78,6 @@ export type Options =
  * @since 0.1.0
  */
 export const clientOptions: Omit<RedisOptions, "replyMapping"> = {
-  enableAutoPipelining: true,
   autoResendUnfulfilledCommands: false,
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0

@@ -208,7 +208,30 @@ export const namespacePrefix = (prefix: string, namespace: string): string =>
 
 const absent: unique symbol = Symbol("effect-graflow/redis/absent")
 
-export const makeStore = (client: Redis, namespace: string, options: StoreOptions): ChannelStore => {
+/**
+ * Batches the commands a tick issues into one socket write: the first command
+ * of a tick corks the socket, a `nextTick` uncorks it. Concurrent fibers then
+ * share writes (the throughput of ioredis's auto-pipelining), while a lone
+ * command is written at the end of its tick (none of auto-pipelining's
+ * `setImmediate` delay).
+ */
+const makeCork = (client: Redis) => {
+  let corked = false
+  const uncork = (stream: Redis["stream"]) => {
+    corked = false
+    stream.uncork()
+  }
+  return (): void => {
+    if (corked) return
+    const stream = client.stream
+    if (stream === undefined || stream === null || typeof stream.cork !== "function") return
+    corked = true
+    stream.cork()
+    process.nextTick(uncork, stream)
+  }
+}
+
+export const makeStore = (client: Redis, namespace: string, options: StoreOptions, cork: () => void): ChannelStore => {
   const base = namespacePrefix(options.prefix, namespace)
   const dataPrefix = `${base}k:`
   const lockPrefix = `${base}l:`
@@ -218,19 +241,36 @@ export const makeStore = (client: Redis, namespace: string, options: StoreOption
   /** One command: a rejection (or a reply we cannot read) is a ChannelError naming the op and key. */
   const call = <A>(op: string, key: string | undefined, run: () => Promise<A>): Effect.Effect<A, ChannelError> =>
     Effect.tryPromise({
-      try: run,
+      try: () => {
+        cork()
+        return run()
+      },
       catch: (cause) => new ChannelError(key === undefined ? { op, cause } : { op, key, cause })
     })
   /** An operation that may be repeated after a failure (nothing it does depends on how often it ran). */
-  const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) =>
-    Effect.retry(call(op, key, run), {
-      schedule: options.retry,
+  const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) => {
+    const once = call(op, key, run)
+    // The retry machinery is entered only after a failure: the common path is one command.
+    return Effect.catch(once, (error) =>
       // Data that does not decode will not decode on a second read either.
-      while: (error) => !(error.cause instanceof Undecodable)
-    })
+      error.cause instanceof Undecodable
+        ? Effect.fail(error)
+        : Effect.retry(once, { schedule: options.retry, while: (e) => !(e.cause instanceof Undecodable) }))
+  }
 
   const read = (key: string): Effect.Effect<Value | typeof absent, ChannelError> =>
-    idempotent("get", key, async () => fromGet(key, await runScript(client, "GET", dataKey(key), [])))
+    idempotent("get", key, async () => {
+      // A plain GET answers for every value but a list; a list (WRONGTYPE) is read
+      // by the script, which looks at the type and reads atomically.
+      let text: string | null
+      try {
+        text = await client.get(dataKey(key))
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith("WRONGTYPE")) throw error
+        return fromGet(key, await runScript(client, "GET", dataKey(key), []))
+      }
+      return text === null ? absent : decode(key, text)
+    })
 
   const scan = (): Promise<Array<string>> =>
     new Promise((resolve, reject) => {
@@ -363,7 +403,6 @@ export const makeStore = (client: Redis, namespace: string, options: StoreOption
 /** Options that keep every operation's failure a ChannelError and never resend a command by itself. */
 export const safeClientOptions: Omit<RedisOptions, "replyMapping"> = {
   lazyConnect: true,
-  enableAutoPipelining: true,
   // A command in flight when the connection drops is not resent (it may have run).
   autoResendUnfulfilledCommands: false,
   // Commands fail at once while disconnected; the channel's retry Schedule decides.
@@ -402,8 +441,9 @@ export const acquireClient = (
 
 export const makeBackend = (client: Redis, options: StoreOptions): ChannelBackend => {
   defineScripts(client)
+  const cork = makeCork(client)
   return {
     name: "redis",
-    open: (namespace) => Effect.succeed(makeStore(client, namespace, options))
+    open: (namespace) => Effect.succeed(makeStore(client, namespace, options, cork))
   }
 }

@@ -1,0 +1,27 @@
+// Runs a benchmark as plain JavaScript on Node (no loader in the measured path):
+// bundles bench/<name>.ts with the library's sources, leaves dependencies external.
+//   node bench/run.mjs <name>
+import { build } from "esbuild"
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+
+const name = process.argv[2]
+if (name === undefined) {
+  console.error("usage: node bench/run.mjs <benchmark name>")
+  process.exit(2)
+}
+const root = fileURLToPath(new URL("..", import.meta.url))
+const outfile = `${root}.bench/${name}.mjs`
+await build({
+  entryPoints: [`${root}bench/${name}.ts`],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  alias: { "effect-graflow": `${root}src/index.ts` },
+  outfile,
+  logLevel: "warning"
+})
+const result = spawnSync(process.execPath, [outfile, ...process.argv.slice(3)], { stdio: "inherit" })
+process.exit(result.status ?? 1)

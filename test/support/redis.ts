@@ -1,0 +1,81 @@
+/**
+ * Starts and stops throwaway redis-server processes: on a free loopback port
+ * (never 6379), persistence off, in a temporary directory. Used by the test
+ * setup and by the benchmarks.
+ */
+import { type ChildProcess, spawn, spawnSync } from "node:child_process"
+import { mkdtempSync, rmSync } from "node:fs"
+import { createConnection, createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
+export interface RedisServer {
+  readonly url: string
+  readonly port: number
+  readonly version: string
+  readonly stop: () => Promise<void>
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address()
+      const port = typeof address === "object" && address !== null ? address.port : 0
+      server.close(() => (port === 0 || port === 6379 ? freePort().then(resolve, reject) : resolve(port)))
+    })
+  })
+
+/** Whether the server answers PING with PONG. */
+const ping = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port })
+    let reply = ""
+    socket.once("error", () => resolve(false))
+    socket.on("data", (chunk) => {
+      reply += chunk.toString()
+      if (reply.includes("\r\n")) {
+        socket.end()
+        resolve(reply.startsWith("+PONG"))
+      }
+    })
+    socket.once("connect", () => socket.write("PING\r\n"))
+  })
+
+export const startRedisServer = async (): Promise<RedisServer> => {
+  const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" })
+  if (probe.error !== undefined) {
+    throw new Error(
+      "redis-server is not installed: run `bash scripts/ensure-redis.sh` (it installs Debian's redis-server), or set REDIS_URL"
+    )
+  }
+  const version = /v=(\S+)/.exec(probe.stdout)?.[1] ?? "unknown"
+  const port = await freePort()
+  const dir = mkdtempSync(join(tmpdir(), "effect-graflow-redis-"))
+  const server: ChildProcess = spawn(
+    "redis-server",
+    ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning"],
+    { stdio: ["ignore", "ignore", "inherit"] }
+  )
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()))
+  const deadline = Date.now() + 10_000
+  while (!(await ping(port))) {
+    if (server.exitCode !== null || Date.now() > deadline) {
+      server.kill("SIGKILL")
+      rmSync(dir, { recursive: true, force: true })
+      throw new Error(`redis-server did not start on port ${port}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    version,
+    stop: async () => {
+      if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, "SIGTERM")
+      await exited
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
