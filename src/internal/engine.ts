@@ -97,9 +97,14 @@ type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | Workf
 
 /** The state of one run, shared by its tasks. */
 class RunState {
-  readonly results: { [id: string]: unknown } = {}
+  /** The result of each task of the plan, by plan index (`absent` until it has one). */
+  private readonly values: Array<unknown>
+  /** The results of the tasks added at run time. */
+  private readonly addedValues = new Map<string, unknown>()
   readonly untyped: UntypedView
-  readonly cycles = new Map<string, number>()
+  /** How many times each task of the plan has run (by plan index); tasks added at run time below. */
+  private readonly counts: Uint32Array
+  private readonly addedCounts = new Map<string, number>()
   stopped = false
   private readonly views = new Map<object, unknown>()
   constructor(
@@ -111,6 +116,34 @@ class RunState {
     readonly clock: Clock.Clock
   ) {
     this.untyped = new UntypedView(store)
+    this.counts = new Uint32Array(workflow.plan.ids.length)
+    this.values = new Array(workflow.plan.ids.length).fill(absent)
+  }
+  /** Records a task's latest result (`index`: its place in the plan, -1 for an added task). */
+  setResult(task: TaskImpl, index: number, value: unknown): void {
+    if (index >= 0) this.values[index] = value
+    else this.addedValues.set(task.id, value)
+  }
+  /** The results record of the run: the tasks of the plan in flow order, then the added ones. */
+  results(): { readonly [id: string]: unknown } {
+    const entries: Array<readonly [string, unknown]> = []
+    const { ids } = this.workflow.plan
+    for (let i = 0; i < ids.length; i++) if (this.values[i] !== absent) entries.push([ids[i]!, this.values[i]])
+    for (const entry of this.addedValues) entries.push(entry)
+    // Object.fromEntries defines own properties: an id such as "__proto__" stays data.
+    return Object.fromEntries(entries)
+  }
+  /** How many times the task has run in this run. */
+  cycles(id: string): number {
+    const index = this.workflow.plan.index.get(id)
+    return index === undefined ? this.addedCounts.get(id) ?? 0 : this.counts[index]!
+  }
+  /** Counts one more run of the task (`index`: its place in the plan, -1 for an added task). */
+  countRun(id: string, index: number): number {
+    if (index >= 0) return ++this.counts[index]!
+    const count = (this.addedCounts.get(id) ?? 0) + 1
+    this.addedCounts.set(id, count)
+    return count
   }
   typedView(channels: Channel.ChannelSchema<object>): unknown {
     let view = this.views.get(channels)
@@ -209,7 +242,7 @@ class TaskContext {
   nextIteration(...input: [] | [unknown]) {
     return Effect.suspend(() => {
       const max = this.state.maxCycles(this.task)
-      if ((this.state.cycles.get(this.task.id) ?? 0) >= max) {
+      if (this.state.cycles(this.task.id) >= max) {
         return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target: this.task.id, maxCycles: max }))
       }
       this.ask().iterate = { input: input.length === 0 ? this.input : input[0] }
@@ -244,7 +277,7 @@ class TaskContext {
         return Effect.die(new Error(`goto: "${target}" is not a task of workflow "${this.state.workflow.name}"`))
       }
       const max = this.state.maxCycles(targetTask)
-      if ((this.state.cycles.get(target) ?? 0) >= max) {
+      if (this.state.cycles(target) >= max) {
         return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target, maxCycles: max }))
       }
       this.ask().goto = target
@@ -273,14 +306,14 @@ class TaskContext {
 /** A body as the engine calls it (see `Body` in task.ts). */
 type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
 
-const storeResult = (task: TaskImpl, state: RunState, value: unknown): Effect.Effect<void, InvalidValueError | ChannelError> => {
-  const key = resultKey(task.id)
-  if (task.id === "__proto__") {
-    // An id is data: never let it reach the prototype of the results record.
-    Object.defineProperty(state.results, task.id, { value, enumerable: true, writable: true, configurable: true })
-  } else {
-    state.results[task.id] = value
-  }
+const storeResult = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  value: unknown
+): Effect.Effect<void, InvalidValueError | ChannelError> => {
+  const key = task.resultKey
+  state.setResult(task, index, value)
   const codec = task.declarations.result
   if (codec !== undefined) return Effect.flatMap(codec.encode(key, value), (encoded) => state.store.set(key, encoded, undefined))
   const checked = checkValue(key, value)
@@ -371,16 +404,20 @@ const attempt = (
  * Runs a task: one execution per iteration, each with its attempts (retries,
  * timeout), its result stored, then the requests of the attempt that succeeded.
  */
-const runTask = (task: TaskImpl, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
-  state.stopped ? Effect.succeed(Stop) : iterate(task, state, task.input)
+const runTask = (task: TaskImpl, index: number, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
+  state.stopped ? Effect.succeed(Stop) : iterate(task, index, state, task.input)
 
-const iterate = (task: TaskImpl, state: RunState, input: unknown): Effect.Effect<Signal, Failure, unknown> => {
+const iterate = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  input: unknown
+): Effect.Effect<Signal, Failure, unknown> => {
   const own = task.declarations.execution
   const defaults = state.workflow.defaults
   const timeout = own.timeout ?? defaults.timeout
   const retry = own.retry ?? defaults.retry
-  const iteration = (state.cycles.get(task.id) ?? 0) + 1
-  state.cycles.set(task.id, iteration)
+  const iteration = state.countRun(task.id, index)
   let last: TaskContext
   let attempts: Effect.Effect<unknown, unknown, unknown>
   if (retry === undefined) {
@@ -393,20 +430,26 @@ const iterate = (task: TaskImpl, state: RunState, input: unknown): Effect.Effect
       { schedule: retry, while: (error) => !isCancel(error) }
     )
   }
-  const stored = Effect.mapError(
-    Effect.flatMap(attempts, (value) => storeResult(task, state, value)),
-    (cause): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })
-  )
-  // The requests are applied outside the mapping to TaskFailed: a failure of
-  // what they run (an added task, the next iteration) is already attributed.
-  return Effect.flatMap(stored, (): Effect.Effect<Signal, Failure, unknown> => {
-    const requests = last.requests
-    return requests === undefined ? Effect.void : apply(task, state, requests)
+  const fail = (cause: unknown): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })
+  return Effect.matchEffect(attempts, {
+    onFailure: (cause) => Effect.fail(fail(cause)),
+    onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
+      const stored = Effect.mapError(storeResult(task, index, state, value), fail)
+      const requests = last.requests
+      // The requests are applied outside the mapping to TaskFailed: a failure of
+      // what they run (an added task, the next iteration) is already attributed.
+      return requests === undefined ? stored : Effect.flatMap(stored, () => apply(task, index, state, requests))
+    }
   })
 }
 
 /** Applies an attempt's requests: terminate, then added tasks, then goto, then the next iteration. */
-const apply = (task: TaskImpl, state: RunState, requests: Requests): Effect.Effect<Signal, Failure, unknown> => {
+const apply = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  requests: Requests
+): Effect.Effect<Signal, Failure, unknown> => {
   if (requests.terminate) {
     state.stopped = true
     return Effect.succeed(Stop)
@@ -414,7 +457,7 @@ const apply = (task: TaskImpl, state: RunState, requests: Requests): Effect.Effe
   const next = (): Effect.Effect<Signal, Failure, unknown> => {
     if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
     if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
-    return requests.iterate === undefined ? Effect.void : iterate(task, state, requests.iterate.input)
+    return requests.iterate === undefined ? Effect.void : iterate(task, index, state, requests.iterate.input)
   }
   if (requests.added.length === 0) return next()
   return Effect.flatMap(runAdded(requests.added, state), (signal) => signal === undefined ? next() : Effect.succeed(signal))
@@ -432,7 +475,7 @@ const runAdded = (
       if (entry.task.declarations.result !== undefined) {
         state.dynamicCodecs.set(entry.task.id, entry.task.declarations.result)
       }
-      return Effect.flatMap(runTask(entry.task, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
+      return Effect.flatMap(runTask(entry.task, -1, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
     })
     return next
   })
@@ -507,7 +550,7 @@ const runGroup = (
 const exec = (step: Step, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
   switch (step._tag) {
     case "Task":
-      return runTask(step.task, state)
+      return runTask(step.task, step.index, state)
     case "Sequence":
       return runSequence(step.steps, 0, state)
     case "Parallel":
@@ -616,7 +659,7 @@ export const run = (workflow: Runnable, options: RunOptions | undefined) =>
         workflow: workflow.name,
         runId,
         status: state.stopped ? "terminated" : "completed",
-        results: state.results,
+        results: state.results(),
         channel
       }
       return output

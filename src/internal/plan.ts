@@ -54,7 +54,12 @@ export class Composite<Tag extends "Sequence" | "Parallel", S = Flow.FlowShape> 
 }
 
 export type Step =
-  | { readonly _tag: "Task"; readonly task: TaskImpl }
+  | {
+    readonly _tag: "Task"
+    readonly task: TaskImpl
+    /** The task's place in the plan's ids (set when the plan is compiled). */
+    index: number
+  }
   | { readonly _tag: "Sequence"; readonly steps: ReadonlyArray<Step> }
   | {
     readonly _tag: "Parallel"
@@ -72,7 +77,9 @@ export interface Plan {
   readonly resultCodecs: ReadonlyMap<string, Codec<unknown>>
   /** Where each task is: the child indexes from the root to it. */
   readonly positions: ReadonlyMap<string, ReadonlyArray<number>>
+  /** The task ids, in flow order; a task's place in it is its index. */
   readonly ids: ReadonlyArray<string>
+  readonly index: ReadonlyMap<string, number>
 }
 
 /** What is known to have run before a point of the flow (scopes chain for parallel branches). */
@@ -94,7 +101,7 @@ const taskIds = (step: Step): Array<string> =>
   step._tag === "Task" ? [step.task.id] : step.steps.flatMap(taskIds)
 
 const toStep = (flow: unknown): Step => {
-  if (isTask(flow)) return { _tag: "Task", task: flow }
+  if (isTask(flow)) return { _tag: "Task", task: flow, index: -1 }
   if (flow instanceof Composite) {
     const steps: Array<Step> = []
     const strictGroup = flow.group.policy._tag === "Strict" && flow.group.name === undefined
@@ -149,6 +156,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       case "Task": {
         const { id, declarations } = step.task
         if (tasks.has(id)) problems.push(`task id "${id}" is used more than once`)
+        step.index = tasks.size
         tasks.set(id, step.task)
         positions.set(id, path)
         if (declarations.result !== undefined) resultCodecs.set(id, declarations.result)
@@ -208,5 +216,6 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
   }
   if (problems.length > 0) throw new WorkflowDefinitionError({ workflow, problems })
-  return { root, tasks, resultCodecs, positions, ids: [...tasks.keys()] }
+  const ids = [...tasks.keys()]
+  return { root, tasks, resultCodecs, positions, ids, index: new Map(ids.map((id, i) => [id, i])) }
 }

@@ -5,6 +5,7 @@
  */
 import { Duration, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "../Channel.js"
+import { resultKey } from "../ChannelBackend.js"
 import { TypeId } from "../Flow.js"
 import type * as Task from "../Task.js"
 import { type Codec, codecOf } from "./channel.js"
@@ -53,6 +54,8 @@ export class TaskImpl extends Pipeable.Class {
   readonly [TypeId] = TypeId
   readonly _tag = "Task"
   declare readonly "~shape": Task.Any["~shape"]
+  /** The channel key of the task's result, made once. */
+  readonly resultKey: string
   constructor(
     readonly id: string,
     readonly body: Body,
@@ -61,6 +64,7 @@ export class TaskImpl extends Pipeable.Class {
     readonly declarations: Declarations
   ) {
     super()
+    this.resultKey = resultKey(id)
   }
 }
 

@@ -1,0 +1,211 @@
+/**
+ * The engine and the memory channel, each next to a plain-Effect baseline of
+ * the same shape, in one run:
+ *
+ * 1. a chain of 1 000 and 10 000 trivial tasks (baseline: the same number of
+ *    sequential Effect steps, each storing its result in a Map);
+ * 2. a fan-out of 1 000 tasks each appending to one channel list (baseline:
+ *    1 000 concurrent fibers pushing to one array);
+ * 3. memory channel set/get inside one Effect (baseline: `Effect.sync` on a Map,
+ *    the floor of any Effect-returning store on this machine);
+ * 4. `Workflow.make` for 1 000 and 10 000 tasks.
+ *
+ *   npm run bench        (plain Node on bundled JS; see bench/run.mjs)
+ */
+import { Effect, Schema } from "effect"
+import { Channel, MemoryChannel, Task, Workflow } from "effect-graflow"
+import { machine, median, printTable, spread } from "./support.js"
+
+const ROUNDS = 15
+
+/**
+ * Warms `f` up (at least 5 runs and half a second, so the JIT has settled),
+ * then runs it ROUNDS times; the figures of the measured runs.
+ */
+const sample = async (f: () => Promise<number>): Promise<ReadonlyArray<number>> => {
+  const warmUntil = performance.now() + 500
+  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) await f()
+  const out: Array<number> = []
+  for (let i = 0; i < ROUNDS; i++) out.push(await f())
+  return out
+}
+
+const timed = async (run: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now()
+  await run()
+  return performance.now() - started
+}
+
+const chainOf = (n: number) => {
+  const tasks = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))
+  const [first, ...rest] = tasks
+  return Workflow.make(`chain-${n}`, Workflow.chain(first!, ...rest))
+}
+
+const plainChain = (n: number) =>
+  Effect.gen(function*() {
+    const results = new Map<string, number>()
+    yield* Effect.forEach(
+      Array.from({ length: n }, (_, i) => i),
+      (i) => Effect.sync(() => i).pipe(Effect.flatMap((value) => Effect.sync(() => results.set(`t${i}`, value)))),
+      { discard: true }
+    )
+    return results
+  })
+
+const fanoutOf = (n: number) => {
+  const tasks = Array.from({ length: n }, (_, i) => Task.make(`f${i}`, (ctx) => ctx.untyped.append("items", i)))
+  const [first, ...rest] = tasks
+  return Workflow.make(`fanout-${n}`, Workflow.parallel(first!, ...rest))
+}
+
+const plainFanout = (n: number) =>
+  Effect.gen(function*() {
+    const items: Array<number> = []
+    yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => Effect.sync(() => items.push(i)), {
+      concurrency: "unbounded",
+      discard: true
+    })
+    return items
+  })
+
+const OPS = 1_000_000
+
+const Channels = Channel.schema({ count: Schema.Number })
+
+/** Each part runs in its own process (bench/run.mjs), so one part's heap does not slow the next. */
+const parts: Record<string, () => Promise<void>> = {
+  chain: async () => {
+  const rows: Array<ReadonlyArray<string>> = []
+  const perTask: Record<number, number> = {}
+  const plainPerTask: Record<number, number> = {}
+  for (const n of [1_000, 10_000, 100_000]) {
+    const workflow = chainOf(n)
+    const engine = await sample(() => timed(() => Effect.runPromise(Workflow.run(workflow))))
+    const plain = await sample(() => timed(() => Effect.runPromise(plainChain(n))))
+    const engineUs = median(engine) * 1000 / n
+    const plainUs = median(plain) * 1000 / n
+    perTask[n] = engineUs
+    plainPerTask[n] = plainUs
+    rows.push([
+      `chain of ${n.toLocaleString("en")} tasks`,
+      `${median(engine).toFixed(1)} ms (${spread(engine)})`,
+      `${median(plain).toFixed(1)} ms`,
+      `${engineUs.toFixed(2)} µs`,
+      `${(engineUs - plainUs).toFixed(2)} µs`
+    ])
+  }
+  console.log(machine())
+  console.log()
+  printTable(["workflow", "effect-graflow", "plain Effect", "per task", "overhead per task"], rows)
+  console.log(
+    `\nper task, 10 000 / 1 000: ${(perTask[10_000]! / perTask[1_000]!).toFixed(2)} (plain Effect: ${
+      (plainPerTask[10_000]! / plainPerTask[1_000]!).toFixed(2)
+    }); 100 000 / 10 000: ${(perTask[100_000]! / perTask[10_000]!).toFixed(2)} (plain Effect: ${
+      (plainPerTask[100_000]! / plainPerTask[10_000]!).toFixed(2)
+    })`
+  )
+  },
+  fanout: async () => {
+    const rows: Array<ReadonlyArray<string>> = []
+    const n = 1_000
+    const workflow = fanoutOf(n)
+    const engine = await sample(() => timed(() => Effect.runPromise(Workflow.run(workflow))))
+    const plain = await sample(() => timed(() => Effect.runPromise(plainFanout(n))))
+    const engineUs = median(engine) * 1000 / n
+    const plainUs = median(plain) * 1000 / n
+    rows.push([
+      `fan-out of ${n.toLocaleString("en")} tasks appending to one list`,
+      `${median(engine).toFixed(1)} ms (${spread(engine)})`,
+      `${median(plain).toFixed(1)} ms`,
+      `${engineUs.toFixed(2)} µs`,
+      `${(engineUs - plainUs).toFixed(2)} µs`
+    ])
+    console.log()
+    printTable(["workflow", "effect-graflow", "plain Effect", "per task", "overhead per task"], rows)
+  },
+  channel: async () => {
+  const ops: Array<ReadonlyArray<string>> = []
+  const opsPerSecond = (ms: number) => `${(OPS / (ms / 1000) / 1e6).toFixed(2)} M/s`
+  const map = new Map<string, number>()
+  const floorSet = await sample(() =>
+    timed(() =>
+      Effect.runPromise(Effect.gen(function*() {
+        for (let i = 0; i < OPS; i++) yield* Effect.sync(() => map.set("k", i))
+      }))
+    )
+  )
+  const floorGet = await sample(() =>
+    timed(() =>
+      Effect.runPromise(Effect.gen(function*() {
+        for (let i = 0; i < OPS; i++) yield* Effect.sync(() => map.get("k"))
+      }))
+    )
+  )
+  const onChannel = (body: (channel: Channel.Untyped) => Effect.Effect<void, unknown>) =>
+    timed(() =>
+      Effect.runPromise(
+        Effect.scoped(Effect.flatMap(Channel.open("bench"), body)).pipe(Effect.provide(MemoryChannel.layer))
+      )
+    )
+  const untypedSet = await sample(() =>
+    onChannel((channel) =>
+      Effect.gen(function*() {
+        for (let i = 0; i < OPS; i++) yield* channel.set("k", i)
+      })
+    )
+  )
+  const untypedGet = await sample(() =>
+    onChannel((channel) =>
+      Effect.gen(function*() {
+        yield* channel.set("k", 1)
+        for (let i = 0; i < OPS; i++) yield* channel.get("k")
+      })
+    )
+  )
+  const typedSet = await sample(() =>
+    onChannel((channel) =>
+      Effect.gen(function*() {
+        const typed = channel.typed(Channels.fields.count)
+        for (let i = 0; i < OPS / 10; i++) yield* typed.set("count", i)
+      })
+    ).then((ms) => ms * 10)
+  )
+  const typedGet = await sample(() =>
+    onChannel((channel) =>
+      Effect.gen(function*() {
+        const typed = channel.typed(Channels.fields.count)
+        yield* typed.set("count", 1)
+        for (let i = 0; i < OPS / 10; i++) yield* typed.get("count")
+      })
+    ).then((ms) => ms * 10)
+  )
+  ops.push(["set (untyped, a number)", opsPerSecond(median(untypedSet)), opsPerSecond(median(floorSet))])
+  ops.push(["get (untyped)", opsPerSecond(median(untypedGet)), opsPerSecond(median(floorGet))])
+  ops.push(["set (typed: Schema.Number)", opsPerSecond(median(typedSet)), opsPerSecond(median(floorSet))])
+  ops.push(["get (typed: Schema.Number)", opsPerSecond(median(typedGet)), opsPerSecond(median(floorGet))])
+  console.log()
+  printTable(["memory channel op, in one Effect.gen loop", "effect-graflow", "floor: yield* Effect.sync on a Map"], ops)
+  },
+  make: async () => {
+  const build: Array<ReadonlyArray<string>> = []
+  for (const n of [1_000, 10_000]) {
+    const tasks = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))
+    const [first, ...rest] = tasks
+    const ms = await sample(() => timed(async () => Workflow.make(`make-${n}`, Workflow.chain(first!, ...rest))))
+    build.push([`Workflow.make, ${n.toLocaleString("en")} tasks`, `${median(ms).toFixed(2)} ms`, `${(median(ms) * 1000 / n).toFixed(2)} µs`])
+  }
+  console.log()
+  printTable(["construction", "time", "per task"], build)
+  }
+}
+
+const part = parts[process.argv[2] ?? ""]
+if (part === undefined) {
+  console.error(`usage: engine <${Object.keys(parts).join("|")}>`)
+  process.exit(2)
+}
+part().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})
