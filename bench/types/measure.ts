@@ -1,0 +1,90 @@
+/**
+ * Type-check cost of the generated workflows next to untyped baselines of the
+ * same size: `tsc --noEmit --extendedDiagnostics` on each file alone, against
+ * the built declarations (run `npm run build` and bench/types/generate.ts first).
+ *
+ *   npm run bench:types
+ */
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { machine, printTable } from "../support.js"
+
+const root = fileURLToPath(new URL("../..", import.meta.url))
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
+
+interface Figures {
+  readonly checkSeconds: number
+  readonly instantiations: number
+  readonly types: number
+  readonly memoryMb: number
+  readonly errors: number
+}
+
+const measure = (file: string): Figures => {
+  const dir = mkdtempSync(join(tmpdir(), "graflow-types-"))
+  const config = join(dir, "tsconfig.json")
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        lib: ["ES2023"],
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        types: ["node"],
+        typeRoots: [join(root, "node_modules", "@types")],
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        skipLibCheck: true,
+        noEmit: true
+      },
+      files: [file]
+    })
+  )
+  let output: string
+  let errors = 0
+  try {
+    output = execFileSync(process.execPath, [tsc, "-p", config, "--extendedDiagnostics"], { cwd: root, encoding: "utf8" })
+  } catch (error) {
+    output = String((error as { stdout?: unknown }).stdout ?? "")
+    errors = (output.match(/error TS/g) ?? []).length
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  const number = (label: string) => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(output)?.[1] ?? Number.NaN)
+  return {
+    checkSeconds: number("Check time"),
+    instantiations: number("Instantiations"),
+    types: number("Types"),
+    memoryMb: Math.round(number("Memory used") / 1024),
+    errors
+  }
+}
+
+const importOnly = join(root, "bench", "types", "baseline", "import-only.ts")
+writeFileSync(importOnly, `import { Effect } from "effect"\nimport { Task } from "effect-graflow"\nexport const t = Task.make("t", () => Effect.succeed(1))\n`)
+
+const rows: Array<ReadonlyArray<string>> = []
+const row = (label: string, figures: Figures) =>
+  rows.push([
+    label,
+    figures.checkSeconds.toFixed(2),
+    figures.instantiations.toLocaleString("en"),
+    figures.types.toLocaleString("en"),
+    `${figures.memoryMb}`,
+    `${figures.errors}`
+  ])
+row("import effect + effect-graflow, one task", measure(importOnly))
+for (const shape of ["chain", "fanout"]) {
+  for (const n of [200, 500]) {
+    row(`${shape} of ${n}, effect-graflow`, measure(join(root, "type-tests", "generated", `${shape}-${n}.test-d.ts`)))
+    row(`${shape} of ${n}, plain Effect baseline`, measure(join(root, "bench", "types", "baseline", `${shape}-${n}.ts`)))
+  }
+}
+rmSync(importOnly)
+console.log(machine(`TypeScript ${execFileSync(process.execPath, [tsc, "--version"], { encoding: "utf8" }).trim()}`))
+printTable(["file", "check time (s)", "instantiations", "types", "memory (MB)", "errors"], rows)

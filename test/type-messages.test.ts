@@ -1,0 +1,113 @@
+/**
+ * The compile errors users see: tsd checks that misuses do not compile; this
+ * checks what the compiler says about them (that a misspelled id's error lists
+ * the available ids, that an invalid workflow's error names the task and key).
+ */
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import ts from "typescript"
+import { describe, expect, it } from "vitest"
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..")
+
+/** Type-checks each snippet (as its own module importing the sources) and returns its diagnostics' text. */
+const diagnose = (snippets: Record<string, string>): Record<string, string> => {
+  const config = ts.getParsedCommandLineOfConfigFile(join(root, "tsconfig.json"), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (d) => {
+      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"))
+    }
+  })
+  if (config === undefined) throw new Error("no tsconfig")
+  const files = Object.fromEntries(
+    Object.entries(snippets).map(([name, code]) => [join(root, "test", `__snippet_${name}.ts`), code])
+  )
+  const host = ts.createCompilerHost(config.options)
+  const readFile = host.readFile.bind(host)
+  const fileExists = host.fileExists.bind(host)
+  host.readFile = (file) => files[file] ?? readFile(file)
+  host.fileExists = (file) => file in files || fileExists(file)
+  const program = ts.createProgram(Object.keys(files), { ...config.options, noUnusedLocals: false }, host)
+  return Object.fromEntries(
+    Object.entries(files).map(([file]) => {
+      const source = program.getSourceFile(file)
+      const diagnostics = source === undefined ? [] : ts.getPreEmitDiagnostics(program, source)
+      const name = Object.keys(snippets).find((n) => file.endsWith(`__snippet_${n}.ts`)) ?? file
+      return [name, diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n---\n")]
+    })
+  )
+}
+
+const prelude = `
+import { Effect, Schema } from "effect"
+import { Channel, Task, Workflow } from "../src/index.js"
+`
+
+describe("compile errors", () => {
+  const messages = diagnose({
+    misspelled: `${prelude}
+const fetch = Task.make("fetch", () => 1)
+const config = Task.make("config", () => 2)
+export const t = Task.make("process", { after: [fetch, config] }, (ctx) => ctx.getResult("fecth"))`,
+    sibling: `${prelude}
+const fetch = Task.make("fetch", () => 1)
+const process = Task.make("process", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
+export const w = Workflow.make("w", Workflow.parallel(fetch, process))`,
+    unwrittenKey: `${prelude}
+const Channels = Channel.schema({ config: Schema.Number })
+const use = Task.make("use", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.get("config"))
+export const w = Workflow.make("w", { channels: Channels }, use)`,
+    duplicate: `${prelude}
+export const w = Workflow.make("w", Workflow.chain(Task.make("a", () => 1), Task.make("a", () => 2)))`,
+    undeclaredWrite: `${prelude}
+const Channels = Channel.schema({ config: Schema.Number, total: Schema.Number })
+export const t = Task.make("t", { channels: Channels, writes: ["total"] }, (ctx) => ctx.channel.set("config", 1))`,
+    missingService: `${prelude}
+import { Context } from "effect"
+class Db extends Context.Service<Db, { readonly ok: boolean }>()("Db") {}
+const load = Task.make("load", () => Db.use((db) => Effect.succeed(db.ok)))
+Effect.runPromise(Workflow.run(Workflow.make("w", load)))`,
+    unknownJump: `${prelude}
+const j = Task.make("j", { goto: ["cleanup"] }, (ctx) => ctx.goto("cleanup"))
+export const w = Workflow.make("w", j)`,
+    maybeResult: `${prelude}
+const a = Task.make("a", () => 1)
+const needsA = Task.make("needsA", { after: [a] }, (ctx) => ctx.getResult("a"))
+export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ policy: "best-effort" }, a), needsA))`
+  })
+
+  it("a misspelled result id lists the ids that are available", () => {
+    expect(messages["misspelled"]).toContain(`Argument of type '"fecth"' is not assignable to parameter of type '"fetch" | "config"'`)
+  })
+
+  it("a result that is not certainly upstream names the task and the result", () => {
+    expect(messages["sibling"]).toContain(`task \\"process\\" reads the result of \\"fetch\\", which does not certainly run before it`)
+  })
+
+  it("a key nobody writes names the task and the key", () => {
+    expect(messages["unwrittenKey"]).toContain(
+      `task \\"use\\" reads channel key \\"config\\", which no task before it writes and which has no initial value`
+    )
+  })
+
+  it("a duplicate id names the id", () => {
+    expect(messages["duplicate"]).toContain(`task id \\"a\\" is used more than once`)
+  })
+
+  it("writing an undeclared key lists the keys the task may write", () => {
+    expect(messages["undeclaredWrite"]).toContain(`Argument of type '"config"' is not assignable to parameter of type '"total"'`)
+  })
+
+  it("running without a service the tasks need names the service", () => {
+    expect(messages["missingService"]).toMatch(/Type 'Db' is not assignable to type 'never'/)
+  })
+
+  it("a jump target outside the workflow names the task and the target", () => {
+    expect(messages["unknownJump"]).toContain(`task \\"j\\" may jump to \\"cleanup\\", which is not a task of this workflow`)
+  })
+
+  it("requiring a result that may be absent says why and what to do", () => {
+    expect(messages["maybeResult"]).toContain(`which may be absent`)
+    expect(messages["maybeResult"]).toContain(`Task.optional`)
+  })
+}, 60_000)
