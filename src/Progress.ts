@@ -156,7 +156,8 @@ const retryNote = (attempt: number, iteration: number): string => {
 
 /**
  * A progress handler that logs every event with Effect's logger (so it goes
- * wherever your logger goes, with the level: failures as warnings/errors).
+ * wherever your logger goes): starts and successes as info, a failure that
+ * will be retried as a warning, a final failure as an error.
  *
  * **Example**
  *
@@ -175,16 +176,8 @@ const retryNote = (attempt: number, iteration: number): string => {
 export const logger: Layer.Layer<never> = layer({
   onEvent: (event) => {
     const message = describe(event)
-    const annotated = (self: Effect.Effect<void>) =>
-      Effect.annotateLogs(self, {
-        workflow: event.workflow,
-        runId: event.runId,
-        ...("taskId" in event ? { taskId: event.taskId } : {})
-      })
-    if (event._tag === "TaskFailed") {
-      return annotated(event.willRetry ? Effect.logWarning(message) : Effect.logError(message))
-    }
-    if (event._tag === "RunFinished" && event.status === "failed") return annotated(Effect.logError(message))
-    return annotated(Effect.logInfo(message))
+    if (event._tag === "TaskFailed") return event.willRetry ? Effect.logWarning(message) : Effect.logError(message)
+    if (event._tag === "RunFinished" && event.status === "failed") return Effect.logError(message)
+    return Effect.logInfo(message)
   }
 })

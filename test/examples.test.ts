@@ -1,0 +1,114 @@
+/** Every example runs and does what it says, on the memory default and on a real redis-server. */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Effect, Layer } from "effect"
+import { inject } from "vitest"
+import { Channel, MemoryChannel, RedisChannel } from "../src/index.js"
+import * as agentLoop from "../examples/agent-loop.js"
+import * as fanout from "../examples/best-effort-fanout.js"
+import * as basic from "../examples/channels-basic.js"
+import * as demo from "../examples/demo.js"
+import * as recovery from "../examples/error-recovery.js"
+import * as collect from "../examples/parallel-collect.js"
+import * as results from "../examples/results-storage.js"
+import * as typed from "../examples/typed-channels.js"
+
+const backends: ReadonlyArray<readonly [string, () => Layer.Layer<Channel.Channel, unknown>]> = [
+  ["MemoryChannel", () => MemoryChannel.layer],
+  ["RedisChannel", () => RedisChannel.layer({ url: inject("redisUrl"), prefix: "test:examples:" })]
+]
+
+for (const [name, layer] of backends) {
+  describe(`examples on ${name}`, () => {
+    const run = <A, E>(program: Effect.Effect<A, E, never>) => program.pipe(Effect.provide(layer()))
+
+    it.effect("channels-basic: shared config, accumulating state, keys and defaults", () =>
+      Effect.gen(function*() {
+        const summary = yield* run(basic.program)
+        assert.deepStrictEqual(summary.inspect, {
+          keys: ["batches", "config", "errors", "logs", "processing", "stack", "total_processed"],
+          hasConfig: true,
+          setting: "default_value",
+          total: 100,
+          logs: ["Log entry 1", "Log entry 2"],
+          stack: ["Second", "First"]
+        })
+        assert.deepStrictEqual(summary.errors, [{ task: "log_work", error: "row 7 is malformed" }])
+      }))
+
+    it.effect("typed-channels: typed keys, validation errors, schema evolution", () =>
+      Effect.gen(function*() {
+        const summary = yield* run(typed.program)
+        assert.deepStrictEqual(summary.processed, { greeting: "Hello Alice <alice@example.com>", seenYear: 2026, count: 100 })
+        expect(summary.validation.invalid).toContain("Expected an integer")
+        assert.isFalse(summary.validation.written)
+        expect(summary.validation.undecodable).toContain("legacy_metrics")
+        assert.deepStrictEqual(summary.evolved, { name: "Bob", tier: "free" })
+      }))
+
+    it.effect("results-storage: result dependencies, result keys, TaskFailed", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(results.program), {
+          process: { processed: 3, doubled: 84 },
+          audit: 42,
+          failure: "flaky_fetch failed: source api is down"
+        })
+      }))
+
+    it.effect("parallel-collect: three parallel instances append three items", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(collect.program), {
+          results: ["Data from api", "Data from cache", "Data from db"],
+          summary: { count: 3, fromApi: "Data from api" }
+        })
+      }))
+
+    it.effect("demo: the README pipeline", () =>
+      Effect.gen(function*() {
+        const summary = yield* run(demo.program)
+        assert.strictEqual(summary.batches, 5)
+        assert.strictEqual(summary.total, 19)
+        assert.strictEqual(summary.loadedRows, 9)
+        expect(summary.log?.[0]).toBe("configured")
+        expect([...(summary.log ?? [])].slice(1, 4).sort()).toEqual([
+          "extracted 2 rows from events-log",
+          "extracted 3 rows from users-api",
+          "extracted 4 rows from orders-db"
+        ])
+      }))
+
+    it.effect("agent-loop: iterates until the critic is satisfied, then publishes once", () =>
+      Effect.gen(function*() {
+        const summary = yield* run(agentLoop.program)
+        assert.strictEqual(summary.rounds, 4)
+        assert.deepStrictEqual(summary.transcript, [
+          "round 1: quality 0.00",
+          "round 2: quality 0.33",
+          "round 3: quality 0.67",
+          "round 4: quality 1.00"
+        ])
+        assert.strictEqual(summary.published, "published after 4 rounds: Claim. Evidence. Evidence. Evidence.")
+      }))
+
+    it.effect("error-recovery: retries the fetch, loads a clean batch, quarantines a dirty one", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(recovery.program([1, 2, 3])), {
+          fetchAttempts: 2,
+          load: "loaded 3 rows",
+          quarantine: "quarantined []"
+        })
+        assert.deepStrictEqual(yield* run(recovery.program([1, -2, 3, -4])), {
+          fetchAttempts: 2,
+          load: undefined,
+          quarantine: "quarantined [-2,-4]"
+        })
+      }))
+
+    it.effect("best-effort-fanout: merges the sources that answered", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(fanout.program), {
+          merged: { sources: 2, found: ["effect", "graflow", "workflow"] },
+          answered: ["cache", "search"]
+        })
+      }))
+  })
+}
