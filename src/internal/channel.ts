@@ -109,15 +109,17 @@ const compile = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
     decode: (key, raw) => Effect.mapError(decode(raw), (error) => new ChannelDecodeError({ key, issues: issuesOf(error) })),
     encode: encodeValue,
     encodeElement: (key, element) =>
-      Effect.flatMap(encodeValue(key, [element]), (encoded) =>
-        Array.isArray(encoded) && encoded.length === 1
-          ? Effect.succeed(encoded[0] as Json)
+      Effect.flatMap(encodeValue(key, [element]), (encoded): Effect.Effect<Json, InvalidValueError> => {
+        const first: Json | undefined = Array.isArray(encoded) && encoded.length === 1 ? encoded[0] : undefined
+        return first !== undefined
+          ? Effect.succeed(first)
           : Effect.fail(
             new InvalidValueError({
               key,
               issues: [{ path: [], message: "the key's schema is not a list of elements, so it cannot take one element" }]
             })
-          ))
+          )
+      })
   }
 }
 
@@ -130,6 +132,7 @@ export const codecOf = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
     return cached as Codec<A>
   }
   const codec = compile(schema)
+  // Stored under its own schema: `codecOf` gives it back only for that schema, at its `A`.
   codecs.set(schema, codec as Codec<unknown>)
   return codec
 }

@@ -30,8 +30,8 @@ const frozen = new WeakSet<object>()
 
 const describe = (value: object): string => {
   const proto: unknown = Object.getPrototypeOf(value)
-  if (proto === null) return "object"
-  const ctor: unknown = (proto as { readonly constructor?: unknown }).constructor
+  if (typeof proto !== "object" || proto === null) return "object"
+  const ctor: unknown = Reflect.get(proto, "constructor")
   return typeof ctor === "function" && ctor.name !== "" ? `an instance of ${ctor.name}` : "a non-plain object"
 }
 
@@ -59,6 +59,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   }
   if (value === null) return null
   const object = value as object
+  // Only snapshots (frozen JSON values made by this walk or by freezeParsed) are in `frozen`.
   if (frozen.has(object)) return object as Json
   if (ancestors.has(object)) throw new Reject(path, "the value contains a cycle")
   ancestors.add(object)
@@ -79,12 +80,11 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     }
     if (Object.getOwnPropertySymbols(object).length > 0) throw new Reject(path, "an object with symbol keys is not a JSON value")
     const out: { [key: string]: Json } = {}
-    const source = object as { readonly [key: string]: unknown }
-    for (const key of Object.keys(source)) {
+    for (const [key, item] of Object.entries(object)) {
       // As in JSON.stringify, a property whose value is undefined is left out.
-      if (source[key] === undefined) continue
+      if (item === undefined) continue
       path.push(key)
-      out[key] = walk(source[key], path, ancestors)
+      out[key] = walk(item, path, ancestors)
       path.pop()
     }
     copy = out

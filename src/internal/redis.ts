@@ -111,10 +111,9 @@ const runScript = (client: Redis, name: ScriptName, key: string, args: ReadonlyA
 }
 
 export const defineScripts = (client: Redis): void => {
-  for (const name of Object.keys(scripts) as Array<ScriptName>) {
-    if (typeof Reflect.get(client, commandName(name)) !== "function") {
-      client.defineCommand(commandName(name), { numberOfKeys: 1, lua: scripts[name] })
-    }
+  for (const [name, lua] of Object.entries(scripts)) {
+    const command = `effectGraflow${name}`
+    if (typeof Reflect.get(client, command) !== "function") client.defineCommand(command, { numberOfKeys: 1, lua })
   }
 }
 
@@ -155,7 +154,8 @@ const text = (u: unknown): string => typeof u === "string" ? u : typeof u === "n
 const decode = (key: string, text: string): Value => {
   if (text === UNDEFINED) return undefined
   try {
-    return freezeParsed(JSON.parse(text) as Json)
+    const parsed: Json = JSON.parse(text)
+    return freezeParsed(parsed)
   } catch {
     throw new Undecodable(`the value under key ${JSON.stringify(key)} is not JSON written by a channel`)
   }
