@@ -1,6 +1,6 @@
 /** RedisChannel specifics: construction, connection lifecycle, isolation, foreign data, failures, processes. */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer } from "effect"
+import { ConfigProvider, Deferred, Effect, Exit, Fiber, Layer } from "effect"
 import { Redis } from "ioredis"
 import { execFile } from "node:child_process"
 import { randomUUID } from "node:crypto"
@@ -171,6 +171,31 @@ describe("RedisChannel", () => {
           assert.deepStrictEqual(items, ["once"])
         }
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix: "test:drop:", redis: { connectionName: name } })))
+    }), 30_000)
+
+  it.live("a holder keeps its lock past the lease (renewed); a crashed holder's lock expires after its lease", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:lease:${randomUUID().slice(0, 8)}:`
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("ns")
+        const acquired = yield* Deferred.make<void>()
+        // The critical section outlasts the 100 ms lease several times over (the sleep is the work, not a sync).
+        const holder = yield* channel.lock(
+          "k",
+          Deferred.succeed(acquired, undefined).pipe(Effect.andThen(Effect.sleep("450 millis")), Effect.as("held"))
+        ).pipe(Effect.forkChild)
+        yield* Deferred.await(acquired)
+        const waiter = yield* Effect.flip(channel.lock("k", Effect.succeed("stolen"), { timeout: "300 millis" }))
+        assert.strictEqual(waiter._tag, "LockTimeoutError")
+        assert.strictEqual(yield* Fiber.join(holder), "held")
+
+        // A holder that died (a process gone without releasing): its token stays until the lease ends.
+        yield* Effect.promise(() => redis.set(`${prefix}ns:l:crashed`, "someone-else", "PX", 150))
+        const started = Date.now()
+        assert.strictEqual(yield* channel.lock("crashed", Effect.succeed("mine"), { timeout: "2 seconds" }), "mine")
+        expect(Date.now() - started).toBeGreaterThanOrEqual(100)
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix, lockLease: "100 millis" })))
     }), 30_000)
 
   it("two processes adding and appending to one channel leave exact totals", async () => {
