@@ -23,7 +23,6 @@ import {
 } from "../ChannelError.js"
 import { Channel as ChannelService } from "../Channel.js"
 import { type Json, snapshot, type Value } from "./json.js"
-import { makeBackend } from "./memory.js"
 
 // ---------------------------------------------------------------------------
 // checks shared by every view
@@ -340,9 +339,6 @@ export const typedFromSchema = <T extends object, R extends keyof T & string, W 
   store: ChannelStore,
   channels: Channel.ChannelSchema<T>
 ): Channel.Typed<T, R, W> => makeTyped<T, R, W>(store, (key) => codecOf(channels.fields[key]))
-
-/** A memory backend, for runs that were given none. */
-export const defaultBackend = makeBackend
 
 export const open = (namespace: string) =>
   Effect.flatMap(ChannelService, (backend) => Effect.map(backend.open(namespace), (store) => new UntypedView(store)))

@@ -132,7 +132,3 @@ export const freezeList = (items: ReadonlyArray<Json>): ReadonlyArray<Json> => {
   frozen.add(copy)
   return copy
 }
-
-/** Formats a path the way Effect's schema issues do: `["a"][0]`. */
-export const formatPath = (path: ReadonlyArray<PropertyKey>): string =>
-  path.map((segment) => typeof segment === "number" ? `[${segment}]` : `[${JSON.stringify(String(segment))}]`).join("")
