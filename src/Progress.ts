@@ -38,34 +38,39 @@ export type Event =
     readonly status: "completed" | "terminated" | "failed"
     readonly durationMs: number
   }
-  | {
-    readonly _tag: "TaskStarted"
-    readonly workflow: string
-    readonly runId: string
-    readonly taskId: string
-    readonly attempt: number
-    readonly iteration: number
-  }
-  | {
-    readonly _tag: "TaskSucceeded"
-    readonly workflow: string
-    readonly runId: string
-    readonly taskId: string
-    readonly attempt: number
-    readonly iteration: number
-    readonly durationMs: number
-  }
-  | {
-    readonly _tag: "TaskFailed"
-    readonly workflow: string
-    readonly runId: string
-    readonly taskId: string
-    readonly attempt: number
-    readonly iteration: number
-    readonly durationMs: number
-    readonly cause: Cause.Cause<unknown>
-    readonly willRetry: boolean
-  }
+  | ({ readonly _tag: "TaskStarted" } & Attempt)
+  | ({ readonly _tag: "TaskSucceeded"; readonly durationMs: number } & Attempt)
+  | (
+    & {
+      readonly _tag: "TaskFailed"
+      readonly durationMs: number
+      readonly cause: Cause.Cause<unknown>
+      readonly willRetry: boolean
+    }
+    & Attempt
+  )
+
+/**
+ * Which attempt of which task an event is about.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Progress } from "effect-graflow"
+ *
+ * const label = (attempt: Progress.Attempt) => `${attempt.workflow}/${attempt.taskId}#${attempt.attempt}`
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export interface Attempt {
+  readonly workflow: string
+  readonly runId: string
+  readonly taskId: string
+  readonly attempt: number
+  readonly iteration: number
+}
 
 /**
  * Receives the progress events of runs.
