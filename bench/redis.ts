@@ -8,7 +8,8 @@
  */
 import { Effect } from "effect"
 import { Redis } from "ioredis"
-import { Channel, RedisChannel } from "effect-graflow"
+import { Channel } from "effect-graflow"
+import * as RedisChannel from "effect-graflow/RedisChannel"
 import { startRedisServer } from "../test/support/redis.js"
 import { machine, median, printTable } from "./support.js"
 

@@ -14,11 +14,11 @@
  *
  * @since 0.1.0
  */
-import { Context, type Duration, type Effect, type Option, type Schema, type Scope } from "effect"
-import type { ChannelBackend } from "./ChannelBackend.js"
+import type { Duration, Effect, Option, Schema, Scope } from "effect"
 import type {
   ChannelDecodeError,
   ChannelError,
+  InvalidNamespaceError,
   InvalidTtlError,
   InvalidValueError,
   KeyNotFoundError,
@@ -51,7 +51,16 @@ import type { NumberKeys } from "./types/NumberKeys.js"
  * @category services
  * @since 0.1.0
  */
-export class Channel extends Context.Service<Channel, ChannelBackend>()("effect-graflow/Channel") {}
+export const Channel: typeof internal.Channel = internal.Channel
+
+/**
+ * The type of the {@link Channel} service (what a program that needs a channel
+ * backend has in its requirements).
+ *
+ * @category services
+ * @since 0.1.0
+ */
+export type Channel = internal.Channel
 
 /**
  * A schema that a channel value can be checked against: it decodes and encodes
@@ -161,6 +170,35 @@ export interface SetOptions {
 }
 
 /**
+ * What happens to a run's namespace when the run ends (the channel contents
+ * and results are in the run's output either way):
+ *
+ * - `"delete"`: every key is removed, results included (the memory backend's
+ *   default);
+ * - `{ expireAfter }`: every key expires after that duration at the latest (a
+ *   key with a shorter TTL keeps it) — RedisChannel's default is one day, so
+ *   other processes can read the results for a while and nothing stays forever;
+ * - `"keep"`: the keys stay until something deletes them
+ *   (`Workflow.deleteRun`, `Channel.drop`).
+ *
+ * Set it per backend (`RedisChannel.layer({ retention })`) or per run
+ * (`Workflow.run(workflow, { retention })`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Channel } from "effect-graflow"
+ *
+ * const aWeek: Channel.Retention = { expireAfter: "7 days" }
+ * const gone: Channel.Retention = "delete"
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Retention = "delete" | "keep" | { readonly expireAfter: Duration.Input }
+
+/**
  * Options of {@link Untyped.lock}.
  *
  * **Example**
@@ -179,7 +217,11 @@ export interface SetOptions {
  * @since 0.1.0
  */
 export interface LockOptions {
-  /** How long to wait for the lock (default: 10 seconds). */
+  /**
+   * How long to wait for the lock when another holder has it (default: 10
+   * seconds). The lock is tried at least once, so `0` takes a free lock and
+   * fails at once on a held one.
+   */
   readonly timeout?: Duration.Input | undefined
 }
 
@@ -348,4 +390,25 @@ export interface Typed<in out T extends object, Readable extends keyof T & strin
  * @category constructors
  * @since 0.1.0
  */
-export const open: (namespace: string) => Effect.Effect<Untyped, ChannelError, Channel | Scope.Scope> = internal.open
+export const open: (
+  namespace: string
+) => Effect.Effect<Untyped, InvalidNamespaceError | ChannelError, Channel | Scope.Scope> = internal.open
+
+/**
+ * Removes every key of a namespace, results included, from the provided
+ * backend. A run's namespace is `Workflow.namespace(workflow, runId)`; to
+ * delete a run's keys, `Workflow.deleteRun` says it in one call.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel, MemoryChannel } from "effect-graflow"
+ *
+ * const program = Channel.drop("scratch").pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const drop: (namespace: string) => Effect.Effect<void, InvalidNamespaceError | ChannelError, Channel> = internal.drop

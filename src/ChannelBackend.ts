@@ -7,7 +7,9 @@
  * ## Semantics every backend implements
  *
  * - **Namespaces.** `open(namespace)` gives a store whose keys are invisible
- *   from every other namespace. A workflow run opens `"{workflow}/{runId}"`.
+ *   from every other namespace. A workflow run opens `"{workflow}/{runId}"`
+ *   (each part with `%` and `/` percent-encoded). Keys and namespaces are any
+ *   strings, lone surrogates included, and mean the same on every backend.
  * - **Values.** A store holds JSON values, or `undefined` as a whole value (an
  *   object property whose value is `undefined` is left out, as
  *   `JSON.stringify` does; `-0` is stored as `0`). The caller (the `Channel`
@@ -17,7 +19,8 @@
  * - **Lists.** `append`/`prepend` create a list when the key is missing or
  *   expired, extend an array written by `set`, and fail with `WrongTypeError`
  *   on any other value. `get` of a list returns the array.
- * - **TTL** (milliseconds, a positive integer): a key set with a TTL of `t` at
+ * - **TTL** (milliseconds, a positive integer of at most
+ *   `Number.MAX_SAFE_INTEGER`): a key set with a TTL of `t` at
  *   time `n` is absent, for every operation, from time `n + t` on. `set`
  *   without a TTL removes an old TTL; `append`/`prepend` with a TTL set or
  *   refresh the TTL of the whole list and keep it without one; `atomicAdd`
@@ -28,7 +31,11 @@
  * - **atomicAdd** treats a missing key as 0, keeps the TTL, returns the new
  *   number, and fails with `WrongTypeError` on a value that is not a number.
  * - **lock** gives mutual exclusion per key between every holder of the
- *   namespace; waiting longer than the timeout fails with `LockTimeoutError`.
+ *   namespace. The lock is tried at least once, whatever the timeout (a
+ *   timeout of 0 takes a free lock); waiting longer than the timeout for a
+ *   held one fails with `LockTimeoutError`.
+ * - **Retention.** When a run ends, its namespace gets a {@link Retention}:
+ *   deleted, expiring after a while, or kept.
  *
  * @since 0.1.0
  */
@@ -36,11 +43,13 @@ import type { Effect, Scope } from "effect"
 import type {
   ChannelError,
   InvalidValueError,
+  Issue,
   KeyNotFoundError,
   LockTimeoutError,
   WrongTypeError
 } from "./ChannelError.js"
 import type { Json, Value } from "./internal/json.js"
+import * as keys from "./internal/keys.js"
 
 export type {
   /**
@@ -74,7 +83,7 @@ export type {
  * @category constants
  * @since 0.1.0
  */
-export const resultSuffix = ".__result__"
+export const resultSuffix: typeof keys.resultSuffix = keys.resultSuffix
 
 /**
  * The key that holds the result of a task: `{taskId}.__result__`.
@@ -90,7 +99,7 @@ export const resultSuffix = ".__result__"
  * @category constructors
  * @since 0.1.0
  */
-export const resultKey = (taskId: string): string => taskId + resultSuffix
+export const resultKey: (taskId: string) => string = keys.resultKey
 
 /**
  * Whether a key holds a task result.
@@ -107,7 +116,7 @@ export const resultKey = (taskId: string): string => taskId + resultSuffix
  * @category guards
  * @since 0.1.0
  */
-export const isResultKey = (key: string): boolean => key.endsWith(resultSuffix)
+export const isResultKey: (key: string) => boolean = keys.isResultKey
 
 /**
  * Options of {@link ChannelStore.lock}.
@@ -172,10 +181,15 @@ export interface ChannelStore {
   readonly append: (key: string, value: Json, ttl: number | undefined) => Effect.Effect<number, WrongTypeError | ChannelError>
   /** Adds at the head, creating the list; returns the new length. */
   readonly prepend: (key: string, value: Json, ttl: number | undefined) => Effect.Effect<number, WrongTypeError | ChannelError>
-  /** Adds `delta` atomically (a missing key counts as 0); returns the new number. */
+  /**
+   * Adds `delta` atomically (a missing key counts as 0); returns the new
+   * number. With `checkSum`, a sum it finds issues with is not written: the
+   * add fails with `InvalidValueError` carrying them, and changes nothing.
+   */
   readonly atomicAdd: (
     key: string,
-    delta: number
+    delta: number,
+    checkSum?: ((next: number) => ReadonlyArray<Issue> | undefined) | undefined
   ) => Effect.Effect<number, WrongTypeError | InvalidValueError | ChannelError>
   /** Runs `self` while holding the key's lock. */
   readonly lock: <A, E, R>(
@@ -183,7 +197,34 @@ export interface ChannelStore {
     self: Effect.Effect<A, E, R>,
     options: LockOptions
   ) => Effect.Effect<A, E | LockTimeoutError | ChannelError, R>
+  /**
+   * Applies a retention to the namespace now (a run does this when it ends):
+   * `Delete` removes every key, results included; `Expire` makes every key
+   * expire after `millis` at the latest (a key with a shorter TTL keeps it);
+   * `Keep` leaves the keys as they are.
+   */
+  readonly retain: (retention: Retention) => Effect.Effect<void, ChannelError>
 }
+
+/**
+ * What happens to a namespace when the run that used it ends, in the form
+ * backends take (see `Channel.Retention` for the option users write).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const aDay: ChannelBackend.Retention = { _tag: "Expire", millis: 86_400_000 }
+ * ```
+ *
+ * @category models
+ * @since 0.1.0
+ */
+export type Retention =
+  | { readonly _tag: "Delete" }
+  | { readonly _tag: "Keep" }
+  | { readonly _tag: "Expire"; readonly millis: number }
 
 /**
  * A channel backend: opens namespaces. The namespace stays usable until the
@@ -210,4 +251,8 @@ export interface ChannelBackend {
   readonly name: string
   /** Opens a namespace for as long as the current scope is open. */
   readonly open: (namespace: string) => Effect.Effect<ChannelStore, ChannelError, Scope.Scope>
+  /** Removes every key of a namespace, results included (whether or not it is open). */
+  readonly drop: (namespace: string) => Effect.Effect<void, ChannelError>
+  /** What a run's namespace gets when the run ends and the run does not say (`Workflow.run`'s `retention`). */
+  readonly defaultRetention: Retention
 }

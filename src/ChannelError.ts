@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import { Schema } from "effect"
+import * as internal from "./internal/channelError.js"
 
 /**
  * A path inside a value, as in Effect's schema issues: `["config"]["batchSize"]`.
@@ -21,10 +21,7 @@ import { Schema } from "effect"
  * @category models
  * @since 0.1.0
  */
-export const Issue = Schema.Struct({
-  path: Schema.Array(Schema.Union([Schema.String, Schema.Number])),
-  message: Schema.String
-})
+export const Issue: typeof internal.Issue = internal.Issue
 
 /**
  * One problem found in a value, with where it is.
@@ -32,13 +29,7 @@ export const Issue = Schema.Struct({
  * @category models
  * @since 0.1.0
  */
-export type Issue = typeof Issue.Type
-
-const renderPath = (path: ReadonlyArray<string | number>): string =>
-  path.length === 0 ? "" : ` at ${path.map((p) => typeof p === "number" ? `[${p}]` : `[${JSON.stringify(p)}]`).join("")}`
-
-const renderIssues = (issues: ReadonlyArray<Issue>): string =>
-  issues.map((issue) => `${issue.message}${renderPath(issue.path)}`).join("; ")
+export type Issue = internal.Issue
 
 /**
  * The backend failed: Redis unreachable, a dropped connection, a command error.
@@ -58,17 +49,15 @@ const renderIssues = (issues: ReadonlyArray<Issue>): string =>
  * @category errors
  * @since 0.1.0
  */
-export class ChannelError extends Schema.TaggedError<ChannelError>()("ChannelError", {
-  op: Schema.String,
-  key: Schema.optional(Schema.String),
-  cause: Schema.Defect()
-}) {
-  override get message(): string {
-    const key = this.key === undefined ? "" : ` on key ${JSON.stringify(this.key)}`
-    const cause = this.cause instanceof Error ? this.cause.message : JSON.stringify(this.cause)
-    return `channel ${this.op}${key} failed: ${cause}`
-  }
-}
+export const ChannelError: typeof internal.ChannelError = internal.ChannelError
+
+/**
+ * The type of {@link ChannelError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ChannelError = internal.ChannelError
 
 /**
  * `get` without a default found no live value under the key (never written,
@@ -89,13 +78,15 @@ export class ChannelError extends Schema.TaggedError<ChannelError>()("ChannelErr
  * @category errors
  * @since 0.1.0
  */
-export class KeyNotFoundError extends Schema.TaggedError<KeyNotFoundError>()("KeyNotFoundError", {
-  key: Schema.String
-}) {
-  override get message(): string {
-    return `channel key ${JSON.stringify(this.key)} has no value (never written, deleted or expired); use get(key, default) to read it with a default`
-  }
-}
+export const KeyNotFoundError: typeof internal.KeyNotFoundError = internal.KeyNotFoundError
+
+/**
+ * The type of {@link KeyNotFoundError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type KeyNotFoundError = internal.KeyNotFoundError
 
 /**
  * A value cannot be stored: it is not a JSON value (a function, a class
@@ -118,14 +109,15 @@ export class KeyNotFoundError extends Schema.TaggedError<KeyNotFoundError>()("Ke
  * @category errors
  * @since 0.1.0
  */
-export class InvalidValueError extends Schema.TaggedError<InvalidValueError>()("InvalidValueError", {
-  key: Schema.String,
-  issues: Schema.Array(Issue)
-}) {
-  override get message(): string {
-    return `cannot store the value for channel key ${JSON.stringify(this.key)}: ${renderIssues(this.issues)}`
-  }
-}
+export const InvalidValueError: typeof internal.InvalidValueError = internal.InvalidValueError
+
+/**
+ * The type of {@link InvalidValueError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type InvalidValueError = internal.InvalidValueError
 
 /**
  * A stored value does not decode with the schema it is read through (it was
@@ -148,16 +140,15 @@ export class InvalidValueError extends Schema.TaggedError<InvalidValueError>()("
  * @category errors
  * @since 0.1.0
  */
-export class ChannelDecodeError extends Schema.TaggedError<ChannelDecodeError>()("ChannelDecodeError", {
-  key: Schema.String,
-  issues: Schema.Array(Issue)
-}) {
-  override get message(): string {
-    return `the value stored under channel key ${JSON.stringify(this.key)} does not match its schema: ${
-      renderIssues(this.issues)
-    }`
-  }
-}
+export const ChannelDecodeError: typeof internal.ChannelDecodeError = internal.ChannelDecodeError
+
+/**
+ * The type of {@link ChannelDecodeError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ChannelDecodeError = internal.ChannelDecodeError
 
 /**
  * A list operation on a value that is not a list, or `atomicAdd` on a value
@@ -180,18 +171,15 @@ export class ChannelDecodeError extends Schema.TaggedError<ChannelDecodeError>()
  * @category errors
  * @since 0.1.0
  */
-export class WrongTypeError extends Schema.TaggedError<WrongTypeError>()("WrongTypeError", {
-  key: Schema.String,
-  op: Schema.String,
-  expected: Schema.Literals(["list", "number"]),
-  actual: Schema.String
-}) {
-  override get message(): string {
-    return `channel ${this.op} on key ${JSON.stringify(this.key)} needs a ${this.expected}, but the key holds ${
-      this.actual === "undefined" ? "undefined" : `a ${this.actual}`
-    }`
-  }
-}
+export const WrongTypeError: typeof internal.WrongTypeError = internal.WrongTypeError
+
+/**
+ * The type of {@link WrongTypeError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type WrongTypeError = internal.WrongTypeError
 
 /**
  * A TTL that is not a positive, finite duration. Nothing was written.
@@ -211,16 +199,15 @@ export class WrongTypeError extends Schema.TaggedError<WrongTypeError>()("WrongT
  * @category errors
  * @since 0.1.0
  */
-export class InvalidTtlError extends Schema.TaggedError<InvalidTtlError>()("InvalidTtlError", {
-  key: Schema.String,
-  ttl: Schema.String
-}) {
-  override get message(): string {
-    return `invalid TTL ${this.ttl} for channel key ${
-      JSON.stringify(this.key)
-    }: a TTL must be a positive, finite duration (omit it for a key that does not expire)`
-  }
-}
+export const InvalidTtlError: typeof internal.InvalidTtlError = internal.InvalidTtlError
+
+/**
+ * The type of {@link InvalidTtlError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type InvalidTtlError = internal.InvalidTtlError
 
 /**
  * `lock` could not acquire the key's lock within its timeout.
@@ -240,14 +227,15 @@ export class InvalidTtlError extends Schema.TaggedError<InvalidTtlError>()("Inva
  * @category errors
  * @since 0.1.0
  */
-export class LockTimeoutError extends Schema.TaggedError<LockTimeoutError>()("LockTimeoutError", {
-  key: Schema.String,
-  timeout: Schema.String
-}) {
-  override get message(): string {
-    return `could not acquire the lock on channel key ${JSON.stringify(this.key)} within ${this.timeout}`
-  }
-}
+export const LockTimeoutError: typeof internal.LockTimeoutError = internal.LockTimeoutError
+
+/**
+ * The type of {@link LockTimeoutError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type LockTimeoutError = internal.LockTimeoutError
 
 /**
  * A write to a key that the engine owns: keys ending in `.__result__` hold task
@@ -268,13 +256,41 @@ export class LockTimeoutError extends Schema.TaggedError<LockTimeoutError>()("Lo
  * @category errors
  * @since 0.1.0
  */
-export class ReservedKeyError extends Schema.TaggedError<ReservedKeyError>()("ReservedKeyError", {
-  key: Schema.String,
-  op: Schema.String
-}) {
-  override get message(): string {
-    return `channel ${this.op} on key ${
-      JSON.stringify(this.key)
-    } is not allowed: keys ending in ".__result__" hold task results and only the engine writes them`
-  }
-}
+export const ReservedKeyError: typeof internal.ReservedKeyError = internal.ReservedKeyError
+
+/**
+ * The type of {@link ReservedKeyError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ReservedKeyError = internal.ReservedKeyError
+
+/**
+ * `Channel.open` was given a namespace that is not a non-empty string (from
+ * plain JavaScript, or a cast). Nothing was opened.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Channel } from "effect-graflow"
+ *
+ * const program = Effect.gen(function*() {
+ *   const error = yield* Effect.flip(Channel.open(""))
+ *   return error._tag // "InvalidNamespaceError"
+ * }).pipe(Effect.scoped)
+ * ```
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export const InvalidNamespaceError: typeof internal.InvalidNamespaceError = internal.InvalidNamespaceError
+
+/**
+ * The type of {@link InvalidNamespaceError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type InvalidNamespaceError = internal.InvalidNamespaceError

@@ -6,6 +6,7 @@
  *
  * @since 0.1.0
  */
+import * as internal from "./internal/flow.js"
 import type { FlowShape } from "./types/FlowShape.js"
 
 export type { EmptyShape, FlowShape } from "./types/FlowShape.js"
@@ -24,7 +25,7 @@ export type { EmptyShape, FlowShape } from "./types/FlowShape.js"
  * @category symbols
  * @since 0.1.0
  */
-export const TypeId = "~effect-graflow/Flow"
+export const TypeId: internal.TypeId = internal.TypeId
 
 /**
  * The runtime marker of flows.
@@ -32,7 +33,7 @@ export const TypeId = "~effect-graflow/Flow"
  * @category symbols
  * @since 0.1.0
  */
-export type TypeId = typeof TypeId
+export type TypeId = internal.TypeId
 
 /**
  * A composable piece of a workflow. `S` says what it provides and needs.
@@ -108,4 +109,4 @@ export type Shape<F> = F extends Flow<infer S> ? S : never
  * @category guards
  * @since 0.1.0
  */
-export const isFlow = (u: unknown): u is Any => typeof u === "object" && u !== null && TypeId in u
+export const isFlow = (u: unknown): u is Any => internal.isFlow(u)

@@ -6,7 +6,8 @@
  *
  * @since 0.1.0
  */
-import { Cause, Context, Effect, Layer } from "effect"
+import { Cause, type Context, Effect, Layer } from "effect"
+import * as internal from "./internal/progress.js"
 
 /**
  * What happened in a run.
@@ -112,10 +113,7 @@ export interface Handler {
  * @category services
  * @since 0.1.0
  */
-export const Progress: Context.Reference<Handler | undefined> = Context.Reference<Handler | undefined>(
-  "effect-graflow/Progress",
-  { defaultValue: () => undefined }
-)
+export const Progress: Context.Reference<Handler | undefined> = internal.Progress
 
 /**
  * Provides a progress handler.

@@ -4,14 +4,19 @@
  * conformance suite runs on both); see `docs/redis.md` for how each operation
  * maps to Redis.
  *
+ * This module is a subpath of its own (`effect-graflow/RedisChannel`), so that
+ * programs that only use memory channels never load ioredis; ioredis is an
+ * optional peer dependency: install it next to effect-graflow to use Redis.
+ *
  * @since 0.1.0
  */
-import { Config, Duration, Effect, Layer, Option, Schedule, type Scope } from "effect"
+import { Config, Duration, Effect, Layer, Option, Redacted, Schedule, type Scope } from "effect"
 import type { Redis, RedisOptions } from "ioredis"
-import { Channel } from "./Channel.js"
+import * as Channel from "./Channel.js"
 import type { ChannelBackend } from "./ChannelBackend.js"
 import type { ChannelError } from "./ChannelError.js"
-import { acquireClient, makeBackend } from "./internal/redis.js"
+import { retentionOf } from "./internal/channel.js"
+import { acquireClient, makeBackend, normalizePrefix } from "./internal/redis.js"
 
 /**
  * How to reach Redis, and how the channel uses it.
@@ -19,27 +24,35 @@ import { acquireClient, makeBackend } from "./internal/redis.js"
  * - `url` (`redis://[:password@]host:port[/db]`, `rediss://` for TLS) or
  *   `client`: an ioredis client you own (the layer never closes it; give it
  *   the options of {@link clientOptions} for the failure rules below).
- * - `prefix`: the start of every key (default `"graflow:"`). A namespace —
- *   `{workflow}/{runId}` for a run — comes after it, URI-encoded.
+ * - `prefix`: the start of every key (default `"graflow:"`; a `:` is added to
+ *   one that does not end in `:`, so no prefix's keys fall under another's). A
+ *   namespace — `{workflow}/{runId}` for a run — comes after it.
  * - `retry`: how operations that are safe to repeat (reads, `set`, `clear`)
  *   are retried after a failure (default: 5 retries, exponential from 50 ms).
  *   `append`, `prepend`, `atomicAdd` and `delete` are never repeated: one of
  *   them may have run before the connection dropped.
  * - `lockLease`: how long a lock outlives a crashed holder (default 30
  *   seconds); a live holder renews it.
- * - `redis`: further ioredis options (timeouts, TLS, …) for a `url`.
+ * - `commandTimeout`: how long a command may wait for its answer before it
+ *   fails with `ChannelError` (default 5 seconds). A command given up on may
+ *   still be applied if the server answers later (see docs/redis.md).
+ * - `retention`: what a finished run's namespace gets (default
+ *   `{ expireAfter: "1 day" }`); see `Channel.Retention`.
+ * - `redis`: further ioredis options (`connectTimeout`, TLS, …) for a `url`.
  *
  * **Example**
  *
  * ```ts
  * import { Schedule } from "effect"
- * import { RedisChannel } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * const options: RedisChannel.Options = {
  *   url: "redis://127.0.0.1:6380/2",
  *   prefix: "etl:",
  *   retry: Schedule.spaced("100 millis").pipe(Schedule.upTo({ times: 5 })),
- *   lockLease: "1 minute"
+ *   lockLease: "1 minute",
+ *   commandTimeout: "2 seconds",
+ *   retention: { expireAfter: "7 days" }
  * }
  * ```
  *
@@ -51,6 +64,8 @@ export type Options =
     readonly prefix?: string | undefined
     readonly retry?: Schedule.Schedule<unknown, ChannelError> | undefined
     readonly lockLease?: Duration.Input | undefined
+    readonly commandTimeout?: Duration.Input | undefined
+    readonly retention?: Channel.Retention | undefined
   }
   & (
     | { readonly url: string; readonly redis?: Omit<RedisOptions, "replyMapping"> | undefined; readonly client?: undefined }
@@ -61,14 +76,15 @@ export type Options =
  * The ioredis options the channel relies on for a client you create yourself:
  * no offline queue, no automatic resend of a command in flight when the
  * connection drops (it may have run), no per-request retries (the channel's
- * `retry` Schedule decides). (The channel batches the commands of a tick into
- * one write itself, so ioredis's auto-pipelining is not needed.)
+ * `retry` Schedule decides), and a 5-second command timeout. (The channel
+ * batches the commands of a tick into one write itself, so ioredis's
+ * auto-pipelining is not needed.)
  *
  * **Example**
  *
  * ```ts
  * import { Redis } from "ioredis"
- * import { RedisChannel } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * const client = new Redis("redis://127.0.0.1:6380", RedisChannel.clientOptions)
  * const layer = RedisChannel.layer({ client })
@@ -80,20 +96,26 @@ export type Options =
 export const clientOptions: Omit<RedisOptions, "replyMapping"> = {
   autoResendUnfulfilledCommands: false,
   enableOfflineQueue: false,
-  maxRetriesPerRequest: 0
+  maxRetriesPerRequest: 0,
+  commandTimeout: 5_000
 }
+
+const defaultRetention: Channel.Retention = { expireAfter: "1 day" }
 
 // Long enough to ride out ioredis's first reconnects (50 ms, 100 ms, …): about 1.5 s in all.
 const defaultRetry: Schedule.Schedule<unknown, ChannelError> = Schedule.exponential("50 millis").pipe(
   Schedule.upTo({ times: 5 })
 )
 
-const leaseMillis = (lease: Duration.Input | undefined): number => {
-  if (lease === undefined) return 30_000
-  const decoded = Duration.fromInput(lease)
-  const millis = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
-  if (!(millis >= 10) || !Number.isFinite(millis)) throw new TypeError("RedisChannel: lockLease must be at least 10 milliseconds")
-  return Math.ceil(millis)
+/** A duration option in whole milliseconds; one out of bounds is a programming error (a TypeError). */
+const millisOf = (name: string, input: Duration.Input | undefined, fallback: number, min: number): number => {
+  if (input === undefined) return fallback
+  const decoded = Duration.fromInput(input)
+  const millis = Option.isSome(decoded) ? Math.ceil(Duration.toMillis(decoded.value)) : Number.NaN
+  if (!(millis >= min) || !Number.isSafeInteger(millis)) {
+    throw new TypeError(`RedisChannel: ${name} must be a duration of at least ${min} milliseconds`)
+  }
+  return millis
 }
 
 /**
@@ -104,7 +126,7 @@ const leaseMillis = (lease: Duration.Input | undefined): number => {
  *
  * ```ts
  * import { Effect } from "effect"
- * import { RedisChannel } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * const program = Effect.scoped(Effect.gen(function*() {
  *   const backend = yield* RedisChannel.make({ url: "redis://127.0.0.1:6380" })
@@ -117,13 +139,18 @@ const leaseMillis = (lease: Duration.Input | undefined): number => {
  */
 export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelError, Scope.Scope> =>
   Effect.gen(function*() {
+    const commandTimeout = options.client === undefined
+      ? millisOf("commandTimeout", options.commandTimeout, 5_000, 1)
+      : options.client.options.commandTimeout
     const store = {
-      prefix: options.prefix ?? "graflow:",
+      prefix: normalizePrefix(options.prefix ?? "graflow:"),
       retry: options.retry ?? defaultRetry,
-      lease: leaseMillis(options.lockLease)
+      lease: millisOf("lockLease", options.lockLease, 30_000, 10),
+      commandTimeout,
+      retention: retentionOf(options.retention ?? defaultRetention, "RedisChannel")
     }
-    const client = options.client ?? (yield* acquireClient(options.url, options.redis ?? {}))
-    return makeBackend(client, store)
+    const client = options.client ?? (yield* acquireClient(options.url, { ...options.redis, commandTimeout }))
+    return makeBackend(client, store, yield* Effect.scope)
   })
 
 /**
@@ -134,7 +161,8 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
  *
  * ```ts
  * import { Effect } from "effect"
- * import { RedisChannel, Task, Workflow } from "effect-graflow"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
  * const program = Workflow.run(hello).pipe(Effect.provide(RedisChannel.layer({ url: "redis://127.0.0.1:6380" })))
@@ -143,17 +171,19 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: Options): Layer.Layer<Channel, ChannelError> => Layer.effect(Channel, make(options))
+export const layer = (options: Options): Layer.Layer<Channel.Channel, ChannelError> => Layer.effect(Channel.Channel, make(options))
 
 /**
- * The Redis backend configured from Effect `Config`: `REDIS_URL` (required),
- * `REDIS_PREFIX` (default `"graflow:"`).
+ * The Redis backend configured from Effect `Config`: `REDIS_URL` (required,
+ * read as a redacted secret so it never shows in logs), `REDIS_PREFIX`
+ * (default `"graflow:"`).
  *
  * **Example**
  *
  * ```ts
  * import { ConfigProvider, Effect } from "effect"
- * import { RedisChannel, Task, Workflow } from "effect-graflow"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
  * const program = Workflow.run(hello).pipe(
@@ -165,11 +195,11 @@ export const layer = (options: Options): Layer.Layer<Channel, ChannelError> => L
  * @category layers
  * @since 0.1.0
  */
-export const layerConfig: Layer.Layer<Channel, ChannelError | Config.ConfigError> = Layer.effect(
-  Channel,
+export const layerConfig: Layer.Layer<Channel.Channel, ChannelError | Config.ConfigError> = Layer.effect(
+  Channel.Channel,
   Effect.gen(function*() {
-    const url = yield* Config.String("REDIS_URL")
+    const url = yield* Config.Redacted("REDIS_URL")
     const prefix = yield* Config.String("REDIS_PREFIX").pipe(Config.withDefault("graflow:"))
-    return yield* make({ url, prefix })
+    return yield* make({ url: Redacted.value(url), prefix })
   })
 )

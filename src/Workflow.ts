@@ -15,13 +15,14 @@
  * @since 0.1.0
  */
 import { type Duration, type Effect, Option, Pipeable } from "effect"
-import type * as Channel from "./Channel.js"
-import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
+import * as Channel from "./Channel.js"
+import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import type * as Flow from "./Flow.js"
 import { isFlow } from "./Flow.js"
 import * as engine from "./internal/engine.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
-import { compile, Composite, type Plan, type Policy as RuntimePolicy, strict } from "./internal/plan.js"
+import { runNamespace } from "./internal/keys.js"
+import { compile, Composite, type Plan, toPolicy } from "./internal/plan.js"
 import { executionOf, type Execution, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
 import type { FoldShape } from "./types/FoldShape.js"
@@ -99,10 +100,11 @@ export const chain = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>
 
 /**
  * Runs flows concurrently on the same channel (Graflow's `a | b | c`), with
- * the strict policy: the group fails as soon as a member fails (the running
- * members are interrupted) with a `ParallelGroupError` listing how each member
- * ended. A member does not see its siblings' results; what comes after the
- * group sees all of them.
+ * the strict policy: when a member fails, the others still run to their end,
+ * then the group fails with a `ParallelGroupError` listing how each member
+ * ended (`Workflow.parallelWith({ policy: "strict", failFast: true }, …)`
+ * interrupts them at the first failure instead). A member does not see its
+ * siblings' results; what comes after the group sees all of them.
  *
  * **Example**
  *
@@ -125,17 +127,17 @@ export const parallel = <const Flows extends readonly [Flow.Any, ...Array<Flow.A
 /**
  * How a parallel group treats member failures.
  *
- * - `"strict"` (default): any failure fails the group at once; running members
- *   are interrupted.
+ * - `"strict"` (default): the group fails when any member fails.
  * - `"best-effort"`: the group never fails; failed members have no result.
  * - `{ atLeast: n }`: the group fails when fewer than `n` members succeed.
  * - `{ critical: ids }`: the group fails when a member holding one of these
  *   task ids fails; the others may fail.
  * - a function of the members' outcomes: `true` when the group succeeds.
  *
- * Under every policy but strict, all members run to their end before the
- * policy decides. The results of members that may fail are optional in the
- * types: read them with `Task.optional(…)`.
+ * Every member runs to its end before the policy decides, unless the group
+ * has `failFast` (see {@link GroupOptions}) or a member cancels the run. The
+ * results of members that may fail are optional in the types: read them with
+ * `Task.optional(…)`.
  *
  * **Example**
  *
@@ -178,6 +180,13 @@ export interface GroupOptions<P> {
   readonly policy: P
   /** A name for the group, in errors, spans and diagrams. */
   readonly name?: string
+  /**
+   * Interrupt the other members as soon as the policy cannot be met any more
+   * (strict: the first failure; `{ critical }`: a critical member's failure;
+   * `{ atLeast: n }`: too many failures). By default every member runs to its
+   * end and the error reports them all.
+   */
+  readonly failFast?: boolean
 }
 
 /**
@@ -197,14 +206,6 @@ export interface GroupOptions<P> {
 export type KindOf<P> = P extends "strict" ? "strict"
   : P extends { readonly critical: ReadonlyArray<infer Id extends string> } ? { readonly critical: Id }
   : "lenient"
-
-const toPolicy = (policy: Policy | undefined): RuntimePolicy => {
-  if (policy === undefined || policy === "strict") return strict
-  if (policy === "best-effort") return { _tag: "BestEffort" }
-  if (typeof policy === "function") return { _tag: "Custom", decide: policy }
-  if ("atLeast" in policy) return { _tag: "AtLeast", n: policy.atLeast }
-  return { _tag: "Critical", ids: [...policy.critical] }
-}
 
 /**
  * Runs flows concurrently with a policy for member failures (see
@@ -237,8 +238,9 @@ export const parallelWith = <
   ...flows: Flows
 ): Parallel<FoldShape<KindOf<P>, Flows>> =>
   new Composite<"Parallel", FoldShape<KindOf<P>, Flows>>("Parallel", flows, {
-    name: options.name,
-    policy: toPolicy(options.policy)
+    name: options?.name,
+    policy: toPolicy(options?.policy),
+    failFast: options?.failFast === true
   })
 
 /**
@@ -529,16 +531,73 @@ export interface RunResult<Results, T extends object> {
  * ```ts
  * import { Task, Workflow } from "effect-graflow"
  *
- * const program = Workflow.run(Workflow.make("hello", Task.make("hello", () => "world")), { runId: "nightly-2026-11-22" })
+ * const program = Workflow.run(Workflow.make("hello", Task.make("hello", () => "world")), {
+ *   runId: "nightly-2026-11-22",
+ *   retention: { expireAfter: "7 days" }
+ * })
  * ```
  *
  * @category models
  * @since 0.1.0
  */
 export interface RunOptions {
-  /** The run id (default: a random UUID). The run's channel namespace is `{workflow}/{runId}`. */
+  /**
+   * The run id (default: a random UUID). The run's channel namespace is
+   * {@link namespace}`(workflow, runId)`: `{workflow}/{runId}`, each part with
+   * `%` and `/` percent-encoded.
+   */
   readonly runId?: string | undefined
+  /**
+   * What the run's namespace gets when the run ends, however it ends (default:
+   * the backend's — deleted on memory, expiring after a day on Redis).
+   */
+  readonly retention?: Channel.Retention | undefined
 }
+
+/**
+ * The channel namespace of a run: `{workflow}/{runId}`, with `%` and `/` of
+ * each part percent-encoded, so that two different (workflow, run id) pairs
+ * never share one. Use it to read a finished run's channel from elsewhere.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Workflow } from "effect-graflow"
+ *
+ * Workflow.namespace("etl/daily", "2026-12-01") // "etl%2Fdaily/2026-12-01"
+ * ```
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const namespace = (workflow: string | Any, runId: string): string =>
+  runNamespace(typeof workflow === "string" ? workflow : workflow.name, runId)
+
+/**
+ * Deletes what a run left in the provided channel backend: every key of its
+ * namespace, results included (what `retention: "delete"` does when a run
+ * ends).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(hello, { runId: "r1", retention: "keep" })
+ *   yield* Workflow.deleteRun(hello, "r1")
+ * }).pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category running
+ * @since 0.1.0
+ */
+export const deleteRun = (
+  workflow: string | Any,
+  runId: string
+): Effect.Effect<void, InvalidNamespaceError | ChannelError, Channel.Channel> => Channel.drop(namespace(workflow, runId))
 
 /**
  * Runs a workflow. The channel is the provided `Channel` service

@@ -5,11 +5,14 @@
  *
  * @since 0.1.0
  */
-import { Data, Schema } from "effect"
+import * as internal from "./internal/workflowError.js"
 
 /**
  * A task failed, and with it the run. `taskId` names the task; `cause` is what
- * it failed with (its own error, or the channel error that stopped it).
+ * it failed with (its own error, or the channel error that stopped it);
+ * `attempts` how many attempts ran and `retryLimit` how many retries its
+ * policy allows (`{ times: n }` gives `n`, no policy `0`, a `Schedule`
+ * `undefined`: the schedule decides).
  *
  * **Example**
  *
@@ -26,20 +29,15 @@ import { Data, Schema } from "effect"
  * @category errors
  * @since 0.1.0
  */
-export class TaskFailed<out Id extends string, out E> extends Data.TaggedError("TaskFailed")<{
-  readonly taskId: Id
-  readonly cause: E
-}> {
-  override get message(): string {
-    const cause = this.cause
-    const text = cause instanceof Error
-      ? cause.message
-      : typeof cause === "string"
-      ? cause
-      : JSON.stringify(cause) ?? typeof cause
-    return `task ${JSON.stringify(this.taskId)} failed: ${text}`
-  }
-}
+export const TaskFailed: typeof internal.TaskFailed = internal.TaskFailed
+
+/**
+ * The type of {@link TaskFailed} errors: task `Id` failed with `E`.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type TaskFailed<Id extends string, E> = internal.TaskFailed<Id, E>
 
 /**
  * `ctx.lookupResult(id)` named an id that is not a task of the workflow.
@@ -60,17 +58,15 @@ export class TaskFailed<out Id extends string, out E> extends Data.TaggedError("
  * @category errors
  * @since 0.1.0
  */
-export class UnknownTaskError extends Schema.TaggedError<UnknownTaskError>()("UnknownTaskError", {
-  taskId: Schema.String,
-  id: Schema.String,
-  available: Schema.Array(Schema.String)
-}) {
-  override get message(): string {
-    return `task ${JSON.stringify(this.taskId)} asked for the result of ${
-      JSON.stringify(this.id)
-    }, which is not a task of this workflow; the tasks are: ${this.available.map((id) => JSON.stringify(id)).join(", ")}`
-  }
-}
+export const UnknownTaskError: typeof internal.UnknownTaskError = internal.UnknownTaskError
+
+/**
+ * The type of {@link UnknownTaskError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type UnknownTaskError = internal.UnknownTaskError
 
 /**
  * `ctx.lookupResult(id)` named a task of the workflow that has no result (yet):
@@ -89,16 +85,15 @@ export class UnknownTaskError extends Schema.TaggedError<UnknownTaskError>()("Un
  * @category errors
  * @since 0.1.0
  */
-export class ResultNotAvailableError extends Schema.TaggedError<ResultNotAvailableError>()("ResultNotAvailableError", {
-  taskId: Schema.String,
-  id: Schema.String
-}) {
-  override get message(): string {
-    return `task ${JSON.stringify(this.taskId)} asked for the result of ${
-      JSON.stringify(this.id)
-    }, which has none (it has not run, or it failed)`
-  }
-}
+export const ResultNotAvailableError: typeof internal.ResultNotAvailableError = internal.ResultNotAvailableError
+
+/**
+ * The type of {@link ResultNotAvailableError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ResultNotAvailableError = internal.ResultNotAvailableError
 
 /**
  * A workflow definition that does not hold together: duplicate task ids, a
@@ -121,14 +116,15 @@ export class ResultNotAvailableError extends Schema.TaggedError<ResultNotAvailab
  * @category errors
  * @since 0.1.0
  */
-export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitionError")<{
-  readonly workflow: string
-  readonly problems: ReadonlyArray<string>
-}> {
-  override get message(): string {
-    return `workflow ${JSON.stringify(this.workflow)} is not valid:\n- ${this.problems.join("\n- ")}`
-  }
-}
+export const WorkflowDefinitionError: typeof internal.WorkflowDefinitionError = internal.WorkflowDefinitionError
+
+/**
+ * The type of {@link WorkflowDefinitionError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type WorkflowDefinitionError = internal.WorkflowDefinitionError
 
 /**
  * A task called `ctx.cancel(reason)`: the run stops and fails with this error
@@ -151,14 +147,15 @@ export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitio
  * @category errors
  * @since 0.1.0
  */
-export class WorkflowCancelled extends Schema.TaggedError<WorkflowCancelled>()("WorkflowCancelled", {
-  taskId: Schema.String,
-  reason: Schema.String
-}) {
-  override get message(): string {
-    return `workflow canceled by task ${JSON.stringify(this.taskId)}: ${this.reason}`
-  }
-}
+export const WorkflowCancelled: typeof internal.WorkflowCancelled = internal.WorkflowCancelled
+
+/**
+ * The type of {@link WorkflowCancelled} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type WorkflowCancelled = internal.WorkflowCancelled
 
 /**
  * A task asked to run again (`nextIteration`, or a `goto` to it) more often
@@ -177,19 +174,15 @@ export class WorkflowCancelled extends Schema.TaggedError<WorkflowCancelled>()("
  * @category errors
  * @since 0.1.0
  */
-export class CycleLimitExceededError extends Schema.TaggedError<CycleLimitExceededError>()("CycleLimitExceededError", {
-  taskId: Schema.String,
-  target: Schema.String,
-  maxCycles: Schema.Number
-}) {
-  override get message(): string {
-    return this.taskId === this.target
-      ? `task ${JSON.stringify(this.taskId)} asked for another iteration, but it has run ${this.maxCycles} times (its maxCycles)`
-      : `task ${JSON.stringify(this.taskId)} asked to jump to ${
-        JSON.stringify(this.target)
-      }, which has already run ${this.maxCycles} times (its maxCycles)`
-  }
-}
+export const CycleLimitExceededError: typeof internal.CycleLimitExceededError = internal.CycleLimitExceededError
+
+/**
+ * The type of {@link CycleLimitExceededError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type CycleLimitExceededError = internal.CycleLimitExceededError
 
 /**
  * An attempt of a task took longer than its `timeout`; it was interrupted.
@@ -207,14 +200,15 @@ export class CycleLimitExceededError extends Schema.TaggedError<CycleLimitExceed
  * @category errors
  * @since 0.1.0
  */
-export class TaskTimeoutError extends Schema.TaggedError<TaskTimeoutError>()("TaskTimeoutError", {
-  taskId: Schema.String,
-  timeout: Schema.String
-}) {
-  override get message(): string {
-    return `task ${JSON.stringify(this.taskId)} timed out after ${this.timeout}`
-  }
-}
+export const TaskTimeoutError: typeof internal.TaskTimeoutError = internal.TaskTimeoutError
+
+/**
+ * The type of {@link TaskTimeoutError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type TaskTimeoutError = internal.TaskTimeoutError
 
 /**
  * `ctx.nextTask(task)` was given a task it cannot add: a task of the workflow
@@ -235,15 +229,15 @@ export class TaskTimeoutError extends Schema.TaggedError<TaskTimeoutError>()("Ta
  * @category errors
  * @since 0.1.0
  */
-export class InvalidNextTaskError extends Schema.TaggedError<InvalidNextTaskError>()("InvalidNextTaskError", {
-  taskId: Schema.String,
-  id: Schema.String,
-  reason: Schema.String
-}) {
-  override get message(): string {
-    return `task ${JSON.stringify(this.taskId)} cannot add task ${JSON.stringify(this.id)}: ${this.reason}`
-  }
-}
+export const InvalidNextTaskError: typeof internal.InvalidNextTaskError = internal.InvalidNextTaskError
+
+/**
+ * The type of {@link InvalidNextTaskError} errors.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type InvalidNextTaskError = internal.InvalidNextTaskError
 
 /**
  * How one member of a parallel group ended: its task ids, and its failure.
@@ -260,17 +254,13 @@ export class InvalidNextTaskError extends Schema.TaggedError<InvalidNextTaskErro
  * @category models
  * @since 0.1.0
  */
-export interface MemberOutcome<E> {
-  /** The ids of the member's tasks (one for a task, several for a chain). */
-  readonly tasks: ReadonlyArray<string>
-  readonly outcome: "succeeded" | "failed" | "interrupted"
-  /** The member's failure, when it failed. */
-  readonly error?: E | undefined
-}
+export type MemberOutcome<E> = internal.MemberOutcome<E>
 
 /**
  * A parallel group failed under its policy. `members` says how each member
- * ended, with the failures' causes; the group's successors do not run.
+ * ended — succeeded, failed (with its failure) or interrupted (only with
+ * `failFast`, or when a member cancels the run) — and the group's successors do
+ * not run.
  *
  * **Example**
  *
@@ -288,18 +278,12 @@ export interface MemberOutcome<E> {
  * @category errors
  * @since 0.1.0
  */
-export class ParallelGroupError<out E> extends Data.TaggedError("ParallelGroupError")<{
-  readonly group: string
-  readonly policy: string
-  readonly members: ReadonlyArray<MemberOutcome<E>>
-}> {
-  override get message(): string {
-    const failed = this.members.filter((m) => m.outcome === "failed")
-    const lines = failed.map((m) =>
-      `${m.tasks.join(" → ")}: ${m.error instanceof Error ? m.error.message : JSON.stringify(m.error) ?? "failed"}`
-    )
-    return `parallel group ${JSON.stringify(this.group)} failed (policy ${this.policy}): ${failed.length} of ${this.members.length} members failed${
-      lines.length > 0 ? `\n- ${lines.join("\n- ")}` : ""
-    }`
-  }
-}
+export const ParallelGroupError: typeof internal.ParallelGroupError = internal.ParallelGroupError
+
+/**
+ * The type of {@link ParallelGroupError} errors; `E` is what failed members failed with.
+ *
+ * @category errors
+ * @since 0.1.0
+ */
+export type ParallelGroupError<E> = internal.ParallelGroupError<E>

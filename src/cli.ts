@@ -8,16 +8,33 @@
  *
  * @since 0.1.0
  */
-import { existsSync, realpathSync } from "node:fs"
+import { existsSync, readFileSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { isWorkflow, toMermaid } from "./Workflow.js"
 
 const usage = `usage: effect-graflow graph <module> [--export <name>]
+       effect-graflow --help | --version
 
-Prints the Mermaid flowchart of each workflow the module exports.
-  <module>          a .js/.mjs module, or a .ts module when tsx is installed
-  --export <name>   only the workflow exported under <name>`
+Commands:
+  graph <module>    prints the Mermaid flowchart of each workflow the module exports
+                    (a .js/.mjs module, or a .ts module when tsx is installed)
+
+Options:
+  --export <name>   only the workflow exported under <name>
+  -h, --help        shows this help
+  -V, --version     shows the version of effect-graflow`
+
+/** The version in the package's manifest (next to dist/ and src/). */
+const version = (): string => {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"))
+    const value = typeof manifest === "object" && manifest !== null ? Reflect.get(manifest, "version") : undefined
+    return typeof value === "string" ? value : "unknown"
+  } catch {
+    return "unknown"
+  }
+}
 
 /**
  * What the command prints and its exit code: separated from process I/O so
@@ -68,6 +85,8 @@ const loadTsx = async (): Promise<boolean> => {
  * @since 0.1.0
  */
 export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
+  if (args.includes("--help") || args.includes("-h")) return { code: 0, stdout: `${usage}\n`, stderr: "" }
+  if (args.includes("--version") || args.includes("-V")) return { code: 0, stdout: `effect-graflow ${version()}\n`, stderr: "" }
   const [command, target, ...rest] = args
   if (command !== "graph" || target === undefined) return { code: 2, stdout: "", stderr: usage }
   let only: string | undefined

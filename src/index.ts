@@ -4,6 +4,9 @@
  * the type checker rejects a workflow that reads a result or a channel key that
  * is not certainly there.
  *
+ * The Redis backend is a subpath of its own, so that this entry never loads
+ * ioredis: `import * as RedisChannel from "effect-graflow/RedisChannel"`.
+ *
  * @since 0.1.0
  */
 
@@ -49,13 +52,6 @@ export * as MemoryChannel from "./MemoryChannel.js"
  * @since 0.1.0
  */
 export * as Progress from "./Progress.js"
-
-/**
- * The Redis channel backend (ioredis): channels shared across processes.
- *
- * @since 0.1.0
- */
-export * as RedisChannel from "./RedisChannel.js"
 
 /**
  * Tasks: ids, bodies, and what they declare.

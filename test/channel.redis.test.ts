@@ -1,5 +1,5 @@
 import { inject } from "vitest"
-import { RedisChannel } from "../src/index.js"
+import * as RedisChannel from "../src/RedisChannel.js"
 import { channelConformance } from "./conformance/channel.js"
 
 channelConformance({

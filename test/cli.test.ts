@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process"
+import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { describe, expect, it } from "vitest"
 import { main } from "../src/cli.js"
-import { Workflow } from "../src/index.js"
+import { Task, Workflow } from "../src/index.js"
 import { pipeline } from "./fixtures/graph-workflow.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/graph-workflow.ts", import.meta.url))
@@ -33,6 +34,19 @@ describe("Workflow.toMermaid", () => {
   })
 })
 
+describe("Workflow.toMermaid escapes what it draws", () => {
+  it("a line break, a quote or markup in a workflow or task name never starts a Mermaid statement", () => {
+    const hostile = "x\"]\nclick t0 href \"javascript:alert(1)\"\n%% <b>&#"
+    const chart = Workflow.toMermaid(
+      Workflow.make(hostile, Workflow.chain(Task.make(hostile, () => 1), Workflow.parallelWith({ policy: "best-effort", name: hostile }, Task.make("b", () => 2))))
+    )
+    const statement = /^(flowchart TD|  %% workflow [^\n]*|\s*t\d+\["[^"\n<>&`]*"\]|\s*t\d+ --> t\d+|\s*subgraph g\d+\["[^"\n<>&`]*"\]|\s*direction LR|\s*end)$/
+    for (const line of chart.split("\n")) expect(line).toMatch(statement)
+    expect(chart).not.toMatch(/^\s*click/m)
+    expect(chart).toContain(`t0["x#34;]#10;click t0 href #34;javascript:alert(1)#34;#10;%% #60;b#62;#38;#35;"]`)
+  })
+})
+
 describe("effect-graflow graph", () => {
   it("prints the chart of every workflow a module exports", async () => {
     const outcome = await main(["graph", fixture])
@@ -54,6 +68,17 @@ describe("effect-graflow graph", () => {
       stderr: expect.stringContaining("no workflow named \"notAWorkflow\"")
     })
     expect(await main(["draw"])).toMatchObject({ code: 2, stderr: expect.stringContaining("usage") })
+  })
+
+  it("--help and --version answer, with exit code 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const outcome = await main([flag])
+      expect(outcome).toMatchObject({ code: 0, stderr: "" })
+      expect(outcome.stdout).toContain("usage: effect-graflow graph <module>")
+      expect(outcome.stdout).toContain("--version")
+    }
+    const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+    for (const flag of ["--version", "-V"]) expect(await main([flag])).toEqual({ code: 0, stdout: `effect-graflow ${version}\n`, stderr: "" })
   })
 
   it("runs as a command", async () => {

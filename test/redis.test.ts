@@ -7,7 +7,8 @@ import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { inject } from "vitest"
-import { Channel, RedisChannel, Task, Workflow } from "../src/index.js"
+import { Channel, Task, Workflow } from "../src/index.js"
+import * as RedisChannel from "../src/RedisChannel.js"
 
 const url = inject("redisUrl")
 
@@ -77,7 +78,7 @@ describe("RedisChannel", () => {
       expect(Date.now() - started).toBeLessThan(5000)
     }))
 
-  it.live("keys live under prefix, URI-encoded namespace and k:; locks under l:, never listed", () =>
+  it.live("keys live under prefix, encoded namespace and k:, the index under i:; locks under l:, never listed", () =>
     Effect.gen(function*() {
       const redis = yield* admin
       const prefix = `test:layout:${randomUUID().slice(0, 8)}:`
@@ -91,8 +92,9 @@ describe("RedisChannel", () => {
         expect(lockKeys).toEqual([])
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
       const keys = (yield* Effect.promise(() => redis.keys(`${prefix}*`))).sort()
-      expect(keys).toEqual([`${prefix}wf%2Frun%3A1:k:a:b*`, `${prefix}wf%2Frun%3A1:k:list`])
-      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf%2Frun%3A1:k:list`)), "list")
+      expect(keys).toEqual([`${prefix}wf/run%3A1:i:`, `${prefix}wf/run%3A1:k:a%3Ab*`, `${prefix}wf/run%3A1:k:list`])
+      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf/run%3A1:k:list`)), "list")
+      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf/run%3A1:i:`)), "zset")
     }))
 
   it.live("two prefixes on one server never see each other's keys", () =>

@@ -1,5 +1,5 @@
 import { inject } from "vitest"
-import { RedisChannel } from "../src/index.js"
+import * as RedisChannel from "../src/RedisChannel.js"
 import { controlConformance } from "./conformance/control.js"
 import { workflowConformance } from "./conformance/workflow.js"
 

@@ -19,7 +19,7 @@ const run = Workflow.run(workflow)
 // R: the run needs Db
 expectType<Db>(null! as Effect.Services<typeof run>)
 // E: the task failures name the tasks and carry their errors
-expectAssignable<Effect.Error<typeof run>>(new (null! as typeof WorkflowError.TaskFailed)({ taskId: "fetch", cause: new FetchError() }))
+expectAssignable<Effect.Error<typeof run>>(new (null! as typeof WorkflowError.TaskFailed)({ taskId: "fetch", cause: new FetchError(), attempts: 1, retryLimit: 0 }))
 type Failure = Extract<Effect.Error<typeof run>, { readonly _tag: "TaskFailed" }>
 expectType<"fetch" | "load">(null! as Failure["taskId"])
 expectAssignable<Failure["cause"]>(new FetchError())

@@ -6,23 +6,28 @@
  *
  * @internal
  */
-import { Context, Duration, Effect, Option, Schema, SchemaIssue } from "effect"
-import type * as Channel from "../Channel.js"
-import type { ChannelStore } from "../ChannelBackend.js"
-import { isResultKey } from "../ChannelBackend.js"
+import { Context, Duration, Effect, Option, Result, Schema, SchemaIssue } from "effect"
+import type * as Api from "../Channel.js"
+import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
 import {
   ChannelDecodeError,
   type ChannelError,
-  type Issue,
+  InvalidNamespaceError,
   InvalidTtlError,
   InvalidValueError,
+  type Issue,
   type KeyNotFoundError,
   type LockTimeoutError,
+  MAX_TTL_MILLIS,
   ReservedKeyError,
   type WrongTypeError
-} from "../ChannelError.js"
-import { Channel as ChannelService } from "../Channel.js"
-import { type Json, snapshot, type Value } from "./json.js"
+} from "./channelError.js"
+import { describeCause, show } from "./format.js"
+import { heightOf, type Json, MAX_DEPTH, snapshot, type Value } from "./json.js"
+import { isResultKey, namespaceProblem } from "./keys.js"
+
+/** The channel backend service (documented in Channel.ts). */
+export class Channel extends Context.Service<Channel, ChannelBackend>()("effect-graflow/Channel") {}
 
 // ---------------------------------------------------------------------------
 // checks shared by every view
@@ -30,25 +35,40 @@ import { type Json, snapshot, type Value } from "./json.js"
 
 const DEFAULT_LOCK_TIMEOUT = 10_000
 
-const describeInput = (input: unknown): string => {
-  if (typeof input === "string") return JSON.stringify(input)
-  if (typeof input === "number" || typeof input === "bigint" || typeof input === "boolean") return `${input}`
-  return input === null ? "null" : typeof input
-}
-
-/** A TTL in whole milliseconds (rounded up), `undefined` for none, or the error. */
+/**
+ * A TTL in whole milliseconds (rounded up), `undefined` for none, or the error.
+ * Every backend gets the same bounds: positive, and at most `MAX_TTL_MILLIS`
+ * (Redis rejects an expiry past 2^63 ms, and a backend that failed a write
+ * after a first step would leave it half-applied).
+ */
 export const ttlMillis = (key: string, ttl: Duration.Input | undefined): number | undefined | InvalidTtlError => {
   if (ttl === undefined) return undefined
   const decoded = Duration.fromInput(ttl)
-  if (Option.isNone(decoded)) return new InvalidTtlError({ key, ttl: describeInput(ttl) })
-  const millis = Duration.toMillis(decoded.value)
-  if (!(millis > 0) || !Number.isFinite(millis) || (typeof ttl === "number" && Number.isNaN(ttl))) {
+  if (Option.isNone(decoded)) return new InvalidTtlError({ key, ttl: show(ttl) })
+  const millis = Math.ceil(Duration.toMillis(decoded.value))
+  if (!(millis > 0) || !(millis <= MAX_TTL_MILLIS) || (typeof ttl === "number" && Number.isNaN(ttl))) {
     return new InvalidTtlError({ key, ttl: Duration.format(decoded.value) })
   }
-  return Math.ceil(millis)
+  return millis
 }
 
-const timeoutMillis = (options: Channel.LockOptions | undefined): number => {
+/**
+ * A retention as backends take it. An invalid one (from plain JavaScript, or a
+ * duration that is not positive) is a programming error: a `TypeError`.
+ */
+export const retentionOf = (option: Api.Retention, where: string): Retention => {
+  if (option === "delete") return { _tag: "Delete" }
+  if (option === "keep") return { _tag: "Keep" }
+  if (typeof option === "object" && option !== null && "expireAfter" in option) {
+    const millis = ttlMillis("", option.expireAfter)
+    if (typeof millis === "number") return { _tag: "Expire", millis }
+  }
+  throw new TypeError(
+    `${where}: retention must be "delete", "keep" or { expireAfter: a positive duration }, not ${show(option)}`
+  )
+}
+
+const timeoutMillis = (options: Api.LockOptions | undefined): number => {
   if (options?.timeout === undefined) return DEFAULT_LOCK_TIMEOUT
   const decoded = Duration.fromInput(options.timeout)
   return Option.isSome(decoded) ? Math.max(0, Duration.toMillis(decoded.value)) : DEFAULT_LOCK_TIMEOUT
@@ -62,13 +82,24 @@ export const checkValue = (key: string, value: unknown): Value | InvalidValueErr
     : new InvalidValueError({ key, issues: [{ path: result.rejection.path, message: result.rejection.reason }] })
 }
 
+const invalid = (key: string, message: string) => new InvalidValueError({ key, issues: [{ path: [], message }] })
+
+/** Checks a list element: a JSON value (not `undefined`) that leaves room for the list around it. */
+export const checkElement = (key: string, value: unknown): Json | InvalidValueError => {
+  const checked = checkValue(key, value)
+  if (checked instanceof InvalidValueError) return checked
+  if (checked === undefined) return invalid(key, "a list element cannot be undefined")
+  if (heightOf(checked) >= MAX_DEPTH) return invalid(key, `a list element may nest at most ${MAX_DEPTH - 1} levels deep`)
+  return checked
+}
+
 const formatter = SchemaIssue.makeFormatterStandardSchemaV1()
 
 const pathSegment = (segment: unknown): string | number => {
   if (typeof segment === "number" || typeof segment === "string") return segment
   if (typeof segment === "symbol") return segment.description ?? "symbol"
   if (typeof segment === "object" && segment !== null && "key" in segment) return pathSegment(segment.key)
-  return describeInput(segment)
+  return show(segment)
 }
 
 /** Schema issues as a list of `{ path, message }`. */
@@ -85,20 +116,41 @@ export const issuesOf = (error: Schema.SchemaError): ReadonlyArray<Issue> =>
 /** A value schema compiled once: JSON codec, decoder and encoder. */
 export interface Codec<A> {
   readonly decode: (key: string, raw: unknown) => Effect.Effect<A, ChannelDecodeError>
+  /**
+   * Encodes a value for storage. Object keys the schema does not declare are
+   * an error, not dropped: what is stored is what was written.
+   */
   readonly encode: (key: string, value: A) => Effect.Effect<Value, InvalidValueError>
   /** Encodes one element of a list-typed schema (by encoding a one-element list). */
   readonly encodeElement: (key: string, element: unknown) => Effect.Effect<Json, InvalidValueError>
+  /**
+   * For a number schema with checks (`Schema.Int`, a range…): the issues of a
+   * would-be sum, so `atomicAdd` writes only sums the schema accepts.
+   * `undefined` when every finite number is a value of the schema.
+   */
+  readonly checkSum: ((next: number) => ReadonlyArray<Issue> | undefined) | undefined
 }
 
 const codecs = new WeakMap<object, Codec<unknown>>()
 
-const compile = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
+const strictEncoding = { onExcessProperty: "error" } as const
+
+/** Whether every finite number is a value of the schema, as it is: a plain `Schema.Number`. */
+const acceptsEveryNumber = (schema: Api.ValueSchema): boolean => {
+  const ast = schema.ast
+  return ast._tag === "Number" && ast.checks === undefined && ast.encoding === undefined
+}
+
+const compile = <A>(schema: Api.ValueSchema<A>): Codec<A> => {
   const json = Schema.toCodecJson(schema)
   const decode = Schema.decodeUnknownEffect(json)
+  const decodeNow = Schema.decodeUnknownResult(json)
   const encode = Schema.encodeUnknownEffect(json)
   const encodeValue = (key: string, value: unknown): Effect.Effect<Value, InvalidValueError> =>
-    encode(value).pipe(
+    encode(value, strictEncoding).pipe(
       Effect.mapError((error) => new InvalidValueError({ key, issues: issuesOf(error) })),
+      // A getter or Proxy trap that throws while the schema reads the value.
+      Effect.catchDefect((defect) => Effect.fail(invalid(key, `the value could not be read: ${describeCause(defect)}`))),
       Effect.flatMap((encoded) => {
         const checked = checkValue(key, encoded)
         return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed(checked)
@@ -107,6 +159,10 @@ const compile = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
   return {
     decode: (key, raw) => Effect.mapError(decode(raw), (error) => new ChannelDecodeError({ key, issues: issuesOf(error) })),
     encode: encodeValue,
+    checkSum: acceptsEveryNumber(schema) ? undefined : (next) => {
+      const decoded = decodeNow(next)
+      return Result.isFailure(decoded) ? issuesOf(decoded.failure) : undefined
+    },
     encodeElement: (key, element) =>
       Effect.flatMap(encodeValue(key, [element]), (encoded): Effect.Effect<Json, InvalidValueError> => {
         const first: Json | undefined = Array.isArray(encoded) && encoded.length === 1 ? encoded[0] : undefined
@@ -123,7 +179,7 @@ const compile = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
 }
 
 /** The compiled codec of a schema (compiled once per schema object). */
-export const codecOf = <A>(schema: Channel.ValueSchema<A>): Codec<A> => {
+export const codecOf = <A>(schema: Api.ValueSchema<A>): Codec<A> => {
   const cached = codecs.get(schema)
   if (cached !== undefined) {
     // The cache is keyed by the schema object itself, so the codec stored for it
@@ -147,7 +203,7 @@ const lockWith = <A, E, R>(
   store: ChannelStore,
   key: string,
   self: Effect.Effect<A, E, R>,
-  options: Channel.LockOptions | undefined
+  options: Api.LockOptions | undefined
 ) => {
   const id = `${store.namespace}\u0000${key}`
   return Effect.flatMap(HeldLocks, (held): Effect.Effect<A, E | LockTimeoutError | ChannelError, R> =>
@@ -165,7 +221,7 @@ const lockWith = <A, E, R>(
 const reserved = (key: string, op: string) => Effect.fail(new ReservedKeyError({ key, op }))
 
 /** The untyped view: raw JSON values, checked against the JSON model. */
-export class UntypedView implements Channel.Untyped {
+export class UntypedView implements Api.Untyped {
   constructor(readonly store: ChannelStore) {}
   get namespace(): string {
     return this.store.namespace
@@ -178,7 +234,7 @@ export class UntypedView implements Channel.Untyped {
   getOption(key: string): Effect.Effect<Option.Option<unknown>, ChannelError> {
     return Effect.map(this.store.getOrElse(key, absent), (value) => value === absent ? Option.none() : Option.some(value))
   }
-  set(key: string, value: unknown, options?: Channel.SetOptions): Effect.Effect<void, Channel.WriteError> {
+  set(key: string, value: unknown, options?: Api.SetOptions): Effect.Effect<void, Api.WriteError> {
     if (isResultKey(key)) return reserved(key, "set")
     const ttl = ttlMillis(key, options?.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
@@ -198,48 +254,46 @@ export class UntypedView implements Channel.Untyped {
   clear(): Effect.Effect<void, ChannelError> {
     return this.store.clear
   }
-  append(key: string, value: unknown, options?: Channel.SetOptions) {
+  append(key: string, value: unknown, options?: Api.SetOptions) {
     return this.push("append", key, value, options)
   }
-  prepend(key: string, value: unknown, options?: Channel.SetOptions) {
+  prepend(key: string, value: unknown, options?: Api.SetOptions) {
     return this.push("prepend", key, value, options)
   }
   private push(
     op: "append" | "prepend",
     key: string,
     value: unknown,
-    options: Channel.SetOptions | undefined
-  ): Effect.Effect<number, Channel.WriteError | WrongTypeError> {
+    options: Api.SetOptions | undefined
+  ): Effect.Effect<number, Api.WriteError | WrongTypeError> {
     if (isResultKey(key)) return reserved(key, op)
     const ttl = ttlMillis(key, options?.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
-    const checked = checkValue(key, value)
+    const checked = checkElement(key, value)
     if (checked instanceof InvalidValueError) return Effect.fail(checked)
-    if (checked === undefined) {
-      return Effect.fail(new InvalidValueError({ key, issues: [{ path: [], message: "a list element cannot be undefined" }] }))
-    }
     return this.store[op](key, checked, ttl)
   }
   atomicAdd(
     key: string,
-    delta = 1
+    delta = 1,
+    checkSum?: (next: number) => ReadonlyArray<Issue> | undefined
   ): Effect.Effect<number, WrongTypeError | InvalidValueError | ReservedKeyError | ChannelError> {
     if (isResultKey(key)) return reserved(key, "atomicAdd")
     if (typeof delta !== "number" || !Number.isFinite(delta)) {
       return Effect.fail(
-        new InvalidValueError({ key, issues: [{ path: [], message: `the delta ${describeInput(delta)} is not a finite number` }] })
+        invalid(key, `the delta ${show(delta)} is not a finite number`)
       )
     }
-    return this.store.atomicAdd(key, delta)
+    return this.store.atomicAdd(key, delta, checkSum)
   }
   lock<A, E, R>(
     key: string,
     self: Effect.Effect<A, E, R>,
-    options?: Channel.LockOptions
+    options?: Api.LockOptions
   ): Effect.Effect<A, E | LockTimeoutError | ChannelError, R> {
     return lockWith(this.store, key, self, options)
   }
-  typed<A>(schema: Channel.ValueSchema<A>): Channel.Typed<{ readonly [key: string]: A }, string, string> {
+  typed<A>(schema: Api.ValueSchema<A>): Api.Typed<{ readonly [key: string]: A }, string, string> {
     const codec = codecOf(schema)
     return makeTyped<{ readonly [key: string]: A }, string, string>(this.store, () => codec)
   }
@@ -254,10 +308,10 @@ const absent: unique symbol = Symbol("effect-graflow/absent")
 export const makeTyped = <T extends object, R extends keyof T & string, W extends keyof T & string>(
   store: ChannelStore,
   codecFor: <K extends keyof T & string>(key: K) => Codec<T[K]>
-): Channel.Typed<T, R, W> => {
+): Api.Typed<T, R, W> => {
   const untyped = new UntypedView(store)
   const decodeRead = <K extends R>(key: K) => (raw: Value) => codecFor(key).decode(key, raw)
-  const push = <K extends W>(op: "append" | "prepend", key: K, value: unknown, options: Channel.SetOptions | undefined) => {
+  const push = <K extends W>(op: "append" | "prepend", key: K, value: unknown, options: Api.SetOptions | undefined) => {
     if (isResultKey(key)) return reserved(key, op)
     const ttl = ttlMillis(key, options?.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
@@ -294,17 +348,8 @@ export const makeTyped = <T extends object, R extends keyof T & string, W extend
     delete: (key) => untyped.delete(key),
     append: (key, value, options) => push("append", key, value, options),
     prepend: (key, value, options) => push("prepend", key, value, options),
-    atomicAdd: (key, delta = 1) =>
-      Effect.flatMap(untyped.atomicAdd(key, delta), (next) =>
-        Effect.matchEffect(codecFor(key).decode(key, next), {
-          onSuccess: () => Effect.succeed(next),
-          // The sum is not a value of the key's schema (say 1.5 for an Int): undo the add.
-          onFailure: (error) =>
-            Effect.andThen(
-              store.atomicAdd(key, -delta),
-              Effect.fail(new InvalidValueError({ key, issues: error.issues }))
-            )
-        })),
+    // The store checks the sum before it writes it: a sum the schema rejects (1.5 for an Int) changes nothing.
+    atomicAdd: (key, delta = 1) => untyped.atomicAdd(key, delta, codecFor(key).checkSum),
     lock: (key, self, options) => lockWith(store, key, self, options)
   }
 }
@@ -315,9 +360,9 @@ export const makeTyped = <T extends object, R extends keyof T & string, W extend
 
 const identity = <A>(a: A): A => a
 
-export const schema = <const Fields extends { readonly [key: string]: Channel.ValueSchema }>(
+export const schema = <const Fields extends { readonly [key: string]: Api.ValueSchema }>(
   fields: Fields
-): Channel.ChannelSchema<{ -readonly [K in keyof Fields]: Fields[K]["Type"] }> => {
+): Api.ChannelSchema<{ -readonly [K in keyof Fields]: Fields[K]["Type"] }> => {
   for (const key of Object.keys(fields)) {
     if (isResultKey(key)) throw new TypeError(`Channel.schema: key ${JSON.stringify(key)} ends in ".__result__", which holds task results`)
   }
@@ -326,19 +371,28 @@ export const schema = <const Fields extends { readonly [key: string]: Channel.Va
 
 /** The schema of a declared key, or `undefined` for a key the schema does not declare. */
 export const fieldSchema = (
-  channels: Channel.ChannelSchema<object> | undefined,
+  channels: Api.ChannelSchema<object> | undefined,
   key: string
-): Channel.ValueSchema | undefined => {
+): Api.ValueSchema | undefined => {
   if (channels === undefined || !Object.hasOwn(channels.fields, key)) return undefined
   // `fields` maps each declared key to its schema; `key` is one of them.
-  return (channels.fields as { readonly [key: string]: Channel.ValueSchema })[key]
+  return (channels.fields as { readonly [key: string]: Api.ValueSchema })[key]
 }
 
 /** The typed view of a channel schema over a store. */
 export const typedFromSchema = <T extends object, R extends keyof T & string, W extends keyof T & string>(
   store: ChannelStore,
-  channels: Channel.ChannelSchema<T>
-): Channel.Typed<T, R, W> => makeTyped<T, R, W>(store, (key) => codecOf(channels.fields[key]))
+  channels: Api.ChannelSchema<T>
+): Api.Typed<T, R, W> => makeTyped<T, R, W>(store, (key) => codecOf(channels.fields[key]))
 
-export const open = (namespace: string) =>
-  Effect.flatMap(ChannelService, (backend) => Effect.map(backend.open(namespace), (store) => new UntypedView(store)))
+export const open = (namespace: string) => {
+  const problem = namespaceProblem(namespace)
+  if (problem !== undefined) return Effect.fail(new InvalidNamespaceError({ namespace: show(namespace), reason: problem }))
+  return Effect.flatMap(Channel, (backend) => Effect.map(backend.open(namespace), (store) => new UntypedView(store)))
+}
+
+export const drop = (namespace: string) => {
+  const problem = namespaceProblem(namespace)
+  if (problem !== undefined) return Effect.fail(new InvalidNamespaceError({ namespace: show(namespace), reason: problem }))
+  return Effect.flatMap(Channel, (backend) => backend.drop(namespace))
+}

@@ -18,10 +18,24 @@
 import { randomUUID } from "node:crypto"
 import { Cause, Clock, Duration, Effect, Exit, Option, References, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
-import { Channel as ChannelService } from "../Channel.js"
-import { type ChannelStore, resultKey } from "../ChannelBackend.js"
-import { ChannelDecodeError, type ChannelError, InvalidValueError } from "../ChannelError.js"
-import { type Event, type Handler, Progress } from "../Progress.js"
+import type { ChannelStore } from "../ChannelBackend.js"
+import type { Event, Handler } from "../Progress.js"
+import {
+  Channel as ChannelService,
+  checkValue,
+  codecOf,
+  fieldSchema,
+  retentionOf,
+  typedFromSchema,
+  UntypedView
+} from "./channel.js"
+import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
+import { show } from "./format.js"
+import { resultKey, runNamespace } from "./keys.js"
+import { makeBackend } from "./memory.js"
+import { cannotSucceed, describePolicy, type Plan, satisfied, type Step } from "./plan.js"
+import { Progress } from "./progress.js"
+import { type Execution, isTask, type TaskImpl } from "./task.js"
 import {
   CycleLimitExceededError,
   InvalidNextTaskError,
@@ -32,11 +46,7 @@ import {
   TaskTimeoutError,
   UnknownTaskError,
   WorkflowCancelled
-} from "../WorkflowError.js"
-import { checkValue, codecOf, fieldSchema, typedFromSchema, UntypedView } from "./channel.js"
-import { makeBackend } from "./memory.js"
-import { describePolicy, type Plan, type Policy, type Step } from "./plan.js"
-import { type Execution, isTask, type TaskImpl } from "./task.js"
+} from "./workflowError.js"
 
 /** What the engine needs of a workflow. */
 export interface Runnable {
@@ -49,6 +59,7 @@ export interface Runnable {
 
 export interface RunOptions {
   readonly runId?: string | undefined
+  readonly retention?: Channel.Retention | undefined
 }
 
 export interface RunOutput {
@@ -418,19 +429,26 @@ const iterate = (
   const timeout = own.timeout ?? defaults.timeout
   const retry = own.retry ?? defaults.retry
   const iteration = state.countRun(task.id, index)
-  let last: TaskContext
+  // The context of the latest attempt: its requests are the ones applied, its number the attempts made.
+  let last = new TaskContext(task, state, input, 1, iteration)
   let attempts: Effect.Effect<unknown, unknown, unknown>
   if (retry === undefined) {
-    last = new TaskContext(task, state, input, 1, iteration)
     attempts = attempt(task, state, last, timeout, false)
   } else {
-    let count = 0
+    let started = false
     attempts = Effect.retry(
-      Effect.suspend(() => attempt(task, state, last = new TaskContext(task, state, input, ++count, iteration), timeout, true)),
-      { schedule: retry, while: (error) => !isCancel(error) }
+      Effect.suspend(() => {
+        if (started) last = new TaskContext(task, state, input, last.attempt + 1, iteration)
+        started = true
+        return attempt(task, state, last, timeout, true)
+      }),
+      { schedule: retry.schedule, while: (error) => !isCancel(error) }
     )
   }
-  const fail = (cause: unknown): Failure => isCancel(cause) ? cause : new TaskFailed({ taskId: task.id, cause })
+  const fail = (cause: unknown): Failure =>
+    isCancel(cause)
+      ? cause
+      : new TaskFailed({ taskId: task.id, cause, attempts: last.attempt, retryLimit: retry === undefined ? 0 : retry.limit })
   return Effect.matchEffect(attempts, {
     onFailure: (cause) => Effect.fail(fail(cause)),
     onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
@@ -486,64 +504,51 @@ const runAdded = (
 
 type ParallelStep = Extract<Step, { _tag: "Parallel" }>
 
-const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
-  switch (policy._tag) {
-    case "Strict":
-      return members.every((m) => m.outcome === "succeeded")
-    case "BestEffort":
-      return true
-    case "AtLeast":
-      return members.filter((m) => m.outcome === "succeeded").length >= policy.n
-    case "Critical":
-      return members.every((m) => m.outcome === "succeeded" || !m.tasks.some((id) => policy.ids.includes(id)))
-    case "Custom":
-      return policy.decide(members)
-  }
-}
-
 const groupError = (step: ParallelStep, members: ReadonlyArray<MemberOutcome<unknown>>) =>
   new ParallelGroupError({ group: step.name, policy: describePolicy(step.policy), members })
 
+/** A member's way to stop the group at once: the forEach below interrupts the others when one fails with it. */
+const halt: unique symbol = Symbol("effect-graflow/halt")
+
+/**
+ * Runs a parallel group: every member to its end, then the policy decides.
+ * Three things stop the others at once (they are reported "interrupted"): a
+ * member that cancels the run, a defect or an interruption inside a member, and
+ * with `failFast` a failure after which the policy can no longer be met.
+ */
 const runGroup = (
   step: ParallelStep,
   run: (child: Step) => Effect.Effect<Signal, Failure, unknown>
 ): Effect.Effect<Signal, Failure, unknown> =>
   Effect.suspend(() => {
     const outcomes: Array<MemberOutcome<unknown>> = step.members.map((tasks) => ({ tasks, outcome: "interrupted" }))
-    if (step.policy._tag === "Strict") {
-      // Fail fast: the first failure interrupts the running members.
-      return Effect.forEach(step.steps, (child, i) =>
-        Effect.onExit(run(child), (exit) =>
-          Effect.sync(() => {
-            if (Exit.isSuccess(exit)) outcomes[i] = { tasks: step.members[i]!, outcome: "succeeded" }
-            else {
-              const error = Cause.findErrorOption(exit.cause)
-              if (Option.isSome(error)) outcomes[i] = { tasks: step.members[i]!, outcome: "failed", error: error.value }
-            }
-          })), { concurrency: "unbounded" }).pipe(
-        Effect.map(combine),
-        Effect.catch((error: Failure) => Effect.fail(isCancel(error) ? error : groupError(step, outcomes)))
-      )
-    }
-    // Lenient policies: every member runs to its end, then the policy decides.
-    return Effect.flatMap(
-      Effect.forEach(step.steps, (child) => Effect.exit(run(child)), { concurrency: "unbounded" }),
-      (exits): Effect.Effect<Signal, Failure> => {
-        const signals: Array<Signal> = []
-        for (const [i, exit] of exits.entries()) {
-          if (Exit.isSuccess(exit)) {
-            outcomes[i] = { tasks: step.members[i]!, outcome: "succeeded" }
-            signals.push(exit.value)
-            continue
-          }
-          const error = Cause.findErrorOption(exit.cause)
-          // Defects and interruptions are not failures a policy may absorb.
-          if (Option.isNone(error) || Cause.hasDies(exit.cause)) return Effect.failCause(exit.cause)
-          if (isCancel(error.value)) return Effect.fail(error.value)
-          outcomes[i] = { tasks: step.members[i]!, outcome: "failed", error: error.value }
+    // By member, so that the first jump in the flow's order wins, not the first to finish.
+    const signals: Array<Signal> = new Array(step.steps.length).fill(undefined)
+    /** What ends the group at once instead of the policy: a cancel, a defect, an interruption. */
+    let abort: Cause.Cause<Failure> | undefined
+    const member = (child: Step, i: number) =>
+      Effect.flatMap(Effect.exit(run(child)), (exit): Effect.Effect<void, typeof halt> => {
+        const tasks = step.members[i]!
+        if (Exit.isSuccess(exit)) {
+          outcomes[i] = { tasks, outcome: "succeeded" }
+          signals[i] = exit.value
+          return Effect.void
         }
+        const error = Cause.findErrorOption(exit.cause)
+        // Defects, interruptions and a cancel are not failures a policy may absorb.
+        if (Option.isNone(error) || Cause.hasDies(exit.cause) || isCancel(error.value)) {
+          abort ??= exit.cause
+          return Effect.fail(halt)
+        }
+        outcomes[i] = { tasks, outcome: "failed", error: error.value }
+        return step.failFast && cannotSucceed(step.policy, outcomes) ? Effect.fail(halt) : Effect.void
+      })
+    return Effect.forEach(step.steps, member, { concurrency: "unbounded", discard: true }).pipe(
+      Effect.catch(() => Effect.void),
+      Effect.flatMap((): Effect.Effect<Signal, Failure> => {
+        if (abort !== undefined) return Effect.failCause(abort)
         return satisfied(step.policy, outcomes) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, outcomes))
-      }
+      })
     )
   })
 
@@ -626,16 +631,41 @@ const drive = (state: RunState): Effect.Effect<void, Failure, unknown> => {
 export const run = (workflow: Runnable, options: RunOptions | undefined) =>
   Effect.scoped(
     Effect.gen(function*() {
+      const runId = options?.runId ?? randomUUID()
+      if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
+      const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
       const provided = yield* Effect.serviceOption(ChannelService)
       const backend = Option.isSome(provided) ? provided.value : makeBackend()
-      const runId = options?.runId ?? randomUUID()
       const progress = yield* Progress
       // Spans are made for an installed tracer (an OpenTelemetry exporter,
       // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with
       // it the engine skips them and keeps the per-task cost down.
       const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
       const clock = yield* Clock.Clock
-      const store = yield* backend.open(`${workflow.name}/${runId}`)
+      const store = yield* backend.open(runNamespace(workflow.name, runId))
+      // The namespace's retention applies however the run ends; a failure to apply it fails a run that succeeded.
+      const retain = store.retain(retention ?? backend.defaultRetention)
+      const output = yield* Effect.onError(
+        execute(workflow, runId, store, clock, progress, tracing),
+        () =>
+          Effect.catch(retain, (error) =>
+            Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
+      )
+      yield* Effect.uninterruptible(retain)
+      return output
+    })
+  )
+
+/** A run on its opened namespace: initial values, the flow, the final channel contents. */
+const execute = (
+  workflow: Runnable,
+  runId: string,
+  store: ChannelStore,
+  clock: Clock.Clock,
+  progress: Handler | undefined,
+  tracing: boolean
+) =>
+    Effect.gen(function*() {
       yield* writeInitial(workflow, store)
       const state = new RunState(workflow, runId, store, progress, tracing, clock)
       const started = clock.currentTimeMillisUnsafe()
@@ -664,7 +694,6 @@ export const run = (workflow: Runnable, options: RunOptions | undefined) =>
       }
       return output
     })
-  )
 
 /** The default execution of tasks: no retries, no timeout, `maxCycles` 10. */
 export const noDefaults: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }

@@ -25,8 +25,11 @@ export type SnapshotResult =
   | { readonly ok: true; readonly value: Value }
   | { readonly ok: false; readonly rejection: Rejection }
 
-// Snapshots already produced: storing one again needs neither a walk nor a copy.
-const frozen = new WeakSet<object>()
+// Snapshots already produced, with their height (how many levels of objects
+// and arrays they nest): storing one again needs neither a walk nor a copy.
+const frozen = new WeakMap<object, number>()
+
+export const heightOf = (value: Json): number => typeof value === "object" && value !== null ? frozen.get(value) ?? 0 : 0
 
 const describe = (value: object): string => {
   const proto: unknown = Object.getPrototypeOf(value)
@@ -37,6 +40,28 @@ const describe = (value: object): string => {
 
 class Reject {
   constructor(readonly path: Array<string | number>, readonly reason: string) {}
+}
+
+/**
+ * How deep a value may nest. JSON itself has no limit, but every reader and
+ * writer of it recurses (this walk, `JSON.stringify`, schema codecs): a bound
+ * well inside the stack keeps a deep value an `InvalidValueError` instead of a
+ * stack overflow, on every backend alike.
+ */
+export const MAX_DEPTH = 1000
+
+/** Sets `key` as an own data property: `out["__proto__"] = …` would set the prototype instead. */
+const define = (out: { [key: string]: Json }, key: string, value: Json): void => {
+  if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
+  else out[key] = value
+}
+
+const messageOf = (error: unknown): string => {
+  try {
+    return error instanceof Error ? error.message : typeof error
+  } catch {
+    return "an exception"
+  }
 }
 
 const walk = (value: unknown, path: Array<string | number>, ancestors: Set<object>): Json => {
@@ -59,17 +84,26 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   }
   if (value === null) return null
   const object = value as object
+  const tooDeep = () => new Reject(path, `the value is nested more than ${MAX_DEPTH} levels deep`)
   // Only snapshots (frozen JSON values made by this walk or by freezeParsed) are in `frozen`.
-  if (frozen.has(object)) return object as Json
+  const known = frozen.get(object)
+  if (known !== undefined) {
+    if (ancestors.size + known > MAX_DEPTH) throw tooDeep()
+    return object as Json
+  }
   if (ancestors.has(object)) throw new Reject(path, "the value contains a cycle")
+  if (ancestors.size >= MAX_DEPTH) throw tooDeep()
   ancestors.add(object)
   let copy: Json
+  let height = 0
   if (Array.isArray(object)) {
     const items: Array<Json> = new Array(object.length)
     for (let i = 0; i < object.length; i++) {
       if (!(i in object)) throw new Reject([...path, i], "an array hole is not a JSON value")
       path.push(i)
-      items[i] = walk(object[i], path, ancestors)
+      const item = walk(object[i], path, ancestors)
+      items[i] = item
+      height = Math.max(height, heightOf(item))
       path.pop()
     }
     copy = items
@@ -80,24 +114,35 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     }
     if (Object.getOwnPropertySymbols(object).length > 0) throw new Reject(path, "an object with symbol keys is not a JSON value")
     const out: { [key: string]: Json } = {}
-    for (const [key, item] of Object.entries(object)) {
-      // As in JSON.stringify, a property whose value is undefined is left out.
-      if (item === undefined) continue
+    for (const key of Object.keys(object)) {
       path.push(key)
-      out[key] = walk(item, path, ancestors)
+      let item: unknown
+      try {
+        item = Reflect.get(object, key)
+      } catch (error) {
+        throw new Reject(path, `reading the property threw: ${messageOf(error)}`)
+      }
+      // As in JSON.stringify, a property whose value is undefined is left out.
+      if (item !== undefined) {
+        const copied = walk(item, path, ancestors)
+        define(out, key, copied)
+        height = Math.max(height, heightOf(copied))
+      }
       path.pop()
     }
     copy = out
   }
   ancestors.delete(object)
   Object.freeze(copy)
-  frozen.add(copy)
+  frozen.set(copy, height + 1)
   return copy
 }
 
 /**
  * Checks that `value` is a channel value and returns a deep, frozen copy of it.
  * Primitives are returned as they are; a snapshot is returned without a copy.
+ * Never throws: whatever the value does while it is read (a getter or a Proxy
+ * trap that throws, a nesting too deep for the stack) is a rejection.
  */
 export const snapshot = (value: unknown): SnapshotResult => {
   // The common cases need neither a walk nor a copy.
@@ -105,30 +150,33 @@ export const snapshot = (value: unknown): SnapshotResult => {
     return { ok: true, value }
   }
   if (typeof value === "number" && Number.isFinite(value)) return { ok: true, value: value === 0 ? 0 : value }
+  const path: Array<string | number> = []
   try {
-    return { ok: true, value: walk(value, [], new Set()) }
+    return { ok: true, value: walk(value, path, new Set()) }
   } catch (error) {
     if (error instanceof Reject) return { ok: false, rejection: { path: error.path, reason: error.reason } }
-    throw error
+    // A Proxy trap that threw, or a stack overflow: `path` is where the walk was.
+    return { ok: false, rejection: { path: [...path], reason: `the value could not be read: ${messageOf(error)}` } }
   }
 }
 
 /** Marks a value built from parsed JSON (or otherwise known-good) as a frozen snapshot. */
 export const freezeParsed = (value: Json): Json => {
   if (typeof value !== "object" || value === null || frozen.has(value)) return value
-  if (Array.isArray(value)) {
-    for (const item of value) freezeParsed(item)
-  } else {
-    for (const item of Object.values(value)) freezeParsed(item)
+  let height = 0
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    height = Math.max(height, heightOf(freezeParsed(item)))
   }
   Object.freeze(value)
-  frozen.add(value)
+  frozen.set(value, height + 1)
   return value
 }
 
 /** A frozen copy of a list (lists are copied on read; their items are snapshots already). */
 export const freezeList = (items: ReadonlyArray<Json>): ReadonlyArray<Json> => {
   const copy = Object.freeze(items.slice())
-  frozen.add(copy)
+  let height = 0
+  for (const item of copy) height = Math.max(height, heightOf(item))
+  frozen.set(copy, height + 1)
   return copy
 }

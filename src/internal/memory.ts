@@ -1,14 +1,16 @@
 /**
  * The in-memory backend. State is per namespace; each `open` returns a store
- * bound to the opener's `Clock`, so `TestClock` drives expiry in tests.
+ * bound to the opener's `Clock`, so `TestClock` drives expiry in tests. A
+ * namespace lives while a store on it is open, and after that for as long as
+ * its retention says (by default it is deleted when the last store closes).
  *
  * @internal
  */
 import { Clock, Effect, Semaphore } from "effect"
-import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
-import { isResultKey } from "../ChannelBackend.js"
-import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "../ChannelError.js"
+import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
+import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
+import { isResultKey } from "./keys.js"
 
 interface Entry {
   /** The value, for a plain entry. */
@@ -31,7 +33,11 @@ interface Space {
   expiring: number
   /** How many stores have the namespace open. */
   openers: number
+  /** Until when (clock ms) the namespace outlives its last opener: `undefined` not at all, `Infinity` kept. */
+  retainedUntil: number | undefined
 }
+
+const emptySpace = (): Space => ({ entries: new Map(), locks: new Map(), expiring: 0, openers: 0, retainedUntil: undefined })
 
 const kindOf = (entry: Entry): string => {
   if (entry.list !== undefined) return "list"
@@ -41,7 +47,12 @@ const kindOf = (entry: Entry): string => {
   return typeof value
 }
 
-const makeStore = (space: Space, namespace: string, clock: Clock.Clock): ChannelStore => {
+/** What a store needs of its backend: to track a namespace kept until a deadline. */
+interface Retainer {
+  readonly expireAt: (namespace: string, deadline: number) => void
+}
+
+const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer: Retainer): ChannelStore => {
   const { entries } = space
 
   /** The entry if it is live; an expired entry is removed on the way. */
@@ -145,28 +156,26 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock): Channel
     }),
     append: push("append"),
     prepend: push("prepend"),
-    atomicAdd: (key, delta) =>
+    atomicAdd: (key, delta, checkSum) =>
       Effect.suspend((): Effect.Effect<number, WrongTypeError | InvalidValueError> => {
         const entry = live(key)
-        if (entry === undefined) {
-          const value = delta === 0 ? 0 : delta
-          entries.set(key, { value, list: undefined, expiresAt: undefined })
-          return Effect.succeed(value)
-        }
-        if (entry.list !== undefined || typeof entry.value !== "number") {
+        if (entry !== undefined && (entry.list !== undefined || typeof entry.value !== "number")) {
           return Effect.fail(new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOf(entry) }))
         }
-        const next = entry.value + delta
-        if (!Number.isFinite(next)) {
+        const current = entry === undefined ? 0 : entry.value as number
+        const sum = current + delta
+        if (!Number.isFinite(sum)) {
           return Effect.fail(
-            new InvalidValueError({
-              key,
-              issues: [{ path: [], message: `${entry.value} + ${delta} is not a finite number` }]
-            })
+            new InvalidValueError({ key, issues: [{ path: [], message: `${current} + ${delta} is not a finite number` }] })
           )
         }
-        entry.value = next === 0 ? 0 : next
-        return Effect.succeed(entry.value)
+        const next = sum === 0 ? 0 : sum
+        // Checked before anything is written: the read, the check and the write are one synchronous step.
+        const issues = checkSum?.(next)
+        if (issues !== undefined) return Effect.fail(new InvalidValueError({ key, issues }))
+        if (entry === undefined) entries.set(key, { value: next, list: undefined, expiresAt: undefined })
+        else entry.value = next
+        return Effect.succeed(next)
       }),
     lock: (key, self, options) =>
       Effect.uninterruptibleMask((restore) => {
@@ -180,13 +189,14 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock): Channel
         const leave = Effect.sync(() => {
           if (--held.users === 0) space.locks.delete(key)
         })
+        const timedOut = Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
+        // A free lock is taken whatever the timeout; only waiting for a held one is bounded by it.
         const acquire = restore(
-          Semaphore.take(held.semaphore, 1).pipe(
-            Effect.timeoutOrElse({
-              duration: options.timeout,
-              orElse: () => Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
-            })
-          )
+          Effect.flatMap(Semaphore.takeIfAvailable(held.semaphore, 1), (taken) =>
+            taken ? Effect.void : options.timeout <= 0 ? timedOut : Semaphore.take(held.semaphore, 1).pipe(
+              Effect.timeoutOrElse({ duration: options.timeout, orElse: () => timedOut }),
+              Effect.asVoid
+            ))
         )
         return acquire.pipe(
           Effect.onExit((exit) => exit._tag === "Failure" ? leave : Effect.void),
@@ -194,34 +204,99 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock): Channel
             restore(self).pipe(Effect.ensuring(Effect.andThen(Semaphore.release(held.semaphore, 1), leave)))
           )
         )
+      }),
+    retain: (retention) =>
+      Effect.sync(() => {
+        switch (retention._tag) {
+          case "Keep":
+            space.retainedUntil = Number.POSITIVE_INFINITY
+            return
+          case "Delete":
+            entries.clear()
+            space.expiring = 0
+            space.retainedUntil = undefined
+            return
+          case "Expire": {
+            const deadline = clock.currentTimeMillisUnsafe() + retention.millis
+            for (const entry of entries.values()) {
+              if (entry.expiresAt === undefined || entry.expiresAt > deadline) setExpiry(entry, deadline)
+            }
+            space.retainedUntil = deadline
+            retainer.expireAt(namespace, deadline)
+          }
+        }
       })
   }
 }
 
-/** Builds a memory backend: namespaces live while a store on them is open. */
+const deleteRetention: Retention = { _tag: "Delete" }
+
+/**
+ * Builds a memory backend: namespaces live while a store on them is open, and
+ * after that as long as their retention says. A namespace kept until a
+ * deadline is dropped by the first `open` after it.
+ */
 export const makeBackend = (): ChannelBackend => {
   const spaces = new Map<string, Space>()
+  /** The namespaces kept until a deadline, and the earliest deadline. */
+  const expiring = new Map<string, number>()
+  let nextSweep = Number.POSITIVE_INFINITY
+  const retainer: Retainer = {
+    expireAt: (namespace, deadline) => {
+      expiring.set(namespace, deadline)
+      if (deadline < nextSweep) nextSweep = deadline
+    }
+  }
+  const sweep = (now: number): void => {
+    if (now < nextSweep) return
+    nextSweep = Number.POSITIVE_INFINITY
+    for (const [namespace, deadline] of expiring) {
+      const space = spaces.get(namespace)
+      if (space === undefined || space.retainedUntil !== deadline) expiring.delete(namespace)
+      else if (deadline <= now) {
+        expiring.delete(namespace)
+        space.retainedUntil = undefined
+        if (space.openers === 0) spaces.delete(namespace)
+      } else if (deadline < nextSweep) nextSweep = deadline
+    }
+  }
   return {
     name: "memory",
+    defaultRetention: deleteRetention,
     open: (namespace) =>
       Effect.acquireRelease(
         Effect.clockWith((clock) =>
           Effect.sync(() => {
+            sweep(clock.currentTimeMillisUnsafe())
             let space = spaces.get(namespace)
             if (space === undefined) {
-              space = { entries: new Map(), locks: new Map(), expiring: 0, openers: 0 }
+              space = emptySpace()
               spaces.set(namespace, space)
             }
             space.openers++
-            return makeStore(space, namespace, clock)
+            return makeStore(space, namespace, clock, retainer)
           })
         ),
         () =>
-          Effect.sync(() => {
-            const space = spaces.get(namespace)
-            if (space !== undefined && --space.openers === 0) spaces.delete(namespace)
-          })
-      )
+          Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              const space = spaces.get(namespace)
+              if (space === undefined || --space.openers > 0) return
+              const until = space.retainedUntil
+              if (until === undefined || until <= clock.currentTimeMillisUnsafe()) spaces.delete(namespace)
+            })
+          )
+      ),
+    drop: (namespace) =>
+      Effect.sync(() => {
+        const space = spaces.get(namespace)
+        if (space === undefined) return
+        space.entries.clear()
+        space.expiring = 0
+        space.retainedUntil = undefined
+        expiring.delete(namespace)
+        if (space.openers === 0) spaces.delete(namespace)
+      })
   }
 }
 

@@ -5,7 +5,19 @@
  */
 import { describePolicy, type Plan, type Step } from "./plan.js"
 
-const label = (text: string): string => `"${text.replace(/"/g, "#quot;")}"`
+/**
+ * Characters a label may not hold as they are: a quote would end the label,
+ * a line break would start a new Mermaid statement (a
+ * `click … href "javascript:…"` line, say), `#` and `&` start entity codes,
+ * `<`, `>` and the backtick are markup.
+ */
+const unsafe = /["#&<>`\u0000-\u001F\u007F-\u009F\u2028\u2029]/g
+
+/** A label in quotes, every unsafe character as a Mermaid entity code (`#35;`), which renders as the character. */
+const label = (text: string): string => `"${text.replace(unsafe, (char) => `#${char.charCodeAt(0)};`)}"`
+
+/** A comment's text: on one line. */
+const comment = (text: string): string => text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " ")
 
 export const toMermaid = (name: string, plan: Plan): string => {
   const lines: Array<string> = ["flowchart TD"]
@@ -49,7 +61,7 @@ export const toMermaid = (name: string, plan: Plan): string => {
       }
     }
   }
-  lines.push(`  %% workflow ${name}`)
+  lines.push(`  %% workflow ${comment(name)}`)
   draw(plan.root, "  ")
   for (const [id, task] of plan.tasks) {
     for (const target of task.declarations.goto) lines.push(`  ${nodeOf(id)} -. goto .-> ${nodeOf(target)}`)

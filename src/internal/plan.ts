@@ -5,22 +5,78 @@
  *
  * @internal
  */
-import { isFlow, TypeId } from "../Flow.js"
 import type * as Flow from "../Flow.js"
-import { WorkflowDefinitionError } from "../WorkflowError.js"
-import type { MemberOutcome } from "../WorkflowError.js"
 import type { Codec } from "./channel.js"
+import { isFlow, TypeId } from "./flow.js"
+import { quote, show } from "./format.js"
 import { isTask, type TaskImpl } from "./task.js"
+import { type MemberOutcome, WorkflowDefinitionError } from "./workflowError.js"
 
-/** A parallel group's policy at run time. */
+/** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
 export type Policy =
   | { readonly _tag: "Strict" }
   | { readonly _tag: "BestEffort" }
   | { readonly _tag: "AtLeast"; readonly n: number }
   | { readonly _tag: "Critical"; readonly ids: ReadonlyArray<string> }
   | { readonly _tag: "Custom"; readonly decide: (members: ReadonlyArray<MemberOutcome<unknown>>) => boolean }
+  | { readonly _tag: "Invalid"; readonly value: string }
 
 export const strict: Policy = { _tag: "Strict" }
+
+/** The runtime form of a policy option; anything else is `Invalid`, so `Workflow.make` names it. */
+export const toPolicy = (policy: unknown): Policy => {
+  if (policy === undefined || policy === "strict") return strict
+  if (policy === "best-effort") return { _tag: "BestEffort" }
+  if (typeof policy === "function") {
+    return { _tag: "Custom", decide: (members) => Reflect.apply(policy, undefined, [members]) === true }
+  }
+  if (typeof policy === "object" && policy !== null) {
+    const atLeast: unknown = Reflect.get(policy, "atLeast")
+    const critical: unknown = Reflect.get(policy, "critical")
+    if (typeof atLeast === "number" && critical === undefined) return { _tag: "AtLeast", n: atLeast }
+    if (Array.isArray(critical) && critical.every((id) => typeof id === "string") && atLeast === undefined) {
+      return { _tag: "Critical", ids: [...critical] }
+    }
+  }
+  return { _tag: "Invalid", value: show(policy) }
+}
+
+/**
+ * Whether the members that ended so far already make the policy fail, whatever
+ * the others do (for `failFast`).
+ */
+export const cannotSucceed = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+  switch (policy._tag) {
+    case "Strict":
+      return members.some((m) => m.outcome === "failed")
+    case "AtLeast":
+      return members.filter((m) => m.outcome === "failed").length > members.length - policy.n
+    case "Critical":
+      return members.some((m) => m.outcome === "failed" && m.tasks.some((id) => policy.ids.includes(id)))
+    case "BestEffort":
+    case "Custom":
+    case "Invalid":
+      return false
+  }
+}
+
+/** Whether the members' outcomes meet the policy (every member has ended). */
+export const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+  switch (policy._tag) {
+    case "Strict":
+      return members.every((m) => m.outcome === "succeeded")
+    case "BestEffort":
+      return true
+    case "AtLeast":
+      return members.filter((m) => m.outcome === "succeeded").length >= policy.n
+    case "Critical":
+      return members.every((m) => m.outcome === "succeeded" || !m.tasks.some((id) => policy.ids.includes(id)))
+    case "Custom":
+      return policy.decide(members)
+    case "Invalid":
+      return false
+  }
+}
 
 export const describePolicy = (policy: Policy): string => {
   switch (policy._tag) {
@@ -34,12 +90,16 @@ export const describePolicy = (policy: Policy): string => {
       return `critical: ${policy.ids.join(", ")}`
     case "Custom":
       return "custom"
+    case "Invalid":
+      return `invalid (${policy.value})`
   }
 }
 
 export interface GroupOptions {
   readonly name: string | undefined
   readonly policy: Policy
+  /** Stop the other members as soon as the policy cannot be met any more. */
+  readonly failFast: boolean
 }
 
 /** A composite flow node at run time. */
@@ -49,7 +109,7 @@ export class Composite<Tag extends "Sequence" | "Parallel", S = Flow.FlowShape> 
   constructor(
     readonly _tag: Tag,
     readonly flows: ReadonlyArray<Flow.Any>,
-    readonly group: GroupOptions = { name: undefined, policy: strict }
+    readonly group: GroupOptions = { name: undefined, policy: strict, failFast: false }
   ) {}
 }
 
@@ -66,6 +126,7 @@ export type Step =
     readonly steps: ReadonlyArray<Step>
     readonly name: string
     readonly policy: Policy
+    readonly failFast: boolean
     /** The task ids of each member, for outcomes. */
     readonly members: ReadonlyArray<ReadonlyArray<string>>
   }
@@ -100,17 +161,20 @@ class Upstream {
 const taskIds = (step: Step): Array<string> =>
   step._tag === "Task" ? [step.task.id] : step.steps.flatMap(taskIds)
 
-const toStep = (flow: unknown): Step => {
+const nothing: Step = { _tag: "Sequence", steps: [] }
+
+const toStep = (flow: unknown, problems: Array<string>): Step => {
   if (isTask(flow)) return { _tag: "Task", task: flow, index: -1 }
   if (flow instanceof Composite) {
     const steps: Array<Step> = []
-    const strictGroup = flow.group.policy._tag === "Strict" && flow.group.name === undefined
+    const plainGroup = (group: GroupOptions) => group.policy._tag === "Strict" && group.name === undefined && !group.failFast
     for (const child of flow.flows) {
-      const step = toStep(child)
+      const step = toStep(child, problems)
       // chain(chain(a, b), c) runs as chain(a, b, c); likewise for unnamed strict groups.
       if (step._tag === "Sequence" && flow._tag === "Sequence") steps.push(...step.steps)
       else if (
-        step._tag === "Parallel" && flow._tag === "Parallel" && strictGroup && step.policy._tag === "Strict"
+        step._tag === "Parallel" && flow._tag === "Parallel" && plainGroup(flow.group) && step.policy._tag === "Strict" &&
+        !step.failFast
       ) steps.push(...step.steps)
       else steps.push(step)
     }
@@ -121,14 +185,26 @@ const toStep = (flow: unknown): Step => {
       steps,
       name: flow.group.name ?? `parallel(${members.map((m) => m.join(" → ")).join(", ")})`.slice(0, 200),
       policy: flow.group.policy,
+      failFast: flow.group.failFast,
       members
     }
   }
-  throw new TypeError(`Workflow: ${isFlow(flow) ? "an unknown kind of flow" : "not a flow"} in the workflow`)
+  problems.push(`${isFlow(flow) ? "an unknown kind of flow" : `${show(flow)} is not a task or a flow`} (in the flow given to Workflow.make)`)
+  return nothing
 }
 
 const checkPolicy = (step: Extract<Step, { _tag: "Parallel" }>, problems: Array<string>): void => {
   const policy = step.policy
+  if (policy._tag === "Invalid") {
+    problems.push(
+      `parallel group ${quote(step.name)}: ${policy.value} is not a policy (use "strict", "best-effort", { atLeast: n }, { critical: [ids] } or a function of the members' outcomes)`
+    )
+  }
+  if (step.failFast && (policy._tag === "BestEffort" || policy._tag === "Custom")) {
+    problems.push(
+      `parallel group ${quote(step.name)}: failFast needs a policy that can tell early that it fails (strict, { atLeast }, { critical }), not ${describePolicy(policy)}`
+    )
+  }
   if (policy._tag === "AtLeast" && (!Number.isInteger(policy.n) || policy.n < 0 || policy.n > step.steps.length)) {
     problems.push(`parallel group ${JSON.stringify(step.name)}: at least ${policy.n} of ${step.steps.length} members cannot be met`)
   }
@@ -142,11 +218,11 @@ const checkPolicy = (step: Extract<Step, { _tag: "Parallel" }>, problems: Array<
 }
 
 export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyArray<string>): Plan => {
-  const root = toStep(flow)
+  const problems: Array<string> = []
+  const root = toStep(flow, problems)
   const tasks = new Map<string, TaskImpl>()
   const positions = new Map<string, ReadonlyArray<number>>()
   const resultCodecs = new Map<string, Codec<unknown>>()
-  const problems: Array<string> = []
   const initial = new Set(initialKeys)
   const jumps: Array<readonly [string, string]> = []
 

@@ -5,17 +5,23 @@
  */
 import { Duration, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "../Channel.js"
-import { resultKey } from "../ChannelBackend.js"
-import { TypeId } from "../Flow.js"
 import type * as Task from "../Task.js"
 import { type Codec, codecOf } from "./channel.js"
+import { TypeId } from "./flow.js"
+import { resultKey } from "./keys.js"
 
 /** What the engine calls: the body, with the context built for the run and the task's input. */
 export type Body = (ctx: never, input: never) => unknown
 
+/** A retry policy at run time: the schedule, and the number of retries it allows when it says (`{ times }`). */
+export interface Retry {
+  readonly schedule: Schedule.Schedule<unknown, unknown>
+  readonly limit: number | undefined
+}
+
 /** How a task runs: retries, timeout, cycle limit. `undefined` fields fall back to the workflow's defaults. */
 export interface Execution {
-  readonly retry: Schedule.Schedule<unknown, unknown> | undefined
+  readonly retry: Retry | undefined
   readonly timeout: Duration.Duration | undefined
   readonly maxCycles: number | undefined
 }
@@ -94,13 +100,13 @@ interface RawOptions {
   readonly timeout?: Duration.Input | undefined
 }
 
-const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Schedule.Schedule<unknown, unknown> | undefined => {
+const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Retry | undefined => {
   if (retry === undefined) return undefined
-  if (Schedule.isSchedule(retry)) return retry
+  if (Schedule.isSchedule(retry)) return { schedule: retry, limit: undefined }
   if (!Number.isInteger(retry.times) || retry.times < 0) {
     throw new TypeError(`Task ${JSON.stringify(id)}: retry.times must be a whole number ≥ 0`)
   }
-  return Schedule.recurs(retry.times)
+  return { schedule: Schedule.recurs(retry.times), limit: retry.times }
 }
 
 export const executionOf = (id: string, options: {

@@ -8,6 +8,7 @@ import { Deferred, Duration, Effect, Exit, Fiber, type Layer, Option, Schema, ty
 import { TestClock } from "effect/testing"
 import { randomUUID } from "node:crypto"
 import { Channel, ChannelBackend } from "../../src/index.js"
+import { MAX_DEPTH } from "../../src/internal/json.js"
 
 export interface Subject {
   readonly name: string
@@ -184,6 +185,35 @@ export const channelConformance = (subject: Subject) => {
           assert.strictEqual(yield* ch.get("a*"), "a*")
           assert.strictEqual((yield* ch.keys()).length, odd.length - 1)
         }))
+
+      test("keys that differ only in lone surrogates, or only by an escape, stay apart and list as written", (ch) =>
+        Effect.gen(function*() {
+          // UTF-8 cannot hold a lone surrogate: sent as is, both would become U+FFFD and one key.
+          const keys = ["\uD800", "\uDBFF", "\uDC00", "\uFFFD", "x\uD800y", "😀", "\uD83D", "a:b", "a%3Ab", "a%b", "%25", "%u0041", "A"]
+          for (const [i, key] of keys.entries()) yield* ch.set(key, i)
+          for (const [i, key] of keys.entries()) assert.strictEqual(yield* ch.get(key), i)
+          assert.deepStrictEqual(sorted(yield* ch.keys()), sorted(keys))
+          assert.isTrue(yield* ch.delete("\uD800"))
+          assert.strictEqual(yield* ch.get("\uDBFF"), 1)
+          yield* ch.append("\uDC00list", "x")
+          assert.strictEqual(yield* ch.atomicAdd("\uDC01n", 2), 2)
+          assert.deepStrictEqual(yield* ch.get("\uDC00list"), ["x"])
+        }))
+
+      test("an object key \"__proto__\" is data: kept, and never the prototype of what is read", (ch) =>
+        Effect.gen(function*() {
+          const value: unknown = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}')
+          yield* ch.set("k", value)
+          yield* ch.append("list", value)
+          for (const read of [yield* ch.get("k"), ((yield* ch.get("list")) as ReadonlyArray<unknown>)[0]]) {
+            assert.isTrue(typeof read === "object" && read !== null)
+            if (typeof read !== "object" || read === null) return
+            assert.strictEqual(Object.getPrototypeOf(read), Object.prototype)
+            assert.deepStrictEqual(Object.keys(read), ["__proto__", "a"])
+            assert.deepStrictEqual(Object.getOwnPropertyDescriptor(read, "__proto__")?.value, { polluted: true })
+            assert.isUndefined(Reflect.get(read, "polluted"))
+          }
+        }))
     })
 
     describe("bad input: a typed error, and nothing written", () => {
@@ -217,6 +247,53 @@ export const channelConformance = (subject: Subject) => {
             assert.isFalse(yield* ch.exists("list"))
           }))
       }
+
+      const nested = (depth: number): unknown => {
+        let value: unknown = 1
+        for (let i = 0; i < depth; i++) value = { v: value }
+        return value
+      }
+
+      test(`a value nested up to ${MAX_DEPTH} levels is stored; deeper fails with InvalidValueError, never a throw`, (ch) =>
+        Effect.gen(function*() {
+          yield* ch.set("deep", nested(MAX_DEPTH))
+          const read = yield* ch.get("deep")
+          let depth = 0
+          for (let v: unknown = read; typeof v === "object" && v !== null; v = Reflect.get(v, "v")) depth++
+          assert.strictEqual(depth, MAX_DEPTH)
+          for (const levels of [MAX_DEPTH + 1, 5000, 100_000]) {
+            const error = yield* Effect.flip(ch.set("too-deep", nested(levels)))
+            assert.strictEqual(error._tag, "InvalidValueError")
+            expect(error.message).toContain("nested more than")
+            assert.strictEqual((yield* Effect.flip(ch.append("too-deep", nested(levels))))._tag, "InvalidValueError")
+          }
+          // A stored snapshot nested inside new levels is measured too.
+          const error = yield* Effect.flip(ch.set("too-deep", { wrap: read }))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("too-deep"))
+        }))
+
+      test("a getter or Proxy that throws while the value is read fails with InvalidValueError naming the path", (ch) =>
+        Effect.gen(function*() {
+          const getter = { ok: 1, nested: { get bad(): number {
+            throw new Error("no access")
+          } } }
+          const proxy = new Proxy({}, {
+            ownKeys: () => {
+              throw new Error("trap")
+            }
+          })
+          for (const [value, path] of [[getter, ["nested", "bad"]], [proxy, []]] as const) {
+            // The call itself never throws: the failure is in the Effect.
+            const set = ch.set("k", value)
+            const error = yield* Effect.flip(set)
+            assert.strictEqual(error._tag, "InvalidValueError")
+            if (error._tag !== "InvalidValueError") return
+            assert.deepStrictEqual(error.issues[0]?.path, path)
+            assert.strictEqual((yield* Effect.flip(ch.append("l", value)))._tag, "InvalidValueError")
+          }
+          assert.deepStrictEqual(yield* ch.keys(), [])
+        }))
 
       test("a cycle fails with InvalidValueError", (ch) =>
         Effect.gen(function*() {
@@ -270,6 +347,37 @@ export const channelConformance = (subject: Subject) => {
             assert.strictEqual(appended._tag, "InvalidTtlError")
           }
           assert.deepStrictEqual(yield* ch.keys(), [])
+        }))
+
+      test("a TTL beyond Number.MAX_SAFE_INTEGER ms fails with InvalidTtlError before anything is written", (ch) =>
+        Effect.gen(function*() {
+          const tooLong = Number.MAX_SAFE_INTEGER + 2
+          yield* ch.set("k", "old")
+          yield* ch.set("array", [1])
+          yield* ch.append("list", "a")
+          for (const attempt of [ch.set("k", "new", { ttl: tooLong }), ch.set("array", [1, 2], { ttl: tooLong })]) {
+            assert.strictEqual((yield* Effect.flip(attempt))._tag, "InvalidTtlError")
+          }
+          for (const attempt of [ch.append("list", "b", { ttl: tooLong }), ch.prepend("list", "b", { ttl: Duration.days(2e11) })]) {
+            assert.strictEqual((yield* Effect.flip(attempt))._tag, "InvalidTtlError")
+          }
+          assert.strictEqual(yield* ch.get("k"), "old")
+          assert.deepStrictEqual(yield* ch.get("array"), [1])
+          assert.deepStrictEqual(yield* ch.get("list"), ["a"])
+          // The bound itself is accepted.
+          yield* ch.set("k", "new", { ttl: Number.MAX_SAFE_INTEGER })
+          assert.strictEqual(yield* ch.append("list", "b", { ttl: Number.MAX_SAFE_INTEGER }), 2)
+          assert.strictEqual(yield* ch.get("k"), "new")
+        }))
+
+      test("Channel.open with a namespace that is not a non-empty string fails with InvalidNamespaceError", (_ch, env) =>
+        Effect.gen(function*() {
+          for (const bad of ["", undefined, null, 42]) {
+            // plain JavaScript, or a cast, can pass these
+            const error = yield* Effect.flip(env.open(bad as string))
+            expect(error).toMatchObject({ _tag: "InvalidNamespaceError" })
+            expect(String((error as Error).message)).toContain("non-empty string")
+          }
         }))
     })
 
@@ -572,6 +680,21 @@ export const channelConformance = (subject: Subject) => {
           assert.strictEqual(out, "both")
         }))
 
+      test("a lock with timeout 0 takes a free lock, and fails at once on a held one", (ch) =>
+        Effect.gen(function*() {
+          assert.strictEqual(yield* ch.lock("k", Effect.succeed("free"), { timeout: 0 }), "free")
+          const acquired = yield* Deferred.make<void>()
+          const release = yield* Deferred.make<void>()
+          const holder = yield* ch.lock("k", Effect.andThen(Deferred.succeed(acquired, undefined), Deferred.await(release)))
+            .pipe(Effect.forkChild)
+          yield* Deferred.await(acquired)
+          const error = yield* Effect.flip(ch.lock("k", Effect.succeed("held"), { timeout: 0 }))
+          assert.strictEqual(error._tag, "LockTimeoutError")
+          yield* Deferred.succeed(release, undefined)
+          yield* Fiber.join(holder)
+          assert.strictEqual(yield* ch.lock("k", Effect.succeed("free again"), { timeout: "0 millis" }), "free again")
+        }), 30_000)
+
       test("lock is reentrant for the holder", (ch) =>
         Effect.gen(function*() {
           const out = yield* ch.lock("k", ch.lock("k", Effect.succeed("inner"), { timeout: 50 }), { timeout: 50 })
@@ -699,13 +822,108 @@ export const channelConformance = (subject: Subject) => {
           expect(yield* ch.typed(V2).get("profile")).toEqual({ name: "Alice", premium: false })
         }))
 
-      test("a typed atomicAdd whose sum fails the schema is undone", (ch) =>
+      test("a typed atomicAdd whose sum fails the schema changes nothing, on a missing key too", (ch) =>
         Effect.gen(function*() {
           const ints = ch.typed(Schema.Int)
           yield* ints.set("n", 1)
           const error = yield* Effect.flip(ints.atomicAdd("n", 0.5))
           assert.strictEqual(error._tag, "InvalidValueError")
           assert.strictEqual(yield* ints.get("n"), 1)
+          const missing = yield* Effect.flip(ints.atomicAdd("absent", 1.5))
+          assert.strictEqual(missing._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("absent"))
+          const bounded = ch.typed(Schema.Number.check(Schema.isLessThanOrEqualTo(10)))
+          assert.strictEqual(yield* bounded.atomicAdd("b", 10), 10)
+          assert.strictEqual((yield* Effect.flip(bounded.atomicAdd("b", 1)))._tag, "InvalidValueError")
+          assert.strictEqual(yield* ch.get("b"), 10)
+          assert.strictEqual(yield* ints.atomicAdd("n", 2), 3)
+          yield* ch.append("list", 1)
+          assert.strictEqual((yield* Effect.flip(ints.atomicAdd("list", 1)))._tag, "WrongTypeError")
+          yield* ch.set("text", "1")
+          assert.strictEqual((yield* Effect.flip(ints.atomicAdd("text", 1)))._tag, "WrongTypeError")
+        }))
+
+      test("concurrent typed atomicAdds on a checked number schema are exact; a rejected one in between changes nothing", (ch) =>
+        Effect.gen(function*() {
+          const ints = ch.typed(Schema.Int)
+          const adds = Array.from({ length: 100 }, (_, i) => i % 10 === 0 ? 0.5 : 1)
+          const exits = yield* Effect.forEach(adds, (delta) => Effect.exit(ints.atomicAdd("n", delta)), { concurrency: "unbounded" })
+          assert.strictEqual(exits.filter(Exit.isFailure).length, 10)
+          assert.strictEqual(yield* ints.get("n"), 90)
+        }), 30_000)
+
+      test("a struct value with a key its schema does not declare fails with InvalidValueError; nothing written", (ch) =>
+        Effect.gen(function*() {
+          const Point = Schema.Struct({ x: Schema.Number, y: Schema.Number })
+          const points = ch.typed(Point)
+          yield* points.set("p", { x: 1, y: 2 })
+          const extra = { x: 3, y: 4, z: 5 }
+          const error = yield* Effect.flip(points.set("p", extra))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          if (error._tag !== "InvalidValueError") return
+          assert.deepStrictEqual(error.issues[0]?.path, ["z"])
+          assert.deepStrictEqual(yield* points.get("p"), { x: 1, y: 2 })
+          const list = ch.typed(Schema.Array(Point))
+          assert.strictEqual((yield* Effect.flip(list.append("ps", extra)))._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("ps"))
+        }))
+
+      test("a typed write whose getter throws fails with InvalidValueError, never a throw or a defect", (ch) =>
+        Effect.gen(function*() {
+          const points = ch.typed(Schema.Struct({ x: Schema.Number }))
+          const bad = { get x(): number {
+            throw new Error("no access")
+          } }
+          const error = yield* Effect.flip(points.set("p", bad))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("p"))
+        }))
+    })
+
+    describe("retention and drop", () => {
+      test("retain Delete removes every key of the namespace, results included", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("a", 1)
+          yield* ch.append("l", 1, { ttl: ttl * 10 })
+          yield* env.store.set("t.__result__", 1, undefined)
+          yield* env.store.retain({ _tag: "Delete" })
+          assert.deepStrictEqual(yield* ch.keys(), [])
+          assert.isFalse(yield* ch.exists("t.__result__"))
+        }))
+
+      test("retain Keep changes nothing", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("a", 1)
+          yield* env.store.retain({ _tag: "Keep" })
+          assert.strictEqual(yield* ch.get("a"), 1)
+        }))
+
+      test("retain Expire makes every key expire by then; a key with a shorter TTL keeps it", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("forever", 1)
+          yield* ch.set("short", 2, { ttl })
+          yield* ch.set("long", 3, { ttl: ttl * 100 })
+          yield* env.store.set("t.__result__", 4, undefined)
+          yield* env.store.retain({ _tag: "Expire", millis: ttl * 3 })
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["forever", "long", "short"])
+          yield* env.advance(ttl + margin)
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["forever", "long"])
+          yield* env.advance(ttl * 2)
+          assert.deepStrictEqual(yield* ch.keys(), [])
+          assert.isFalse(yield* ch.exists("t.__result__"))
+        }), 30_000)
+
+      test("Channel.drop removes a namespace's keys, results included, and no other namespace's", (ch, env) =>
+        Effect.gen(function*() {
+          const other = yield* env.open(env.unique("/other"))
+          yield* other.set("a", 1)
+          yield* ch.set("a", 2)
+          yield* env.store.set("t.__result__", 1, undefined)
+          yield* Channel.drop(ch.namespace)
+          assert.deepStrictEqual(yield* ch.keys(), [])
+          assert.isFalse(yield* ch.exists("t.__result__"))
+          assert.strictEqual(yield* other.get("a"), 1)
+          assert.strictEqual((yield* Effect.flip(Channel.drop("")))._tag, "InvalidNamespaceError")
         }))
     })
   })

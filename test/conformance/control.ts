@@ -255,12 +255,24 @@ export const controlConformance = (subject: Subject) => {
           assert.strictEqual(out.results.flaky, "ok on 3")
         }).pipe(provide))
 
-      it.effect("when retries run out the last failure fails the task", () =>
+      it.effect("when retries run out the last failure fails the task, with the attempts made and the retry limit", () =>
         Effect.gen(function*() {
           const always = Task.make("always", { retry: { times: 2 } }, (ctx) => Effect.fail(`failure ${ctx.attempt}`))
           const error = yield* Effect.flip(Workflow.run(Workflow.make("always", always)))
           assert.strictEqual(error._tag, "TaskFailed")
-          if (error._tag === "TaskFailed") assert.strictEqual(error.cause, "failure 3")
+          if (error._tag !== "TaskFailed") return
+          assert.strictEqual(error.cause, "failure 3")
+          assert.strictEqual(error.attempts, 3)
+          assert.strictEqual(error.retryLimit, 2)
+          expect(error.message).toBe(`task "always" failed after 3 attempts (2 retries allowed): failure 3`)
+          const once = Task.make("once", () => Effect.fail("no"))
+          const plain = yield* Effect.flip(Workflow.run(Workflow.make("once", once)))
+          expect(plain).toMatchObject({ _tag: "TaskFailed", attempts: 1, retryLimit: 0 })
+          const scheduled = Task.make("scheduled", { retry: Schedule.recurs(1) }, () => Effect.fail("no"))
+          const bySchedule = yield* Effect.flip(Workflow.run(Workflow.make("scheduled", scheduled)))
+          expect(bySchedule).toMatchObject({ _tag: "TaskFailed", attempts: 2, retryLimit: undefined })
+          const defaults = Workflow.make("defaults", { defaults: { retry: { times: 1 } } }, once)
+          expect(yield* Effect.flip(Workflow.run(defaults))).toMatchObject({ attempts: 2, retryLimit: 1 })
         }).pipe(provide))
 
       it.effect("a timeout interrupts the attempt and fails it with TaskTimeoutError", () =>
@@ -304,14 +316,39 @@ export const controlConformance = (subject: Subject) => {
       const ok = <const Id extends string>(id: Id) => Task.make(id, () => `${id} ok`)
       const bad = <const Id extends string>(id: Id) => Task.make(id, () => Effect.fail(`${id} failed`))
 
-      it.effect("strict: a failure fails the group at once; the error lists each member's outcome", () =>
+      it.effect("strict: every member runs to its end, then the error lists each member's outcome", () =>
+        Effect.gen(function*() {
+          const failed = yield* Deferred.make<void>()
+          const fine = ok("fine")
+          const slow = Task.make("slow", () => Effect.andThen(Deferred.await(failed), Effect.succeed("late")))
+          const boom = Task.make("boom", () => Effect.ensuring(Effect.fail("boom!" as const), Deferred.succeed(failed, undefined)))
+          const after = Task.make("after", () => 1)
+          const next = Task.make("next", () => 2)
+          const flow = Workflow.chain(Workflow.parallel(fine, Workflow.chain(slow, after), boom), next)
+          const error = yield* Effect.flip(Workflow.run(Workflow.make("strict", flow)))
+          assert.strictEqual(error._tag, "ParallelGroupError")
+          if (error._tag !== "ParallelGroupError") return
+          assert.strictEqual(error.policy, "strict")
+          expect(error.members.map((m) => [m.tasks, m.outcome])).toEqual([
+            [["fine"], "succeeded"],
+            [["slow", "after"], "succeeded"],
+            [["boom"], "failed"]
+          ])
+          assert.strictEqual(error.members[2]!.error?._tag, "TaskFailed")
+          expect(error.message).toContain("boom!")
+          expect(error.message).toContain("2 succeeded")
+        }).pipe(provide))
+
+      it.effect("strict with failFast: the first failure interrupts the running members", () =>
         Effect.gen(function*() {
           const started = yield* Deferred.make<void>()
           const fine = ok("fine")
           const slow = Task.make("slow", () => Effect.andThen(Deferred.succeed(started, undefined), Effect.never))
           const boom = Task.make("boom", () => Effect.andThen(Deferred.await(started), Effect.fail("boom!" as const)))
           const after = Task.make("after", () => 1)
-          const flow = Workflow.chain(Workflow.parallel(fine, Workflow.chain(slow, after), boom))
+          const flow = Workflow.chain(
+            Workflow.parallelWith({ policy: "strict", failFast: true }, fine, Workflow.chain(slow, after), boom)
+          )
           const error = yield* Effect.flip(Workflow.run(Workflow.make("strict", flow)))
           assert.strictEqual(error._tag, "ParallelGroupError")
           if (error._tag !== "ParallelGroupError") return

@@ -4,7 +4,7 @@
  * failures, and run isolation.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Context, Deferred, Effect, Exit, Fiber, Layer, Ref, Schema } from "effect"
+import { Cause, Context, Deferred, Effect, Exit, Fiber, Layer, Option, Ref, Schema } from "effect"
 import { Channel, Task, Workflow } from "../../src/index.js"
 
 export interface Subject {
@@ -138,7 +138,7 @@ export const workflowConformance = (subject: Subject) => {
         assert.deepStrictEqual(yield* Ref.get(ran), ["first", "boom"])
       }).pipe(provide))
 
-    test("a failing parallel member interrupts its running siblings cleanly", () =>
+    test("with failFast, a failing parallel member interrupts its running siblings cleanly", () =>
       Effect.gen(function*() {
         const started = yield* Deferred.make<void>()
         const interrupted = yield* Deferred.make<void>()
@@ -148,9 +148,31 @@ export const workflowConformance = (subject: Subject) => {
             Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
           ))
         const bad = Task.make("bad", () => Deferred.await(started).pipe(Effect.andThen(Effect.fail("bad" as const))))
-        const exit = yield* Effect.exit(Workflow.run(Workflow.make("group", Workflow.parallel(slow, bad))))
+        const group = Workflow.parallelWith({ policy: "strict", failFast: true }, slow, bad)
+        const exit = yield* Effect.exit(Workflow.run(Workflow.make("group", group)))
         assert.isTrue(Exit.isFailure(exit))
         assert.isTrue(yield* Deferred.isDone(interrupted))
+      }).pipe(provide))
+
+    test("a failing strict member lets its siblings finish: their work is kept and reported", () =>
+      Effect.gen(function*() {
+        const failed = yield* Deferred.make<void>()
+        // "slow" finishes only after "bad" has failed: a fail-fast group would have interrupted it.
+        const slow = Task.make("slow", (ctx) =>
+          Deferred.await(failed).pipe(Effect.andThen(ctx.untyped.append("done", "slow")), Effect.as("slow ok")))
+        const bad = Task.make("bad", () =>
+          Effect.fail("bad" as const).pipe(Effect.ensuring(Deferred.succeed(failed, undefined))))
+        const group = Workflow.parallel(slow, bad)
+        const error = yield* Effect.flip(Workflow.run(Workflow.make("group", group), { runId: "r", retention: "keep" }))
+        assert.strictEqual(error._tag, "ParallelGroupError")
+        if (error._tag !== "ParallelGroupError") return
+        expect(error.members.map((m) => [m.tasks, m.outcome])).toEqual([[["slow"], "succeeded"], [["bad"], "failed"]])
+        expect(error.message).toContain("1 of 2 members failed (1 succeeded)")
+        const kept = yield* Effect.scoped(Effect.gen(function*() {
+          const channel = yield* Channel.open(Workflow.namespace("group", "r"))
+          return { done: yield* channel.get("done"), result: yield* channel.get("slow.__result__") }
+        }))
+        assert.deepStrictEqual(kept, { done: ["slow"], result: "slow ok" })
       }).pipe(provide))
 
     test("a result that is not JSON fails the task with InvalidValueError naming the key and path", () =>
@@ -258,6 +280,71 @@ export const workflowConformance = (subject: Subject) => {
         assert.deepStrictEqual(a.results.write, { count: 1, keys: ["count"] })
         assert.deepStrictEqual(b.results.write, { count: 1, keys: ["count"] })
         assert.notStrictEqual(a.runId, b.runId)
+      }).pipe(provide))
+
+    test("distinct (workflow, run id) pairs never share a namespace, whatever the names hold", () =>
+      Effect.gen(function*() {
+        const mark = (label: string) =>
+          Task.make("mark", (ctx) =>
+            Effect.gen(function*() {
+              yield* ctx.untyped.append("seen", label)
+              return yield* ctx.untyped.get("seen")
+            }))
+        const pairs = [["a/b", "c"], ["a", "b/c"], ["a%2Fb", "c"], ["a", "b%2Fc"], ["a/", "b"], ["a", "/b"]] as const
+        const outs = yield* Effect.forEach(pairs, ([workflow, runId]) =>
+          Workflow.run(Workflow.make(workflow, mark(`${workflow}|${runId}`)), { runId, retention: "keep" }))
+        for (const [i, [workflow, runId]] of pairs.entries()) {
+          assert.deepStrictEqual(outs[i]!.results.mark, [`${workflow}|${runId}`])
+        }
+        expect(new Set(pairs.map(([w, r]) => Workflow.namespace(w, r))).size).toBe(pairs.length)
+        assert.strictEqual(Workflow.namespace("a/b", "c"), "a%2Fb/c")
+        assert.strictEqual(Workflow.namespace("a", "b/c"), "a/b%2Fc")
+        yield* Effect.forEach(pairs, ([workflow, runId]) => Workflow.deleteRun(workflow, runId))
+      }).pipe(provide))
+
+    test("a run's retention: \"delete\" leaves nothing, \"keep\" keeps results and keys until deleteRun", () =>
+      Effect.gen(function*() {
+        const write = Task.make("write", (ctx) => Effect.as(ctx.untyped.set("k", "v"), 42))
+        const workflow = Workflow.make("retained", write)
+        const contents = (runId: string) =>
+          Effect.scoped(Effect.gen(function*() {
+            const channel = yield* Channel.open(Workflow.namespace(workflow, runId))
+            return { keys: yield* channel.keys(), result: yield* channel.get("write.__result__", "none") }
+          }))
+        const deleted = yield* Workflow.run(workflow, { runId: "d", retention: "delete" })
+        assert.strictEqual(deleted.results.write, 42)
+        assert.deepStrictEqual(yield* contents("d"), { keys: [], result: "none" })
+        yield* Workflow.run(workflow, { runId: "k", retention: "keep" })
+        assert.deepStrictEqual(yield* contents("k"), { keys: ["k"], result: 42 })
+        yield* Workflow.deleteRun(workflow, "k")
+        assert.deepStrictEqual(yield* contents("k"), { keys: [], result: "none" })
+      }).pipe(provide))
+
+    test("a failed run's namespace gets its retention too", () =>
+      Effect.gen(function*() {
+        const boom = Task.make("boom", (ctx) => Effect.andThen(ctx.untyped.set("k", 1), Effect.fail("no" as const)))
+        const workflow = Workflow.make("failed-retention", boom)
+        yield* Effect.flip(Workflow.run(workflow, { runId: "r", retention: "delete" }))
+        const keys = yield* Effect.scoped(Effect.flatMap(Channel.open(Workflow.namespace(workflow, "r")), (ch) => ch.keys()))
+        assert.deepStrictEqual(keys, [])
+      }).pipe(provide))
+
+    test("error messages never throw: a failure holding a bigint or a cycle prints through Cause.pretty", () =>
+      Effect.gen(function*() {
+        const cyclic: { self?: unknown; amount: bigint } = { amount: 10n }
+        cyclic.self = cyclic
+        const money = Task.make("money", () => Effect.fail({ amount: 10n }))
+        const loop = Task.make("loop", () => Effect.fail(cyclic))
+        for (const workflow of [Workflow.make("money", money), Workflow.make("group", Workflow.parallel(money, loop))]) {
+          const exit = yield* Effect.exit(Workflow.run(workflow))
+          assert.isTrue(Exit.isFailure(exit))
+          if (!Exit.isFailure(exit)) return
+          const pretty = Cause.pretty(exit.cause)
+          expect(pretty).toContain("10n")
+          const error = Cause.findErrorOption(exit.cause)
+          assert.isTrue(Option.isSome(error))
+          if (Option.isSome(error)) expect(error.value.message).toContain("money")
+        }
       }).pipe(provide))
 
     test("task ids are data: \"__proto__\" and \"constructor\" are ordinary ids", () =>

@@ -13,6 +13,8 @@ export interface RedisServer {
   readonly url: string
   readonly port: number
   readonly version: string
+  /** The server's process id (tests stop it with SIGSTOP to see a server that does not answer). */
+  readonly pid: number
   readonly stop: () => Promise<void>
 }
 
@@ -37,13 +39,15 @@ const ping = (port: number): Promise<boolean> =>
       reply += chunk.toString()
       if (reply.includes("\r\n")) {
         socket.end()
-        resolve(reply.startsWith("+PONG"))
+        // A server with a password answers NOAUTH: it is up all the same.
+        resolve(reply.startsWith("+PONG") || reply.startsWith("-NOAUTH"))
       }
     })
     socket.once("connect", () => socket.write("PING\r\n"))
   })
 
-export const startRedisServer = async (): Promise<RedisServer> => {
+/** Starts a throwaway server; `args` are more redis-server options (`["--requirepass", "…"]`). */
+export const startRedisServer = async (args: ReadonlyArray<string> = []): Promise<RedisServer> => {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" })
   if (probe.error !== undefined) {
     throw new Error(
@@ -55,7 +59,7 @@ export const startRedisServer = async (): Promise<RedisServer> => {
   const dir = mkdtempSync(join(tmpdir(), "effect-graflow-redis-"))
   const server: ChildProcess = spawn(
     "redis-server",
-    ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning"],
+    ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir, "--loglevel", "warning", ...args],
     { stdio: ["ignore", "ignore", "inherit"] }
   )
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()))
@@ -72,8 +76,12 @@ export const startRedisServer = async (): Promise<RedisServer> => {
     url: `redis://127.0.0.1:${port}`,
     port,
     version,
+    pid: server.pid ?? 0,
     stop: async () => {
-      if (server.pid !== undefined && server.exitCode === null) process.kill(server.pid, "SIGTERM")
+      if (server.pid !== undefined && server.exitCode === null) {
+        process.kill(server.pid, "SIGCONT") // a stopped server handles SIGTERM only once it runs again
+        process.kill(server.pid, "SIGTERM")
+      }
       await exited
       rmSync(dir, { recursive: true, force: true })
     }

@@ -1,0 +1,129 @@
+/**
+ * The error classes of workflow runs and definitions (documented and
+ * re-exported by `WorkflowError.ts`). Every message is built with `format.ts`,
+ * so reading it never throws, whatever a task failed with.
+ *
+ * @internal
+ */
+import { Data, Schema } from "effect"
+import { describeCause, quote } from "./format.js"
+
+const attemptsNote = (attempts: number, retryLimit: number | undefined): string => {
+  if (attempts <= 1) return ""
+  const limit = retryLimit === undefined ? "" : ` (${retryLimit} ${retryLimit === 1 ? "retry" : "retries"} allowed)`
+  return ` after ${attempts} attempts${limit}`
+}
+
+export class TaskFailed<out Id extends string, out E> extends Data.TaggedError("TaskFailed")<{
+  readonly taskId: Id
+  readonly cause: E
+  /** How many attempts ran: 1, or more when the task has a retry policy. */
+  readonly attempts: number
+  /** The retries the task's policy allows: `times` of `{ times }`, 0 without one, `undefined` for a Schedule. */
+  readonly retryLimit: number | undefined
+}> {
+  override get message(): string {
+    return `task ${quote(this.taskId)} failed${attemptsNote(this.attempts, this.retryLimit)}: ${describeCause(this.cause)}`
+  }
+}
+
+export class UnknownTaskError extends Schema.TaggedError<UnknownTaskError>()("UnknownTaskError", {
+  taskId: Schema.String,
+  id: Schema.String,
+  available: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `task ${quote(this.taskId)} asked for the result of ${
+      quote(this.id)
+    }, which is not a task of this workflow; the tasks are: ${this.available.map(quote).join(", ")}`
+  }
+}
+
+export class ResultNotAvailableError extends Schema.TaggedError<ResultNotAvailableError>()("ResultNotAvailableError", {
+  taskId: Schema.String,
+  id: Schema.String
+}) {
+  override get message(): string {
+    return `task ${quote(this.taskId)} asked for the result of ${quote(this.id)}, which has none (it has not run, or it failed)`
+  }
+}
+
+export class WorkflowDefinitionError extends Data.TaggedError("WorkflowDefinitionError")<{
+  readonly workflow: string
+  readonly problems: ReadonlyArray<string>
+}> {
+  override get message(): string {
+    return `workflow ${quote(this.workflow)} is not valid:\n- ${this.problems.join("\n- ")}`
+  }
+}
+
+export class WorkflowCancelled extends Schema.TaggedError<WorkflowCancelled>()("WorkflowCancelled", {
+  taskId: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `workflow canceled by task ${quote(this.taskId)}: ${this.reason}`
+  }
+}
+
+export class CycleLimitExceededError extends Schema.TaggedError<CycleLimitExceededError>()("CycleLimitExceededError", {
+  taskId: Schema.String,
+  target: Schema.String,
+  maxCycles: Schema.Number
+}) {
+  override get message(): string {
+    return this.taskId === this.target
+      ? `task ${quote(this.taskId)} asked for another iteration, but it has run ${this.maxCycles} times (its maxCycles)`
+      : `task ${quote(this.taskId)} asked to jump to ${
+        quote(this.target)
+      }, which has already run ${this.maxCycles} times (its maxCycles)`
+  }
+}
+
+export class TaskTimeoutError extends Schema.TaggedError<TaskTimeoutError>()("TaskTimeoutError", {
+  taskId: Schema.String,
+  timeout: Schema.String
+}) {
+  override get message(): string {
+    return `task ${quote(this.taskId)} timed out after ${this.timeout}`
+  }
+}
+
+export class InvalidNextTaskError extends Schema.TaggedError<InvalidNextTaskError>()("InvalidNextTaskError", {
+  taskId: Schema.String,
+  id: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `task ${quote(this.taskId)} cannot add task ${quote(this.id)}: ${this.reason}`
+  }
+}
+
+export interface MemberOutcome<E> {
+  /** The ids of the member's tasks (one for a task, several for a chain). */
+  readonly tasks: ReadonlyArray<string>
+  readonly outcome: "succeeded" | "failed" | "interrupted"
+  /** The member's failure, when it failed. */
+  readonly error?: E | undefined
+}
+
+export class ParallelGroupError<out E> extends Data.TaggedError("ParallelGroupError")<{
+  readonly group: string
+  readonly policy: string
+  readonly members: ReadonlyArray<MemberOutcome<E>>
+}> {
+  override get message(): string {
+    const count = (outcome: MemberOutcome<E>["outcome"]) => this.members.filter((m) => m.outcome === outcome).length
+    const failed = this.members.filter((m) => m.outcome === "failed")
+    const lines = failed.map((m) => `${m.tasks.join(" → ")}: ${describeCause(m.error)}`)
+    const succeeded = count("succeeded")
+    const interrupted = count("interrupted")
+    const others = [
+      succeeded > 0 ? `${succeeded} succeeded` : "",
+      interrupted > 0 ? `${interrupted} interrupted` : ""
+    ].filter((part) => part !== "")
+    return `parallel group ${quote(this.group)} failed (policy ${this.policy}): ${failed.length} of ${this.members.length} members failed${
+      others.length > 0 ? ` (${others.join(", ")})` : ""
+    }${lines.length > 0 ? `\n- ${lines.join("\n- ")}` : ""}`
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The run-time twins of the compile-time checks: `Workflow.make` rejects, with
+ * a WorkflowDefinitionError listing every problem in words, the definitions
+ * that the types reject but plain JavaScript, computed ids or casts can still
+ * build.
+ */
+import { Effect, Schema } from "effect"
+import { describe, expect, it } from "vitest"
+import { Channel, Task, Workflow, WorkflowError } from "../src/index.js"
+
+/** `Workflow.make` as plain JavaScript sees it: no compile-time check. */
+const unchecked = Workflow.make as unknown as (name: string, optionsOrFlow: unknown, flow?: unknown) => unknown
+
+/** The problems `Workflow.make` reports for a definition (fails the test when it accepts it). */
+const problemsOf = (make: () => unknown): ReadonlyArray<string> => {
+  try {
+    make()
+  } catch (error) {
+    if (error instanceof WorkflowError.WorkflowDefinitionError) return error.problems
+    throw error
+  }
+  throw new Error("Workflow.make accepted the definition")
+}
+
+/** An id the type checker only knows as `string`. */
+const computed = (id: string): string => [id].join("")
+
+describe("Workflow.make checks at run time what the types check", () => {
+  it("duplicate task ids", () => {
+    const a = Task.make(computed("a"), () => 1)
+    const again = Task.make(computed("a"), () => 2)
+    expect(problemsOf(() => unchecked("dup", Workflow.chain(a, again)))).toEqual([`task id "a" is used more than once`])
+  })
+
+  it("a result read from a task that does not certainly run before", () => {
+    const fetch = Task.make("fetch", () => 1)
+    const sibling = Task.make("sibling", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
+    expect(problemsOf(() => unchecked("w", Workflow.parallel(fetch, sibling)))).toEqual([
+      `task "sibling" reads the result of "fetch", which does not certainly run before it`
+    ])
+    const later = Task.make("later", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
+    expect(problemsOf(() => unchecked("w", Workflow.chain(later, fetch)))).toEqual([
+      `task "later" reads the result of "fetch", which does not certainly run before it`
+    ])
+  })
+
+  it("a required result of a task that may be skipped (lenient group)", () => {
+    const maybe = Task.make("maybe", () => 1)
+    const other = Task.make("other", () => 2)
+    const reader = Task.make("reader", { after: [maybe] }, (ctx) => ctx.getResult("maybe"))
+    const flow = Workflow.chain(Workflow.parallelWith({ policy: "best-effort" }, maybe, other), reader)
+    expect(problemsOf(() => unchecked("w", flow))[0]).toContain(
+      `task "reader" requires the result of "maybe", which may be absent`
+    )
+  })
+
+  it("a channel key read before any task writes it, without an initial value", () => {
+    const Channels = Channel.schema({ config: Schema.Number })
+    const use = Task.make("use", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.get("config"))
+    const write = Task.make("write", { channels: Channels, writes: ["config"] }, (ctx) => ctx.channel.set("config", 1))
+    expect(problemsOf(() => unchecked("w", { channels: Channels }, Workflow.chain(use, write)))).toEqual([
+      `task "use" reads channel key "config", which no task before it writes and which has no initial value`
+    ])
+    // The same flow with an initial value is valid.
+    expect(() => unchecked("w", { channels: Channels, initial: { config: 1 } }, Workflow.chain(use, write))).not.toThrow()
+  })
+
+  it("a jump to an id that is not a task of the workflow", () => {
+    const jumper = Task.make("jumper", { goto: [computed("nowhere")] }, () => Effect.void)
+    expect(problemsOf(() => unchecked("w", jumper))).toEqual([
+      `task "jumper" may jump to "nowhere", which is not a task of this workflow`
+    ])
+  })
+
+  it("an optional result of a task that does not run before", () => {
+    const absent = Task.make("absent", () => 1)
+    const reader = Task.make("reader", { after: [Task.optional(absent)] }, (ctx) => ctx.getResult("absent"))
+    expect(problemsOf(() => unchecked("w", reader))).toEqual([
+      `task "reader" reads the optional result of "absent", which does not run before it`
+    ])
+  })
+
+  it("every problem at once, each naming its task", () => {
+    const a = Task.make(computed("a"), () => 1)
+    const jumper = Task.make("jumper", { goto: [computed("x")] }, () => Effect.void)
+    const problems = problemsOf(() => unchecked("w", Workflow.chain(a, a, jumper)))
+    expect(problems).toHaveLength(2)
+    const error = new WorkflowError.WorkflowDefinitionError({ workflow: "w", problems })
+    expect(error.message).toBe(
+      `workflow "w" is not valid:\n- task id "a" is used more than once\n- task "jumper" may jump to "x", which is not a task of this workflow`
+    )
+  })
+})
+
+describe("Workflow.make rejects definitions the types cannot see, naming the bad value", () => {
+  const a = Task.make("a", () => 1)
+  const b = Task.make("b", () => 2)
+  const parallelWith = Workflow.parallelWith as unknown as (options: unknown, ...flows: ReadonlyArray<unknown>) => unknown
+
+  it("an unknown policy (a string, an object, a missing options object)", () => {
+    expect(problemsOf(() => unchecked("w", parallelWith({ policy: "strictest" }, a, b)))).toEqual([
+      `parallel group "parallel(a, b)": "strictest" is not a policy (use "strict", "best-effort", { atLeast: n }, { critical: [ids] } or a function of the members' outcomes)`
+    ])
+    expect(problemsOf(() => unchecked("w", parallelWith({ policy: { atMost: 1 } }, a, b)))[0]).toContain(
+      `{"atMost":1} is not a policy`
+    )
+    expect(problemsOf(() => unchecked("w", parallelWith({ policy: { critical: [1] } }, a, b)))[0]).toContain(
+      `is not a policy`
+    )
+    // No options at all is the strict default, not a crash.
+    expect(() => unchecked("w", parallelWith(undefined, a, b))).not.toThrow()
+  })
+
+  it("at least N members, or critical ids, that cannot be met", () => {
+    expect(problemsOf(() => unchecked("w", Workflow.parallelWith({ policy: { atLeast: 3 } }, a, b)))).toEqual([
+      `parallel group "parallel(a, b)": at least 3 of 2 members cannot be met`
+    ])
+    expect(problemsOf(() => unchecked("w", parallelWith({ policy: { critical: ["c"] } }, a, b)))).toEqual([
+      `parallel group "parallel(a, b)": critical task "c" is not a member`
+    ])
+  })
+
+  it("failFast with a policy that never knows early that it fails", () => {
+    expect(problemsOf(() => unchecked("w", Workflow.parallelWith({ policy: "best-effort", failFast: true }, a, b)))).toEqual([
+      `parallel group "parallel(a, b)": failFast needs a policy that can tell early that it fails (strict, { atLeast }, { critical }), not best-effort`
+    ])
+  })
+
+  it("something that is not a task or a flow", () => {
+    const chain = Workflow.chain as unknown as (...flows: ReadonlyArray<unknown>) => unknown
+    expect(problemsOf(() => unchecked("w", chain(a, 42, { then: 1 })))).toEqual([
+      `42 is not a task or a flow (in the flow given to Workflow.make)`,
+      `{"then":1} is not a task or a flow (in the flow given to Workflow.make)`
+    ])
+  })
+})

@@ -1,0 +1,142 @@
+/**
+ * The package as users install it: `npm pack` (which builds dist/ first),
+ * unpacked into a fresh node_modules, then every subpath of the exports map
+ * imported first and alone, each in a fresh Node process — with ioredis
+ * installed and without it (it is an optional peer dependency).
+ */
+import { execFile } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+const run = promisify(execFile)
+const root = fileURLToPath(new URL("..", import.meta.url))
+
+interface Installed {
+  readonly dir: string
+  readonly files: ReadonlyArray<string>
+}
+
+/** Packs the project and installs the tarball into `<tmp>/<name>/node_modules`, with effect, and ioredis when asked. */
+const install = async (tmp: string, name: string, tarball: string, withIoredis: boolean): Promise<string> => {
+  const dir = join(tmp, name)
+  const modules = join(dir, "node_modules")
+  mkdirSync(join(modules, "effect-graflow"), { recursive: true })
+  await run("tar", ["-xzf", tarball, "-C", join(modules, "effect-graflow"), "--strip-components=1"])
+  symlinkSync(join(root, "node_modules", "effect"), join(modules, "effect"), "dir")
+  if (withIoredis) {
+    // ioredis and what it requires, as npm would have installed them next to it.
+    const lock: { readonly packages: Record<string, { readonly dependencies?: Record<string, string> }> } = JSON.parse(
+      readFileSync(join(root, "package-lock.json"), "utf8")
+    )
+    const needed = new Set<string>()
+    const visit = (pkg: string) => {
+      if (needed.has(pkg)) return
+      needed.add(pkg)
+      for (const dep of Object.keys(lock.packages[`node_modules/${pkg}`]?.dependencies ?? {})) visit(dep)
+    }
+    visit("ioredis")
+    for (const pkg of needed) {
+      if (pkg.includes("/")) mkdirSync(join(modules, pkg.split("/")[0]!), { recursive: true })
+      symlinkSync(join(root, "node_modules", pkg), join(modules, pkg), "dir")
+    }
+  }
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `consumer-${name}`, type: "module", private: true }))
+  return dir
+}
+
+/** Imports `specifier` alone in a fresh process; prints whether any ioredis module got loaded. */
+const importAlone = (dir: string, specifier: string) =>
+  run(process.execPath, [
+    "--input-type=module",
+    "-e",
+    `import { createRequire } from "node:module"
+const loaded = await import(${JSON.stringify(specifier)})
+const cache = Object.keys(createRequire(import.meta.url).cache)
+console.log(JSON.stringify({ exports: Object.keys(loaded).length, ioredis: cache.some((p) => p.includes("/ioredis/")) }))`
+  ], { cwd: dir }).then(({ stdout }) => JSON.parse(stdout) as { readonly exports: number; readonly ioredis: boolean })
+
+describe("the package", () => {
+  let tmp = ""
+  let packed: Installed = { dir: "", files: [] }
+  let withIoredis = ""
+  let withoutIoredis = ""
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), "effect-graflow-pack-"))
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", tmp], { cwd: root, maxBuffer: 64 * 1024 * 1024 })
+    const [info] = JSON.parse(stdout) as ReadonlyArray<{ readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }>
+    if (info === undefined) throw new Error("npm pack printed nothing")
+    packed = { dir: tmp, files: info.files.map((f) => f.path) }
+    const tarball = join(tmp, info.filename)
+    withIoredis = await install(tmp, "with-ioredis", tarball, true)
+    withoutIoredis = await install(tmp, "without-ioredis", tarball, false)
+  }, 120_000)
+
+  afterAll(() => {
+    if (tmp !== "") rmSync(tmp, { recursive: true, force: true })
+  })
+
+  it("ships the built modules, their types, the license and the changelog, and no tests", () => {
+    expect(packed.files).toEqual(expect.arrayContaining([
+      "dist/index.js",
+      "dist/index.d.ts",
+      "dist/RedisChannel.js",
+      "dist/cli.js",
+      "LICENSE",
+      "CHANGELOG.md",
+      "README.md",
+      "package.json"
+    ]))
+    expect(packed.files.filter((f) => f.startsWith("test/") || f.startsWith("type-tests/") || f.startsWith("bench/"))).toEqual([])
+  })
+
+  it("names its repository, homepage and issue tracker, and asks for ioredis only as an optional peer", () => {
+    const manifest = JSON.parse(readFileSync(join(withIoredis, "node_modules", "effect-graflow", "package.json"), "utf8"))
+    expect(manifest.repository?.url).toMatch(/^git\+https:\/\//)
+    expect(manifest.homepage).toMatch(/^https:\/\//)
+    expect(manifest.bugs?.url).toMatch(/^https:\/\//)
+    expect(manifest.dependencies).toEqual({ effect: expect.any(String) })
+    expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String) })
+    expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true } })
+  })
+
+  const subpaths = (): ReadonlyArray<string> => {
+    const modules = packed.files
+      .filter((f) => /^dist\/[A-Za-z]+\.js$/.test(f) && f !== "dist/index.js")
+      .map((f) => `effect-graflow/${f.slice("dist/".length, -".js".length)}`)
+    return ["effect-graflow", ...modules]
+  }
+
+  it("every subpath loads first and alone, in a fresh process", async () => {
+    const paths = subpaths()
+    expect(paths).toEqual(expect.arrayContaining(["effect-graflow/Task", "effect-graflow/Channel", "effect-graflow/RedisChannel"]))
+    for (const specifier of paths) {
+      const outcome = await importAlone(withIoredis, specifier)
+      expect(outcome.exports, specifier).toBeGreaterThan(0)
+    }
+  }, 120_000)
+
+  it("only effect-graflow/RedisChannel loads ioredis", async () => {
+    for (const specifier of subpaths()) {
+      const outcome = await importAlone(withIoredis, specifier)
+      expect(outcome.ioredis, specifier).toBe(specifier === "effect-graflow/RedisChannel")
+    }
+  }, 120_000)
+
+  it("without ioredis installed, everything but RedisChannel loads; RedisChannel names what is missing", async () => {
+    for (const specifier of subpaths().filter((s) => s !== "effect-graflow/RedisChannel")) {
+      expect((await importAlone(withoutIoredis, specifier)).exports, specifier).toBeGreaterThan(0)
+    }
+    const failure = await importAlone(withoutIoredis, "effect-graflow/RedisChannel").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
+    expect(failure).toContain("ioredis")
+  }, 120_000)
+
+  it("blocks the internal modules", async () => {
+    const failure = await importAlone(withIoredis, "effect-graflow/internal/engine").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
+    expect(failure).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED")
+  })
+})
