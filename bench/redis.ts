@@ -2,11 +2,15 @@
  * RedisChannel against raw ioredis on the same throwaway server, side by side:
  *
  * 1. sequential set + get latency (one pair at a time);
- * 2. throughput with 64 concurrent fibers / promise loops, auto-pipelining on.
+ * 2. throughput with 64 concurrent fibers / promise loops, auto-pipelining on;
+ * 3. the latency of a whole workflow run (3 tasks) on an empty database and
+ *    with 1,000,000 unrelated keys, next to what a SCAN of the database for one
+ *    namespace (what a run's end cost before the per-namespace index) takes.
  *
  *   npx tsx bench/redis.ts            (or: npm run bench:redis)
  */
 import { Effect } from "effect"
+import { Task, Workflow } from "effect-graflow"
 import { Redis } from "ioredis"
 import { Channel } from "effect-graflow"
 import * as RedisChannel from "effect-graflow/RedisChannel"
@@ -21,7 +25,7 @@ const ROUNDS = 5
 const value = { user: "user_123", score: 95.5, tags: ["a", "b"] }
 
 const main = async () => {
-  const server = await startRedisServer()
+  const server = await startRedisServer(["--enable-debug-command", "local"])
   try {
     // Raw ioredis as most programs use it (sequential), and with auto-pipelining (concurrent).
     const raw = new Redis(server.url)
@@ -109,9 +113,64 @@ const main = async () => {
     ])
     console.log(machine(`redis-server ${server.version}`))
     printTable(["measure", "raw ioredis", "RedisChannel", "ratio", "target"], rows)
+    await runLatency(server.url)
   } finally {
     await server.stop()
   }
+}
+
+// -- 3. a run's latency, independent of the database ------------------------------
+
+const RUNS = 300
+
+const percentile = (xs: ReadonlyArray<number>, p: number): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN
+}
+
+const runLatency = async (url: string) => {
+  const admin = new Redis(url)
+  const fetch = Task.make("fetch", () => ({ data: [1, 2, 3] }))
+  const count = Task.make("count", { after: [fetch] }, (ctx) =>
+    Effect.map(ctx.getResult("fetch"), (input) => input.data.length))
+  const log = Task.make("log", (ctx) => ctx.untyped.append("logs", "done"))
+  const workflow = Workflow.make("latency", Workflow.chain(fetch, count, log))
+  const measure = (label: string) =>
+    Effect.gen(function*() {
+      const times: Array<number> = []
+      for (let i = 0; i < RUNS; i++) {
+        const started = performance.now()
+        yield* Workflow.run(workflow, { runId: `${label}-${i}` })
+        times.push(performance.now() - started)
+      }
+      return times.slice(RUNS / 10) // the first tenth warms up
+    })
+  /** What a run's end did before the index: SCAN the whole database for one namespace's keys. */
+  const scanOnce = async () => {
+    const started = performance.now()
+    let cursor = "0"
+    do {
+      const [next] = await admin.scan(cursor, "MATCH", "bench:latency%2Fnone:k:*", "COUNT", 1000)
+      cursor = next
+    } while (cursor !== "0")
+    return performance.now() - started
+  }
+  const layer = RedisChannel.layer({ url, prefix: "bench:", retention: "delete" })
+  const empty = await Effect.runPromise(measure("empty").pipe(Effect.provide(layer)))
+  await admin.flushdb()
+  const emptyScan = await scanOnce()
+  await admin.call("DEBUG", "POPULATE", "1000000", "unrelated")
+  const full = await Effect.runPromise(measure("full").pipe(Effect.provide(layer)))
+  const fullScans: Array<number> = []
+  for (let i = 0; i < 5; i++) fullScans.push(await scanOnce())
+  const size = await admin.dbsize()
+  await admin.quit()
+  const ms = (x: number) => `${x.toFixed(2)} ms`
+  printTable(["a 3-task run on Redis", "empty database", `${size.toLocaleString("en")} unrelated keys`], [
+    ["run latency p50 (RedisChannel, index per namespace)", ms(percentile(empty, 0.5)), ms(percentile(full, 0.5))],
+    ["run latency p99", ms(percentile(empty, 0.99)), ms(percentile(full, 0.99))],
+    ["baseline: one SCAN of the database for a namespace (the old run end)", ms(emptyScan), ms(median(fullScans))]
+  ])
 }
 
 main().catch((error: unknown) => {

@@ -19,7 +19,7 @@ await build({
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "effect-graflow": `${root}src/index.ts` },
+  alias: { "effect-graflow": `${root}src/index.ts`, "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts` },
   outfile,
   logLevel: "warning"
 })

@@ -95,10 +95,23 @@ if t == 'list' then return {2, redis.call('LRANGE', KEYS[1], 0, -1)} end
 if t == 'none' then return {0} end
 return {3, t}`
 
-/** A value that is not an array. KEYS: data, index. ARGV: text, ttl ('' none), member. */
+/**
+ * A value that is not an array: the most common write, so the shortest script.
+ * Without a TTL the key never expires (index score `inf`); with one, its index
+ * entry expires with it, and entries of keys that have expired are dropped
+ * (only writes with a TTL add entries that expire, so pruning on those bounds
+ * the index). KEYS: data, index. ARGV: text, ttl ('' none), member.
+ */
 const SET_VALUE = `${TRACK}
-if ARGV[2] == '' then redis.call('SET', KEYS[1], ARGV[1]) else redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
-track(KEYS[1], KEYS[2], ARGV[3])
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[2], 'inf', ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  local now = now_ms()
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
+end
 return 1`
 
 /** An array written by set: the key becomes a list of its items ("[]" when empty). KEYS: data, index. ARGV: ttl ('' none), member, items… */

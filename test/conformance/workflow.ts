@@ -200,6 +200,19 @@ export const workflowConformance = (subject: Subject) => {
         assert.deepStrictEqual(out.results.read, { day: 1, n: (2n ** 64n).toString() })
       }).pipe(provide))
 
+    test("a result with a property its result schema does not declare fails the task, nothing stored", () =>
+      Effect.gen(function*() {
+        const wide = Task.make("wide", { result: Schema.Struct({ a: Schema.Number }) }, () => ({ a: 1, b: 2 }))
+        const error = yield* Effect.flip(Workflow.run(Workflow.make("wide", wide), { runId: "w", retention: "keep" }))
+        expect(error).toMatchObject({ _tag: "TaskFailed", taskId: "wide", cause: { _tag: "InvalidValueError", key: "wide.__result__" } })
+        if (error._tag === "TaskFailed" && error.cause._tag === "InvalidValueError") expect(error.cause.issues[0]?.path).toEqual(["b"])
+        const stored = yield* Effect.scoped(
+          Effect.flatMap(Channel.open(Workflow.namespace("wide", "w")), (ch) => ch.exists("wide.__result__"))
+        )
+        assert.isFalse(stored)
+        yield* Workflow.deleteRun("wide", "w")
+      }).pipe(provide))
+
     test("lookupResult: an id that is not a task of the workflow is UnknownTaskError listing the ids", () =>
       Effect.gen(function*() {
         const fetch = Task.make("fetch", () => 1)
