@@ -618,7 +618,7 @@ export const channelConformance = (subject: Subject) => {
     describe("namespaces", () => {
       test("two namespaces never see each other's keys, even when names share a prefix or glob characters", (ch, env) =>
         Effect.gen(function*() {
-          const names = ["", ":b", "*", "?", "[a]", "\\", ":*"]
+          const names = ["", ":b", "*", "?", "[a]", "\\", ":*", "\uD800", "\uDBFF", "%3Ab", "/x", "%2Fx"]
           const channels = yield* Effect.forEach(names, (suffix) => env.open(env.unique(suffix)))
           for (const [i, channel] of channels.entries()) {
             yield* channel.set("k", i)
