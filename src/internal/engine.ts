@@ -33,7 +33,8 @@ import { type ChannelDecodeError, type ChannelError, InvalidValueError } from ".
 import { show } from "./format.js"
 import { resultKey, runNamespace } from "./keys.js"
 import { makeBackend } from "./memory.js"
-import { cannotSucceed, describePolicy, type Plan, satisfied, type Step } from "./plan.js"
+import type { Plan, Step } from "./plan.js"
+import { cannotSucceed, describePolicy, satisfied } from "./policy.js"
 import { Progress } from "./progress.js"
 import { type Execution, isTask, type TaskImpl } from "./task.js"
 import {

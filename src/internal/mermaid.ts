@@ -3,7 +3,8 @@
  *
  * @internal
  */
-import { describePolicy, type Plan, type Step } from "./plan.js"
+import type { Plan, Step } from "./plan.js"
+import { describePolicy } from "./policy.js"
 
 /**
  * Characters a label may not hold as they are: a quote would end the label,

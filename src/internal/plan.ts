@@ -8,92 +8,10 @@
 import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
 import { isFlow, TypeId } from "./flow.js"
-import { quote, show } from "./format.js"
+import { show } from "./format.js"
+import { memberIsCertain, type Policy, policyProblems, strict } from "./policy.js"
 import { isTask, type TaskImpl } from "./task.js"
-import { type MemberOutcome, WorkflowDefinitionError } from "./workflowError.js"
-
-/** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
-export type Policy =
-  | { readonly _tag: "Strict" }
-  | { readonly _tag: "BestEffort" }
-  | { readonly _tag: "AtLeast"; readonly n: number }
-  | { readonly _tag: "Critical"; readonly ids: ReadonlyArray<string> }
-  | { readonly _tag: "Custom"; readonly decide: (members: ReadonlyArray<MemberOutcome<unknown>>) => boolean }
-  | { readonly _tag: "Invalid"; readonly value: string }
-
-export const strict: Policy = { _tag: "Strict" }
-
-/** The runtime form of a policy option; anything else is `Invalid`, so `Workflow.make` names it. */
-export const toPolicy = (policy: unknown): Policy => {
-  if (policy === undefined || policy === "strict") return strict
-  if (policy === "best-effort") return { _tag: "BestEffort" }
-  if (typeof policy === "function") {
-    return { _tag: "Custom", decide: (members) => Reflect.apply(policy, undefined, [members]) === true }
-  }
-  if (typeof policy === "object" && policy !== null) {
-    const atLeast: unknown = Reflect.get(policy, "atLeast")
-    const critical: unknown = Reflect.get(policy, "critical")
-    if (typeof atLeast === "number" && critical === undefined) return { _tag: "AtLeast", n: atLeast }
-    if (Array.isArray(critical) && critical.every((id) => typeof id === "string") && atLeast === undefined) {
-      return { _tag: "Critical", ids: [...critical] }
-    }
-  }
-  return { _tag: "Invalid", value: show(policy) }
-}
-
-/**
- * Whether the members that ended so far already make the policy fail, whatever
- * the others do (for `failFast`).
- */
-export const cannotSucceed = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
-  switch (policy._tag) {
-    case "Strict":
-      return members.some((m) => m.outcome === "failed")
-    case "AtLeast":
-      return members.filter((m) => m.outcome === "failed").length > members.length - policy.n
-    case "Critical":
-      return members.some((m) => m.outcome === "failed" && m.tasks.some((id) => policy.ids.includes(id)))
-    case "BestEffort":
-    case "Custom":
-    case "Invalid":
-      return false
-  }
-}
-
-/** Whether the members' outcomes meet the policy (every member has ended). */
-export const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
-  switch (policy._tag) {
-    case "Strict":
-      return members.every((m) => m.outcome === "succeeded")
-    case "BestEffort":
-      return true
-    case "AtLeast":
-      return members.filter((m) => m.outcome === "succeeded").length >= policy.n
-    case "Critical":
-      return members.every((m) => m.outcome === "succeeded" || !m.tasks.some((id) => policy.ids.includes(id)))
-    case "Custom":
-      return policy.decide(members)
-    case "Invalid":
-      return false
-  }
-}
-
-export const describePolicy = (policy: Policy): string => {
-  switch (policy._tag) {
-    case "Strict":
-      return "strict"
-    case "BestEffort":
-      return "best-effort"
-    case "AtLeast":
-      return `at least ${policy.n}`
-    case "Critical":
-      return `critical: ${policy.ids.join(", ")}`
-    case "Custom":
-      return "custom"
-    case "Invalid":
-      return `invalid (${policy.value})`
-  }
-}
+import { WorkflowDefinitionError } from "./workflowError.js"
 
 export interface GroupOptions {
   readonly name: string | undefined
@@ -193,30 +111,6 @@ const toStep = (flow: unknown, problems: Array<string>): Step => {
   return nothing
 }
 
-const checkPolicy = (step: Extract<Step, { _tag: "Parallel" }>, problems: Array<string>): void => {
-  const policy = step.policy
-  if (policy._tag === "Invalid") {
-    problems.push(
-      `parallel group ${quote(step.name)}: ${policy.value} is not a policy (use "strict", "best-effort", { atLeast: n }, { critical: [ids] } or a function of the members' outcomes)`
-    )
-  }
-  if (step.failFast && (policy._tag === "BestEffort" || policy._tag === "Custom")) {
-    problems.push(
-      `parallel group ${quote(step.name)}: failFast needs a policy that can tell early that it fails (strict, { atLeast }, { critical }), not ${describePolicy(policy)}`
-    )
-  }
-  if (policy._tag === "AtLeast" && (!Number.isInteger(policy.n) || policy.n < 0 || policy.n > step.steps.length)) {
-    problems.push(`parallel group ${JSON.stringify(step.name)}: at least ${policy.n} of ${step.steps.length} members cannot be met`)
-  }
-  if (policy._tag === "Critical") {
-    if (policy.ids.length === 0) problems.push(`parallel group ${JSON.stringify(step.name)}: no critical task given`)
-    const ids = new Set(step.members.flat())
-    for (const id of policy.ids) {
-      if (!ids.has(id)) problems.push(`parallel group ${JSON.stringify(step.name)}: critical task "${id}" is not a member`)
-    }
-  }
-}
-
 export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyArray<string>): Plan => {
   const problems: Array<string> = []
   const root = toStep(flow, problems)
@@ -268,12 +162,10 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
         step.steps.forEach((child, i) => visit(child, upstream, [...path, i], certain))
         return
       case "Parallel": {
-        checkPolicy(step, problems)
-        const policy = step.policy
+        problems.push(...policyProblems(step.name, step.policy, step.failFast, step.members))
         const branches = step.steps.map((child, i) => {
           const branch = new Upstream(upstream)
-          const memberCertain = certain && (policy._tag === "Strict" ||
-            (policy._tag === "Critical" && step.members[i]!.some((id) => policy.ids.includes(id))))
+          const memberCertain = certain && memberIsCertain(step.policy, step.members[i]!)
           visit(child, branch, [...path, i], memberCertain)
           return branch
         })

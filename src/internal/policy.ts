@@ -1,0 +1,134 @@
+/**
+ * Parallel group policies: their runtime form (from the option users write),
+ * what they mean once every member has ended (`satisfied`), when they can no
+ * longer be met (`cannotSucceed`, for `failFast`), which members' results are
+ * certain, and what `Workflow.make` reports about one that cannot work. The
+ * engine runs groups (`engine.ts`, `runGroup`); this module decides.
+ *
+ * @internal
+ */
+import { quote, show } from "./format.js"
+import type { MemberOutcome } from "./workflowError.js"
+
+/** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
+export type Policy =
+  | { readonly _tag: "Strict" }
+  | { readonly _tag: "BestEffort" }
+  | { readonly _tag: "AtLeast"; readonly n: number }
+  | { readonly _tag: "Critical"; readonly ids: ReadonlyArray<string> }
+  | { readonly _tag: "Custom"; readonly decide: (members: ReadonlyArray<MemberOutcome<unknown>>) => boolean }
+  | { readonly _tag: "Invalid"; readonly value: string }
+
+export const strict: Policy = { _tag: "Strict" }
+
+/** The runtime form of a policy option; anything else is `Invalid`, so `Workflow.make` names it. */
+export const toPolicy = (policy: unknown): Policy => {
+  if (policy === undefined || policy === "strict") return strict
+  if (policy === "best-effort") return { _tag: "BestEffort" }
+  if (typeof policy === "function") {
+    return { _tag: "Custom", decide: (members) => Reflect.apply(policy, undefined, [members]) === true }
+  }
+  if (typeof policy === "object" && policy !== null) {
+    const atLeast: unknown = Reflect.get(policy, "atLeast")
+    const critical: unknown = Reflect.get(policy, "critical")
+    if (typeof atLeast === "number" && critical === undefined) return { _tag: "AtLeast", n: atLeast }
+    if (Array.isArray(critical) && critical.every((id) => typeof id === "string") && atLeast === undefined) {
+      return { _tag: "Critical", ids: [...critical] }
+    }
+  }
+  return { _tag: "Invalid", value: show(policy) }
+}
+
+/**
+ * Whether the members that ended so far already make the policy fail, whatever
+ * the others do (for `failFast`).
+ */
+export const cannotSucceed = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+  switch (policy._tag) {
+    case "Strict":
+      return members.some((m) => m.outcome === "failed")
+    case "AtLeast":
+      return members.filter((m) => m.outcome === "failed").length > members.length - policy.n
+    case "Critical":
+      return members.some((m) => m.outcome === "failed" && m.tasks.some((id) => policy.ids.includes(id)))
+    case "BestEffort":
+    case "Custom":
+    case "Invalid":
+      return false
+  }
+}
+
+/** Whether the members' outcomes meet the policy (every member has ended). */
+export const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+  switch (policy._tag) {
+    case "Strict":
+      return members.every((m) => m.outcome === "succeeded")
+    case "BestEffort":
+      return true
+    case "AtLeast":
+      return members.filter((m) => m.outcome === "succeeded").length >= policy.n
+    case "Critical":
+      return members.every((m) => m.outcome === "succeeded" || !m.tasks.some((id) => policy.ids.includes(id)))
+    case "Custom":
+      return policy.decide(members)
+    case "Invalid":
+      return false
+  }
+}
+
+export const describePolicy = (policy: Policy): string => {
+  switch (policy._tag) {
+    case "Strict":
+      return "strict"
+    case "BestEffort":
+      return "best-effort"
+    case "AtLeast":
+      return `at least ${policy.n}`
+    case "Critical":
+      return `critical: ${policy.ids.join(", ")}`
+    case "Custom":
+      return "custom"
+    case "Invalid":
+      return `invalid (${policy.value})`
+  }
+}
+
+/**
+ * What is wrong with a group's policy, in words (for `Workflow.make`): a value
+ * that is no policy, `failFast` where it means nothing, an `atLeast` or
+ * `critical` that the members cannot meet.
+ */
+export const policyProblems = (
+  name: string,
+  policy: Policy,
+  failFast: boolean,
+  members: ReadonlyArray<ReadonlyArray<string>>
+): ReadonlyArray<string> => {
+  const group = `parallel group ${quote(name)}`
+  const problems: Array<string> = []
+  if (policy._tag === "Invalid") {
+    problems.push(
+      `${group}: ${policy.value} is not a policy (use "strict", "best-effort", { atLeast: n }, { critical: [ids] } or a function of the members' outcomes)`
+    )
+  }
+  if (failFast && (policy._tag === "BestEffort" || policy._tag === "Custom")) {
+    problems.push(
+      `${group}: failFast needs a policy that can tell early that it fails (strict, { atLeast }, { critical }), not ${describePolicy(policy)}`
+    )
+  }
+  if (policy._tag === "AtLeast" && (!Number.isInteger(policy.n) || policy.n < 0 || policy.n > members.length)) {
+    problems.push(`${group}: at least ${policy.n} of ${members.length} members cannot be met`)
+  }
+  if (policy._tag === "Critical") {
+    if (policy.ids.length === 0) problems.push(`${group}: no critical task given`)
+    const ids = new Set(members.flat())
+    for (const id of policy.ids) {
+      if (!ids.has(id)) problems.push(`${group}: critical task ${quote(id)} is not a member`)
+    }
+  }
+  return problems
+}
+
+/** Whether a member's tasks certainly ran once the group succeeded (its results need no `Task.optional`). */
+export const memberIsCertain = (policy: Policy, member: ReadonlyArray<string>): boolean =>
+  policy._tag === "Strict" || (policy._tag === "Critical" && member.some((id) => policy.ids.includes(id)))
