@@ -640,10 +640,8 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
           delay = Math.min(delay * 1.5, 25)
         }
       })
-      return Effect.onExit(loop, (exit) =>
-        Exit.isSuccess(exit) || (Exit.isFailure(exit) && exit.cause.reasons.every((r) => r._tag === "Fail" && r.error._tag === "LockTimeoutError"))
-          ? Effect.void
-          : release(key, token))
+      // Whatever else ended the acquisition, the token may be on the server: release it (a no-op when it is not).
+      return Effect.onExit(loop, (exit) => Exit.isSuccess(exit) ? Effect.void : release(key, token))
     })
 
   const keepAlive = (key: string, token: string): Effect.Effect<void> =>
@@ -732,12 +730,20 @@ export const safeClientOptions: Omit<RedisOptions, "replyMapping"> = {
   maxRetriesPerRequest: 0
 }
 
-/** The URL with its password (or a lone user-info part, which Redis reads as a password) replaced by `***`. */
-export const redactUrl = (url: string): string =>
-  url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_, scheme: string, info: string) => {
-    const colon = info.indexOf(":")
-    return `${scheme}${colon >= 0 ? `${info.slice(0, colon)}:***` : "***"}@`
-  })
+/**
+ * The URL with its password (or a lone user-info part, which Redis reads as a
+ * password) replaced by `***`. The user info ends at the last `@`: a password
+ * may hold `@` or `/` unencoded, and a redaction that stopped early would show
+ * the rest of it.
+ */
+export const redactUrl = (url: string): string => {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0]
+  const at = url.lastIndexOf("@")
+  if (scheme === undefined || at < scheme.length) return url
+  const info = url.slice(scheme.length, at)
+  const colon = info.indexOf(":")
+  return `${scheme}${colon >= 0 ? `${info.slice(0, colon)}:***` : "***"}${url.slice(at)}`
+}
 
 /** Why a connection could not be made, in words (no credentials, no command arguments). */
 class ConnectFailure extends Error {}

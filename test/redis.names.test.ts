@@ -1,0 +1,63 @@
+/**
+ * How RedisChannel names things in Redis (src/internal/redis.ts), tested on its
+ * own: the key and namespace encoding is lossless and leaves no ":" inside a
+ * part, so (prefix, namespace, key) → Redis key is one-to-one; URLs lose their
+ * password before they reach a message.
+ */
+import { describe, expect, it } from "vitest"
+import { decodeSegment, encodeSegment, namespaceBase, normalizePrefix, redactUrl } from "../src/internal/redis.js"
+
+/** Random strings over an alphabet full of what is special: separators, escapes, surrogates alone and paired. */
+const alphabet = [":", "%", "3", "A", "u", "D", "8", "0", "a", "/", "*", "\uD800", "\uDBFF", "\uDC00", "😀", "\uFFFD", "é", "k"]
+const random = (seed: number) => {
+  let state = seed
+  const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
+  return () => Array.from({ length: Math.floor(next() * 8) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("")
+}
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+describe("Redis names", () => {
+  it("encodeSegment is lossless, leaves no ':' and no lone surrogate, and keeps ordinary text as it is", () => {
+    const gen = random(42)
+    const seen = new Map<string, string>()
+    for (let i = 0; i < 20_000; i++) {
+      const text = gen()
+      const encoded = encodeSegment(text)
+      expect(decodeSegment(encoded)).toBe(text)
+      expect(encoded).not.toContain(":")
+      expect(encoded).not.toMatch(loneSurrogate)
+      const before = seen.get(encoded)
+      if (before !== undefined) expect(before).toBe(text)
+      seen.set(encoded, text)
+    }
+    expect(encodeSegment("user_42.profile")).toBe("user_42.profile")
+    expect(encodeSegment("a:b%c\uD800d😀")).toBe("a%3Ab%25c%uD800d😀")
+  })
+
+  it("no two (prefix, namespace, key) triples share a Redis key", () => {
+    const prefixes = ["", "g:", "g:a:", "g:a:k:", "g:x", "x:"].map(normalizePrefix)
+    const gen = random(7)
+    const owner = new Map<string, string>()
+    for (const prefix of prefixes) {
+      for (let i = 0; i < 2_000; i++) {
+        const namespace = gen() || "n"
+        const key = gen()
+        const redisKey = `${namespaceBase(prefix, namespace)}k:${encodeSegment(key)}`
+        const triple = JSON.stringify([prefix, namespace, key])
+        const before = owner.get(redisKey)
+        if (before !== undefined) expect(before).toBe(triple)
+        owner.set(redisKey, triple)
+      }
+    }
+  })
+
+  it("redactUrl replaces the password (or a lone user-info part) with ***", () => {
+    expect(redactUrl("redis://user:secret@127.0.0.1:6379/2")).toBe("redis://user:***@127.0.0.1:6379/2")
+    expect(redactUrl("redis://:secret@host")).toBe("redis://:***@host")
+    expect(redactUrl("rediss://secret@host:6380")).toBe("rediss://***@host:6380")
+    expect(redactUrl("redis://user:p@ss@host")).toBe("redis://user:***@host")
+    expect(redactUrl("redis://user:pa/ss@host:1")).toBe("redis://user:***@host:1")
+    expect(redactUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379")
+  })
+})
