@@ -18,13 +18,14 @@
 import type { Duration, Effect, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
-import type { Flow } from "./Flow.js"
+import type { Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
-import type { BodyError, BodyServices, BodySuccess } from "./types/BodyResult.js"
+import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
 import type {
   CycleLimitExceededError,
   InvalidNextTaskError,
   ResultNotAvailableError,
+  TaskFailed,
   TaskTimeoutError,
   UnknownTaskError,
   WorkflowCancelled
@@ -33,13 +34,16 @@ import type {
 /**
  * What a task declares, as it is recorded in its type.
  *
- * - `after`: ids of the tasks whose results it requires;
- * - `optional`: ids of the tasks whose results it reads if they exist;
+ * - `needs`: the results it requires, as the entries of the tasks it declared
+ *   in `after` (`readonly [id, result, Same<result>]`: the id and the type it
+ *   reads, so a need is met only by a task of that id *and* that result type);
+ * - `wants`: the same for the results it reads if they exist (`Task.optional`);
  * - `reads`: channel keys it reads (some task before it must write them);
  * - `writes`: channel keys it writes;
- * - `channels`: the value types of the keys it touches (`never` when untyped);
+ * - `channels`: the value types of the keys it touches (`{}` when untyped);
  * - `goto`: ids it may jump to;
- * - `cut`: `true` when it may skip what follows it (it may jump or terminate).
+ * - `skips`: `true` when it may skip what follows it (it may jump);
+ * - `stops`: `true` when it may terminate the run.
  *
  * **Example**
  *
@@ -48,21 +52,59 @@ import type {
  *
  * const fetch = Task.make("fetch", () => [1, 2, 3])
  * const sum = Task.make("sum", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
- * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["after"] : never // "fetch"
+ * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["needs"][0] : never // "fetch"
  * ```
  *
  * @category models
  * @since 0.1.0
  */
 export interface Io {
-  readonly after: string
-  readonly optional: string
+  readonly needs: AnyEntry
+  readonly wants: AnyEntry
   readonly reads: string
   readonly writes: string
   readonly channels: object
   readonly goto: string
-  readonly cut: true
+  readonly skips: true
+  readonly stops: true
 }
+
+/**
+ * A task's result as the checks see it: its id, its result type, and the
+ * result type again in a position that makes the tuple invariant in it, so
+ * that an entry satisfies a need only when the result types are the same (a
+ * wider result under the same id would otherwise pass as the narrower one).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type E = Task.Entry<"fetch", number> // readonly ["fetch", number, Task.Same<number>]
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Entry<Id extends string, A> = readonly [Id, A, Same<A>]
+
+/**
+ * Any entry: what every `Entry<Id, A>` is assignable to (the invariant part is
+ * `unknown` here, the top of every `Same<A>`).
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type AnyEntry = readonly [string, unknown, unknown]
+
+/**
+ * Invariance in `A`: `Same<A>` is assignable to `Same<B>` only when `A` and
+ * `B` are the same type.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type Same<A> = (a: A) => A
 
 /**
  * The declarations of a task that declares nothing.
@@ -79,19 +121,21 @@ export interface Io {
  * @since 0.1.0
  */
 export interface NoIo {
-  readonly after: never
-  readonly optional: never
+  readonly needs: never
+  readonly wants: never
   readonly reads: never
   readonly writes: never
   readonly channels: never
   readonly goto: never
-  readonly cut: never
+  readonly skips: never
+  readonly stops: never
 }
 
 /**
- * What a task adds to a flow's shape: its result, and its needs paired with its
- * id. A failed result write (the value is not JSON, the backend failed) fails
- * the task too, so those errors are part of its failures.
+ * What a task adds to a flow's shape: its result, its needs paired with its
+ * id, and its failure (`TaskFailed` with this id, so a run's error narrows by
+ * `taskId`). A failed result write (the value is not JSON, the backend failed)
+ * fails the task too, so those errors are part of its failures.
  *
  * **Example**
  *
@@ -99,7 +143,7 @@ export interface NoIo {
  * import type { Flow, Task } from "effect-graflow"
  *
  * type Shape = Task.TaskShape<"a", number, never, never, Task.NoIo>
- * type Provides = Shape["results"] // readonly ["a", number]
+ * type Provides = Shape["results"] // readonly ["a", number, Task.Same<number>]
  * ```
  *
  * @category type-level
@@ -107,22 +151,78 @@ export interface NoIo {
  */
 export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly ids: Id
-  readonly maybe: never
-  readonly results: readonly [Id, A]
+  readonly lits: LiteralId<Id>
+  readonly certain: [LiteralId<Id>] extends [never] ? never : Entry<Id, A>
+  readonly present: LiteralId<Id>
+  readonly results: Entry<Id, A>
   readonly writes: I["writes"]
-  readonly needs: I["after"] extends infer Dep extends string ? Dep extends string ? readonly [Dep, Id] : never : never
-  readonly wants: I["optional"] extends infer Dep extends string ? Dep extends string ? readonly [Dep, Id] : never
-    : never
+  readonly needs: I["needs"] extends infer Need extends AnyEntry ? Need extends unknown ? readonly [Need, Id] : never : never
+  readonly wants: I["wants"] extends infer Want extends AnyEntry ? Want extends unknown ? readonly [Want, Id] : never : never
   readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? readonly [Key, Id] : never : never
   readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? readonly [Target, Id] : never
     : never
   readonly dups: never
+  readonly invalid: IdProblems<Id>
   readonly channels: I["channels"]
-  readonly cut: I["cut"]
+  readonly skips: I["skips"]
+  readonly stops: I["stops"]
   readonly groups: never
-  readonly error: E | InvalidValueError | ChannelError
+  readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError>
+  readonly cancels: Extract<E, WorkflowCancelled>
   readonly services: R
 }
+
+/**
+ * A task id as the checks see it: a literal id, or `never` for an id the type
+ * checker only knows as `string` (or a template such as `` `fetch-${string}` ``),
+ * and for a union of ids: such a task meets no need and is checked for
+ * duplicates only when the workflow is made. (Written with `Record` and a
+ * per-member check rather than type-fest's `IsStringLiteral`/`IsUnion`: once
+ * per task, those cost about 160 more instantiations.)
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type A = Task.LiteralId<"fetch"> // "fetch"
+ * type B = Task.LiteralId<string>  // never
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type LiteralId<Id extends string> = {} extends Record<Id, 1> ? never : OneId<Id>
+
+/** `Id` when it is one string type, `never` for a union (checked per member: cheaper than a general IsUnion). */
+type OneId<Id extends string, All extends string = Id> = Id extends unknown ? [All] extends [Id] ? Id : never : never
+
+/**
+ * What is wrong with a task id itself, in words (reported by `Workflow.make`):
+ * a union of ids (`flag ? "a" : "b"`, which would otherwise satisfy the readers
+ * of each), or an id ending in `.__result__` (the suffix of result keys).
+ * `never` for a good id. A generic id (in a helper that makes tasks) is
+ * checked where the helper is used.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Ok = Task.IdProblems<"fetch">     // never
+ * type Union = Task.IdProblems<"a" | "b"> // a message per member
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type IdProblems<Id extends string> = [LiteralId<Id>] extends [never]
+  // a computed id has no problem to report here; a union has one per member
+  ? {} extends Record<Id, 1> ? never
+  : Id extends unknown ? `task id "${Id}" is one of a union of ids: a task has one id; make one task per id`
+  : never
+  : Id extends `${string}.__result__` ? `task id "${Id}" ends in ".__result__", the suffix of the keys that hold results`
+  : never
 
 /**
  * A task with id `Id`, result `A`, errors `E` and requirements `R`; `I` holds
@@ -141,12 +241,14 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
  * @category models
  * @since 0.1.0
  */
-export interface Task<out Id extends string, out A, out E = never, out R = never, out I extends Io = NoIo>
+export interface Task<Id extends string, A, out E = never, out R = never, out I extends Io = NoIo>
   extends Flow<TaskShape<Id, A, E, R, I>>, Pipeable.Pipeable
 {
   readonly _tag: "Task"
   /** The task id: unique in a workflow, and the key of its result. */
   readonly id: Id
+  /** Type-level only: the task's result entry, for the tasks that read it. */
+  readonly "~entry": Entry<Id, A>
 }
 
 /**
@@ -163,7 +265,11 @@ export interface Task<out Id extends string, out A, out E = never, out R = never
  * @category models
  * @since 0.1.0
  */
-export interface Any extends Task<string, unknown, unknown, unknown, Io> {}
+export interface Any extends Flow<FlowShape>, Pipeable.Pipeable {
+  readonly _tag: "Task"
+  readonly id: string
+  readonly "~entry": AnyEntry
+}
 
 /**
  * The result type of a task.
@@ -202,6 +308,10 @@ export type Result<T extends Any> = T["~shape"]["results"][1]
 export interface Optional<out T extends Any> {
   readonly _tag: "Optional"
   readonly task: T
+  /** The task's id. */
+  readonly id: T["id"]
+  /** Type-level only: the task's result entry. */
+  readonly "~entry": T["~entry"]
 }
 
 /**
@@ -243,18 +353,27 @@ export const optional = <T extends Any>(task: T): Optional<T> => internal.option
  */
 export type AfterEntry = Any | Optional<Any>
 
-type EntryId<E> = E extends Optional<infer T> ? T["id"] : E extends Any ? E["id"] : never
-type EntryValue<E> = E extends Optional<infer T> ? Option.Option<Result<T>> : E extends Any ? Result<E> : never
-type RequiredIds<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E
-  ? E extends Optional<Any> ? never : E extends Any ? E["id"] : never
+// These look at the entries' tags and shapes, never `E extends Any`: a structural
+// check against the whole task interface per entry costs more than the rest of a
+// task's type, and grew with every task before it.
+
+// Entries are read through the `~entry` property every `after` entry has: an
+// indexed access, where an `infer` pattern would build new object types per use.
+type EntryValue<E extends AfterEntry> = E extends { readonly _tag: "Optional" } ? Option.Option<E["~entry"][1]>
+  : E["~entry"][1]
+/** The entries of the required `after` tasks: each task's own entry (the same type object). */
+type NeedsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E extends AfterEntry
+  ? E extends { readonly _tag: "Optional" } ? never : E["~entry"]
   : never
-type OptionalIds<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E
-  ? E extends Optional<infer T> ? T["id"] : never
+/** The entries of the `Task.optional` tasks of `after`. */
+type WantsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E extends AfterEntry
+  ? E extends { readonly _tag: "Optional" } ? E["~entry"] : never
   : never
 
 /**
  * The results a task can read, from its `after` list:
- * `{ fetch: { data: number[] }; mirror: Option<string> }`.
+ * `{ fetch: { data: number[] }; mirror: Option<string> }` (with no `after`, a
+ * record whose only key is the {@link NoDeps} message).
  *
  * **Example**
  *
@@ -269,9 +388,8 @@ type OptionalIds<After extends ReadonlyArray<AfterEntry>> = After[number] extend
  * @category type-level
  * @since 0.1.0
  */
-export type Deps<After extends ReadonlyArray<AfterEntry>> = {
-  readonly [E in After[number] as EntryId<E>]: EntryValue<E>
-}
+export type Deps<After extends ReadonlyArray<AfterEntry>> = After extends readonly [] ? { readonly [K in NoDeps]: never }
+  : { readonly [E in After[number] as E["id"]]: EntryValue<E> }
 
 /**
  * What the body of a task may do besides reading and writing: iterate with
@@ -442,6 +560,16 @@ export interface Context<
 }
 
 /**
+ * The one "result" of a task that declares no `after`: a message, so that
+ * `ctx.getResult("x")` there says what to do instead of `… parameter of type
+ * 'never'`.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type NoDeps = "this task declares no `after`: add the task whose result it reads to `after: [task]`"
+
+/**
  * The retry policy of a task: a `Schedule` that accepts any input (such as
  * `Schedule.exponential("100 millis")`), or a number of retries.
  *
@@ -528,9 +656,10 @@ export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effec
 
 /**
  * The declarations recorded in a task's type. Every argument is a plain union
- * (ids, keys) or the value types of the touched keys, never the types of the
- * `after` tasks themselves: a task's type does not nest the types of the tasks
- * before it, so a chain of 500 tasks costs 500 small types, not a 500-deep one.
+ * (entries, keys) or the value types of the touched keys, never the types of
+ * the `after` tasks themselves (an entry is the dependency's id and result
+ * type): a task's type does not nest the types of the tasks before it, so a
+ * chain of 500 tasks costs 500 small types, not a 500-deep one.
  *
  * **Example**
  *
@@ -538,64 +667,65 @@ export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effec
  * import type { Task } from "effect-graflow"
  *
  * // what `Task.make("process", { after: [fetch], reads: ["config"] }, …)` records
- * type Io = Task.DeclaredIo<"fetch", never, "config", never, { config: { batchSize: number } }, never, never>
+ * type Io = Task.DeclaredIo<Task.Entry<"fetch", number>, never, "config", never, { readonly config: { batchSize: number } }, never, never, never>
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
 export interface DeclaredIo<
-  After extends string,
-  Optional extends string,
+  Needs extends AnyEntry,
+  Wants extends AnyEntry,
   Reads extends string,
   Writes extends string,
   Channels extends object,
   Goto extends string,
-  Cut extends true
+  Skips extends true,
+  Stops extends true
 > extends Io {
-  readonly after: After
-  readonly optional: Optional
+  readonly needs: Needs
+  readonly wants: Wants
   readonly reads: Reads
   readonly writes: Writes
   readonly channels: Channels
   readonly goto: Goto
-  readonly cut: Cut
+  readonly skips: Skips
+  readonly stops: Stops
 }
 
 /**
- * The value types of the keys a task touches, or `never` for an untyped task.
+ * Whether a task with this `goto` option may skip what follows it: `true` when
+ * it declares `goto` (targets or `true`), `never` otherwise.
  *
  * **Example**
  *
  * ```ts
  * import type { Task } from "effect-graflow"
  *
- * type T = Task.Touched<{ config: number; logs: ReadonlyArray<string> }, "logs"> // { logs: ReadonlyArray<string> }
+ * type Jumps = Task.SkipsOf<readonly ["cleanup"]> // true
+ * type Plain = Task.SkipsOf<readonly []>          // never
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type Touched<T extends object, Keys extends keyof T> = [keyof T] extends [never] ? never : Pick<T, Keys>
+export type SkipsOf<Goto> = Skips<Goto> extends true ? true : never
 
 /**
- * Whether a task with these options may skip what follows it: `true` when it
- * declares `goto` (targets or `true`) or `terminate: true`, `never` otherwise.
+ * Whether a task with this `terminate` option may stop the run: `true` or `never`.
  *
  * **Example**
  *
  * ```ts
  * import type { Task } from "effect-graflow"
  *
- * type Jumps = Task.CutOf<readonly ["cleanup"], false> // true
- * type Plain = Task.CutOf<readonly [], false>          // never
+ * type Stops = Task.StopsOf<true> // true
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type CutOf<Goto, Terminate extends boolean> = Skips<Goto> extends true ? true : Terminate extends true ? true
-  : never
+export type StopsOf<Terminate extends boolean> = Terminate extends true ? true : never
 
 /**
  * The `goto` option: the ids of the tasks it may jump to, or `true`.
@@ -715,7 +845,7 @@ export type EngineError<Timeout> = [Timeout] extends [never] ? never : TaskTimeo
 export const make: {
   <const Id extends string, Out>(
     id: Id,
-    body: (ctx: Context<{}, {}, never, never>) => Out
+    body: (ctx: Context<Deps<readonly []>, {}, never, never>) => BodyReturn<Out, false>
   ): Task<Id, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>>
   <
     const Id extends string,
@@ -735,20 +865,21 @@ export const make: {
     body: (
       ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate>>,
       input: Input
-    ) => Out
+    ) => BodyReturn<Out, [RA] extends [never] ? false : true>
   ): Task<
     Id,
     [RA] extends [never] ? BodySuccess<Out> : RA,
     BodyError<Out> | EngineError<Timeout>,
     BodyServices<Out>,
     DeclaredIo<
-      RequiredIds<After>,
-      OptionalIds<After>,
+      NeedsOf<After>,
+      WantsOf<After>,
       Reads[number],
       Writes[number],
-      Touched<T, Reads[number] | Writes[number]>,
+      { readonly [K in Reads[number] | Writes[number]]: T[K] },
       GotoIds<Goto>,
-      CutOf<Goto, Terminate>
+      SkipsOf<Goto>,
+      StopsOf<Terminate>
     >
   >
 } = internal.make
@@ -803,7 +934,7 @@ export interface Template<P, A, E, R, I extends Io> {
  */
 export const template: {
   <P, Out>(
-    body: (ctx: Context<{}, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => Out
+    body: (ctx: Context<Deps<readonly []>, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => BodyReturn<Out, false>
   ): Template<P, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>, NoIo>
   <
     P,
@@ -821,20 +952,21 @@ export const template: {
     body: (
       ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate>>,
       params: P
-    ) => Out
+    ) => BodyReturn<Out, [RA] extends [never] ? false : true>
   ): Template<
     P,
     [RA] extends [never] ? BodySuccess<Out> : RA,
     BodyError<Out> | EngineError<Timeout>,
     BodyServices<Out>,
     DeclaredIo<
-      RequiredIds<After>,
-      OptionalIds<After>,
+      NeedsOf<After>,
+      WantsOf<After>,
       Reads[number],
       Writes[number],
-      Touched<T, Reads[number] | Writes[number]>,
+      { readonly [K in Reads[number] | Writes[number]]: T[K] },
       GotoIds<Goto>,
-      CutOf<Goto, Terminate>
+      SkipsOf<Goto>,
+      StopsOf<Terminate>
     >
   >
 } = internal.template

@@ -28,13 +28,12 @@ import { executionOf, type Execution, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
 import type { FoldShape } from "./types/FoldShape.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
-import type { CheckWorkflow } from "./types/WorkflowProblems.js"
+import type { CheckedName } from "./types/WorkflowProblems.js"
 import type {
   MemberOutcome,
   ParallelGroupError,
   TaskFailed,
-  TaskTimeoutError,
-  WorkflowCancelled
+  TaskTimeoutError
 } from "./WorkflowError.js"
 
 /**
@@ -334,18 +333,23 @@ export interface MakeOptions<T extends object, Initial, Timeout = Duration.Input
  * import { Task, Workflow } from "effect-graflow"
  *
  * const boom = Task.make("boom", () => Effect.fail("bad" as const))
- * const flow = Workflow.chain(boom)
- * type Fails = Workflow.Failure<typeof flow["~shape"]> // TaskFailed<"boom", "bad" | InvalidValueError | ChannelError>
+ * const flow = Workflow.chain(boom, Task.make("ok", () => 1))
+ * type Fails = Workflow.Failure<typeof flow["~shape"]>
+ * // TaskFailed<"boom", "bad" | InvalidValueError | ChannelError> | TaskFailed<"ok", InvalidValueError | ChannelError>
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
 export type Failure<S extends Flow.FlowShape, Extra = never> =
-  | TaskFailed<S["ids"], Exclude<S["error"] | Extra, WorkflowCancelled>>
-  | ([S["groups"]] extends [never] ? never
-    : ParallelGroupError<TaskFailed<S["ids"], Exclude<S["error"] | Extra, WorkflowCancelled>> | ParallelGroupError<unknown>>)
-  | Extract<S["error"], WorkflowCancelled>
+  | WithExtra<S["failures"], Extra>
+  | ([S["groups"]] extends [never] ? never : ParallelGroupError<WithExtra<S["failures"], Extra> | ParallelGroupError<unknown>>)
+  | S["cancels"]
+
+/** Each task's failure with the errors the workflow adds to every task (a default timeout). */
+type WithExtra<Failures, Extra> = [Extra] extends [never] ? Failures
+  : Failures extends TaskFailed<infer Id, infer E> ? TaskFailed<Id, E | Extra>
+  : never
 
 /**
  * The workflow type of a valid flow.
@@ -364,11 +368,14 @@ export type Failure<S extends Flow.FlowShape, Extra = never> =
  */
 export type Of<Name extends string, S extends Flow.FlowShape, T extends object, Extra = never> = Workflow<
   Name,
-  ResultsOf<S["results"], S["maybe"]>,
+  ResultsOf<S["results"], Exclude<S["ids"], S["present"]>>,
   Failure<S, Extra>,
   S["services"],
   T
 >
+
+/** The keys an `initial` object gives a value (a key set to `undefined` gives none). */
+type InitialKeys<Initial> = { [K in keyof Initial]-?: [Initial[K]] extends [undefined] ? never : K }[keyof Initial] & string
 
 /**
  * Makes a workflow from a flow, checking it as a whole. A flow with duplicate
@@ -404,9 +411,18 @@ export type Of<Name extends string, S extends Flow.FlowShape, T extends object, 
  */
 export const make: {
   <const Name extends string, F extends Flow.Any>(
-    name: Name,
-    flow: F & CheckWorkflow<Flow.Shape<F>, {}, never>
-  ): Of<Name, Flow.Shape<F>, {}>
+    name: CheckedName<Name, F["~shape"], {}, never>,
+    flow: F
+  ): Workflow<
+    Name,
+    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["ids"], F["~shape"]["present"]>>,
+    | F["~shape"]["failures"]
+    | ([F["~shape"]["groups"]] extends [never] ? never
+      : ParallelGroupError<F["~shape"]["failures"] | ParallelGroupError<unknown>>)
+    | F["~shape"]["cancels"],
+    F["~shape"]["services"],
+    {}
+  >
   <
     const Name extends string,
     F extends Flow.Any,
@@ -414,10 +430,16 @@ export const make: {
     Initial extends Partial<T> = {},
     Timeout extends Duration.Input = never
   >(
-    name: Name,
+    name: CheckedName<Name, F["~shape"], T, InitialKeys<Initial>>,
     options: MakeOptions<T, Initial, Timeout>,
-    flow: F & CheckWorkflow<Flow.Shape<F>, T, keyof Initial & string>
-  ): Of<Name, Flow.Shape<F>, T, [Timeout] extends [never] ? never : TaskTimeoutError>
+    flow: F
+  ): Workflow<
+    Name,
+    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["ids"], F["~shape"]["present"]>>,
+    Failure<F["~shape"], [Timeout] extends [never] ? never : TaskTimeoutError>,
+    F["~shape"]["services"],
+    T
+  >
 } = (
   name: string,
   optionsOrFlow: MakeOptions<object, { readonly [key: string]: unknown }> | Flow.Any,

@@ -74,7 +74,7 @@ describe("Workflow.make checks at run time what the types check", () => {
 
   it("an optional result of a task that does not run before", () => {
     const absent = Task.make("absent", () => 1)
-    const reader = Task.make("reader", { after: [Task.optional(absent)] }, (ctx) => ctx.getResult("absent"))
+    const reader = Task.make("reader", { after: [Task.optional(absent)] }, (ctx) => Effect.as(ctx.getResult("absent"), 1))
     expect(problemsOf(() => unchecked("w", reader))).toEqual([
       `task "reader" reads the optional result of "absent", which does not run before it`
     ])

@@ -99,7 +99,7 @@ describe("the package", () => {
     expect(manifest.repository?.url).toMatch(/^git\+https:\/\//)
     expect(manifest.homepage).toMatch(/^https:\/\//)
     expect(manifest.bugs?.url).toMatch(/^https:\/\//)
-    expect(manifest.dependencies).toEqual({ effect: expect.any(String) })
+    expect(manifest.dependencies).toEqual({ effect: expect.any(String), "type-fest": expect.any(String) })
     expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String) })
     expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true } })
   })

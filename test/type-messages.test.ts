@@ -70,6 +70,24 @@ Effect.runPromise(Workflow.run(Workflow.make("w", load)))`,
     unknownJump: `${prelude}
 const j = Task.make("j", { goto: ["cleanup"] }, (ctx) => ctx.goto("cleanup"))
 export const w = Workflow.make("w", j)`,
+    twoProblems: `${prelude}
+const a = Task.make("a", () => 1)
+const b = Task.make("b", { after: [a] }, (ctx) => ctx.getResult("a"))
+export const w = Workflow.make("w", Workflow.chain(b, a, Task.make("a", () => 2)))`,
+    noAfter: `${prelude}
+export const t = Task.make("t", (ctx) => ctx.getResult("x"))`,
+    promise: `${prelude}
+export const t = Task.make("t", () => Promise.resolve(1))`,
+    dateResult: `${prelude}
+export const t = Task.make("t", () => ({ at: new Date() }))`,
+    unionId: `${prelude}
+declare const flag: boolean
+export const w = Workflow.make("w", Task.make(flag ? "a" : "b", () => 1))`,
+    otherType: `${prelude}
+const fetchNumber = Task.make("fetch", () => 1)
+const fetchText = Task.make("fetch", () => "one")
+const reader = Task.make("reader", { after: [fetchNumber] }, (ctx) => ctx.getResult("fetch"))
+export const w = Workflow.make("w", Workflow.chain(fetchText, reader))`,
     maybeResult: `${prelude}
 const a = Task.make("a", () => 1)
 const needsA = Task.make("needsA", { after: [a] }, (ctx) => ctx.getResult("a"))
@@ -80,13 +98,48 @@ export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ polic
     expect(messages["misspelled"]).toContain(`Argument of type '"fecth"' is not assignable to parameter of type '"fetch" | "config"'`)
   })
 
-  it("a result that is not certainly upstream names the task and the result", () => {
-    expect(messages["sibling"]).toContain(`task \\"process\\" reads the result of \\"fetch\\", which does not certainly run before it`)
+  it("an invalid workflow's error starts with the problem in words, naming the task and the result", () => {
+    expect(messages["sibling"]).toBe(
+      `Argument of type '"w"' is not assignable to parameter of type '"invalid workflow: task \\"process\\" reads the result of \\"fetch\\", which does not certainly run before it"'.`
+    )
   })
 
   it("a key nobody writes names the task and the key", () => {
     expect(messages["unwrittenKey"]).toContain(
-      `task \\"use\\" reads channel key \\"config\\", which no task before it writes and which has no initial value`
+      `task \\"use\\" reads channel key \\"config\\", which no task certainly writes before it and which has no initial value`
+    )
+  })
+
+  it("every problem is listed, in words, and no internal type is shown", () => {
+    const message = messages["twoProblems"] ?? ""
+    expect(message).toContain(`"invalid workflow: task id \\"a\\" is used more than once"`)
+    expect(message).toContain(`"invalid workflow: task \\"b\\" reads the result of \\"a\\", which does not certainly run before it"`)
+    expect(message).not.toContain("WorkflowProblems")
+    expect(message).not.toContain("readonly ids")
+    expect(message.length).toBeLessThan(400)
+  })
+
+  it("getResult in a task without after says to declare it", () => {
+    expect(messages["noAfter"]).toContain("this task declares no `after`: add the task whose result it reads to `after: [task]`")
+  })
+
+  it("a body that returns a Promise points to Effect.tryPromise", () => {
+    expect(messages["promise"]).toContain("a task body returned a Promise: wrap it with Effect.tryPromise")
+  })
+
+  it("a result JSON cannot hold names the path and points to a result schema", () => {
+    expect(messages["dateResult"]).toContain(`the task's result is not JSON: at [\\"at\\"]: a Date (use Schema.Date)`)
+    expect(messages["dateResult"]).toContain("give the task a `result` schema")
+  })
+
+  it("a union id is named, one message per member", () => {
+    expect(messages["unionId"]).toContain(`task id \\"a\\" is one of a union of ids: a task has one id; make one task per id`)
+    expect(messages["unionId"]).toContain(`task id \\"b\\" is one of a union of ids`)
+  })
+
+  it("reading a result as another task's type names both tasks", () => {
+    expect(messages["otherType"]).toContain(
+      `task \\"reader\\" reads the result of \\"fetch\\" as another type than the workflow's task \\"fetch\\" returns`
     )
   })
 

@@ -67,7 +67,17 @@ Task.make("noTerminate", (ctx) => {
   return Effect.void
 })
 const needsStore = Task.make("needsStore", { after: [store] }, (ctx) => ctx.getResult("store"))
-expectError(Workflow.make("after-terminate", Workflow.chain(check, store, needsStore)))
+// a task that may only terminate skips nothing: if needsStore runs, store ran before it
+const afterTerminate = Workflow.make("after-terminate", Workflow.chain(check, store, needsStore))
+Effect.gen(function*() {
+  const out = yield* Workflow.run(afterTerminate)
+  // … but the run may have stopped before them: their results are optional
+  expectType<string | undefined>(out.results.store)
+  expectType<number>(out.results.check)
+})
+// a task that may jump does skip: what follows it is not certain
+const jumpy = Task.make("jumpy", { goto: ["needsStore"] }, () => 1)
+expectError(Workflow.make("after-jump", Workflow.chain(jumpy, store, needsStore)))
 const readsOptional = Task.make("readsOptional", { after: [Task.optional(store)] }, (ctx) => {
   expectType<Effect.Effect<Option.Option<string>, ChannelError.ChannelDecodeError | ChannelError.ChannelError>>(
     ctx.getResult("store")
@@ -137,7 +147,7 @@ expectError(Task.make("badCycles", { maxCycles: "ten" }, () => 1))
 const a = Task.make("a", () => 1)
 const b = Task.make("b", () => Effect.fail("down" as const))
 const needsA = Task.make("needsA", { after: [a] }, (ctx) => ctx.getResult("a"))
-const maybeA = Task.make("maybeA", { after: [Task.optional(a)] }, (ctx) => ctx.getResult("a"))
+const maybeA = Task.make("maybeA", { after: [Task.optional(a)] }, (ctx) => Effect.map(ctx.getResult("a"), Option.getOrNull))
 
 // strict: results certain
 const strictGroup = Workflow.make("strict", Workflow.chain(Workflow.parallel(a, b), needsA))
@@ -155,7 +165,7 @@ const lenient = Workflow.make("lenient", Workflow.chain(Workflow.parallelWith({ 
 Effect.gen(function*() {
   const out = yield* Workflow.run(lenient)
   expectType<number | undefined>(out.results.a)
-  expectType<Option.Option<number>>(out.results.maybeA)
+  expectType<number | null>(out.results.maybeA)
 })
 
 // critical: critical members stay certain, the others become optional

@@ -62,6 +62,49 @@ const fanout = (n: number): string => {
   return lines.join("\n") + "\n"
 }
 
+/**
+ * A realistic workflow: `n` tasks on a 40-key channel schema, each reading 2 keys, writing 1 and reading the
+ * results of the 2 tasks before it.
+ */
+const realistic = (n: number): string => {
+  const types = ["Schema.Number", "Schema.String", "Schema.Struct({ id: Schema.String, score: Schema.Number })", "Schema.Array(Schema.String)"]
+  const values = ["0", `""`, `{ id: "", score: 0 }`, "[]"]
+  const lines = [
+    header,
+    `import { Effect, Schema } from "effect"`,
+    `import { expectType } from "tsd"`,
+    `import { Channel, Task, Workflow } from "effect-graflow"`,
+    ``,
+    `const Channels = Channel.schema({`,
+    ...Array.from({ length: 40 }, (_, k) => `  k${k}: ${types[k % 4]},`),
+    `})`,
+    `const t0 = Task.make("t0", () => Effect.succeed(0))`,
+    `const t1 = Task.make("t1", { after: [t0] }, (ctx) => ctx.getResult("t0"))`
+  ]
+  for (let i = 2; i < n; i++) {
+    const [r1, r2, w] = [(i * 3) % 40, (i * 3 + 1) % 40, (i * 7) % 40]
+    lines.push(
+      `const t${i} = Task.make("t${i}", { channels: Channels, after: [t${i - 1}, t${i - 2}], reads: ["k${r1}", "k${r2}"], writes: ["k${w}"] }, (ctx) =>`,
+      `  Effect.gen(function*() {`,
+      `    const a = yield* ctx.getResult("t${i - 1}")`,
+      `    const b = yield* ctx.getResult("t${i - 2}")`,
+      `    yield* ctx.channel.get("k${r1}")`,
+      `    yield* ctx.channel.get("k${r2}")`,
+      `    yield* ctx.channel.set("k${w}", ${values[w % 4]})`,
+      `    return a + b`,
+      `  }))`
+    )
+  }
+  lines.push(
+    `export const workflow = Workflow.make("realistic-${n}", {`,
+    `  channels: Channels,`,
+    `  initial: { ${Array.from({ length: 40 }, (_, k) => `k${k}: ${values[k % 4]}`).join(", ")} }`,
+    `}, Workflow.chain(${Array.from({ length: n }, (_, i) => `t${i}`).join(", ")}))`,
+    `Effect.map(Workflow.run(workflow), (out) => expectType<number>(out.results.t${n - 1}))`
+  )
+  return lines.join("\n") + "\n"
+}
+
 const plainChain = (n: number): string => {
   const lines = [header, `import { Effect } from "effect"`, ``, `const t0 = Effect.succeed(0)`]
   for (let i = 1; i < n; i++) lines.push(`const t${i} = Effect.flatMap(t${i - 1}, (x) => Effect.succeed(x + 1))`)
@@ -76,6 +119,7 @@ const plainFanout = (n: number): string => {
   return lines.join("\n") + "\n"
 }
 
+writeFileSync(join(typed, "realistic-100.test-d.ts"), realistic(100))
 for (const n of [200, 500]) {
   writeFileSync(join(typed, `chain-${n}.test-d.ts`), chain(n))
   writeFileSync(join(typed, `fanout-${n}.test-d.ts`), fanout(n))

@@ -85,6 +85,7 @@ for (const shape of ["chain", "fanout"]) {
     row(`${shape} of ${n}, plain Effect baseline`, measure(join(root, "bench", "types", "baseline", `${shape}-${n}.ts`)))
   }
 }
+row("realistic: 100 tasks, 40-key schema, 2 reads + 1 write + 2 after each", measure(join(root, "type-tests", "generated", "realistic-100.test-d.ts")))
 rmSync(importOnly)
 console.log(machine(`TypeScript ${execFileSync(process.execPath, [tsc, "--version"], { encoding: "utf8" }).trim()}`))
 printTable(["file", "check time (s)", "instantiations", "types", "memory (MB)", "errors"], rows)

@@ -60,6 +60,7 @@ export class TaskImpl extends Pipeable.Class {
   readonly [TypeId] = TypeId
   readonly _tag = "Task"
   declare readonly "~shape": Task.Any["~shape"]
+  declare readonly "~entry": Task.Any["~entry"]
   /** The channel key of the task's result, made once. */
   readonly resultKey: string
   constructor(
@@ -74,9 +75,13 @@ export class TaskImpl extends Pipeable.Class {
   }
 }
 
-export class OptionalImpl<T> {
+export class OptionalImpl<T extends TaskImpl> {
   readonly _tag = "Optional" as const
+  declare readonly "~entry": T["~entry"]
   constructor(readonly task: T) {}
+  get id(): string {
+    return this.task.id
+  }
 }
 
 export const isTask = (u: unknown): u is TaskImpl => u instanceof TaskImpl

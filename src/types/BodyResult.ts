@@ -1,8 +1,11 @@
 import type { Effect } from "effect"
+import type { IsAny } from "type-fest"
+import type { JsonIssue } from "./JsonIssue.js"
 
 /**
  * The result of a task body that returns an Effect or a plain value: the
- * Effect's success type, or the value's type.
+ * Effect's success type, or the value's type. A body typed `any` (a
+ * `JSON.parse`, an untyped library) gives `unknown`: nothing is claimed about it.
  *
  * **Example**
  *
@@ -12,15 +15,25 @@ import type { Effect } from "effect"
  *
  * type A = BodySuccess<Effect.Effect<number, "e">> // number
  * type B = BodySuccess<string>                     // string
+ * type C = BodySuccess<any>                        // unknown
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type BodySuccess<Out> = Out extends Effect.Effect<infer A, infer _E, infer _R> ? A : Out
+export type BodySuccess<Out> = BodyParts<Out>[0]
 
 /**
- * The errors of a task body: the Effect's error type, or `never` for a plain value.
+ * The success, errors and services of a body's result at once (each of the
+ * three types above reads one: one evaluation per body instead of three).
+ */
+type BodyParts<Out> = IsAny<Out> extends true ? readonly [unknown, never, never]
+  : Out extends Effect.Effect<infer A, infer E, infer R> ? readonly [IsAny<A> extends true ? unknown : A, E, R]
+  : readonly [Out, never, never]
+
+/**
+ * The errors of a task body: the Effect's error type, or `never` for a plain
+ * value (and for a body typed `any`, which is not an Effect the types know of).
  *
  * **Example**
  *
@@ -34,10 +47,11 @@ export type BodySuccess<Out> = Out extends Effect.Effect<infer A, infer _E, infe
  * @category type-level
  * @since 0.1.0
  */
-export type BodyError<Out> = Out extends Effect.Effect<infer _A, infer E, infer _R> ? E : never
+export type BodyError<Out> = BodyParts<Out>[1]
 
 /**
- * The services a task body needs: the Effect's requirements, or `never` for a plain value.
+ * The services a task body needs: the Effect's requirements, or `never` for a
+ * plain value (and for a body typed `any`).
  *
  * **Example**
  *
@@ -51,4 +65,43 @@ export type BodyError<Out> = Out extends Effect.Effect<infer _A, infer E, infer 
  * @category type-level
  * @since 0.1.0
  */
-export type BodyServices<Out> = Out extends Effect.Effect<infer _A, infer _E, infer R> ? R : never
+export type BodyServices<Out> = BodyParts<Out>[2]
+
+/**
+ * What a task body may return: `Out` itself, or — when the result cannot be a
+ * task's result — a message in its place, so that the body does not compile
+ * and the error says why:
+ *
+ * - a Promise (the engine runs Effects; a Promise's failures would be
+ *   untyped): wrap it with `Effect.tryPromise`;
+ * - without a `result` schema (`HasSchema` false), a result JSON cannot hold
+ *   (a `Date`, a `Map`, a `bigint`, a function…): give the task a `result`
+ *   schema, or return JSON.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { BodyReturn } from "effect-graflow/types/BodyResult"
+ *
+ * type Ok = BodyReturn<{ n: number }, false>     // { n: number }
+ * type NoDate = BodyReturn<{ at: Date }, false>  // a message naming the path
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type BodyReturn<Out, HasSchema extends boolean> = IsAny<Out> extends true ? Out
+  : Out extends PromiseLike<unknown> ? PromiseMessage
+  : HasSchema extends true ? Out
+  : JsonIssue<BodySuccess<Out>> extends infer Issue extends string ? [Issue] extends [never] ? Out
+    : `the task's result is not JSON: ${Issue}; give the task a \`result\` schema (result: Schema.…) to store it, or return JSON`
+  : Out
+
+/**
+ * The message a body that returns a Promise gets.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type PromiseMessage =
+  "a task body returned a Promise: wrap it with Effect.tryPromise({ try: () => …, catch: (e) => … }) so that its failure is typed"

@@ -1,28 +1,43 @@
+import type { AnyEntry } from "../Task.js"
+
 /**
  * What a flow (a task, a chain or a parallel group) provides to what runs after
  * it, and what it still needs from what runs before it. Composition computes it;
  * `Workflow.make` checks that nothing is left unmet.
  *
- * - `ids`: the task ids in the flow.
- * - `maybe`: the ids whose result may be absent after the flow: members of a
- *   lenient parallel group, and tasks that run after a task that may jump
- *   (`goto`) or `terminate`.
- * - `results`: one `readonly [id, result]` entry per task.
- * - `writes`: the channel keys some task of the flow writes.
- * - `needs`: `readonly [id, task]`: `task` requires the result of `id`, and no
- *   task certainly run before it in the flow produces it.
- * - `wants`: `readonly [id, task]`: `task` reads the result of `id` if there
- *   is one (`Task.optional`), and no task before it in the flow is `id`.
+ * - `ids`: the task ids in the flow (`string` for a task made with a computed id).
+ * - `lits`: the literal ids among them. Only a literal id can meet a literal
+ *   need, and only literal ids are checked for duplicates at compile time.
+ * - `certain`: the entries (`readonly [id, result, Same<result>]`) of the
+ *   literal-id tasks that certainly ran once the flow has run, for the tasks
+ *   after it: not those after a task that may jump (`goto`), nor the members
+ *   of a lenient parallel group. (A task that may only `terminate` keeps what
+ *   follows it certain: if a later task runs, the run was not stopped.)
+ * - `present`: the literal ids whose result is certainly in the run's output:
+ *   `certain`, less what follows a task that may terminate.
+ * - `results`: one entry (`readonly [id, result, Same<result>]`) per task.
+ * - `writes`: the channel keys the flow certainly writes (a write after a jump
+ *   or in a lenient group may not happen, so it meets no later read).
+ * - `needs`: `readonly [entry, task]`: `task` requires the result `entry` (an
+ *   id and a result type), and no task certainly run before it in the flow
+ *   has that id with that result type.
+ * - `wants`: `readonly [entry, task]`: `task` reads that result if there is
+ *   one (`Task.optional`), and no task before it in the flow has it (a task
+ *   with a computed id may: the read gives an `Option` either way).
  * - `reads`: `readonly [key, task]`: `task` reads channel key `key`, and no task
- *   before it in the flow writes it.
+ *   before it in the flow certainly writes it.
  * - `jumps`: `readonly [target, task]`: `task` may jump to `target`.
- * - `dups`: task ids that occur more than once.
+ * - `dups`: literal task ids that occur more than once.
+ * - `invalid`: what is wrong with the flow's task ids themselves (a union of
+ *   ids, the `.__result__` suffix), in words.
  * - `channels`: for each typed task, the value types of the keys it touches.
- * - `cut`: `true` when some task of the flow may skip what follows it (it may
- *   jump or terminate), `never` otherwise.
+ * - `skips`: `true` when some task may jump (skipping what follows it).
+ * - `stops`: `true` when some task may terminate the run.
  * - `groups`: `true` when the flow has a parallel group (whose failure is a
  *   `ParallelGroupError`), `never` otherwise.
- * - `error`, `services`: the union of the tasks' errors and requirements.
+ * - `failures`: one `TaskFailed<id, error>` per task: the run's failure, by task.
+ * - `cancels`: `WorkflowCancelled` when a task may cancel the run.
+ * - `services`: the union of the tasks' requirements.
  *
  * **Example**
  *
@@ -39,18 +54,23 @@
  */
 export interface FlowShape {
   readonly ids: string
-  readonly maybe: string
-  readonly results: readonly [string, unknown]
+  readonly lits: string
+  readonly certain: AnyEntry
+  readonly present: string
+  readonly results: AnyEntry
   readonly writes: string
-  readonly needs: readonly [string, string]
-  readonly wants: readonly [string, string]
+  readonly needs: readonly [AnyEntry, string]
+  readonly wants: readonly [AnyEntry, string]
   readonly reads: readonly [string, string]
   readonly jumps: readonly [string, string]
   readonly dups: string
+  readonly invalid: string
   readonly channels: object
-  readonly cut: true
+  readonly skips: true
+  readonly stops: true
   readonly groups: true
-  readonly error: unknown
+  readonly failures: unknown
+  readonly cancels: unknown
   readonly services: unknown
 }
 
@@ -70,7 +90,9 @@ export interface FlowShape {
  */
 export interface EmptyShape {
   readonly ids: never
-  readonly maybe: never
+  readonly lits: never
+  readonly certain: never
+  readonly present: never
   readonly results: never
   readonly writes: never
   readonly needs: never
@@ -78,9 +100,12 @@ export interface EmptyShape {
   readonly reads: never
   readonly jumps: never
   readonly dups: never
+  readonly invalid: never
   readonly channels: never
-  readonly cut: never
+  readonly skips: never
+  readonly stops: never
   readonly groups: never
-  readonly error: never
+  readonly failures: never
+  readonly cancels: never
   readonly services: never
 }

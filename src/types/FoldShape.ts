@@ -1,4 +1,4 @@
-import type { Flow } from "../Flow.js"
+import type * as Flow from "../Flow.js"
 
 /**
  * How a parallel group treats its members' failures, as far as types go:
@@ -20,16 +20,9 @@ import type { Flow } from "../Flow.js"
  */
 export type PolicyKind = "strict" | "lenient" | { readonly critical: string }
 
-/**
- * The literal members of a union of ids: a task made with a computed id (type
- * `string`) cannot be checked for duplicates at compile time (`Workflow.make`
- * checks it when it runs).
- */
-type Literal<Ids extends string> = Ids extends string ? string extends Ids ? never : Ids : never
-
-/** The ids of a member that are certain after a group with policy `P`. */
-type MemberCertain<P, Ids extends string, Certain extends string> = P extends "strict" ? Certain
-  : P extends { readonly critical: infer C extends string } ? ([Extract<Ids, C>] extends [never] ? never : Certain)
+/** What a member contributes to what is certain after a group with policy `P`: all of `X`, or nothing. */
+type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
+  : P extends { readonly critical: infer C extends string } ? ([Extract<Ids, C>] extends [never] ? never : X)
   : never
 
 /**
@@ -39,9 +32,15 @@ type MemberCertain<P, Ids extends string, Certain extends string> = P extends "s
  * stay needs of the group; afterwards every member's result is available, or
  * may be absent under a lenient policy).
  *
- * A fold over the tuple with one accumulator per field: each step is a few
- * eager union operations and the recursion is in tail position, so a
- * 500-element chain type-checks in one pass, with no nesting per element.
+ * The tuple of flows is folded with one accumulator per field, every step a
+ * few eager union operations in tail position, so no type nests once per
+ * flow. The tuple is cut sixteen flows at a time (`[a, …, p, ...rest]`):
+ * taking one flow at a time would build the rest of the tuple once per flow,
+ * which is what made a 500-flow chain cost a quarter of a million
+ * instantiations. An
+ * array of unknown length (`chain(first, ...rest)`) is folded as a repeated
+ * flow: its tasks, errors, services and needs all count, and none of its
+ * results is certain.
  *
  * **Example**
  *
@@ -56,59 +55,262 @@ type MemberCertain<P, Ids extends string, Certain extends string> = P extends "s
  * @category type-level
  * @since 0.1.0
  */
-export type FoldShape<
-  Mode extends "sequence" | PolicyKind,
-  Flows extends ReadonlyArray<unknown>,
-  Ids extends string = never,
-  Certain extends string = never,
-  Results = never,
-  Writes extends string = never,
-  Needs = never,
-  Wants = never,
-  Reads = never,
-  Jumps = never,
-  Dups extends string = never,
-  Channels = never,
-  Cut extends true = never,
-  Groups extends true = never,
-  E = never,
-  R = never
-> = Flows extends readonly [infer Head, ...infer Rest]
-  ? Head extends Flow<infer S> ? FoldShape<
-      Mode,
-      Rest,
-      Ids | S["ids"],
-      Certain | (
-        Mode extends "sequence" ? ([Cut] extends [never] ? Exclude<S["ids"], S["maybe"]> : never)
-          : MemberCertain<Mode, S["ids"], Exclude<S["ids"], S["maybe"]>>
-      ),
-      Results | S["results"],
-      Writes | S["writes"],
-      Needs | (Mode extends "sequence" ? Exclude<S["needs"], readonly [Certain, string]> : S["needs"]),
-      Wants | (Mode extends "sequence" ? Exclude<S["wants"], readonly [Ids, string]> : S["wants"]),
-      Reads | (Mode extends "sequence" ? Exclude<S["reads"], readonly [Writes, string]> : S["reads"]),
-      Jumps | S["jumps"],
-      Dups | S["dups"] | Extract<Literal<S["ids"]>, Ids>,
-      Channels | S["channels"],
-      Cut | S["cut"],
-      Groups | S["groups"],
-      E | S["error"],
-      R | S["services"]
-    >
-  : never
-  : {
-    readonly ids: Ids
-    readonly maybe: Exclude<Ids, Certain>
+export type FoldShape<Mode extends "sequence" | PolicyKind, Flows extends ReadonlyArray<unknown>> = Shaped<
+  Complete<
+    Mode extends "sequence"
+      ? SeqFold<Flows, never, never, never, never, never, never, never, never, never, never, never>
+      : ParFold<Mode, Flows, never, never, never, never, never, never, never, never, never, never, never>,
+    Flows[number] extends infer F ? F extends { readonly "~shape": infer S extends Flow.FlowShape } ? S : never : never,
+    Mode extends "sequence" ? never : true
+  >
+>
+
+/**
+ * The fields that do not depend on the order of the flows, read once from the
+ * union of their shapes instead of being carried through every step of the
+ * fold: the fold's per-step cost is its number of accumulators.
+ */
+type Complete<Folded, All extends Flow.FlowShape, Group extends true> = Folded extends {
+  readonly lits: infer Lits extends string
+  readonly certain: infer Certain extends Flow.FlowShape["certain"]
+  readonly present: infer Present extends string
+  readonly results: infer Results extends Flow.FlowShape["results"]
+  readonly writes: infer Writes extends string
+  readonly needs: infer Needs extends Flow.FlowShape["needs"]
+  readonly wants: infer Wants extends Flow.FlowShape["wants"]
+  readonly reads: infer Reads extends Flow.FlowShape["reads"]
+  readonly dups: infer Dups extends string
+  readonly skips: infer Skips extends true
+  readonly stops: infer Stops extends true
+} ? {
+    readonly ids: All["ids"]
+    readonly lits: Lits
+    readonly certain: Certain
+    readonly present: Present
     readonly results: Results
     readonly writes: Writes
     readonly needs: Needs
     readonly wants: Wants
     readonly reads: Reads
-    readonly jumps: Jumps
+    readonly jumps: All["jumps"]
     readonly dups: Dups
-    readonly channels: Channels
-    readonly cut: Cut
-    readonly groups: Mode extends "sequence" ? Groups : true
-    readonly error: E
-    readonly services: R
+    readonly invalid: All["invalid"]
+    readonly channels: All["channels"]
+    readonly skips: Skips
+    readonly stops: Stops
+    readonly groups: All["groups"] | Group
+    readonly failures: All["failures"]
+    readonly cancels: All["cancels"]
+    readonly services: All["services"]
   }
+  : never
+
+/** The fold's result as a `FlowShape` (which TypeScript cannot see through the recursion by itself). */
+type Shaped<S> = S extends Flow.FlowShape ? S : never
+
+/** The shape of the flows of an array of unknown length (`Array<F>`), taken as one repeated flow. */
+type Spread<Small extends ReadonlyArray<unknown>> = Small[number] extends infer F
+  ? F extends Flow.Any ? F["~shape"] : never
+  : never
+
+// ---------------------------------------------------------------------------
+// sequence
+// ---------------------------------------------------------------------------
+
+type SeqFold<
+  Flows extends ReadonlyArray<unknown>,
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true,
+> = Flows extends readonly [
+    infer F0,
+    infer F1,
+    infer F2,
+    infer F3,
+    infer F4,
+    infer F5,
+    infer F6,
+    infer F7,
+    infer F8,
+    infer F9,
+    infer F10,
+    infer F11,
+    infer F12,
+    infer F13,
+    infer F14,
+    infer F15,
+    ...infer Rest
+  ] ? SeqChunk<readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15], Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : SeqChunk<Flows, readonly [], Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+
+type SeqChunk<
+  Small extends ReadonlyArray<unknown>,
+  Rest extends ReadonlyArray<unknown>,
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true,
+> = Small extends readonly [{ readonly "~shape": infer S extends Flow.FlowShape }, ...infer More] ? SeqChunk<
+    More,
+    Rest,
+    Lits | S["lits"],
+    Certain | ([Skips] extends [never] ? S["certain"] : never),
+    Present | ([Skips | Stops] extends [never] ? S["present"] : never),
+    Results | S["results"],
+    Writes | ([Skips] extends [never] ? S["writes"] : never),
+    Needs | Exclude<S["needs"], readonly [Certain, string]>,
+    Wants | Exclude<S["wants"], readonly [Results, string]>,
+    Reads | Exclude<S["reads"], readonly [Writes, string]>,
+    Dups | S["dups"] | Extract<S["lits"], Lits>,
+    Skips | S["skips"],
+    Stops | S["stops"]
+  >
+  : Small extends readonly [] ? Rest extends readonly [] ? {
+        readonly lits: Lits
+        readonly certain: Certain
+        readonly present: Present
+        readonly results: Results
+        readonly writes: Writes
+        readonly needs: Needs
+        readonly wants: Wants
+        readonly reads: Reads
+        readonly dups: Dups
+        readonly skips: Skips
+        readonly stops: Stops
+      }
+    : SeqFold<Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  // An array of unknown length: any number of its flows, in an order we do not know.
+  : Spread<Small> extends infer S extends Flow.FlowShape ? SeqChunk<
+      readonly [],
+      Rest,
+      Lits | S["lits"],
+      Certain,
+      Present,
+      Results | S["results"],
+      Writes,
+      Needs | Exclude<S["needs"], readonly [Certain, string]>,
+      Wants | Exclude<S["wants"], readonly [Results, string]>,
+      Reads | Exclude<S["reads"], readonly [Writes, string]>,
+      Dups | S["dups"] | Extract<S["lits"], Lits>,
+      Skips | S["skips"],
+      Stops | S["stops"]
+    >
+  : never
+
+// ---------------------------------------------------------------------------
+// parallel
+// ---------------------------------------------------------------------------
+
+type ParFold<
+  P,
+  Flows extends ReadonlyArray<unknown>,
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true,
+> = Flows extends readonly [
+    infer F0,
+    infer F1,
+    infer F2,
+    infer F3,
+    infer F4,
+    infer F5,
+    infer F6,
+    infer F7,
+    infer F8,
+    infer F9,
+    infer F10,
+    infer F11,
+    infer F12,
+    infer F13,
+    infer F14,
+    infer F15,
+    ...infer Rest
+  ] ? ParChunk<P, readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15], Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : ParChunk<P, Flows, readonly [], Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+
+type ParChunk<
+  P,
+  Small extends ReadonlyArray<unknown>,
+  Rest extends ReadonlyArray<unknown>,
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true,
+> = Small extends readonly [{ readonly "~shape": infer S extends Flow.FlowShape }, ...infer More] ? ParChunk<
+    P,
+    More,
+    Rest,
+    Lits | S["lits"],
+    Certain | MemberCertain<P, S["ids"], S["certain"]>,
+    Present | MemberCertain<P, S["ids"], S["present"]>,
+    Results | S["results"],
+    Writes | MemberCertain<P, S["ids"], S["writes"]>,
+    Needs | S["needs"],
+    Wants | S["wants"],
+    Reads | S["reads"],
+    Dups | S["dups"] | Extract<S["lits"], Lits>,
+    Skips | S["skips"],
+    Stops | S["stops"]
+  >
+  : Small extends readonly [] ? Rest extends readonly [] ? {
+        readonly lits: Lits
+        readonly certain: Certain
+        readonly present: Present
+        readonly results: Results
+        readonly writes: Writes
+        readonly needs: Needs
+        readonly wants: Wants
+        readonly reads: Reads
+        readonly dups: Dups
+        readonly skips: Skips
+        readonly stops: Stops
+      }
+    : ParFold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  // Members of unknown number: none of them is certain to be there.
+  : Spread<Small> extends infer S extends Flow.FlowShape ? ParChunk<
+      P,
+      readonly [],
+      Rest,
+      Lits | S["lits"],
+      Certain,
+      Present,
+      Results | S["results"],
+      Writes,
+      Needs | S["needs"],
+      Wants | S["wants"],
+      Reads | S["reads"],
+      Dups | S["dups"] | Extract<S["lits"], Lits>,
+      Skips | S["skips"],
+      Stops | S["stops"]
+    >
+  : never

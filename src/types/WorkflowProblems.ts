@@ -1,22 +1,44 @@
+import type { IsEqual } from "type-fest"
 import type { FlowShape } from "./FlowShape.js"
 
 type Quote<S extends string> = `"${S}"`
 
 type DupProblems<Ids extends string> = Ids extends string ? `task id ${Quote<Ids>} is used more than once` : never
 
-type NeedProblems<Needs, Maybe extends string> = Needs extends readonly [infer Id extends string, infer Task extends string]
-  ? Id extends Maybe
-    ? `task ${Quote<Task>} requires the result of ${Quote<Id>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
-  : `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
+type OtherType<Task extends string, Id extends string> =
+  `task ${Quote<Task>} reads the result of ${Quote<Id>} as another type than the workflow's task ${Quote<Id>} returns (its \`after\` names another task with that id)`
+
+/**
+ * An unmet need, in words. Only unmet needs get here (a valid flow has none),
+ * so the lookups below (over every result) cost nothing on the common path:
+ *
+ * - no task of the workflow has the id: it does not run before;
+ * - one has the id but another result type: the `after` named another task;
+ * - the task is there but may not have run: it may be absent, or runs later.
+ */
+type NeedProblems<Needs, Results, Uncertain extends string> = Needs extends readonly [infer Need, infer Task extends string]
+  ? Need extends readonly [infer Id extends string, unknown, unknown] ? [Extract<Results, readonly [Id, unknown, unknown]>] extends [never]
+    ? `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
+  : [Need] extends [Results] ? Id extends Uncertain
+      ? `task ${Quote<Task>} requires the result of ${Quote<Id>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump); read it with Task.optional(…)`
+    : `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
+  : OtherType<Task, Id>
+  : never
   : never
 
-type WantProblems<Wants> = Wants extends readonly [infer Id extends string, infer Task extends string]
-  ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
+type WantProblems<Wants, Results> = Wants extends readonly [infer Want, infer Task extends string]
+  ? Want extends readonly [infer Id extends string, unknown, unknown] ? [Want] extends [Results] | [never] ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
+  : [Extract<Results, readonly [Id, unknown, unknown]>] extends [never]
+    ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
+  : OtherType<Task, Id>
+  : never
   : never
 
 type ReadProblems<Reads, Initial extends string> = Reads extends readonly [infer Key extends string, infer Task extends string]
   ? Key extends Initial ? never
-  : `task ${Quote<Task>} reads channel key ${Quote<Key>}, which no task before it writes and which has no initial value`
+  : `task ${Quote<Task>} reads channel key ${
+    Quote<Key>
+  }, which no task certainly writes before it and which has no initial value`
   : never
 
 type JumpProblems<Jumps, Ids extends string> = Jumps extends readonly [infer Target extends string, infer Task extends string]
@@ -25,20 +47,21 @@ type JumpProblems<Jumps, Ids extends string> = Jumps extends readonly [infer Tar
   : never
 
 type ChannelProblems<Touched, T> = Touched extends object ? {
-    [K in keyof Touched & string]: K extends keyof T
-      ? [Touched[K], T[K]] extends [T[K], Touched[K]] ? never
+    [K in keyof Touched & string]: K extends keyof T ? IsEqual<Touched[K], T[K]> extends true ? never
       : `channel key ${Quote<K>} has another type in a task than in the workflow's channels`
       : `channel key ${Quote<K>} is used by a task but not declared in the workflow's channels`
   }[keyof Touched & string]
   : never
 
 /**
- * Everything that keeps a flow from being a workflow, as readable messages:
- * duplicate ids, results read from tasks that do not certainly run before (or
- * whose result may be absent), channel keys read before anything writes them
- * (`Initial` lists the keys with an initial value), jumps to ids that are not
- * tasks of the workflow, and channel keys whose types differ from the
- * workflow's channels `T`. `never` when there is nothing.
+ * Everything that keeps a flow from being a workflow, as readable messages
+ * naming the task and the key or id: duplicate ids, ids that cannot be ids,
+ * results read from tasks that do not certainly run before (or whose result
+ * may be absent), results read as another task's result type, channel keys
+ * read before any task certainly writes them (`Initial` lists the keys with an
+ * initial value), jumps to ids that are not tasks of the workflow, and channel
+ * keys whose types differ from the workflow's channels `T`. `never` when there
+ * is nothing.
  *
  * **Example**
  *
@@ -54,29 +77,39 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
  */
 export type WorkflowProblems<S extends FlowShape, T, Initial extends string> =
   | DupProblems<S["dups"]>
-  | NeedProblems<S["needs"], S["maybe"]>
-  | WantProblems<S["wants"]>
+  | S["invalid"]
+  | NeedProblems<S["needs"], S["results"], Exclude<S["lits"], S["certain"][0]>>
+  | WantProblems<S["wants"], S["results"]>
   | ReadProblems<S["reads"], Initial>
   | JumpProblems<S["jumps"], S["ids"]>
   | ChannelProblems<S["channels"], T>
 
 /**
- * `unknown` for a valid flow; otherwise an object type whose one property
- * lists the problems, so that passing the flow to `Workflow.make` fails to
- * compile with the problems in the message.
+ * The type `Workflow.make` takes as the workflow's name: the name itself for a
+ * valid flow; otherwise the problems, so that the call does not compile and the
+ * error reads `Argument of type '"pipeline"' is not assignable to parameter of
+ * type '"invalid workflow: task \"process\" reads the result of \"fetch\",
+ * which does not certainly run before it" | …'` — every problem in words, first.
  *
  * **Example**
  *
  * ```ts
- * import type { CheckWorkflow } from "effect-graflow/types/WorkflowProblems"
+ * import type { CheckedName } from "effect-graflow/types/WorkflowProblems"
  * import type { Flow } from "effect-graflow"
  *
- * type OK = CheckWorkflow<Flow.EmptyShape, {}, never> // unknown
+ * type OK = CheckedName<"w", Flow.EmptyShape, {}, never> // "w"
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type CheckWorkflow<S extends FlowShape, T, Initial extends string> = [WorkflowProblems<S, T, Initial>] extends
-  [never] ? unknown
-  : { readonly "workflow is not valid": WorkflowProblems<S, T, Initial> }
+export type CheckedName<Name extends string, S extends FlowShape, T, Initial extends string> =
+  WorkflowProblems<S, T, Initial> extends infer Problems ? [Problems] extends [never] ? Name : Words<Problems>
+  : never
+
+/**
+ * The problems as a union of new strings, not the alias instance above: an
+ * error message prints an alias by its name and arguments (the whole flow's
+ * shape), a plain union of strings by its members.
+ */
+type Words<Problems> = Problems extends string ? `invalid workflow: ${Problems}` : never
