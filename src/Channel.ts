@@ -27,9 +27,7 @@ import type {
   WrongTypeError
 } from "./ChannelError.js"
 import * as internal from "./internal/channel.js"
-import type { ElementOf } from "./types/ElementOf.js"
-import type { ListKeys } from "./types/ListKeys.js"
-import type { NumberKeys } from "./types/NumberKeys.js"
+import type { ElementFor, ListKey, NumberKey, ValueFor, WritableKey } from "./types/ChannelKeys.js"
 
 /**
  * The channel backend service. Provide `MemoryChannel.layer` or
@@ -339,25 +337,29 @@ export interface Typed<in out T extends object, Readable extends keyof T & strin
   /** The decoded value under `key` as an `Option`. */
   getOption<K extends Readable>(key: K): Effect.Effect<Option.Option<T[K]>, ChannelDecodeError | ChannelError>
   /** Encodes `value` with the key's schema and stores it. */
-  set<K extends Writable>(key: K, value: T[K], options?: SetOptions): Effect.Effect<void, WriteError>
+  set<K extends WritableKey<Writable>>(
+    key: K,
+    value: ValueFor<T, K & keyof T>,
+    options?: SetOptions
+  ): Effect.Effect<void, WriteError>
   /** Whether `key` has a live value. */
   exists<K extends Readable>(key: K): Effect.Effect<boolean, ChannelError>
   /** Removes `key`; `true` if it had a live value. */
-  delete<K extends Writable>(key: K): Effect.Effect<boolean, ReservedKeyError | ChannelError>
+  delete<K extends WritableKey<Writable>>(key: K): Effect.Effect<boolean, ReservedKeyError | ChannelError>
   /** Adds an element at the tail of a list key; returns the new length. */
-  append<K extends ListKeys<T, Writable>>(
+  append<K extends ListKey<T, Writable>>(
     key: K,
-    value: ElementOf<T[K]>,
+    value: ElementFor<T, K & keyof T>,
     options?: SetOptions
   ): Effect.Effect<number, WriteError | WrongTypeError>
   /** Adds an element at the head of a list key; returns the new length. */
-  prepend<K extends ListKeys<T, Writable>>(
+  prepend<K extends ListKey<T, Writable>>(
     key: K,
-    value: ElementOf<T[K]>,
+    value: ElementFor<T, K & keyof T>,
     options?: SetOptions
   ): Effect.Effect<number, WriteError | WrongTypeError>
   /** Adds `delta` (default 1) atomically to a number key; returns the new number. */
-  atomicAdd<K extends NumberKeys<T, Writable>>(
+  atomicAdd<K extends NumberKey<T, Writable>>(
     key: K,
     delta?: number
   ): Effect.Effect<number, WrongTypeError | InvalidValueError | ReservedKeyError | ChannelError>

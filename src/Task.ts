@@ -43,7 +43,9 @@ import type {
  * - `channels`: the value types of the keys it touches (`{}` when untyped);
  * - `goto`: ids it may jump to;
  * - `skips`: `true` when it may skip what follows it (it may jump);
- * - `stops`: `true` when it may terminate the run.
+ * - `stops`: `true` when it may terminate the run;
+ * - `adds`: the shapes of the tasks it may add with `ctx.nextTask` (their
+ *   failures and services are the task's too).
  *
  * **Example**
  *
@@ -67,6 +69,7 @@ export interface Io {
   readonly goto: string
   readonly skips: true
   readonly stops: true
+  readonly adds: FlowShape
 }
 
 /**
@@ -129,6 +132,7 @@ export interface NoIo {
   readonly goto: never
   readonly skips: never
   readonly stops: never
+  readonly adds: never
 }
 
 /**
@@ -167,9 +171,9 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly skips: I["skips"]
   readonly stops: I["stops"]
   readonly groups: never
-  readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError>
-  readonly cancels: Extract<E, WorkflowCancelled>
-  readonly services: R
+  readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError> | I["adds"]["failures"]
+  readonly cancels: Extract<E, WorkflowCancelled> | I["adds"]["cancels"]
+  readonly services: R | I["adds"]["services"]
 }
 
 /**
@@ -412,6 +416,7 @@ export interface Control {
   readonly goto: string
   readonly skip: boolean
   readonly terminate: boolean
+  readonly adds: Any
 }
 
 /**
@@ -433,6 +438,7 @@ export interface NoControl {
   readonly goto: never
   readonly skip: false
   readonly terminate: false
+  readonly adds: never
 }
 
 /**
@@ -445,7 +451,7 @@ export interface NoControl {
  * import { Task } from "effect-graflow"
  *
  * const fallback = Task.make("fallback", () => "recovered")
- * const main = Task.make("main", { goto: true }, (ctx) => ctx.nextTask(fallback, { goto: true } satisfies Task.NextTaskOptions))
+ * const main = Task.make("main", { goto: true, adds: [fallback] }, (ctx) => ctx.nextTask(fallback, { goto: true } satisfies Task.NextTaskOptions))
  * ```
  *
  * @category models
@@ -537,11 +543,12 @@ export interface Context<
   nextIteration(...input: [C["input"]] extends [void] ? [] : [input: C["input"]]): Effect.Effect<void, CycleLimitExceededError>
   /**
    * Adds a task to run after this one (before what follows it statically, or
-   * instead of it with `{ goto: true }`). Its result is read through the task
-   * value: `ctx.lookupResult(task)` downstream.
+   * instead of it with `{ goto: true }`): one of the tasks declared in `adds`,
+   * whose errors and services are then part of this task's. Its result is
+   * read through the task value: `ctx.lookupResult(task)` downstream.
    */
   nextTask(
-    task: Any,
+    task: [C["adds"]] extends [never] ? NoAdds : C["adds"],
     ...options: C["skip"] extends true ? [options?: NextTaskOptions] : []
   ): Effect.Effect<void, InvalidNextTaskError | ChannelError>
   /**
@@ -558,6 +565,14 @@ export interface Context<
   /** Stops the run with `WorkflowCancelled` now; this task has no result. */
   cancel(reason: string): Effect.Effect<never, WorkflowCancelled>
 }
+
+/**
+ * What `ctx.nextTask` takes in a task that declares no `adds`: a message.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type NoAdds = "declare the tasks this task may add in `adds: [task]`: their errors and services become this task's"
 
 /**
  * The one "result" of a task that declares no `after`: a message, so that
@@ -605,7 +620,18 @@ export type RetryPolicy = Schedule.Schedule<unknown, unknown> | { readonly times
  * @category models
  * @since 0.1.0
  */
-export interface Options<T extends object, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout = Duration.Input> {
+export interface Options<
+  T extends object,
+  After,
+  Reads,
+  Writes,
+  RA,
+  Input,
+  Goto,
+  Terminate,
+  Timeout = Duration.Input,
+  Adds = ReadonlyArray<never>
+> {
   /** The channel schema the task reads and writes keys of. */
   readonly channels?: Channel.ChannelSchema<T>
   /** The tasks whose results this task reads (they must certainly run before it, or be `Task.optional`). */
@@ -628,6 +654,12 @@ export interface Options<T extends object, After, Reads, Writes, RA, Input, Goto
   readonly goto?: Goto
   /** Whether this task may stop the run with `ctx.terminate()`. */
   readonly terminate?: Terminate
+  /**
+   * The tasks this task may add with `ctx.nextTask(task)` (tools of an agent
+   * loop, a fallback): their errors and services are part of this task's, so
+   * they are in the run's type.
+   */
+  readonly adds?: Adds
   /** How many times the task may run in one workflow run (default 10). */
   readonly maxCycles?: number
   /** Retries of a failed attempt. */
@@ -681,7 +713,8 @@ export interface DeclaredIo<
   Channels extends object,
   Goto extends string,
   Skips extends true,
-  Stops extends true
+  Stops extends true,
+  Adds extends FlowShape = never
 > extends Io {
   readonly needs: Needs
   readonly wants: Wants
@@ -691,6 +724,7 @@ export interface DeclaredIo<
   readonly goto: Goto
   readonly skips: Skips
   readonly stops: Stops
+  readonly adds: Adds
 }
 
 /**
@@ -791,11 +825,14 @@ export type Skips<Goto> = Goto extends true ? true : [GotoIds<Goto>] extends [ne
  * @category type-level
  * @since 0.1.0
  */
-export interface ControlOf<Input, Goto extends GotoOption, Terminate extends boolean> extends Control {
+export interface ControlOf<Input, Goto extends GotoOption, Terminate extends boolean, Adds extends Any = never>
+  extends Control
+{
   readonly input: Input
   readonly goto: GotoIds<Goto>
   readonly skip: Skips<Goto>
   readonly terminate: Terminate
+  readonly adds: Adds
 }
 
 /**
@@ -858,12 +895,13 @@ export const make: {
     Input = void,
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
-    Timeout extends Duration.Input = never
+    Timeout extends Duration.Input = never,
+    const Adds extends ReadonlyArray<Any> = readonly []
   >(
     id: Id,
-    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout>,
+    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate>>,
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds[number]>>,
       input: Input
     ) => BodyReturn<Out, [RA] extends [never] ? false : true>
   ): Task<
@@ -879,7 +917,8 @@ export const make: {
       { readonly [K in Reads[number] | Writes[number]]: T[K] },
       GotoIds<Goto>,
       SkipsOf<Goto>,
-      StopsOf<Terminate>
+      StopsOf<Terminate>,
+      Adds[number]["~shape"]
     >
   >
 } = internal.make
@@ -946,11 +985,12 @@ export const template: {
     RA = never,
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
-    Timeout extends Duration.Input = never
+    Timeout extends Duration.Input = never,
+    const Adds extends ReadonlyArray<Any> = readonly []
   >(
-    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout>,
+    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate>>,
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate, Adds[number]>>,
       params: P
     ) => BodyReturn<Out, [RA] extends [never] ? false : true>
   ): Template<
@@ -966,7 +1006,8 @@ export const template: {
       { readonly [K in Reads[number] | Writes[number]]: T[K] },
       GotoIds<Goto>,
       SkipsOf<Goto>,
-      StopsOf<Terminate>
+      StopsOf<Terminate>,
+      Adds[number]["~shape"]
     >
   >
 } = internal.template

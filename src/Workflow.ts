@@ -678,7 +678,7 @@ export const run: <Name extends string, Results, E, R, T extends object>(
  * import { Task, Workflow } from "effect-graflow"
  *
  * const extra = Task.make("extra", () => 42)
- * const main = Task.make("main", (ctx) => ctx.nextTask(extra))
+ * const main = Task.make("main", { adds: [extra] }, (ctx) => ctx.nextTask(extra))
  * const program = Effect.map(Workflow.run(Workflow.make("dyn", main)), (out) => Workflow.resultOf(out, extra))
  * // Option.some(42)
  * ```

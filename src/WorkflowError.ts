@@ -212,8 +212,9 @@ export type TaskTimeoutError = internal.TaskTimeoutError
 
 /**
  * `ctx.nextTask(task)` was given a task it cannot add: a task of the workflow
- * itself (use `goto` to jump to it), or one that reads a result that does not
- * exist yet.
+ * itself (use `goto` to jump to it), one that reads a result that does not
+ * exist yet, or one the adding task does not declare in `adds` (plain
+ * JavaScript; the types reject it).
  *
  * **Example**
  *
@@ -222,7 +223,7 @@ export type TaskTimeoutError = internal.TaskTimeoutError
  * import { Task } from "effect-graflow"
  *
  * const extra = Task.make("extra", () => Effect.succeed(1))
- * const main = Task.make("main", (ctx) =>
+ * const main = Task.make("main", { adds: [extra] }, (ctx) =>
  *   ctx.nextTask(extra).pipe(Effect.catchTag("InvalidNextTaskError", (e) => Effect.logWarning(e.message))))
  * ```
  *

@@ -2,7 +2,7 @@
  * Issue 4: the typed parts of dynamic control flow, retries, timeouts and
  * parallel group policies.
  */
-import { Effect, Option, Schedule } from "effect"
+import { Context, Effect, Option, Schedule } from "effect"
 import { expectAssignable, expectError, expectType } from "tsd"
 import { type ChannelError, Task, Workflow, type WorkflowError } from "effect-graflow"
 
@@ -106,25 +106,44 @@ expectAssignable<Effect.Effect<unknown, WorkflowError.WorkflowCancelled | Workfl
 )
 
 // ---------------------------------------------------------------------------
-// nextTask: goto needs a declaration; dynamic results typed through the task
+// nextTask: only declared `adds`; goto needs a declaration; added errors and
+// services are the run's; dynamic results typed through the task
 // ---------------------------------------------------------------------------
 
 const extra = Task.make("extra", () => ({ found: 3 }))
-Task.make("adds", (ctx) => {
+Task.make("adds", { adds: [extra] }, (ctx) => {
   expectType<Effect.Effect<void, WorkflowError.InvalidNextTaskError | ChannelError.ChannelError>>(ctx.nextTask(extra))
   expectError(ctx.nextTask(extra, { goto: true })) // goto not declared
   return ctx.nextTask(extra)
 })
-Task.make("addsGoto", { goto: true }, (ctx) => ctx.nextTask(extra, { goto: true }))
+// not declared in `adds`: does not compile
+Task.make("undeclared", (ctx) => {
+  expectError(ctx.nextTask(extra))
+  return Effect.void
+})
+const other = Task.make("other", () => 1)
+Task.make("wrongAdd", { adds: [extra] }, (ctx) => {
+  expectError(ctx.nextTask(other))
+  return Effect.void
+})
+Task.make("addsGoto", { goto: true, adds: [extra] }, (ctx) => ctx.nextTask(extra, { goto: true }))
 Task.make("reads", (ctx) =>
   Effect.map(ctx.lookupResult(extra), (r) => {
     expectType<{ found: number }>(r)
     return r.found
   }))
 Effect.gen(function*() {
-  const out = yield* Workflow.run(Workflow.make("dyn", Task.make("main", (ctx) => ctx.nextTask(extra))))
+  const out = yield* Workflow.run(Workflow.make("dyn", Task.make("main", { adds: [extra] }, (ctx) => ctx.nextTask(extra))))
   expectType<Option.Option<{ found: number }>>(Workflow.resultOf(out, extra))
 })
+// an added tool's service and failure are in the run's type
+class Tools extends Context.Service<Tools, { readonly search: (q: string) => Effect.Effect<number, "rate limited"> }>()("Tools") {}
+const tool = Task.make("tool", () => Tools.use((t) => t.search("q")))
+const agentRun = Workflow.run(Workflow.make("agent", Task.make("agent", { adds: [tool] }, (ctx) => ctx.nextTask(tool))))
+expectType<Tools>(null! as Effect.Services<typeof agentRun>)
+type AgentFailure = Extract<Effect.Error<typeof agentRun>, { readonly taskId: "tool" }>
+expectType<"rate limited" | ChannelError.InvalidValueError | ChannelError.ChannelError>(null! as AgentFailure["cause"])
+expectError(Effect.runPromise(agentRun))
 
 // ---------------------------------------------------------------------------
 // retries and timeouts

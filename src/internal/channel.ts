@@ -120,7 +120,7 @@ export interface Codec<A> {
    * Encodes a value for storage. Object keys the schema does not declare are
    * an error, not dropped: what is stored is what was written.
    */
-  readonly encode: (key: string, value: A) => Effect.Effect<Value, InvalidValueError>
+  readonly encode: (key: string, value: unknown) => Effect.Effect<Value, InvalidValueError>
   /** Encodes one element of a list-typed schema (by encoding a one-element list). */
   readonly encodeElement: (key: string, element: unknown) => Effect.Effect<Json, InvalidValueError>
   /**
@@ -311,7 +311,7 @@ export const makeTyped = <T extends object, R extends keyof T & string, W extend
 ): Api.Typed<T, R, W> => {
   const untyped = new UntypedView(store)
   const decodeRead = <K extends R>(key: K) => (raw: Value) => codecFor(key).decode(key, raw)
-  const push = <K extends W>(op: "append" | "prepend", key: K, value: unknown, options: Api.SetOptions | undefined) => {
+  const push = <K extends keyof T & string>(op: "append" | "prepend", key: K, value: unknown, options: Api.SetOptions | undefined) => {
     if (isResultKey(key)) return reserved(key, op)
     const ttl = ttlMillis(key, options?.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
@@ -330,6 +330,13 @@ export const makeTyped = <T extends object, R extends keyof T & string, W extend
       (raw): Effect.Effect<T[K] | D, ChannelDecodeError> => raw === absent ? Effect.succeed(fallback) : decodeRead(key)(raw)
     )
   }
+  /**
+   * The typed methods take `K extends WritableKey<W>` (or `ListKey`, `NumberKey`):
+   * a declared key, or — in a task that declares no such key — the message the
+   * types show in its place, which no program passes as a key. So a key that
+   * reaches here is one of `T`'s.
+   */
+  const declared = (key: string): keyof T & string => key as keyof T & string
   return {
     namespace: store.namespace,
     get,
@@ -342,14 +349,14 @@ export const makeTyped = <T extends object, R extends keyof T & string, W extend
       if (isResultKey(key)) return reserved(key, "set")
       const ttl = ttlMillis(key, options?.ttl)
       if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
-      return Effect.flatMap(codecFor(key).encode(key, value), (encoded) => store.set(key, encoded, ttl))
+      return Effect.flatMap(codecFor(declared(key)).encode(key, value), (encoded) => store.set(key, encoded, ttl))
     },
     exists: (key) => store.exists(key),
     delete: (key) => untyped.delete(key),
-    append: (key, value, options) => push("append", key, value, options),
-    prepend: (key, value, options) => push("prepend", key, value, options),
+    append: (key, value, options) => push("append", declared(key), value, options),
+    prepend: (key, value, options) => push("prepend", declared(key), value, options),
     // The store checks the sum before it writes it: a sum the schema rejects (1.5 for an Int) changes nothing.
-    atomicAdd: (key, delta = 1) => untyped.atomicAdd(key, delta, codecFor(key).checkSum),
+    atomicAdd: (key, delta = 1) => untyped.atomicAdd(key, delta, codecFor(declared(key)).checkSum),
     lock: (key, self, options) => lockWith(store, key, self, options)
   }
 }

@@ -269,6 +269,9 @@ class TaskContext {
       if (this.state.workflow.plan.tasks.has(task.id)) {
         return fail("it is a task of the workflow; declare it in `goto` and use ctx.goto to jump to it")
       }
+      if (!this.task.declarations.adds.includes(task)) {
+        return fail(`it is not one of the tasks "${this.task.id}" declares in \`adds\` (its errors and services would be missing from the run's type)`)
+      }
       const deps = task.declarations.after
       return Effect.flatMap(
         Effect.forEach(deps, (dep) => this.state.store.exists(resultKey(dep.id))),

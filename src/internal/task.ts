@@ -38,6 +38,8 @@ export interface Declarations {
   /** It may skip what follows it: it declared `goto` (targets, or `true`) or `terminate`. */
   readonly skips: boolean
   readonly terminate: boolean
+  /** The tasks it may add with `ctx.nextTask`. */
+  readonly adds: ReadonlyArray<TaskImpl>
   readonly execution: Execution
 }
 
@@ -53,6 +55,7 @@ const none: Declarations = {
   goto: [],
   skips: false,
   terminate: false,
+  adds: [],
   execution: noExecution
 }
 
@@ -103,6 +106,7 @@ interface RawOptions {
   readonly maxCycles?: number | undefined
   readonly retry?: Task.RetryPolicy | undefined
   readonly timeout?: Duration.Input | undefined
+  readonly adds?: ReadonlyArray<unknown> | undefined
 }
 
 const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Retry | undefined => {
@@ -142,6 +146,11 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     else if (entry instanceof OptionalImpl && isTask(entry.task)) optionalAfter.push(entry.task)
     else throw new TypeError(`Task ${JSON.stringify(id)}: \`after\` takes tasks and Task.optional(task)`)
   }
+  const adds: Array<TaskImpl> = []
+  for (const entry of options.adds ?? []) {
+    if (isTask(entry)) adds.push(entry)
+    else throw new TypeError(`Task ${JSON.stringify(id)}: \`adds\` takes tasks`)
+  }
   return {
     after,
     optional: optionalAfter,
@@ -152,6 +161,7 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     goto: options.goto === true || options.goto === undefined ? [] : options.goto,
     skips: options.goto === true || (options.goto?.length ?? 0) > 0 || options.terminate === true,
     terminate: options.terminate === true,
+    adds,
     execution: executionOf(id, options)
   }
 }

@@ -4,7 +4,7 @@
  * TestClock on every backend (retries and timeouts are the engine's timers).
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, type Layer, Option, Ref, References, Schedule, Tracer } from "effect"
+import { Context, Deferred, Effect, Fiber, Layer, Option, Ref, References, Schedule, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { type Channel, Progress, Task, Workflow } from "../../src/index.js"
 
@@ -131,7 +131,7 @@ export const controlConformance = (subject: Subject) => {
         Effect.gen(function*() {
           const log = yield* recorder
           const extra = Task.make("extra", () => Effect.as(log.mark("extra"), { found: 3 }))
-          const main = Task.make("main", (ctx) => Effect.andThen(log.mark("main"), ctx.nextTask(extra)))
+          const main = Task.make("main", { adds: [extra] }, (ctx) => Effect.andThen(log.mark("main"), ctx.nextTask(extra)))
           const next = Task.make("next", (ctx) =>
             Effect.andThen(log.mark("next"), Effect.map(ctx.lookupResult(extra), (r) => r.found)))
           const out = yield* Workflow.run(Workflow.make("dynamic", Workflow.chain(main, next)))
@@ -140,11 +140,29 @@ export const controlConformance = (subject: Subject) => {
           assert.deepStrictEqual(Workflow.resultOf(out, extra), Option.some({ found: 3 }))
         }).pipe(provide))
 
+      it.effect("an added task's services and failures are the run's: providing the service runs it", () =>
+        Effect.gen(function*() {
+          class Tools extends Context.Service<Tools, { readonly search: (q: string) => Effect.Effect<number> }>()("test/Tools") {}
+          const tool = Task.make("tool", () => Tools.use((tools) => tools.search("effect")))
+          const agent = Task.make("agent", { adds: [tool] }, (ctx) => ctx.nextTask(tool))
+          const workflow = Workflow.make("agent", agent)
+          const out = yield* Workflow.run(workflow).pipe(
+            Effect.provide(Layer.succeed(Tools, { search: (q) => Effect.succeed(q.length) }))
+          )
+          assert.deepStrictEqual(Workflow.resultOf(out, tool), Option.some(6))
+          const failing = Task.make("failing", () => Effect.fail("tool down" as const))
+          const agent2 = Task.make("agent2", { adds: [failing] }, (ctx) => ctx.nextTask(failing))
+          const error = yield* Effect.flip(Workflow.run(Workflow.make("agent2", agent2)))
+          assert.strictEqual(error._tag, "TaskFailed")
+          if (error._tag === "TaskFailed" && error.taskId === "failing") assert.strictEqual(error.cause, "tool down")
+          else assert.fail(`expected the tool's failure, got ${error.message}`)
+        }).pipe(provide))
+
       it.effect("with { goto: true } the added task replaces the static successors", () =>
         Effect.gen(function*() {
           const log = yield* recorder
           const fallback = Task.make("fallback", () => Effect.as(log.mark("fallback"), "DYN"))
-          const main = Task.make("main", { goto: true }, (ctx) =>
+          const main = Task.make("main", { goto: true, adds: [fallback] }, (ctx) =>
             Effect.andThen(log.mark("main"), ctx.nextTask(fallback, { goto: true })))
           const succ = Task.make("succ", () => log.mark("succ"))
           const out = yield* Workflow.run(Workflow.make("dynamic-goto", Workflow.chain(main, succ)))
@@ -157,15 +175,20 @@ export const controlConformance = (subject: Subject) => {
         Effect.gen(function*() {
           const later = Task.make("later", () => 1)
           const needsLater = Task.make("needsLater", { after: [later] }, () => 2)
-          const main = Task.make("main", (ctx) =>
+          const undeclared = Task.make("undeclared", () => 3)
+          // A task the types would reject (plain JavaScript): the engine checks `adds` too.
+          const sneak = undeclared as unknown as typeof needsLater
+          const main = Task.make("main", { adds: [later, needsLater] }, (ctx) =>
             Effect.all([
               Effect.flip(ctx.nextTask(later)).pipe(Effect.map((e) => e._tag)),
-              Effect.flip(ctx.nextTask(needsLater)).pipe(Effect.map((e) => e._tag === "InvalidNextTaskError" && e.reason))
+              Effect.flip(ctx.nextTask(needsLater)).pipe(Effect.map((e) => e._tag === "InvalidNextTaskError" && e.reason)),
+              Effect.flip(ctx.nextTask(sneak)).pipe(Effect.map((e) => e._tag === "InvalidNextTaskError" && e.reason))
             ]))
           const out = yield* Workflow.run(Workflow.make("invalid-next", Workflow.chain(main, later)))
           assert.deepStrictEqual(out.results.main, [
             "InvalidNextTaskError",
-            "it requires the result of \"later\", which has none yet"
+            "it requires the result of \"later\", which has none yet",
+            "it is not one of the tasks \"main\" declares in `adds` (its errors and services would be missing from the run's type)"
           ])
         }).pipe(provide))
     })
