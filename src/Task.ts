@@ -20,7 +20,7 @@ import type * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
 import type { Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
-import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
+import type { BodyError, BodyReturn, BodyServices, BodySuccess, ResultProblem } from "./types/BodyResult.js"
 import type {
   CycleLimitExceededError,
   InvalidNextTaskError,
@@ -45,7 +45,8 @@ import type {
  * - `skips`: `true` when it may skip what follows it (it may jump);
  * - `stops`: `true` when it may terminate the run;
  * - `adds`: the shapes of the tasks it may add with `ctx.nextTask` (their
- *   failures and services are the task's too).
+ *   failures and services are the task's too);
+ * - `schema`: `true` when its result has a `result` schema (so it need not be JSON).
  *
  * **Example**
  *
@@ -70,6 +71,7 @@ export interface Io {
   readonly skips: true
   readonly stops: true
   readonly adds: FlowShape
+  readonly schema: true
 }
 
 /**
@@ -133,6 +135,7 @@ export interface NoIo {
   readonly skips: never
   readonly stops: never
   readonly adds: never
+  readonly schema: never
 }
 
 /**
@@ -166,7 +169,7 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? readonly [Target, Id] : never
     : never
   readonly dups: never
-  readonly invalid: IdProblems<Id>
+  readonly invalid: IdProblems<Id> | ([I["schema"]] extends [never] ? ResultProblem<Id, A> : never)
   readonly channels: I["channels"]
   readonly skips: I["skips"]
   readonly stops: I["stops"]
@@ -714,7 +717,8 @@ export interface DeclaredIo<
   Goto extends string,
   Skips extends true,
   Stops extends true,
-  Adds extends FlowShape = never
+  Adds extends FlowShape = never,
+  Schema extends true = never
 > extends Io {
   readonly needs: Needs
   readonly wants: Wants
@@ -725,6 +729,7 @@ export interface DeclaredIo<
   readonly skips: Skips
   readonly stops: Stops
   readonly adds: Adds
+  readonly schema: Schema
 }
 
 /**
@@ -882,7 +887,7 @@ export type EngineError<Timeout> = [Timeout] extends [never] ? never : TaskTimeo
 export const make: {
   <const Id extends string, Out>(
     id: Id,
-    body: (ctx: Context<Deps<readonly []>, {}, never, never>) => BodyReturn<Out, false>
+    body: (ctx: Context<Deps<readonly []>, {}, never, never>) => BodyReturn<Out>
   ): Task<Id, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>>
   <
     const Id extends string,
@@ -903,7 +908,7 @@ export const make: {
     body: (
       ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds[number]>>,
       input: Input
-    ) => BodyReturn<Out, [RA] extends [never] ? false : true>
+    ) => BodyReturn<Out>
   ): Task<
     Id,
     [RA] extends [never] ? BodySuccess<Out> : RA,
@@ -918,7 +923,8 @@ export const make: {
       GotoIds<Goto>,
       SkipsOf<Goto>,
       StopsOf<Terminate>,
-      Adds[number]["~shape"]
+      Adds[number]["~shape"],
+      [RA] extends [never] ? never : true
     >
   >
 } = internal.make
@@ -973,7 +979,7 @@ export interface Template<P, A, E, R, I extends Io> {
  */
 export const template: {
   <P, Out>(
-    body: (ctx: Context<Deps<readonly []>, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => BodyReturn<Out, false>
+    body: (ctx: Context<Deps<readonly []>, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => BodyReturn<Out>
   ): Template<P, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>, NoIo>
   <
     P,
@@ -992,7 +998,7 @@ export const template: {
     body: (
       ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate, Adds[number]>>,
       params: P
-    ) => BodyReturn<Out, [RA] extends [never] ? false : true>
+    ) => BodyReturn<Out>
   ): Template<
     P,
     [RA] extends [never] ? BodySuccess<Out> : RA,
@@ -1007,7 +1013,8 @@ export const template: {
       GotoIds<Goto>,
       SkipsOf<Goto>,
       StopsOf<Terminate>,
-      Adds[number]["~shape"]
+      Adds[number]["~shape"],
+      [RA] extends [never] ? never : true
     >
   >
 } = internal.template

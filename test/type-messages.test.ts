@@ -79,7 +79,8 @@ export const t = Task.make("t", (ctx) => ctx.getResult("x"))`,
     promise: `${prelude}
 export const t = Task.make("t", () => Promise.resolve(1))`,
     dateResult: `${prelude}
-export const t = Task.make("t", () => ({ at: new Date() }))`,
+const t = Task.make("t", () => ({ at: new Date() }))
+export const w = Workflow.make("w", t)`,
     unionId: `${prelude}
 declare const flag: boolean
 export const w = Workflow.make("w", Task.make(flag ? "a" : "b", () => 1))`,
@@ -128,7 +129,7 @@ export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ polic
   })
 
   it("a result JSON cannot hold names the path and points to a result schema", () => {
-    expect(messages["dateResult"]).toContain(`the task's result is not JSON: at [\\"at\\"]: a Date (use Schema.Date)`)
+    expect(messages["dateResult"]).toContain(`invalid workflow: the result of task \\"t\\" is not JSON: at [\\"at\\"]: a Date (use Schema.Date)`)
     expect(messages["dateResult"]).toContain("give the task a `result` schema")
   })
 

@@ -68,34 +68,49 @@ export type BodyError<Out> = BodyParts<Out>[1]
 export type BodyServices<Out> = BodyParts<Out>[2]
 
 /**
- * What a task body may return: `Out` itself, or — when the result cannot be a
- * task's result — a message in its place, so that the body does not compile
- * and the error says why:
- *
- * - a Promise (the engine runs Effects; a Promise's failures would be
- *   untyped): wrap it with `Effect.tryPromise`;
- * - without a `result` schema (`HasSchema` false), a result JSON cannot hold
- *   (a `Date`, a `Map`, a `bigint`, a function…): give the task a `result`
- *   schema, or return JSON.
+ * What a task body may return: `Out` itself, or — for a Promise — a message in
+ * its place, so that the body does not compile and the error says what to do:
+ * the engine runs Effects, and a Promise's failures would be untyped; wrap it
+ * with `Effect.tryPromise`. (A result JSON cannot hold is reported by
+ * `Workflow.make`, see `ResultProblem`: a check here would reject generic
+ * helpers, whose result type is not known yet.)
  *
  * **Example**
  *
  * ```ts
  * import type { BodyReturn } from "effect-graflow/types/BodyResult"
  *
- * type Ok = BodyReturn<{ n: number }, false>     // { n: number }
- * type NoDate = BodyReturn<{ at: Date }, false>  // a message naming the path
+ * type Ok = BodyReturn<{ n: number }>             // { n: number }
+ * type NoPromise = BodyReturn<Promise<number>>    // the message
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type BodyReturn<Out, HasSchema extends boolean> = IsAny<Out> extends true ? Out
-  : Out extends PromiseLike<unknown> ? PromiseMessage
-  : HasSchema extends true ? Out
-  : JsonIssue<BodySuccess<Out>> extends infer Issue extends string ? [Issue] extends [never] ? Out
-    : `the task's result is not JSON: ${Issue}; give the task a \`result\` schema (result: Schema.…) to store it, or return JSON`
-  : Out
+export type BodyReturn<Out> = IsAny<Out> extends true ? Out : Out extends PromiseLike<unknown> ? PromiseMessage : Out
+
+/**
+ * What is wrong with the result type `A` of task `Id` stored without a
+ * `result` schema, in words (reported by `Workflow.make`), or `never`: a
+ * result JSON cannot hold (a `Date`, a `Map`, a `bigint`, a function, a class
+ * instance…), with where it is.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ResultProblem } from "effect-graflow/types/BodyResult"
+ *
+ * type Ok = ResultProblem<"t", number>       // never
+ * type Bad = ResultProblem<"t", { at: Date }> // 'the result of task "t" is not JSON: at ["at"]: a Date …'
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type ResultProblem<Id extends string, A> = JsonIssue<A> extends infer Issue ? Issue extends string
+    ? `the result of task "${Id}" is not JSON: ${Issue}; give the task a \`result\` schema (result: Schema.…) to store it, or return JSON`
+  : never
+  : never
 
 /**
  * The message a body that returns a Promise gets.

@@ -3,6 +3,9 @@ import type { FlowShape } from "./FlowShape.js"
 
 type Quote<S extends string> = `"${S}"`
 
+/** Messages as they are (a conditional, so that a flow TypeScript cannot see yet does not fail the check: see CheckedName). */
+type Messages<M> = M extends infer Message ? Message extends string ? Message : never : never
+
 type DupProblems<Ids extends string> = Ids extends string ? `task id ${Quote<Ids>} is used more than once` : never
 
 type OtherType<Task extends string, Id extends string> =
@@ -75,7 +78,7 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
  * @category type-level
  * @since 0.1.0
  */
-export type WorkflowProblems<S extends FlowShape, T, Initial extends string> =
+export type WorkflowProblems<S extends FlowShape, T, Initial extends string> = Messages<
   | DupProblems<S["dups"]>
   | S["invalid"]
   | NeedProblems<S["needs"], S["results"], Exclude<S["lits"], S["certain"][0]>>
@@ -83,6 +86,7 @@ export type WorkflowProblems<S extends FlowShape, T, Initial extends string> =
   | ReadProblems<S["reads"], Initial>
   | JumpProblems<S["jumps"], S["ids"]>
   | ChannelProblems<S["channels"], T>
+>
 
 /**
  * The type `Workflow.make` takes as the workflow's name: the name itself for a
@@ -104,8 +108,11 @@ export type WorkflowProblems<S extends FlowShape, T, Initial extends string> =
  * @since 0.1.0
  */
 export type CheckedName<Name extends string, S extends FlowShape, T, Initial extends string> =
-  WorkflowProblems<S, T, Initial> extends infer Problems ? [Problems] extends [never] ? Name : Words<Problems>
-  : never
+  // No `infer` here: for a flow TypeScript cannot see (a generic factory's type
+  // parameter), a conditional without one is checked against its true branch
+  // only, so `<F>(flow: F) => Workflow.make("w", flow)` compiles (the flow is
+  // checked when the factory runs: WorkflowDefinitionError).
+  [WorkflowProblems<S, T, Initial>] extends [never] ? Name : Words<WorkflowProblems<S, T, Initial>>
 
 /**
  * The problems as a union of new strings, not the alias instance above: an
