@@ -1018,3 +1018,35 @@ export const template: {
     >
   >
 } = internal.template
+
+/**
+ * One task per id, for workflows built in a loop: `make` gets each id and
+ * returns the task of that id (`Task.make(id, …)` or a template's
+ * `template(id, params)`). With a literal list of ids the result is a tuple
+ * with one task per id — spread it into `Workflow.parallel(...)`,
+ * `Workflow.chain(...)` or `after: [...]` and each result is typed and
+ * readable by its id (where `ids.map(…)` would give tasks with a union of ids,
+ * which `Workflow.make` rejects). Every task has the callback's result, error
+ * and service types. Throws a `TypeError` when `make` returns a task with
+ * another id.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const sources = ["api", "db", "files"] as const
+ * const fetchers = Task.forEach(sources, (id) => Task.make(id, () => Effect.succeed(id.length)))
+ * const total = Task.make("total", { after: fetchers }, (ctx) =>
+ *   Effect.all([ctx.getResult("api"), ctx.getResult("db"), ctx.getResult("files")]))
+ * const workflow = Workflow.make("fan-out", Workflow.chain(Workflow.parallel(...fetchers), total))
+ * ```
+ *
+ * @category constructors
+ * @since 0.1.0
+ */
+export const forEach: <const Ids extends ReadonlyArray<string>, A, E, R, I extends Io>(
+  ids: Ids,
+  make: (id: Ids[number], index: number) => Task<Ids[number], A, E, R, I>
+) => { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach

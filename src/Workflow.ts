@@ -368,7 +368,7 @@ type WithExtra<Failures, Extra> = [Extra] extends [never] ? Failures
  */
 export type Of<Name extends string, S extends Flow.FlowShape, T extends object, Extra = never> = Workflow<
   Name,
-  ResultsOf<S["results"], Exclude<S["ids"], S["present"]>>,
+  ResultsOf<S["results"], Exclude<S["lits"], S["present"]>>,
   Failure<S, Extra>,
   S["services"],
   T
@@ -415,7 +415,7 @@ export const make: {
     flow: F
   ): Workflow<
     Name,
-    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["ids"], F["~shape"]["present"]>>,
+    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["lits"], F["~shape"]["present"]>>,
     | F["~shape"]["failures"]
     | ([F["~shape"]["groups"]] extends [never] ? never
       : ParallelGroupError<F["~shape"]["failures"] | ParallelGroupError<unknown>>)
@@ -435,7 +435,7 @@ export const make: {
     flow: F
   ): Workflow<
     Name,
-    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["ids"], F["~shape"]["present"]>>,
+    ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["lits"], F["~shape"]["present"]>>,
     Failure<F["~shape"], [Timeout] extends [never] ? never : TaskTimeoutError>,
     F["~shape"]["services"],
     T

@@ -134,3 +134,52 @@ describe("Workflow.make rejects definitions the types cannot see, naming the bad
     ])
   })
 })
+
+describe("what the types accept and check only when it runs", () => {
+  // A generic factory compiles for any flow (TypeScript cannot see the flow
+  // yet); the definition is checked when the factory runs.
+  const named = <F extends Task.Any>(flow: F) => Workflow.make("factory", flow)
+
+  it("a generic factory made with an invalid flow throws WorkflowDefinitionError", () => {
+    const fetch = Task.make("fetch", () => 1)
+    const reader = Task.make("reader", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
+    expect(problemsOf(() => named(reader))).toEqual([
+      `task "reader" reads the result of "fetch", which does not certainly run before it`
+    ])
+    expect(Workflow.isWorkflow(named(fetch))).toBe(true)
+  })
+
+  it("a generic factory's workflow runs", async () => {
+    const out = await Effect.runPromise(Workflow.run(named(Task.make("one", () => 1))))
+    expect(out.results).toEqual({ one: 1 })
+  })
+})
+
+describe("Task.forEach", () => {
+  it("makes one task per id, in order, that run and store their results by id", async () => {
+    const sources = ["api", "db", "files"] as const
+    const fetchers = Task.forEach(sources, (id, index) => Task.make(id, () => Effect.succeed(`${id}:${index}`)))
+    expect(fetchers.map((t) => t.id)).toEqual(["api", "db", "files"])
+    const total = Task.make("total", { after: fetchers }, (ctx) =>
+      Effect.all([ctx.getResult("api"), ctx.getResult("db"), ctx.getResult("files")]))
+    const out = await Effect.runPromise(
+      Workflow.run(Workflow.make("fan-out", Workflow.chain(Workflow.parallel(...fetchers), total)))
+    )
+    expect(out.results).toEqual({ api: "api:0", db: "db:1", files: "files:2", total: ["api:0", "db:1", "files:2"] })
+  })
+
+  it("takes template instances", () => {
+    const scaled = Task.template((_ctx, params: { readonly factor: number }) => params.factor * 2)
+    const tasks = Task.forEach(["x", "y"], (id, index) => scaled(id, { factor: index }))
+    expect(tasks.map((t) => t.id)).toEqual(["x", "y"])
+  })
+
+  it("rejects a task made with another id, and a callback that returns no task", () => {
+    const forEach = Task.forEach as unknown as (ids: ReadonlyArray<string>, make: (id: string) => unknown) => unknown
+    expect(() => forEach(["a"], (id) => Task.make(`x-${id}`, () => 1))).toThrow(
+      `Task.forEach: the task made for the id "a" has the id "x-a"; make each task with the id it is given`
+    )
+    expect(() => forEach(["a"], () => 1)).toThrow(`Task.forEach: the function returned no task for the id "a"`)
+    expect(() => forEach("ab" as never, () => 1)).toThrow("Task.forEach: expects an array of task ids")
+  })
+})

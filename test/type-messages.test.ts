@@ -89,6 +89,20 @@ const fetchNumber = Task.make("fetch", () => 1)
 const fetchText = Task.make("fetch", () => "one")
 const reader = Task.make("reader", { after: [fetchNumber] }, (ctx) => ctx.getResult("fetch"))
 export const w = Workflow.make("w", Workflow.chain(fetchText, reader))`,
+    setReadOnly: `${prelude}
+const Channels = Channel.schema({ config: Schema.Number })
+export const t = Task.make("t", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.set("config", 1))`,
+    appendNonList: `${prelude}
+const Channels = Channel.schema({ config: Schema.Number })
+export const t = Task.make("t", { channels: Channels, writes: ["config"] }, (ctx) => ctx.channel.append("config", 1))`,
+    addNonNumber: `${prelude}
+const Channels = Channel.schema({ label: Schema.String })
+export const t = Task.make("t", { channels: Channels, writes: ["label"] }, (ctx) => ctx.channel.atomicAdd("label", 1))`,
+    undeclaredAdd: `${prelude}
+const extra = Task.make("extra", () => 1)
+export const t = Task.make("t", (ctx) => ctx.nextTask(extra))`,
+    forEachOtherId: `${prelude}
+export const ts = Task.forEach(["a", "b"], (id) => Task.make(\`x-\${id}\`, () => 1))`,
     maybeResult: `${prelude}
 const a = Task.make("a", () => 1)
 const needsA = Task.make("needsA", { after: [a] }, (ctx) => ctx.getResult("a"))
@@ -158,6 +172,28 @@ export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ polic
 
   it("a jump target outside the workflow names the task and the target", () => {
     expect(messages["unknownJump"]).toContain(`task \\"j\\" may jump to \\"cleanup\\", which is not a task of this workflow`)
+  })
+
+  it("set of a key the task only reads says to declare it in writes", () => {
+    expect(messages["setReadOnly"]).toContain("this task declares no `writes`: add the key to `writes: [...]` to write it")
+  })
+
+  it("append on a key that is not a list says what append needs", () => {
+    expect(messages["appendNonList"]).toContain(
+      "append and prepend need a key of the task's `writes` whose schema is a list (Schema.Array(…)); set replaces a value"
+    )
+  })
+
+  it("atomicAdd on a key that is not a number says what it needs", () => {
+    expect(messages["addNonNumber"]).toContain("atomicAdd needs a key of the task's `writes` whose schema is a number")
+  })
+
+  it("nextTask of an undeclared task says to declare it in adds", () => {
+    expect(messages["undeclaredAdd"]).toContain("declare the tasks this task may add in `adds: [task]`")
+  })
+
+  it("Task.forEach with a task of another id names both ids", () => {
+    expect(messages["forEachOtherId"]).toContain(`Type '"x-a" | "x-b"' is not assignable to type '"a" | "b"'`)
   })
 
   it("requiring a result that may be absent says why and what to do", () => {

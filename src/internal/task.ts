@@ -194,3 +194,26 @@ export const template: typeof Task.template = (optionsOrBody: RawOptions | Body,
   }
   return instantiate as never
 }
+
+// One task per id: the types relabel the callback's task (typed with the union
+// of the ids) with each id, which holds only if each task has the id it was
+// made with; that is checked here.
+export const forEach: typeof Task.forEach = (
+  ids: ReadonlyArray<string>,
+  make: (id: string, index: number) => unknown
+): never => {
+  if (!Array.isArray(ids)) throw new TypeError("Task.forEach: expects an array of task ids")
+  if (typeof make !== "function") throw new TypeError("Task.forEach: expects a function that makes the task of an id")
+  return ids.map((id, index) => {
+    const task = make(id, index)
+    if (!(task instanceof TaskImpl)) {
+      throw new TypeError(`Task.forEach: the function returned no task for the id ${JSON.stringify(id)}`)
+    }
+    if (task.id !== id) {
+      throw new TypeError(
+        `Task.forEach: the task made for the id ${JSON.stringify(id)} has the id ${JSON.stringify(task.id)}; make each task with the id it is given`
+      )
+    }
+    return task
+  }) as never
+}

@@ -113,6 +113,14 @@ type Spread<Small extends ReadonlyArray<unknown>> = Small[number] extends infer 
   ? F extends Flow.Any ? F["~shape"] : never
   : never
 
+/**
+ * An array of unknown length split into the array itself and the flows fixed
+ * after it (`[...Array<F>, G, H]` gives `Array<F>` and `[G, H]`): the flows
+ * after it run, in order, whatever the array's length.
+ */
+type Trailing<Small extends ReadonlyArray<unknown>, After extends ReadonlyArray<unknown> = readonly []> =
+  Small extends readonly [...infer Init, infer Last] ? Trailing<Init, readonly [Last, ...After]> : readonly [Small, After]
+
 // ---------------------------------------------------------------------------
 // sequence
 // ---------------------------------------------------------------------------
@@ -194,9 +202,11 @@ type SeqChunk<
         readonly stops: Stops
       }
     : SeqFold<Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  // An array of unknown length: any number of its flows, in an order we do not know.
-  : Spread<Small> extends infer S extends Flow.FlowShape ? SeqChunk<
-      readonly [],
+  // An array of unknown length: any number of its flows, in an order we do not know
+  // (and then the flows fixed after it, in order).
+  : Trailing<Small> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
+    ? Spread<Head> extends infer S extends Flow.FlowShape ? SeqChunk<
+      Tail,
       Rest,
       Lits | S["lits"],
       Certain,
@@ -210,6 +220,7 @@ type SeqChunk<
       Skips | S["skips"],
       Stops | S["stops"]
     >
+    : never
   : never
 
 // ---------------------------------------------------------------------------
@@ -296,10 +307,12 @@ type ParChunk<
         readonly stops: Stops
       }
     : ParFold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  // Members of unknown number: none of them is certain to be there.
-  : Spread<Small> extends infer S extends Flow.FlowShape ? ParChunk<
+  // Members of unknown number: none of them is certain to be there (the fixed
+  // members after them are).
+  : Trailing<Small> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
+    ? Spread<Head> extends infer S extends Flow.FlowShape ? ParChunk<
       P,
-      readonly [],
+      Tail,
       Rest,
       Lits | S["lits"],
       Certain,
@@ -313,4 +326,5 @@ type ParChunk<
       Skips | S["skips"],
       Stops | S["stops"]
     >
+    : never
   : never
