@@ -9,7 +9,7 @@
 import * as internal from "./internal/flow.js"
 import type { FlowShape } from "./types/FlowShape.js"
 
-export type { EmptyShape, FlowShape } from "./types/FlowShape.js"
+export type { ByTask, EmptyShape, FlowShape } from "./types/FlowShape.js"
 
 /**
  * The runtime marker of flows.

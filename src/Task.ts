@@ -18,7 +18,7 @@
 import type { Duration, Effect, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
-import type { Flow, FlowShape } from "./Flow.js"
+import type { ByTask, Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
 import type { BodyError, BodyReturn, BodyServices, BodySuccess, ResultProblem } from "./types/BodyResult.js"
 import type {
@@ -35,8 +35,8 @@ import type {
  * What a task declares, as it is recorded in its type.
  *
  * - `needs`: the results it requires, as the entries of the tasks it declared
- *   in `after` (`readonly [id, result, Same<result>]`: the id and the type it
- *   reads, so a need is met only by a task of that id *and* that result type);
+ *   in `after` ({@link Entry}: the id and the type it reads, so a need is met
+ *   only by a task of that id *and* that result type);
  * - `wants`: the same for the results it reads if they exist (`Task.optional`);
  * - `reads`: channel keys it reads (some task before it must write them);
  * - `writes`: channel keys it writes;
@@ -55,7 +55,7 @@ import type {
  *
  * const fetch = Task.make("fetch", () => [1, 2, 3])
  * const sum = Task.make("sum", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
- * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["needs"][0] : never // "fetch"
+ * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["needs"]["id"] : never // "fetch"
  * ```
  *
  * @category models
@@ -75,41 +75,41 @@ export interface Io {
 }
 
 /**
- * A task's result as the checks see it: its id, its result type, and the
- * result type again in a position that makes the tuple invariant in it, so
- * that an entry satisfies a need only when the result types are the same (a
- * wider result under the same id would otherwise pass as the narrower one).
+ * A task's result as the checks see it: its id and its result type, invariant
+ * in the result type (`in out`), so that an entry satisfies a need only when
+ * the result types are the same (a wider result under the same id would
+ * otherwise pass as the narrower one). An interface rather than a tuple: two
+ * entries compare by their type arguments, where tuples compare member by
+ * member, array methods included.
  *
  * **Example**
  *
  * ```ts
  * import type { Task } from "effect-graflow"
  *
- * type E = Task.Entry<"fetch", number> // readonly ["fetch", number, Task.Same<number>]
+ * type E = Task.Entry<"fetch", number>
+ * type Id = E["id"]         // "fetch"
+ * type Result = E["result"] // number
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type Entry<Id extends string, A> = readonly [Id, A, Same<A>]
+export interface Entry<Id extends string, in out A> {
+  readonly id: Id
+  readonly result: A
+}
 
 /**
- * Any entry: what every `Entry<Id, A>` is assignable to (the invariant part is
- * `unknown` here, the top of every `Same<A>`).
+ * Any entry: what every `Entry<Id, A>` is assignable to.
  *
  * @category type-level
  * @since 0.1.0
  */
-export type AnyEntry = readonly [string, unknown, unknown]
-
-/**
- * Invariance in `A`: `Same<A>` is assignable to `Same<B>` only when `A` and
- * `B` are the same type.
- *
- * @category type-level
- * @since 0.1.0
- */
-export type Same<A> = (a: A) => A
+export interface AnyEntry {
+  readonly id: string
+  readonly result: unknown
+}
 
 /**
  * The declarations of a task that declares nothing.
@@ -150,7 +150,7 @@ export interface NoIo {
  * import type { Flow, Task } from "effect-graflow"
  *
  * type Shape = Task.TaskShape<"a", number, never, never, Task.NoIo>
- * type Provides = Shape["results"] // readonly ["a", number, Task.Same<number>]
+ * type Provides = Shape["results"] // Task.Entry<"a", number>
  * ```
  *
  * @category type-level
@@ -163,10 +163,10 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly present: LiteralId<Id>
   readonly results: Entry<Id, A>
   readonly writes: I["writes"]
-  readonly needs: I["needs"] extends infer Need extends AnyEntry ? Need extends unknown ? readonly [Need, Id] : never : never
-  readonly wants: I["wants"] extends infer Want extends AnyEntry ? Want extends unknown ? readonly [Want, Id] : never : never
-  readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? readonly [Key, Id] : never : never
-  readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? readonly [Target, Id] : never
+  readonly needs: I["needs"] extends infer Need extends AnyEntry ? Need extends unknown ? ByTask<Need, Id> : never : never
+  readonly wants: I["wants"] extends infer Want extends AnyEntry ? Want extends unknown ? ByTask<Want, Id> : never : never
+  readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? ByTask<Key, Id> : never : never
+  readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? ByTask<Target, Id> : never
     : never
   readonly dups: never
   readonly invalid: IdProblems<Id> | ([I["schema"]] extends [never] ? ResultProblem<Id, A> : never)
@@ -256,6 +256,10 @@ export interface Task<Id extends string, A, out E = never, out R = never, out I 
   readonly id: Id
   /** Type-level only: the task's result entry, for the tasks that read it. */
   readonly "~entry": Entry<Id, A>
+  /** Type-level only: what a task with it in `after` reads, `{ [id]: result }` (see {@link Deps}). */
+  readonly "~dep": { readonly [K in Id]: A }
+  /** Type-level only: the same with `Task.optional(task)` in `after`, `{ [id]: Option<result> }`. */
+  readonly "~optionalDep": { readonly [K in Id]: Option.Option<A> }
 }
 
 /**
@@ -276,6 +280,8 @@ export interface Any extends Flow<FlowShape>, Pipeable.Pipeable {
   readonly _tag: "Task"
   readonly id: string
   readonly "~entry": AnyEntry
+  readonly "~dep": object
+  readonly "~optionalDep": object
 }
 
 /**
@@ -294,7 +300,7 @@ export interface Any extends Flow<FlowShape>, Pipeable.Pipeable {
  * @category type-level
  * @since 0.1.0
  */
-export type Result<T extends Any> = T["~shape"]["results"][1]
+export type Result<T extends Any> = T["~shape"]["results"]["result"]
 
 /**
  * A task whose result a task reads if it exists: `after: [Task.optional(t)]`.
@@ -319,6 +325,8 @@ export interface Optional<out T extends Any> {
   readonly id: T["id"]
   /** Type-level only: the task's result entry. */
   readonly "~entry": T["~entry"]
+  /** Type-level only: what a task with it in `after` reads, `{ [id]: Option<result> }`. */
+  readonly "~dep": T["~optionalDep"]
 }
 
 /**
@@ -366,8 +374,6 @@ export type AfterEntry = Any | Optional<Any>
 
 // Entries are read through the `~entry` property every `after` entry has: an
 // indexed access, where an `infer` pattern would build new object types per use.
-type EntryValue<E extends AfterEntry> = E extends { readonly _tag: "Optional" } ? Option.Option<E["~entry"][1]>
-  : E["~entry"][1]
 /** The entries of the required `after` tasks: each task's own entry (the same type object). */
 type NeedsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E extends AfterEntry
   ? E extends { readonly _tag: "Optional" } ? never : E["~entry"]
@@ -396,7 +402,19 @@ type WantsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends in
  * @since 0.1.0
  */
 export type Deps<After extends ReadonlyArray<AfterEntry>> = After extends readonly [] ? { readonly [K in NoDeps]: never }
-  : { readonly [E in After[number] as E["id"]]: EntryValue<E> }
+  // Each entry carries its own record (`~dep`, made once per task): one or two
+  // entries are read directly, more are intersected. A mapped type over the
+  // entries would be rebuilt for every inference pass of every task.
+  : After extends readonly [infer Only extends DepOf] ? Only["~dep"]
+  : After extends readonly [infer First extends DepOf, infer Second extends DepOf] ? First["~dep"] & Second["~dep"]
+  : AllDeps<After[number]>
+
+interface DepOf {
+  readonly "~dep": object
+}
+
+/** The intersection of the entries' records (each entry in a contravariant position, then inferred). */
+type AllDeps<E> = (E extends DepOf ? (deps: E["~dep"]) => void : never) extends (deps: infer All) => void ? All : never
 
 /**
  * What the body of a task may do besides reading and writing: iterate with
@@ -830,14 +848,17 @@ export type Skips<Goto> = Goto extends true ? true : [GotoIds<Goto>] extends [ne
  * @category type-level
  * @since 0.1.0
  */
-export interface ControlOf<Input, Goto extends GotoOption, Terminate extends boolean, Adds extends Any = never>
-  extends Control
-{
+export interface ControlOf<
+  Input,
+  Goto extends GotoOption,
+  Terminate extends boolean,
+  Adds extends ReadonlyArray<Any> = readonly []
+> extends Control {
   readonly input: Input
   readonly goto: GotoIds<Goto>
   readonly skip: Skips<Goto>
   readonly terminate: Terminate
-  readonly adds: Adds
+  readonly adds: Adds[number]
 }
 
 /**
@@ -906,7 +927,7 @@ export const make: {
     id: Id,
     options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds[number]>>,
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds>>,
       input: Input
     ) => BodyReturn<Out>
   ): Task<
@@ -996,7 +1017,7 @@ export const template: {
   >(
     options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate, Adds[number]>>,
+      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate, Adds>>,
       params: P
     ) => BodyReturn<Out>
   ): Template<

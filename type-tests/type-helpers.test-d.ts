@@ -4,7 +4,7 @@
  */
 import type { Effect, Option } from "effect"
 import { expectType } from "tsd"
-import type { Task } from "effect-graflow"
+import type { Flow, Task } from "effect-graflow"
 import type { BodyError, BodyReturn, BodyServices, BodySuccess, PromiseMessage, ResultProblem } from "effect-graflow/types/BodyResult"
 import type {
   ElementFor,
@@ -173,13 +173,13 @@ expectType<"a" | "needsA">(is<Seq["ids"]>())
 expectType<never>(is<Seq["needs"]>())
 expectType<EntryA | Task.Entry<"needsA", number>>(is<Seq["certain"]>())
 // the wrong order leaves the need
-expectType<readonly [EntryA, "needsA"]>(is<FoldShape<"sequence", readonly [NeedsA, A]>["needs"]>())
+expectType<Flow.ByTask<EntryA, "needsA">>(is<FoldShape<"sequence", readonly [NeedsA, A]>["needs"]>())
 // a duplicate id
 expectType<"a">(is<FoldShape<"sequence", readonly [A, A]>["dups"]>())
 // after a jump nothing is certain, and the jump is recorded
 type AfterJump = FoldShape<"sequence", readonly [Jumper, A, NeedsA]>
-expectType<readonly [EntryA, "needsA"]>(is<AfterJump["needs"]>())
-expectType<readonly ["a", "jumper"]>(is<AfterJump["jumps"]>())
+expectType<Flow.ByTask<EntryA, "needsA">>(is<AfterJump["needs"]>())
+expectType<Flow.ByTask<"a", "jumper">>(is<AfterJump["jumps"]>())
 expectType<true>(is<AfterJump["skips"]>())
 // more than 16 flows: folded in chunks
 type Many = FoldShape<"sequence", readonly [A, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, B, NeedsA]>
@@ -188,11 +188,11 @@ expectType<"b">(is<Many["dups"]>())
 // an array of unknown length: its ids and needs count, its results are not certain
 type Spread = FoldShape<"sequence", readonly [B, ...Array<A>, NeedsA]>
 expectType<"a" | "b" | "needsA">(is<Spread["ids"]>())
-expectType<readonly [EntryA, "needsA"]>(is<Spread["needs"]>())
+expectType<Flow.ByTask<EntryA, "needsA">>(is<Spread["needs"]>())
 expectType<"b" | "needsA">(is<Spread["present"]>())
 // parallel: members do not meet each other's needs; strict members are certain
 type Par = FoldShape<"strict", readonly [A, NeedsA]>
-expectType<readonly [EntryA, "needsA"]>(is<Par["needs"]>())
+expectType<Flow.ByTask<EntryA, "needsA">>(is<Par["needs"]>())
 expectType<true>(is<Par["groups"]>())
 expectType<EntryA | Task.Entry<"needsA", number>>(is<Par["certain"]>())
 // lenient: no member is certain; critical: only the critical ones

@@ -15,11 +15,26 @@ import { machine, printTable } from "../support.js"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
+/**
+ * The floor: the smallest generic call that types a result by its `after`
+ * task (a const id, the after tuple, a body whose context reads by id), with
+ * no library at all. A chain of those is what every typed-dependency API
+ * asks of TypeScript.
+ */
+const minimalPrelude = [
+  `import { Effect } from "effect"`,
+  `interface T<Id extends string, A> { readonly id: Id; readonly a: A }`,
+  `declare const Task: {`,
+  `  make<const Id extends string, A>(id: Id, body: () => A): T<Id, A>`,
+  `  make<const Id extends string, const After extends ReadonlyArray<T<string, unknown>>, A>(id: Id, options: { readonly after: After }, body: (ctx: { getResult<K extends After[number]["id"]>(id: K): Effect.Effect<Extract<After[number], { readonly id: K }>["a"]> }) => A): T<Id, A>`,
+  `}`,
+  `declare const Workflow: { make(name: string, flow: unknown): unknown; chain(...flows: ReadonlyArray<unknown>): unknown }`
+]
+
 /** The chain file of bench/types/generate.ts, with the last task's getResult call left open for completion. */
-const chainSource = (n: number): { readonly text: string; readonly at: number } => {
+const chainSource = (n: number, minimal: boolean): { readonly text: string; readonly at: number } => {
   const lines = [
-    `import { Effect } from "effect"`,
-    `import { Task, Workflow } from "effect-graflow"`,
+    ...(minimal ? minimalPrelude : [`import { Effect } from "effect"`, `import { Task, Workflow } from "effect-graflow"`]),
     `const t0 = Task.make("t0", () => Effect.succeed(0))`
   ]
   for (let i = 1; i < n - 1; i++) {
@@ -39,9 +54,9 @@ interface Outcome {
   readonly failure: string | undefined
 }
 
-const measure = (n: number): Outcome => {
+const measure = (n: number, minimal: boolean): Outcome => {
   const file = join(root, "bench", "types", `__editor_chain_${n}.ts`)
-  let { text, at } = chainSource(n)
+  let { text, at } = chainSource(n, minimal)
   let version = 0
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
@@ -105,15 +120,17 @@ const measure = (n: number): Outcome => {
 
 const sizes = process.argv.slice(2).map(Number).filter((n) => n > 2)
 const rows: Array<ReadonlyArray<string>> = []
-for (const n of sizes.length > 0 ? sizes : [25, 100, 200, 500]) {
-  const outcome = measure(n)
-  const sorted = [...outcome.afterEditMs].sort((a, b) => a - b)
-  rows.push([
-    `chain of ${n}`,
-    outcome.failure ?? `${outcome.firstMs.toFixed(0)} ms`,
-    outcome.failure === undefined ? `${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms` : "—",
-    outcome.failure === undefined ? `${outcome.completions}` : "—"
-  ])
+for (const n of sizes.length > 0 ? sizes : [25, 100, 150, 200, 500]) {
+  for (const minimal of [false, true]) {
+    const outcome = measure(n, minimal)
+    const sorted = [...outcome.afterEditMs].sort((a, b) => a - b)
+    rows.push([
+      `chain of ${n}, ${minimal ? "minimal generic call (floor)" : "effect-graflow"}`,
+      outcome.failure ?? `${outcome.firstMs.toFixed(0)} ms`,
+      outcome.failure === undefined ? `${sorted[Math.floor(sorted.length / 2)]?.toFixed(0)} ms` : "—",
+      outcome.failure === undefined ? `${outcome.completions}` : "—"
+    ])
+  }
 }
 console.log(machine(`TypeScript ${ts.version}, language service`))
 printTable(["completion of ctx.getResult(\" in the last task", "first request", "after an edit (median of 5)", "entries"], rows)

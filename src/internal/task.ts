@@ -64,6 +64,8 @@ export class TaskImpl extends Pipeable.Class {
   readonly _tag = "Task"
   declare readonly "~shape": Task.Any["~shape"]
   declare readonly "~entry": Task.Any["~entry"]
+  declare readonly "~dep": Task.Any["~dep"]
+  declare readonly "~optionalDep": Task.Any["~optionalDep"]
   /** The channel key of the task's result, made once. */
   readonly resultKey: string
   constructor(
@@ -81,6 +83,7 @@ export class TaskImpl extends Pipeable.Class {
 export class OptionalImpl<T extends TaskImpl> {
   readonly _tag = "Optional" as const
   declare readonly "~entry": T["~entry"]
+  declare readonly "~dep": T["~optionalDep"]
   constructor(readonly task: T) {}
   get id(): string {
     return this.task.id

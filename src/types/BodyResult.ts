@@ -87,7 +87,8 @@ export type BodyServices<Out> = BodyParts<Out>[2]
  * @category type-level
  * @since 0.1.0
  */
-export type BodyReturn<Out> = IsAny<Out> extends true ? Out : Out extends PromiseLike<unknown> ? PromiseMessage : Out
+// (`any` gives `PromiseMessage | any`, which is `any`: no special case needed.)
+export type BodyReturn<Out> = Out extends PromiseLike<unknown> ? PromiseMessage : Out
 
 /**
  * What is wrong with the result type `A` of task `Id` stored without a

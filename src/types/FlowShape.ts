@@ -8,25 +8,25 @@ import type { AnyEntry } from "../Task.js"
  * - `ids`: the task ids in the flow (`string` for a task made with a computed id).
  * - `lits`: the literal ids among them. Only a literal id can meet a literal
  *   need, and only literal ids are checked for duplicates at compile time.
- * - `certain`: the entries (`readonly [id, result, Same<result>]`) of the
+ * - `certain`: the entries (`Entry<id, result>`) of the
  *   literal-id tasks that certainly ran once the flow has run, for the tasks
  *   after it: not those after a task that may jump (`goto`), nor the members
  *   of a lenient parallel group. (A task that may only `terminate` keeps what
  *   follows it certain: if a later task runs, the run was not stopped.)
  * - `present`: the literal ids whose result is certainly in the run's output:
  *   `certain`, less what follows a task that may terminate.
- * - `results`: one entry (`readonly [id, result, Same<result>]`) per task.
+ * - `results`: one entry (`Entry<id, result>`) per task.
  * - `writes`: the channel keys the flow certainly writes (a write after a jump
  *   or in a lenient group may not happen, so it meets no later read).
- * - `needs`: `readonly [entry, task]`: `task` requires the result `entry` (an
+ * - `needs`: `ByTask<entry, task>`: `task` requires the result `entry` (an
  *   id and a result type), and no task certainly run before it in the flow
  *   has that id with that result type.
- * - `wants`: `readonly [entry, task]`: `task` reads that result if there is
+ * - `wants`: `ByTask<entry, task>`: `task` reads that result if there is
  *   one (`Task.optional`), and no task before it in the flow has it (a task
  *   with a computed id may: the read gives an `Option` either way).
- * - `reads`: `readonly [key, task]`: `task` reads channel key `key`, and no task
+ * - `reads`: `ByTask<key, task>`: `task` reads channel key `key`, and no task
  *   before it in the flow certainly writes it.
- * - `jumps`: `readonly [target, task]`: `task` may jump to `target`.
+ * - `jumps`: `ByTask<target, task>`: `task` may jump to `target`.
  * - `dups`: literal task ids that occur more than once.
  * - `invalid`: what is wrong with the flow's task ids themselves (a union of
  *   ids, the `.__result__` suffix), in words.
@@ -59,10 +59,10 @@ export interface FlowShape {
   readonly present: string
   readonly results: AnyEntry
   readonly writes: string
-  readonly needs: readonly [AnyEntry, string]
-  readonly wants: readonly [AnyEntry, string]
-  readonly reads: readonly [string, string]
-  readonly jumps: readonly [string, string]
+  readonly needs: ByTask<AnyEntry, string>
+  readonly wants: ByTask<AnyEntry, string>
+  readonly reads: ByTask<string, string>
+  readonly jumps: ByTask<string, string>
   readonly dups: string
   readonly invalid: string
   readonly channels: object
@@ -108,4 +108,28 @@ export interface EmptyShape {
   readonly failures: never
   readonly cancels: never
   readonly services: never
+}
+
+/**
+ * Something a task of a flow needs, reads or may jump to, with the task:
+ * `ByTask<Entry<"fetch", number>, "sum">` is task "sum" requiring the result
+ * of "fetch". An interface rather than a pair: two of them compare by their
+ * type arguments, where tuples compare member by member, array methods
+ * included (a fifth of a long chain's type-check cost).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow, Task } from "effect-graflow"
+ *
+ * type Need = Flow.ByTask<Task.Entry<"fetch", number>, "sum">
+ * type Reader = Need["task"] // "sum"
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export interface ByTask<out What, out Task extends string> {
+  readonly what: What
+  readonly task: Task
 }

@@ -34,13 +34,13 @@ type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
  *
  * The tuple of flows is folded with one accumulator per field, every step a
  * few eager union operations in tail position, so no type nests once per
- * flow. The tuple is cut sixteen flows at a time (`[a, …, p, ...rest]`):
- * taking one flow at a time would build the rest of the tuple once per flow,
- * which is what made a 500-flow chain cost a quarter of a million
- * instantiations. An
- * array of unknown length (`chain(first, ...rest)`) is folded as a repeated
- * flow: its tasks, errors, services and needs all count, and none of its
- * results is certain.
+ * flow. The tuple is cut sixteen flows at a time (`[a, …, p, ...rest]`) and
+ * each chunk is walked by position: taking one flow at a time
+ * (`[first, ...infer rest]`) would build a new tuple per flow, which
+ * TypeScript then checks against the array type, methods and all. An array
+ * of unknown length (`chain(first, ...rest)`) is folded as a repeated flow:
+ * its tasks, errors, services and needs all count, none of its results is
+ * certain, and the flows fixed after it are.
  *
  * **Example**
  *
@@ -121,6 +121,63 @@ type Spread<Small extends ReadonlyArray<unknown>> = Small[number] extends infer 
 type Trailing<Small extends ReadonlyArray<unknown>, After extends ReadonlyArray<unknown> = readonly []> =
   Small extends readonly [...infer Init, infer Last] ? Trailing<Init, readonly [Last, ...After]> : readonly [Small, After]
 
+/** The next position in a chunk: a lookup, not a tuple (a tuple per step is what the fold avoids). */
+interface Next {
+  0: 1
+  1: 2
+  2: 3
+  3: 4
+  4: 5
+  5: 6
+  6: 7
+  7: 8
+  8: 9
+  9: 10
+  10: 11
+  11: 12
+  12: 13
+  13: 14
+  14: 15
+  15: 16
+  16: 16
+}
+
+/** The accumulated fields of a fold when it ends. */
+interface Folded<
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true
+> {
+  readonly lits: Lits
+  readonly certain: Certain
+  readonly present: Present
+  readonly results: Results
+  readonly writes: Writes
+  readonly needs: Needs
+  readonly wants: Wants
+  readonly reads: Reads
+  readonly dups: Dups
+  readonly skips: Skips
+  readonly stops: Stops
+}
+
+// How both folds walk a tuple: sixteen flows at a time (`[a, …, p, ...rest]`),
+// and within those sixteen by position (`Small[I]`, with `I` counted through
+// `Next`). Matching `[first, ...infer more]` once per flow would build the rest
+// of the tuple once per flow, and TypeScript checks each of those new tuples
+// against the array type, instantiating the array's methods: that alone was a
+// fifth of a long chain's cost. A tuple whose length is not known (an array
+// spread into it) is walked flow by flow up to the array, the array is folded
+// as one repeated flow, then the flows fixed after it follow.
+
 // ---------------------------------------------------------------------------
 // sequence
 // ---------------------------------------------------------------------------
@@ -137,31 +194,84 @@ type SeqFold<
   Reads,
   Dups extends string,
   Skips extends true,
-  Stops extends true,
+  Stops extends true
 > = Flows extends readonly [
-    infer F0,
-    infer F1,
-    infer F2,
-    infer F3,
-    infer F4,
-    infer F5,
-    infer F6,
-    infer F7,
-    infer F8,
-    infer F9,
-    infer F10,
-    infer F11,
-    infer F12,
-    infer F13,
-    infer F14,
-    infer F15,
-    ...infer Rest
-  ] ? SeqChunk<readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15], Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : SeqChunk<Flows, readonly [], Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  infer F0,
+  infer F1,
+  infer F2,
+  infer F3,
+  infer F4,
+  infer F5,
+  infer F6,
+  infer F7,
+  infer F8,
+  infer F9,
+  infer F10,
+  infer F11,
+  infer F12,
+  infer F13,
+  infer F14,
+  infer F15,
+  ...infer Rest
+] ? SeqChunk<
+    readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15],
+    Rest,
+    0,
+    Lits,
+    Certain,
+    Present,
+    Results,
+    Writes,
+    Needs,
+    Wants,
+    Reads,
+    Dups,
+    Skips,
+    Stops
+  >
+  : number extends Flows["length"] ? Flows extends readonly [infer F, ...infer More] ? SeqChunk<
+        readonly [F],
+        More,
+        0,
+        Lits,
+        Certain,
+        Present,
+        Results,
+        Writes,
+        Needs,
+        Wants,
+        Reads,
+        Dups,
+        Skips,
+        Stops
+      >
+    // An array of unknown length: any number of its flows, in an order we do not
+    // know; then the flows fixed after it, in order.
+    : Trailing<Flows> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
+      ? Spread<Head> extends infer S extends Flow.FlowShape ? SeqChunk<
+          Tail,
+          readonly [],
+          0,
+          Lits | S["lits"],
+          Certain,
+          Present,
+          Results | S["results"],
+          Writes,
+          Needs | Exclude<S["needs"], Flow.ByTask<Certain, string>>,
+          Wants | Exclude<S["wants"], Flow.ByTask<Results, string>>,
+          Reads | Exclude<S["reads"], Flow.ByTask<Writes, string>>,
+          Dups | S["dups"] | Extract<S["lits"], Lits>,
+          Skips | S["skips"],
+          Stops | S["stops"]
+        >
+      : never
+    : never
+  : SeqChunk<Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
 
 type SeqChunk<
   Small extends ReadonlyArray<unknown>,
   Rest extends ReadonlyArray<unknown>,
+  I extends keyof Next,
   Lits extends string,
   Certain,
   Present extends string,
@@ -172,55 +282,26 @@ type SeqChunk<
   Reads,
   Dups extends string,
   Skips extends true,
-  Stops extends true,
-> = Small extends readonly [{ readonly "~shape": infer S extends Flow.FlowShape }, ...infer More] ? SeqChunk<
-    More,
-    Rest,
-    Lits | S["lits"],
-    Certain | ([Skips] extends [never] ? S["certain"] : never),
-    Present | ([Skips | Stops] extends [never] ? S["present"] : never),
-    Results | S["results"],
-    Writes | ([Skips] extends [never] ? S["writes"] : never),
-    Needs | Exclude<S["needs"], readonly [Certain, string]>,
-    Wants | Exclude<S["wants"], readonly [Results, string]>,
-    Reads | Exclude<S["reads"], readonly [Writes, string]>,
-    Dups | S["dups"] | Extract<S["lits"], Lits>,
-    Skips | S["skips"],
-    Stops | S["stops"]
-  >
-  : Small extends readonly [] ? Rest extends readonly [] ? {
-        readonly lits: Lits
-        readonly certain: Certain
-        readonly present: Present
-        readonly results: Results
-        readonly writes: Writes
-        readonly needs: Needs
-        readonly wants: Wants
-        readonly reads: Reads
-        readonly dups: Dups
-        readonly skips: Skips
-        readonly stops: Stops
-      }
-    : SeqFold<Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  // An array of unknown length: any number of its flows, in an order we do not know
-  // (and then the flows fixed after it, in order).
-  : Trailing<Small> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
-    ? Spread<Head> extends infer S extends Flow.FlowShape ? SeqChunk<
-      Tail,
+  Stops extends true
+> = I extends Small["length"]
+  ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : SeqFold<Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? SeqChunk<
+      Small,
       Rest,
+      Next[I],
       Lits | S["lits"],
-      Certain,
-      Present,
+      Certain | ([Skips] extends [never] ? S["certain"] : never),
+      Present | ([Skips | Stops] extends [never] ? S["present"] : never),
       Results | S["results"],
-      Writes,
-      Needs | Exclude<S["needs"], readonly [Certain, string]>,
-      Wants | Exclude<S["wants"], readonly [Results, string]>,
-      Reads | Exclude<S["reads"], readonly [Writes, string]>,
+      Writes | ([Skips] extends [never] ? S["writes"] : never),
+      Needs | Exclude<S["needs"], Flow.ByTask<Certain, string>>,
+      Wants | Exclude<S["wants"], Flow.ByTask<Results, string>>,
+      Reads | Exclude<S["reads"], Flow.ByTask<Writes, string>>,
       Dups | S["dups"] | Extract<S["lits"], Lits>,
       Skips | S["skips"],
       Stops | S["stops"]
     >
-    : never
   : never
 
 // ---------------------------------------------------------------------------
@@ -240,32 +321,88 @@ type ParFold<
   Reads,
   Dups extends string,
   Skips extends true,
-  Stops extends true,
+  Stops extends true
 > = Flows extends readonly [
-    infer F0,
-    infer F1,
-    infer F2,
-    infer F3,
-    infer F4,
-    infer F5,
-    infer F6,
-    infer F7,
-    infer F8,
-    infer F9,
-    infer F10,
-    infer F11,
-    infer F12,
-    infer F13,
-    infer F14,
-    infer F15,
-    ...infer Rest
-  ] ? ParChunk<P, readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15], Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : ParChunk<P, Flows, readonly [], Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  infer F0,
+  infer F1,
+  infer F2,
+  infer F3,
+  infer F4,
+  infer F5,
+  infer F6,
+  infer F7,
+  infer F8,
+  infer F9,
+  infer F10,
+  infer F11,
+  infer F12,
+  infer F13,
+  infer F14,
+  infer F15,
+  ...infer Rest
+] ? ParChunk<
+    P,
+    readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15],
+    Rest,
+    0,
+    Lits,
+    Certain,
+    Present,
+    Results,
+    Writes,
+    Needs,
+    Wants,
+    Reads,
+    Dups,
+    Skips,
+    Stops
+  >
+  : number extends Flows["length"] ? Flows extends readonly [infer F, ...infer More] ? ParChunk<
+        P,
+        readonly [F],
+        More,
+        0,
+        Lits,
+        Certain,
+        Present,
+        Results,
+        Writes,
+        Needs,
+        Wants,
+        Reads,
+        Dups,
+        Skips,
+        Stops
+      >
+    // Members of unknown number: none of them is certain to be there (the fixed
+    // members after them are).
+    : Trailing<Flows> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
+      ? Spread<Head> extends infer S extends Flow.FlowShape ? ParChunk<
+          P,
+          Tail,
+          readonly [],
+          0,
+          Lits | S["lits"],
+          Certain,
+          Present,
+          Results | S["results"],
+          Writes,
+          Needs | S["needs"],
+          Wants | S["wants"],
+          Reads | S["reads"],
+          Dups | S["dups"] | Extract<S["lits"], Lits>,
+          Skips | S["skips"],
+          Stops | S["stops"]
+        >
+      : never
+    : never
+  : ParChunk<P, Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
 
 type ParChunk<
   P,
   Small extends ReadonlyArray<unknown>,
   Rest extends ReadonlyArray<unknown>,
+  I extends keyof Next,
   Lits extends string,
   Certain,
   Present extends string,
@@ -276,49 +413,20 @@ type ParChunk<
   Reads,
   Dups extends string,
   Skips extends true,
-  Stops extends true,
-> = Small extends readonly [{ readonly "~shape": infer S extends Flow.FlowShape }, ...infer More] ? ParChunk<
-    P,
-    More,
-    Rest,
-    Lits | S["lits"],
-    Certain | MemberCertain<P, S["ids"], S["certain"]>,
-    Present | MemberCertain<P, S["ids"], S["present"]>,
-    Results | S["results"],
-    Writes | MemberCertain<P, S["ids"], S["writes"]>,
-    Needs | S["needs"],
-    Wants | S["wants"],
-    Reads | S["reads"],
-    Dups | S["dups"] | Extract<S["lits"], Lits>,
-    Skips | S["skips"],
-    Stops | S["stops"]
-  >
-  : Small extends readonly [] ? Rest extends readonly [] ? {
-        readonly lits: Lits
-        readonly certain: Certain
-        readonly present: Present
-        readonly results: Results
-        readonly writes: Writes
-        readonly needs: Needs
-        readonly wants: Wants
-        readonly reads: Reads
-        readonly dups: Dups
-        readonly skips: Skips
-        readonly stops: Stops
-      }
-    : ParFold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  // Members of unknown number: none of them is certain to be there (the fixed
-  // members after them are).
-  : Trailing<Small> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
-    ? Spread<Head> extends infer S extends Flow.FlowShape ? ParChunk<
+  Stops extends true
+> = I extends Small["length"]
+  ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : ParFold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? ParChunk<
       P,
-      Tail,
+      Small,
       Rest,
+      Next[I],
       Lits | S["lits"],
-      Certain,
-      Present,
+      Certain | MemberCertain<P, S["ids"], S["certain"]>,
+      Present | MemberCertain<P, S["ids"], S["present"]>,
       Results | S["results"],
-      Writes,
+      Writes | MemberCertain<P, S["ids"], S["writes"]>,
       Needs | S["needs"],
       Wants | S["wants"],
       Reads | S["reads"],
@@ -326,5 +434,4 @@ type ParChunk<
       Skips | S["skips"],
       Stops | S["stops"]
     >
-    : never
   : never

@@ -1,26 +1,29 @@
 import type { Simplify } from "type-fest"
+import type { AnyEntry } from "../Task.js"
 
 /**
- * The results record of a workflow, from its `readonly [id, result, …]`
- * entries: `{ readonly fetch: { data: number[] }; readonly process: number }`.
- * The results of the `Maybe` ids (a lenient group's members, tasks after a
- * jump or a terminate) are optional.
+ * The results record of a workflow, from its entries (`Task.Entry<id, result>`):
+ * `{ readonly fetch: { data: number[] }; readonly process: number }`. The
+ * results of the `Maybe` ids (a lenient group's members, tasks after a jump or
+ * a terminate, the tasks of an array) are optional; a task with a computed id
+ * gives an index signature.
  *
  * **Example**
  *
  * ```ts
+ * import type { Task } from "effect-graflow"
  * import type { ResultsOf } from "effect-graflow/types/ResultsOf"
  *
- * type R = ResultsOf<readonly ["a", number] | readonly ["b", string], "b">
+ * type R = ResultsOf<Task.Entry<"a", number> | Task.Entry<"b", string>, "b">
  * // { readonly a: number; readonly b?: string }
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type ResultsOf<Entries extends readonly [string, unknown, ...Array<unknown>], Maybe extends string = never> =
-  [Maybe] extends [never] ? { readonly [Entry in Entries as Entry[0]]: Entry[1] }
-    : Simplify<
-      & { readonly [Entry in Entries as Entry[0] extends Maybe ? never : Entry[0]]: Entry[1] }
-      & { readonly [Entry in Entries as Entry[0] extends Maybe ? Entry[0] : never]?: Entry[1] }
-    >
+export type ResultsOf<Entries extends AnyEntry, Maybe extends string = never> = [Maybe] extends [never]
+  ? { readonly [Entry in Entries as Entry["id"]]: Entry["result"] }
+  : Simplify<
+    & { readonly [Entry in Entries as Entry["id"] extends Maybe ? never : Entry["id"]]: Entry["result"] }
+    & { readonly [Entry in Entries as Entry["id"] extends Maybe ? Entry["id"] : never]?: Entry["result"] }
+  >

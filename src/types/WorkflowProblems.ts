@@ -1,5 +1,6 @@
 import type { IsEqual } from "type-fest"
-import type { FlowShape } from "./FlowShape.js"
+import type { AnyEntry } from "../Task.js"
+import type { ByTask, FlowShape } from "./FlowShape.js"
 
 type Quote<S extends string> = `"${S}"`
 
@@ -19,32 +20,30 @@ type OtherType<Task extends string, Id extends string> =
  * - one has the id but another result type: the `after` named another task;
  * - the task is there but may not have run: it may be absent, or runs later.
  */
-type NeedProblems<Needs, Results, Uncertain extends string> = Needs extends readonly [infer Need, infer Task extends string]
-  ? Need extends readonly [infer Id extends string, unknown, unknown] ? [Extract<Results, readonly [Id, unknown, unknown]>] extends [never]
-    ? `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
-  : [Need] extends [Results] ? Id extends Uncertain
-      ? `task ${Quote<Task>} requires the result of ${Quote<Id>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump); read it with Task.optional(…)`
-    : `task ${Quote<Task>} reads the result of ${Quote<Id>}, which does not certainly run before it`
-  : OtherType<Task, Id>
-  : never
-  : never
-
-type WantProblems<Wants, Results> = Wants extends readonly [infer Want, infer Task extends string]
-  ? Want extends readonly [infer Id extends string, unknown, unknown] ? [Want] extends [Results] | [never] ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
-  : [Extract<Results, readonly [Id, unknown, unknown]>] extends [never]
-    ? `task ${Quote<Task>} reads the optional result of ${Quote<Id>}, which does not run before it`
-  : OtherType<Task, Id>
-  : never
+type NeedProblems<Needs, Results, Uncertain extends string> = Needs extends ByTask<infer Need extends AnyEntry, infer Task>
+  ? [Extract<Results, { readonly id: Need["id"] }>] extends [never]
+    ? `task ${Quote<Task>} reads the result of ${Quote<Need["id"]>}, which does not certainly run before it`
+  : [Need] extends [Results] ? Need["id"] extends Uncertain
+      ? `task ${Quote<Task>} requires the result of ${Quote<Need["id"]>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump); read it with Task.optional(…)`
+    : `task ${Quote<Task>} reads the result of ${Quote<Need["id"]>}, which does not certainly run before it`
+  : OtherType<Task, Need["id"]>
   : never
 
-type ReadProblems<Reads, Initial extends string> = Reads extends readonly [infer Key extends string, infer Task extends string]
+type WantProblems<Wants, Results> = Wants extends ByTask<infer Want extends AnyEntry, infer Task>
+  ? [Want] extends [Results] | [never] ? `task ${Quote<Task>} reads the optional result of ${Quote<Want["id"]>}, which does not run before it`
+  : [Extract<Results, { readonly id: Want["id"] }>] extends [never]
+    ? `task ${Quote<Task>} reads the optional result of ${Quote<Want["id"]>}, which does not run before it`
+  : OtherType<Task, Want["id"]>
+  : never
+
+type ReadProblems<Reads, Initial extends string> = Reads extends ByTask<infer Key extends string, infer Task>
   ? Key extends Initial ? never
   : `task ${Quote<Task>} reads channel key ${
     Quote<Key>
   }, which no task certainly writes before it and which has no initial value`
   : never
 
-type JumpProblems<Jumps, Ids extends string> = Jumps extends readonly [infer Target extends string, infer Task extends string]
+type JumpProblems<Jumps, Ids extends string> = Jumps extends ByTask<infer Target extends string, infer Task>
   ? Target extends Ids ? never
   : `task ${Quote<Task>} may jump to ${Quote<Target>}, which is not a task of this workflow`
   : never
@@ -81,7 +80,7 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
 export type WorkflowProblems<S extends FlowShape, T, Initial extends string> = Messages<
   | DupProblems<S["dups"]>
   | S["invalid"]
-  | NeedProblems<S["needs"], S["results"], Exclude<S["lits"], S["certain"][0]>>
+  | NeedProblems<S["needs"], S["results"], Exclude<S["lits"], S["certain"]["id"]>>
   | WantProblems<S["wants"], S["results"]>
   | ReadProblems<S["reads"], Initial>
   | JumpProblems<S["jumps"], S["ids"]>
