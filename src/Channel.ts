@@ -58,7 +58,7 @@ export const Channel: typeof internal.Channel = internal.Channel
  * @category services
  * @since 0.1.0
  */
-export type Channel = internal.Channel
+export interface Channel extends internal.Channel {}
 
 /**
  * A schema that a channel value can be checked against: it decodes and encodes

@@ -29,7 +29,7 @@ export const Issue: typeof internal.Issue = internal.Issue
  * @category models
  * @since 0.1.0
  */
-export type Issue = internal.Issue
+export interface Issue extends internal.Issue {}
 
 /**
  * The backend failed: Redis unreachable, a dropped connection, a command error.
@@ -57,7 +57,7 @@ export const ChannelError: typeof internal.ChannelError = internal.ChannelError
  * @category errors
  * @since 0.1.0
  */
-export type ChannelError = internal.ChannelError
+export interface ChannelError extends internal.ChannelError {}
 
 /**
  * `get` without a default found no live value under the key (never written,
@@ -86,7 +86,7 @@ export const KeyNotFoundError: typeof internal.KeyNotFoundError = internal.KeyNo
  * @category errors
  * @since 0.1.0
  */
-export type KeyNotFoundError = internal.KeyNotFoundError
+export interface KeyNotFoundError extends internal.KeyNotFoundError {}
 
 /**
  * A value cannot be stored: it is not a JSON value (a function, a class
@@ -117,7 +117,7 @@ export const InvalidValueError: typeof internal.InvalidValueError = internal.Inv
  * @category errors
  * @since 0.1.0
  */
-export type InvalidValueError = internal.InvalidValueError
+export interface InvalidValueError extends internal.InvalidValueError {}
 
 /**
  * A stored value does not decode with the schema it is read through (it was
@@ -148,7 +148,7 @@ export const ChannelDecodeError: typeof internal.ChannelDecodeError = internal.C
  * @category errors
  * @since 0.1.0
  */
-export type ChannelDecodeError = internal.ChannelDecodeError
+export interface ChannelDecodeError extends internal.ChannelDecodeError {}
 
 /**
  * A list operation on a value that is not a list, or `atomicAdd` on a value
@@ -179,7 +179,7 @@ export const WrongTypeError: typeof internal.WrongTypeError = internal.WrongType
  * @category errors
  * @since 0.1.0
  */
-export type WrongTypeError = internal.WrongTypeError
+export interface WrongTypeError extends internal.WrongTypeError {}
 
 /**
  * A TTL that is not a positive, finite duration. Nothing was written.
@@ -207,7 +207,7 @@ export const InvalidTtlError: typeof internal.InvalidTtlError = internal.Invalid
  * @category errors
  * @since 0.1.0
  */
-export type InvalidTtlError = internal.InvalidTtlError
+export interface InvalidTtlError extends internal.InvalidTtlError {}
 
 /**
  * `lock` could not acquire the key's lock within its timeout.
@@ -235,7 +235,7 @@ export const LockTimeoutError: typeof internal.LockTimeoutError = internal.LockT
  * @category errors
  * @since 0.1.0
  */
-export type LockTimeoutError = internal.LockTimeoutError
+export interface LockTimeoutError extends internal.LockTimeoutError {}
 
 /**
  * A write to a key that the engine owns: keys ending in `.__result__` hold task
@@ -264,7 +264,7 @@ export const ReservedKeyError: typeof internal.ReservedKeyError = internal.Reser
  * @category errors
  * @since 0.1.0
  */
-export type ReservedKeyError = internal.ReservedKeyError
+export interface ReservedKeyError extends internal.ReservedKeyError {}
 
 /**
  * `Channel.open` was given a namespace that is not a non-empty string (from
@@ -293,4 +293,4 @@ export const InvalidNamespaceError: typeof internal.InvalidNamespaceError = inte
  * @category errors
  * @since 0.1.0
  */
-export type InvalidNamespaceError = internal.InvalidNamespaceError
+export interface InvalidNamespaceError extends internal.InvalidNamespaceError {}

@@ -346,6 +346,9 @@ export type Failure<S extends Flow.FlowShape, Extra = never> =
   | ([S["groups"]] extends [never] ? never : ParallelGroupError<WithExtra<S["failures"], Extra> | ParallelGroupError<unknown>>)
   | S["cancels"]
 
+/** The error a workflow-wide default timeout adds to every task. */
+type TimeoutError<Timeout> = [Timeout] extends [never] ? never : TaskTimeoutError
+
 /** Each task's failure with the errors the workflow adds to every task (a default timeout). */
 type WithExtra<Failures, Extra> = [Extra] extends [never] ? Failures
   : Failures extends TaskFailed<infer Id, infer E> ? TaskFailed<Id, E | Extra>
@@ -436,7 +439,12 @@ export const make: {
   ): Workflow<
     Name,
     ResultsOf<F["~shape"]["results"], Exclude<F["~shape"]["lits"], F["~shape"]["present"]>>,
-    Failure<F["~shape"], [Timeout] extends [never] ? never : TaskTimeoutError>,
+    // Failure<…>, spelled out: an alias instantiated with the shape would be
+    // shown (in hovers and emitted declarations) with the whole shape.
+    | WithExtra<F["~shape"]["failures"], TimeoutError<Timeout>>
+    | ([F["~shape"]["groups"]] extends [never] ? never
+      : ParallelGroupError<WithExtra<F["~shape"]["failures"], TimeoutError<Timeout>> | ParallelGroupError<unknown>>)
+    | F["~shape"]["cancels"],
     F["~shape"]["services"],
     T
   >

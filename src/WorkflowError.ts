@@ -66,7 +66,7 @@ export const UnknownTaskError: typeof internal.UnknownTaskError = internal.Unkno
  * @category errors
  * @since 0.1.0
  */
-export type UnknownTaskError = internal.UnknownTaskError
+export interface UnknownTaskError extends internal.UnknownTaskError {}
 
 /**
  * `ctx.lookupResult(id)` named a task of the workflow that has no result (yet):
@@ -93,7 +93,7 @@ export const ResultNotAvailableError: typeof internal.ResultNotAvailableError = 
  * @category errors
  * @since 0.1.0
  */
-export type ResultNotAvailableError = internal.ResultNotAvailableError
+export interface ResultNotAvailableError extends internal.ResultNotAvailableError {}
 
 /**
  * A workflow definition that does not hold together: duplicate task ids, a
@@ -124,7 +124,7 @@ export const WorkflowDefinitionError: typeof internal.WorkflowDefinitionError = 
  * @category errors
  * @since 0.1.0
  */
-export type WorkflowDefinitionError = internal.WorkflowDefinitionError
+export interface WorkflowDefinitionError extends internal.WorkflowDefinitionError {}
 
 /**
  * A task called `ctx.cancel(reason)`: the run stops and fails with this error
@@ -155,7 +155,7 @@ export const WorkflowCancelled: typeof internal.WorkflowCancelled = internal.Wor
  * @category errors
  * @since 0.1.0
  */
-export type WorkflowCancelled = internal.WorkflowCancelled
+export interface WorkflowCancelled extends internal.WorkflowCancelled {}
 
 /**
  * A task asked to run again (`nextIteration`, or a `goto` to it) more often
@@ -182,7 +182,7 @@ export const CycleLimitExceededError: typeof internal.CycleLimitExceededError = 
  * @category errors
  * @since 0.1.0
  */
-export type CycleLimitExceededError = internal.CycleLimitExceededError
+export interface CycleLimitExceededError extends internal.CycleLimitExceededError {}
 
 /**
  * An attempt of a task took longer than its `timeout`; it was interrupted.
@@ -208,7 +208,7 @@ export const TaskTimeoutError: typeof internal.TaskTimeoutError = internal.TaskT
  * @category errors
  * @since 0.1.0
  */
-export type TaskTimeoutError = internal.TaskTimeoutError
+export interface TaskTimeoutError extends internal.TaskTimeoutError {}
 
 /**
  * `ctx.nextTask(task)` was given a task it cannot add: a task of the workflow
@@ -238,7 +238,7 @@ export const InvalidNextTaskError: typeof internal.InvalidNextTaskError = intern
  * @category errors
  * @since 0.1.0
  */
-export type InvalidNextTaskError = internal.InvalidNextTaskError
+export interface InvalidNextTaskError extends internal.InvalidNextTaskError {}
 
 /**
  * How one member of a parallel group ended: its task ids, and its failure.

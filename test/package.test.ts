@@ -27,6 +27,7 @@ const install = async (tmp: string, name: string, tarball: string, withIoredis: 
   mkdirSync(join(modules, "effect-graflow"), { recursive: true })
   await run("tar", ["-xzf", tarball, "-C", join(modules, "effect-graflow"), "--strip-components=1"])
   symlinkSync(join(root, "node_modules", "effect"), join(modules, "effect"), "dir")
+  symlinkSync(join(root, "node_modules", "type-fest"), join(modules, "type-fest"), "dir")
   if (withIoredis) {
     // ioredis and what it requires, as npm would have installed them next to it.
     const lock: { readonly packages: Record<string, { readonly dependencies?: Record<string, string> }> } = JSON.parse(
@@ -133,6 +134,57 @@ describe("the package", () => {
     }
     const failure = await importAlone(withoutIoredis, "effect-graflow/RedisChannel").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
     expect(failure).toContain("ioredis")
+  }, 120_000)
+
+  it("a consumer's emitted declarations name only public modules, and type-check where they are used", async () => {
+    const dir = join(withIoredis, "emits")
+    mkdirSync(dir)
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module", private: true }))
+    const options = {
+      target: "ES2022",
+      lib: ["ES2023"],
+      module: "NodeNext",
+      moduleResolution: "NodeNext",
+      types: [],
+      strict: true,
+      exactOptionalPropertyTypes: true,
+      skipLibCheck: true
+    }
+    // A library of the user's that exports a workflow, a task, a run and a program needing the channel.
+    writeFileSync(
+      join(dir, "workflows.ts"),
+      `import { Effect, Schema } from "effect"
+import { Channel, Task, Workflow } from "effect-graflow"
+const Channels = Channel.schema({ n: Schema.Number })
+const a = Task.make("a", { channels: Channels, writes: ["n"] }, (ctx) => ctx.channel.set("n", 1))
+export const b = Task.make("b", { after: [a] }, (ctx) => Effect.map(ctx.getResult("a"), () => 2))
+export const workflow = Workflow.make("w", { channels: Channels }, Workflow.chain(a, b))
+export const run = Workflow.run(workflow)
+export const cleanup = Workflow.deleteRun(workflow, "r1")
+`
+    )
+    writeFileSync(
+      join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...options, declaration: true, emitDeclarationOnly: true, outDir: "out" }, files: ["workflows.ts"] })
+    )
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
+    await run(process.execPath, [tsc, "-p", dir], { cwd: dir })
+    const emitted = readFileSync(join(dir, "out", "workflows.d.ts"), "utf8")
+    expect(emitted).not.toContain("internal")
+    expect(emitted).not.toContain("readonly ids")
+    // Where those declarations are used, nothing in them is unresolved (an unresolved import would make it any).
+    writeFileSync(
+      join(dir, "use.ts"),
+      `import type { Effect } from "effect"
+import type { cleanup, run } from "./out/workflows.js"
+type IsAny<T> = 0 extends 1 & T ? true : false
+export const errorsKnown: IsAny<Effect.Error<typeof run>> = false
+export const servicesKnown: IsAny<Effect.Services<typeof cleanup>> = false
+export const failedTask: Extract<Effect.Error<typeof run>, { readonly _tag: "TaskFailed" }>["taskId"] = "b"
+`
+    )
+    writeFileSync(join(dir, "tsconfig.use.json"), JSON.stringify({ compilerOptions: { ...options, noEmit: true }, files: ["use.ts"] }))
+    await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.use.json")], { cwd: dir })
   }, 120_000)
 
   it("blocks the internal modules", async () => {

@@ -82,8 +82,24 @@ Effect.catchTag(run, "TaskFailed", (/*^*/error) => Effect.succeed(error.taskId))
     expect(error).toContain(`TaskFailed<"count", ChannelDecodeError | ChannelError | InvalidValueError>`)
   })
 
+  const [withOptions = ""] = hovers(`
+import { Schema } from "effect"
+import { Channel, Task, Workflow } from "../src/index.js"
+const Channels = Channel.schema({ n: Schema.Number })
+const write = Task.make("write", { channels: Channels, writes: ["n"] }, (ctx) => ctx.channel.set("n", 1))
+const /*^*/configured = Workflow.make("configured", { channels: Channels, defaults: { timeout: "1 second" } }, write)
+`)
+
+  it("a workflow made with options shows its failures, not the shape", () => {
+    expect(withOptions).toBe(`const configured: Workflow.Workflow<"configured", {
+    readonly write: void;
+}, TaskFailed<"write", Channel.WriteError | TaskTimeoutError>, never, {
+    n: number;
+}>`)
+  })
+
   it("no hover shows the internal shape", () => {
-    for (const text of [workflow, run, task, error]) {
+    for (const text of [workflow, run, task, error, withOptions]) {
       expect(text).not.toMatch(/readonly (ids|lits|certain|needs|wants)\b/)
       expect(text).not.toContain("FlowShape")
       expect(text.length).toBeLessThan(500)

@@ -23,80 +23,63 @@ interface Figures {
   readonly errors: number
 }
 
-const measure = (file: string): Figures => {
+/** The compiler options of a user's strict project, plus `extra`. */
+const strictOptions = (extra: object) => ({
+  target: "ES2022",
+  lib: ["ES2023"],
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  types: ["node"],
+  typeRoots: [join(root, "node_modules", "@types")],
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: true,
+  ...extra
+})
+
+/** Runs tsc on `file` alone with `options` in a scratch directory; its output, and whether it failed. */
+const runTsc = (file: string, options: object, args: ReadonlyArray<string>, scratch: (dir: string) => void = () => {}) => {
   const dir = mkdtempSync(join(tmpdir(), "graflow-types-"))
   const config = join(dir, "tsconfig.json")
-  writeFileSync(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2023"],
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        types: ["node"],
-        typeRoots: [join(root, "node_modules", "@types")],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        skipLibCheck: true,
-        noEmit: true
-      },
-      files: [file]
-    })
-  )
-  let output: string
-  let errors = 0
+  writeFileSync(config, JSON.stringify({ compilerOptions: strictOptions(options), files: [file] }))
   try {
-    output = execFileSync(process.execPath, [tsc, "-p", config, "--extendedDiagnostics"], { cwd: root, encoding: "utf8" })
+    const output = execFileSync(process.execPath, [tsc, "-p", config, ...args], { cwd: root, encoding: "utf8" })
+    scratch(dir)
+    return { output, failed: false }
   } catch (error) {
-    output = String((error as { stdout?: unknown }).stdout ?? "")
-    errors = (output.match(/error TS/g) ?? []).length
+    return { output: String((error as { stdout?: unknown }).stdout ?? ""), failed: true }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+const measure = (file: string): Figures => {
+  const { output, failed } = runTsc(file, { noEmit: true }, ["--extendedDiagnostics"])
   const number = (label: string) => Number(new RegExp(`${label}:\\s+([\\d.]+)`).exec(output)?.[1] ?? Number.NaN)
   return {
     checkSeconds: number("Check time"),
     instantiations: number("Instantiations"),
     types: number("Types"),
     memoryMb: Math.round(number("Memory used") / 1024),
-    errors
+    errors: failed ? (output.match(/error TS/g) ?? []).length : 0
   }
 }
 
 /** The size of the declarations TypeScript emits for `file` (what a library exporting the workflow ships). */
 const emittedBytes = (file: string): number => {
-  const dir = mkdtempSync(join(tmpdir(), "graflow-dts-"))
-  const config = join(dir, "tsconfig.json")
-  writeFileSync(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        lib: ["ES2023"],
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        types: [],
-        strict: true,
-        exactOptionalPropertyTypes: true,
-        noUncheckedIndexedAccess: true,
-        skipLibCheck: true,
-        declaration: true,
-        emitDeclarationOnly: true,
-        rootDir: dirname(file),
-        outDir: join(dir, "out")
-      },
-      files: [file]
-    })
+  let bytes = Number.NaN
+  const { output, failed } = runTsc(
+    file,
+    { declaration: true, emitDeclarationOnly: true, rootDir: dirname(file), outDir: "out" },
+    [],
+    (dir) => {
+      const out = join(dir, "out")
+      bytes = readdirSync(out).reduce((sum, name) => sum + statSync(join(out, name)).size, 0)
+    }
   )
-  try {
-    execFileSync(process.execPath, [tsc, "-p", config], { cwd: root, encoding: "utf8" })
-    const out = join(dir, "out")
-    return readdirSync(out).reduce((sum, name) => sum + statSync(join(out, name)).size, 0)
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
+  if (failed) throw new Error(`emitting the declarations of ${file} failed:\n${output}`)
+  return bytes
 }
 
 const importOnly = join(root, "bench", "types", "baseline", "import-only.ts")
