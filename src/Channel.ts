@@ -27,7 +27,7 @@ import type {
   WrongTypeError
 } from "./ChannelError.js"
 import * as internal from "./internal/channel.js"
-import type { ElementFor, ListKey, NumberKey, ValueFor, WritableKey } from "./types/ChannelKeys.js"
+import type { ElementFor, ListKey, NumberKey, PresentKey, ValueFor, WritableKey } from "./types/ChannelKeys.js"
 
 /**
  * The channel backend service. Provide `MemoryChannel.layer` or
@@ -308,7 +308,10 @@ export interface Untyped {
 
 /**
  * A channel checked against a schema. `Readable` keys can be read, `Writable`
- * keys can be written; in a task, those are the keys it declares.
+ * keys can be written; in a task, those are the keys it declares. `get`
+ * without a default takes only the `Present` keys (in a task, its `reads`:
+ * a task before it certainly wrote them), where a key the task only writes may
+ * not be there yet: read it with a default, or `getOption`.
  *
  * **Example**
  *
@@ -327,11 +330,16 @@ export interface Untyped {
  * @category models
  * @since 0.1.0
  */
-export interface Typed<in out T extends object, Readable extends keyof T & string, Writable extends keyof T & string> {
+export interface Typed<
+  in out T extends object,
+  Readable extends keyof T & string,
+  Writable extends keyof T & string,
+  Present extends Readable = Readable
+> {
   /** The namespace this channel lives in. */
   readonly namespace: string
   /** The decoded value under `key`; fails with `KeyNotFoundError` when there is none. */
-  get<K extends Readable>(key: K): Effect.Effect<T[K], KeyNotFoundError | ChannelDecodeError | ChannelError>
+  get<K extends PresentKey<Present>>(key: K): Effect.Effect<T[K & keyof T], KeyNotFoundError | ChannelDecodeError | ChannelError>
   /** The decoded value under `key`, or `orElse` (returned untouched) when there is none. */
   get<K extends Readable, D>(key: K, orElse: D): Effect.Effect<T[K] | D, ChannelDecodeError | ChannelError>
   /** The decoded value under `key` as an `Option`. */

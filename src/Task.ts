@@ -489,7 +489,9 @@ export interface NextTaskOptions {
 
 /**
  * What a task's body gets. `Deps` are the results it may read, `T` the channel
- * value types, `Readable`/`Writable` the keys it declared, `C` its control.
+ * value types, `Reads`/`Writes` the keys it declared in `reads` and `writes`
+ * (it may read both; `get` without a default only the `reads` ones, which a
+ * task before it certainly wrote), `C` its control.
  *
  * **Example**
  *
@@ -513,8 +515,8 @@ export interface NextTaskOptions {
 export interface Context<
   Deps extends object,
   T extends object,
-  Readable extends string,
-  Writable extends string,
+  Reads extends string,
+  Writes extends string,
   C extends Control = NoControl
 > {
   /** The id of the running task. */
@@ -532,7 +534,7 @@ export interface Context<
    * with their value types), or untyped when the task has no schema.
    */
   readonly channel: [keyof T] extends [never] ? Channel.Untyped
-    : Channel.Typed<T, Readable & keyof T & string, Writable & keyof T & string>
+    : Channel.Typed<T, (Reads | Writes) & keyof T & string, Writes & keyof T & string, Reads & keyof T & string>
   /** The ad-hoc channel: any key, values read back as `unknown`. */
   readonly untyped: Channel.Untyped
   /** The result of a task declared in `after` (an `Option` for `Task.optional` ones). */
@@ -927,7 +929,7 @@ export const make: {
     id: Id,
     options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds>>,
+      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds>>,
       input: Input
     ) => BodyReturn<Out>
   ): Task<
@@ -1017,7 +1019,7 @@ export const template: {
   >(
     options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number] | Writes[number], Writes[number], ControlOf<P, Goto, Terminate, Adds>>,
+      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<P, Goto, Terminate, Adds>>,
       params: P
     ) => BodyReturn<Out>
   ): Template<

@@ -92,6 +92,9 @@ export const w = Workflow.make("w", Workflow.chain(fetchText, reader))`,
     setReadOnly: `${prelude}
 const Channels = Channel.schema({ config: Schema.Number })
 export const t = Task.make("t", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.set("config", 1))`,
+    getWriteOnly: `${prelude}
+const Channels = Channel.schema({ total: Schema.Number })
+export const t = Task.make("t", { channels: Channels, writes: ["total"] }, (ctx) => ctx.channel.get("total"))`,
     appendNonList: `${prelude}
 const Channels = Channel.schema({ config: Schema.Number })
 export const t = Task.make("t", { channels: Channels, writes: ["config"] }, (ctx) => ctx.channel.append("config", 1))`,
@@ -176,6 +179,12 @@ export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ polic
 
   it("set of a key the task only reads says to declare it in writes", () => {
     expect(messages["setReadOnly"]).toContain("this task declares no `writes`: add the key to `writes: [...]` to write it")
+  })
+
+  it("get without a default of a key the task only writes says to declare it in reads or pass a default", () => {
+    expect(messages["getWriteOnly"]).toContain(
+      "get without a default needs the key in `reads: [...]` (a task before this one must write it); or read it with get(key, orElse) or getOption(key)"
+    )
   })
 
   it("append on a key that is not a list says what append needs", () => {

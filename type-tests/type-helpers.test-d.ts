@@ -11,8 +11,10 @@ import type {
   ListKey,
   NoListKey,
   NoNumberKey,
+  NoReads,
   NoWrites,
   NumberKey,
+  PresentKey,
   ValueFor,
   WritableKey
 } from "effect-graflow/types/ChannelKeys"
@@ -116,6 +118,8 @@ expectType<"count">(is<NumberKeys<Keys, keyof Keys>>()) // a literal union canno
 expectType<never>(is<NumberKeys<Keys, "label">>())
 
 expectType<"count" | "label">(is<WritableKey<"count" | "label">>())
+expectType<"count">(is<PresentKey<"count">>())
+expectType<NoReads>(is<PresentKey<never>>())
 expectType<NoWrites>(is<WritableKey<never>>())
 expectType<"tags">(is<ListKey<Keys, "tags" | "count">>())
 expectType<NoListKey>(is<ListKey<Keys, "count">>())

@@ -22,6 +22,36 @@ import type { NumberKeys } from "./NumberKeys.js"
 export type WritableKey<Writable extends string> = [Writable] extends [never] ? NoWrites : Writable
 
 /**
+ * What `get` without a default takes as a key: one of the task's `reads` (a
+ * task before it certainly wrote them, or they have an initial value), or —
+ * when it declares none — a message. A key the task only declares in
+ * `writes` may not have been written yet: `get(key, orElse)` and `getOption`
+ * read it.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { PresentKey } from "effect-graflow/types/ChannelKeys"
+ *
+ * type K = PresentKey<"config">  // "config"
+ * type M = PresentKey<never>     // the message
+ * ```
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type PresentKey<Present extends string> = [Present] extends [never] ? NoReads : Present
+
+/**
+ * The message `get` without a default gets in a task that declares no `reads`.
+ *
+ * @category type-level
+ * @since 0.1.0
+ */
+export type NoReads =
+  "get without a default needs the key in `reads: [...]` (a task before this one must write it); or read it with get(key, orElse) or getOption(key)"
+
+/**
  * The message a write gets in a task that declares no `writes`.
  *
  * @category type-level
