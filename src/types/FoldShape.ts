@@ -57,9 +57,7 @@ type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
  */
 export type FoldShape<Mode extends "sequence" | PolicyKind, Flows extends ReadonlyArray<unknown>> = Shaped<
   Complete<
-    Mode extends "sequence"
-      ? SeqFold<Flows, never, never, never, never, never, never, never, never, never, never, never>
-      : ParFold<Mode, Flows, never, never, never, never, never, never, never, never, never, never, never>,
+    Fold<Mode, Flows, never, never, never, never, never, never, never, never, never, never, never>,
     Flows[number] extends infer F ? F extends { readonly "~shape": infer S extends Flow.FlowShape } ? S : never : never,
     Mode extends "sequence" ? never : true
   >
@@ -179,10 +177,18 @@ interface Folded<
 // as one repeated flow, then the flows fixed after it follow.
 
 // ---------------------------------------------------------------------------
-// sequence
+// the fold, in sequence or side by side
 // ---------------------------------------------------------------------------
 
-type SeqFold<
+/**
+ * What an array's flows add to a need accumulator (`needs`, `wants`, `reads`):
+ * in a sequence, what the flows before it do not meet (`Met`); in a group, all
+ * of it (no member sees a sibling's result or writes).
+ */
+type Unmet<Mode, Needs, Met> = Mode extends "sequence" ? Exclude<Needs, Flow.ByTask<Met, string>> : Needs
+
+type Fold<
+  Mode,
   Flows extends ReadonlyArray<unknown>,
   Lits extends string,
   Certain,
@@ -213,7 +219,8 @@ type SeqFold<
   infer F14,
   infer F15,
   ...infer Rest
-] ? SeqChunk<
+] ? Chunk<
+    Mode,
     readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15],
     Rest,
     0,
@@ -229,26 +236,14 @@ type SeqFold<
     Skips,
     Stops
   >
-  : number extends Flows["length"] ? Flows extends readonly [infer F, ...infer More] ? SeqChunk<
-        readonly [F],
-        More,
-        0,
-        Lits,
-        Certain,
-        Present,
-        Results,
-        Writes,
-        Needs,
-        Wants,
-        Reads,
-        Dups,
-        Skips,
-        Stops
-      >
+  : number extends Flows["length"]
+    ? Flows extends readonly [infer F, ...infer More]
+      ? Chunk<Mode, readonly [F], More, 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
     // An array of unknown length: any number of its flows, in an order we do not
-    // know; then the flows fixed after it, in order.
+    // know, none of them certain; then the flows fixed after it, in order.
     : Trailing<Flows> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
-      ? Spread<Head> extends infer S extends Flow.FlowShape ? SeqChunk<
+      ? Spread<Head> extends infer S extends Flow.FlowShape ? Chunk<
+          Mode,
           Tail,
           readonly [],
           0,
@@ -257,16 +252,39 @@ type SeqFold<
           Present,
           Results | S["results"],
           Writes,
-          Needs | Exclude<S["needs"], Flow.ByTask<Certain, string>>,
-          Wants | Exclude<S["wants"], Flow.ByTask<Results, string>>,
-          Reads | Exclude<S["reads"], Flow.ByTask<Writes, string>>,
+          Needs | Unmet<Mode, S["needs"], Certain>,
+          Wants | Unmet<Mode, S["wants"], Results>,
+          Reads | Unmet<Mode, S["reads"], Writes>,
           Dups | S["dups"] | Extract<S["lits"], Lits>,
           Skips | S["skips"],
           Stops | S["stops"]
         >
       : never
     : never
-  : SeqChunk<Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : Chunk<Mode, Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+
+/** One chunk of flows, walked by position (the mode is looked at once per chunk, not once per field). */
+type Chunk<
+  Mode,
+  Small extends ReadonlyArray<unknown>,
+  Rest extends ReadonlyArray<unknown>,
+  I extends keyof Next,
+  Lits extends string,
+  Certain,
+  Present extends string,
+  Results,
+  Writes extends string,
+  Needs,
+  Wants,
+  Reads,
+  Dups extends string,
+  Skips extends true,
+  Stops extends true
+> = Mode extends "sequence"
+  ? SeqChunk<Small, Rest, I, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : ParChunk<Mode, Small, Rest, I, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+
+// The two steps: a flow after the ones before it, and a member next to the others.
 
 type SeqChunk<
   Small extends ReadonlyArray<unknown>,
@@ -285,7 +303,7 @@ type SeqChunk<
   Stops extends true
 > = I extends Small["length"]
   ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : SeqFold<Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : Fold<"sequence", Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? SeqChunk<
       Small,
       Rest,
@@ -303,100 +321,6 @@ type SeqChunk<
       Stops | S["stops"]
     >
   : never
-
-// ---------------------------------------------------------------------------
-// parallel
-// ---------------------------------------------------------------------------
-
-type ParFold<
-  P,
-  Flows extends ReadonlyArray<unknown>,
-  Lits extends string,
-  Certain,
-  Present extends string,
-  Results,
-  Writes extends string,
-  Needs,
-  Wants,
-  Reads,
-  Dups extends string,
-  Skips extends true,
-  Stops extends true
-> = Flows extends readonly [
-  infer F0,
-  infer F1,
-  infer F2,
-  infer F3,
-  infer F4,
-  infer F5,
-  infer F6,
-  infer F7,
-  infer F8,
-  infer F9,
-  infer F10,
-  infer F11,
-  infer F12,
-  infer F13,
-  infer F14,
-  infer F15,
-  ...infer Rest
-] ? ParChunk<
-    P,
-    readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15],
-    Rest,
-    0,
-    Lits,
-    Certain,
-    Present,
-    Results,
-    Writes,
-    Needs,
-    Wants,
-    Reads,
-    Dups,
-    Skips,
-    Stops
-  >
-  : number extends Flows["length"] ? Flows extends readonly [infer F, ...infer More] ? ParChunk<
-        P,
-        readonly [F],
-        More,
-        0,
-        Lits,
-        Certain,
-        Present,
-        Results,
-        Writes,
-        Needs,
-        Wants,
-        Reads,
-        Dups,
-        Skips,
-        Stops
-      >
-    // Members of unknown number: none of them is certain to be there (the fixed
-    // members after them are).
-    : Trailing<Flows> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
-      ? Spread<Head> extends infer S extends Flow.FlowShape ? ParChunk<
-          P,
-          Tail,
-          readonly [],
-          0,
-          Lits | S["lits"],
-          Certain,
-          Present,
-          Results | S["results"],
-          Writes,
-          Needs | S["needs"],
-          Wants | S["wants"],
-          Reads | S["reads"],
-          Dups | S["dups"] | Extract<S["lits"], Lits>,
-          Skips | S["skips"],
-          Stops | S["stops"]
-        >
-      : never
-    : never
-  : ParChunk<P, Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
 
 type ParChunk<
   P,
@@ -416,7 +340,7 @@ type ParChunk<
   Stops extends true
 > = I extends Small["length"]
   ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : ParFold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  : Fold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? ParChunk<
       P,
       Small,
