@@ -49,7 +49,7 @@ type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
  * import type { Task } from "effect-graflow"
  *
  * type S = FoldShape<"sequence", [Task.Task<"a", number>, Task.Task<"b", string>]>
- * // { ids: "a" | "b"; results: readonly ["a", number] | readonly ["b", string]; … }
+ * // { ids: "a" | "b"; results: Task.Entry<"a", number> | Task.Entry<"b", string>; … }
  * ```
  *
  * @category type-level
@@ -167,7 +167,7 @@ interface Folded<
   readonly stops: Stops
 }
 
-// How both folds walk a tuple: sixteen flows at a time (`[a, …, p, ...rest]`),
+// How the fold walks a tuple (in a sequence and in a group alike): sixteen flows at a time (`[a, …, p, ...rest]`),
 // and within those sixteen by position (`Small[I]`, with `I` counted through
 // `Next`). Matching `[first, ...infer more]` once per flow would build the rest
 // of the tuple once per flow, and TypeScript checks each of those new tuples
