@@ -167,14 +167,15 @@ interface Folded<
   readonly stops: Stops
 }
 
-// How the fold walks a tuple, in a sequence and in a group alike: sixteen flows
-// at a time (`[a, …, p, ...rest]`), and within those sixteen by position (`Small[I]`, with `I` counted through
-// `Next`). Matching `[first, ...infer more]` once per flow would build the rest
-// of the tuple once per flow, and TypeScript checks each of those new tuples
-// against the array type, instantiating the array's methods: that alone was a
-// fifth of a long chain's cost. A tuple whose length is not known (an array
-// spread into it) is walked flow by flow up to the array, the array is folded
-// as one repeated flow, then the flows fixed after it follow.
+// How the fold walks a tuple, in a sequence and in a group alike: sixteen
+// flows at a time (`[a, …, p, ...rest]`), and within those sixteen by position
+// (`Small[I]`, with `I` counted through `Next`). Matching `[first, ...infer
+// more]` once per flow would build the rest of the tuple once per flow, and
+// TypeScript checks each of those new tuples against the array type,
+// instantiating the array's methods: that alone was a fifth of a long chain's
+// cost. A tuple whose length is not known (an array spread into it) is walked
+// flow by flow up to the array, the array is folded as one repeated flow, then
+// the flows fixed after it follow.
 
 // ---------------------------------------------------------------------------
 // the fold, in sequence or side by side
