@@ -395,7 +395,7 @@ type WantsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends in
  *
  * const a = Task.make("a", () => 1)
  * const b = Task.make("b", () => "two")
- * type D = Task.Deps<[typeof a, Task.Optional<typeof b>]> // { readonly a: number; readonly b: Option<string> }
+ * type D = Task.Deps<[typeof a, Task.Optional<typeof b>]> // { readonly a: number } & { readonly b: Option<string> }
  * ```
  *
  * @category type-level
