@@ -188,7 +188,7 @@ export const failedTask: Extract<Effect.Error<typeof run>, { readonly _tag: "Tas
   }, 120_000)
 
   it("blocks the internal modules", async () => {
-    const failure = await importAlone(withIoredis, "effect-graflow/internal/engine").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
+    const failure = await importAlone(withIoredis, "effect-graflow/internal/run").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
     expect(failure).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED")
   })
 })

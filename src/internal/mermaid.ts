@@ -4,7 +4,7 @@
  * @internal
  */
 import type { Plan, Step } from "./plan.js"
-import { describePolicy } from "./policy.js"
+import { describePolicy } from "./group.js"
 
 /**
  * Characters a label may not hold as they are: a quote would end the label,

@@ -9,7 +9,7 @@ import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
 import { isFlow, TypeId } from "./flow.js"
 import { show } from "./format.js"
-import { memberIsCertain, type Policy, policyProblems, strict } from "./policy.js"
+import { memberIsCertain, type Policy, policyProblems, strict } from "./group.js"
 import { isTask, type TaskImpl } from "./task.js"
 import { WorkflowDefinitionError } from "./workflowError.js"
 
@@ -48,6 +48,9 @@ export type Step =
     /** The task ids of each member, for outcomes. */
     readonly members: ReadonlyArray<ReadonlyArray<string>>
   }
+
+/** A parallel group of the plan. */
+export type ParallelStep = Extract<Step, { _tag: "Parallel" }>
 
 export interface Plan {
   readonly root: Step

@@ -1,14 +1,18 @@
 /**
- * Parallel group policies: their runtime form (from the option users write),
- * what they mean once every member has ended (`satisfied`), when they can no
- * longer be met (`cannotSucceed`, for `failFast`), which members' results are
- * certain, and what `Workflow.make` reports about one that cannot work. The
- * engine runs groups (`engine.ts`, `runGroup`); this module decides.
+ * Parallel groups: where a group runs (`runGroup`) and everything about its
+ * policy — the runtime form of the option users write (`toPolicy`), what it
+ * means once every member has ended (`satisfied`), when it can no longer be
+ * met (`cannotSucceed`, for `failFast`), which members' results are certain
+ * (`memberIsCertain`, for the plan's checks), and what `Workflow.make` reports
+ * about one that cannot work (`policyProblems`).
  *
  * @internal
  */
+import { Cause, Effect, Exit, Option } from "effect"
 import { quote, show } from "./format.js"
-import type { MemberOutcome } from "./workflowError.js"
+import type { ParallelStep, Step } from "./plan.js"
+import { combine, type Failure, isCancel, type Signal } from "./signal.js"
+import { type MemberOutcome, ParallelGroupError } from "./workflowError.js"
 
 /** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
 export type Policy =
@@ -132,3 +136,55 @@ export const policyProblems = (
 /** Whether a member's tasks certainly ran once the group succeeded (its results need no `Task.optional`). */
 export const memberIsCertain = (policy: Policy, member: ReadonlyArray<string>): boolean =>
   policy._tag === "Strict" || (policy._tag === "Critical" && member.some((id) => policy.ids.includes(id)))
+
+// ---------------------------------------------------------------------------
+// running a group
+// ---------------------------------------------------------------------------
+
+const groupError = (step: ParallelStep, members: ReadonlyArray<MemberOutcome<unknown>>) =>
+  new ParallelGroupError({ group: step.name, policy: describePolicy(step.policy), members })
+
+/** A member's way to stop the group at once: the forEach below interrupts the others when one fails with it. */
+const halt: unique symbol = Symbol("effect-graflow/halt")
+
+/**
+ * Runs a parallel group: every member to its end, then the policy decides.
+ * Three things stop the others at once (they are reported "interrupted"): a
+ * member that cancels the run, a defect or an interruption inside a member, and
+ * with `failFast` a failure after which the policy can no longer be met.
+ */
+export const runGroup = (
+  step: ParallelStep,
+  run: (child: Step) => Effect.Effect<Signal, Failure, unknown>
+): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    const outcomes: Array<MemberOutcome<unknown>> = step.members.map((tasks) => ({ tasks, outcome: "interrupted" }))
+    // By member, so that the first jump in the flow's order wins, not the first to finish.
+    const signals: Array<Signal> = new Array(step.steps.length).fill(undefined)
+    /** What ends the group at once instead of the policy: a cancel, a defect, an interruption. */
+    let abort: Cause.Cause<Failure> | undefined
+    const member = (child: Step, i: number) =>
+      Effect.flatMap(Effect.exit(run(child)), (exit): Effect.Effect<void, typeof halt> => {
+        const tasks = step.members[i]!
+        if (Exit.isSuccess(exit)) {
+          outcomes[i] = { tasks, outcome: "succeeded" }
+          signals[i] = exit.value
+          return Effect.void
+        }
+        const error = Cause.findErrorOption(exit.cause)
+        // Defects, interruptions and a cancel are not failures a policy may absorb.
+        if (Option.isNone(error) || Cause.hasDies(exit.cause) || isCancel(error.value)) {
+          abort ??= exit.cause
+          return Effect.fail(halt)
+        }
+        outcomes[i] = { tasks, outcome: "failed", error: error.value }
+        return step.failFast && cannotSucceed(step.policy, outcomes) ? Effect.fail(halt) : Effect.void
+      })
+    return Effect.forEach(step.steps, member, { concurrency: "unbounded", discard: true }).pipe(
+      Effect.catch(() => Effect.void),
+      Effect.flatMap((): Effect.Effect<Signal, Failure> => {
+        if (abort !== undefined) return Effect.failCause(abort)
+        return satisfied(step.policy, outcomes) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, outcomes))
+      })
+    )
+  })

@@ -1,0 +1,172 @@
+/**
+ * Where a task's attempts run: one execution per iteration, each with its
+ * attempts (retries, timeout, a span, progress events), its result stored,
+ * then the control-flow requests of the attempt that succeeded, in this order:
+ * terminate, then added tasks, then goto, then the next iteration.
+ *
+ * @internal
+ */
+import { Cause, Duration, Effect, Exit } from "effect"
+import { TaskContext, type Requests } from "./context.js"
+import { storeResult } from "./results.js"
+import { End, type Failure, isCancel, type Signal, Stop } from "./signal.js"
+import type { RunState } from "./state.js"
+import type { TaskImpl } from "./task.js"
+import { TaskFailed, TaskTimeoutError } from "./workflowError.js"
+
+/** A body as the engine calls it (see `Body` in task.ts). */
+type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
+
+/** The body's Effect (a plain value succeeds; a throw is a defect, as in `Effect.sync`). */
+const start = (body: RuntimeBody, ctx: TaskContext, input: unknown): Effect.Effect<unknown, unknown, unknown> => {
+  let out: unknown
+  try {
+    out = body(ctx, input)
+  } catch (defect) {
+    return Effect.die(defect)
+  }
+  return Effect.isEffect(out) ? out : Effect.succeed(out)
+}
+
+/**
+ * One attempt: the body, with the task's timeout, in a span when a tracer is
+ * installed, reported to the progress handler when there is one.
+ */
+const attempt = (
+  task: TaskImpl,
+  state: RunState,
+  ctx: TaskContext,
+  timeout: Duration.Duration | undefined,
+  retries: boolean
+): Effect.Effect<unknown, unknown, unknown> => {
+  let effect = start(task.body as RuntimeBody, ctx, ctx.input)
+  if (timeout !== undefined) {
+    effect = Effect.timeoutOrElse(effect, {
+      duration: timeout,
+      orElse: () => Effect.fail(new TaskTimeoutError({ taskId: task.id, timeout: Duration.format(timeout) }))
+    })
+  }
+  if (state.tracing) {
+    effect = Effect.withSpan(effect, `task ${task.id}`, {
+      captureStackTrace: false,
+      attributes: {
+        "graflow.workflow": state.workflow.name,
+        "graflow.run_id": state.runId,
+        "graflow.task": task.id,
+        "graflow.attempt": ctx.attempt,
+        "graflow.iteration": ctx.iteration
+      }
+    })
+  }
+  if (state.progress === undefined) return effect
+  const started = state.clock.currentTimeMillisUnsafe()
+  const common = {
+    workflow: state.workflow.name,
+    runId: state.runId,
+    taskId: task.id,
+    attempt: ctx.attempt,
+    iteration: ctx.iteration
+  }
+  return Effect.andThen(
+    state.event({ _tag: "TaskStarted", ...common }),
+    Effect.onExit(effect, (exit) => {
+      const durationMs = state.clock.currentTimeMillisUnsafe() - started
+      return Exit.isSuccess(exit)
+        ? state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+        : state.event({
+          _tag: "TaskFailed",
+          ...common,
+          durationMs,
+          cause: exit.cause,
+          willRetry: retries && !Cause.hasInterruptsOnly(exit.cause)
+        })
+    })
+  )
+}
+
+/**
+ * Runs a task: one execution per iteration, each with its attempts (retries,
+ * timeout), its result stored, then the requests of the attempt that succeeded.
+ */
+export const runTask = (task: TaskImpl, index: number, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
+  state.stopped ? Effect.succeed(Stop) : iterate(task, index, state, task.input)
+
+const iterate = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  input: unknown
+): Effect.Effect<Signal, Failure, unknown> => {
+  const own = task.declarations.execution
+  const defaults = state.workflow.defaults
+  const timeout = own.timeout ?? defaults.timeout
+  const retry = own.retry ?? defaults.retry
+  const iteration = state.countRun(task.id, index)
+  // The context of the latest attempt: its requests are the ones applied, its number the attempts made.
+  let last = new TaskContext(task, state, input, 1, iteration)
+  let attempts: Effect.Effect<unknown, unknown, unknown>
+  if (retry === undefined) {
+    attempts = attempt(task, state, last, timeout, false)
+  } else {
+    let started = false
+    attempts = Effect.retry(
+      Effect.suspend(() => {
+        if (started) last = new TaskContext(task, state, input, last.attempt + 1, iteration)
+        started = true
+        return attempt(task, state, last, timeout, true)
+      }),
+      { schedule: retry.schedule, while: (error) => !isCancel(error) }
+    )
+  }
+  const fail = (cause: unknown): Failure =>
+    isCancel(cause)
+      ? cause
+      : new TaskFailed({ taskId: task.id, cause, attempts: last.attempt, retryLimit: retry === undefined ? 0 : retry.limit })
+  return Effect.matchEffect(attempts, {
+    onFailure: (cause) => Effect.fail(fail(cause)),
+    onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
+      const stored = Effect.mapError(storeResult(task, index, state, value), fail)
+      const requests = last.requests
+      // The requests are applied outside the mapping to TaskFailed: a failure of
+      // what they run (an added task, the next iteration) is already attributed.
+      return requests === undefined ? stored : Effect.flatMap(stored, () => apply(task, index, state, requests))
+    }
+  })
+}
+
+/** Applies an attempt's requests: terminate, then added tasks, then goto, then the next iteration. */
+const apply = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  requests: Requests
+): Effect.Effect<Signal, Failure, unknown> => {
+  if (requests.terminate) {
+    state.stopped = true
+    return Effect.succeed(Stop)
+  }
+  const next = (): Effect.Effect<Signal, Failure, unknown> => {
+    if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
+    if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
+    return requests.iterate === undefined ? Effect.void : iterate(task, index, state, requests.iterate.input)
+  }
+  if (requests.added.length === 0) return next()
+  return Effect.flatMap(runAdded(requests.added, state), (signal) => signal === undefined ? next() : Effect.succeed(signal))
+}
+
+const runAdded = (
+  added: ReadonlyArray<{ readonly task: TaskImpl }>,
+  state: RunState
+): Effect.Effect<Signal, Failure, unknown> =>
+  Effect.suspend(() => {
+    let i = 0
+    const next: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
+      const entry = added[i++]
+      if (entry === undefined) return Effect.succeed(undefined)
+      if (entry.task.declarations.result !== undefined) {
+        state.dynamicCodecs.set(entry.task.id, entry.task.declarations.result)
+      }
+      return Effect.flatMap(runTask(entry.task, -1, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
+    })
+    return next
+  })

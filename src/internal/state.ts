@@ -1,0 +1,98 @@
+/**
+ * The state of one run, shared by its tasks: each task's latest result and
+ * run count, whether the run was stopped, the views of the channel, and the
+ * progress handler. Where a result is stored and read: `results.ts`.
+ *
+ * @internal
+ */
+import { type Clock, Effect } from "effect"
+import type * as Channel from "../Channel.js"
+import type { ChannelStore } from "../ChannelBackend.js"
+import type { Event, Handler } from "../Progress.js"
+import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
+import type { Plan } from "./plan.js"
+import type { Execution, TaskImpl } from "./task.js"
+
+/** What the engine needs of a workflow. */
+export interface Runnable {
+  readonly name: string
+  readonly plan: Plan
+  readonly channels: Channel.ChannelSchema<object> | undefined
+  readonly initial: { readonly [key: string]: unknown }
+  readonly defaults: Execution
+}
+
+const DEFAULT_MAX_CYCLES = 10
+
+/** The mark of a plan task without a result yet. */
+export const absent: unique symbol = Symbol("effect-graflow/absent")
+
+export class RunState {
+  /** The result of each task of the plan, by plan index (`absent` until it has one). */
+  private readonly values: Array<unknown>
+  /** The results of the tasks added at run time. */
+  private readonly addedValues = new Map<string, unknown>()
+  readonly untyped: UntypedView
+  /** How many times each task of the plan has run (by plan index); tasks added at run time below. */
+  private readonly counts: Uint32Array
+  private readonly addedCounts = new Map<string, number>()
+  stopped = false
+  private readonly views = new Map<object, unknown>()
+  /** The result codecs of the tasks added at run time or looked up by task value. */
+  readonly dynamicCodecs = new Map<string, Codec<unknown>>()
+  constructor(
+    readonly workflow: Runnable,
+    readonly runId: string,
+    readonly store: ChannelStore,
+    readonly progress: Handler | undefined,
+    readonly tracing: boolean,
+    readonly clock: Clock.Clock
+  ) {
+    this.untyped = new UntypedView(store)
+    this.counts = new Uint32Array(workflow.plan.ids.length)
+    this.values = new Array(workflow.plan.ids.length).fill(absent)
+  }
+  /** Records a task's latest result (`index`: its place in the plan, -1 for an added task). */
+  setResult(task: TaskImpl, index: number, value: unknown): void {
+    if (index >= 0) this.values[index] = value
+    else this.addedValues.set(task.id, value)
+  }
+  /** The results record of the run: the tasks of the plan in flow order, then the added ones. */
+  results(): { readonly [id: string]: unknown } {
+    const entries: Array<readonly [string, unknown]> = []
+    const { ids } = this.workflow.plan
+    for (let i = 0; i < ids.length; i++) if (this.values[i] !== absent) entries.push([ids[i]!, this.values[i]])
+    for (const entry of this.addedValues) entries.push(entry)
+    // Object.fromEntries defines own properties: an id such as "__proto__" stays data.
+    return Object.fromEntries(entries)
+  }
+  /** How many times the task has run in this run. */
+  cycles(id: string): number {
+    const index = this.workflow.plan.index.get(id)
+    return index === undefined ? this.addedCounts.get(id) ?? 0 : this.counts[index]!
+  }
+  /** Counts one more run of the task (`index`: its place in the plan, -1 for an added task). */
+  countRun(id: string, index: number): number {
+    if (index >= 0) return ++this.counts[index]!
+    const count = (this.addedCounts.get(id) ?? 0) + 1
+    this.addedCounts.set(id, count)
+    return count
+  }
+  typedView(channels: Channel.ChannelSchema<object>): unknown {
+    let view = this.views.get(channels)
+    if (view === undefined) {
+      view = typedFromSchema(this.store, channels)
+      this.views.set(channels, view)
+    }
+    return view
+  }
+  maxCycles(task: TaskImpl): number {
+    return task.declarations.execution.maxCycles ?? this.workflow.defaults.maxCycles ?? DEFAULT_MAX_CYCLES
+  }
+  codecOf(id: string): Codec<unknown> | undefined {
+    return this.workflow.plan.resultCodecs.get(id) ?? this.dynamicCodecs.get(id)
+  }
+  event(event: Event): Effect.Effect<void> {
+    return this.progress === undefined ? Effect.void : this.progress.onEvent(event)
+  }
+}
