@@ -36,6 +36,19 @@
  *   held one fails with `LockTimeoutError`.
  * - **Retention.** When a run ends, its namespace gets a {@link Retention}:
  *   deleted, expiring after a while, or kept.
+ * - **Dump and restore** (checkpoints): `dump` reads every live key of the
+ *   namespace, results included, with its remaining TTL, in one atomic step;
+ *   `restore` replaces the namespace's keys with such a dump in one step (a
+ *   TTL counts on from the restore).
+ * - **Journal** (durable runs): a backend whose data outlives the process
+ *   (Redis) keeps a run's journal with its namespace and writes a result and
+ *   its journal entry in one step; one that does not (memory) has none, and
+ *   durable runs journal to the `CheckpointStore` instead.
+ * - **Responses** (human in the loop): `respond` queues a response under a
+ *   name of a namespace, from any process that reaches the backend;
+ *   `awaitResponse` takes the oldest one, waiting for one without polling.
+ *   Responses survive `restore` (they arrive while a run is suspended) and go
+ *   with the namespace's retention.
  *
  * @since 0.1.0
  */
@@ -204,6 +217,69 @@ export interface ChannelStore {
    * `Keep` leaves the keys as they are.
    */
   readonly retain: (retention: Retention) => Effect.Effect<void, ChannelError>
+  /** Every live key, results included, with its remaining TTL, read in one atomic step (for checkpoints). */
+  readonly dump: Effect.Effect<ReadonlyArray<DumpEntry>, ChannelError>
+  /**
+   * Replaces every key of the namespace, results included, with `entries`, in
+   * one step; with `journal`, a backend that keeps journals replaces the
+   * namespace's journal with it in the same step. Responses are kept.
+   */
+  readonly restore: (
+    entries: ReadonlyArray<DumpEntry>,
+    journal: ReadonlyArray<string> | undefined
+  ) => Effect.Effect<void, ChannelError>
+  /** The namespace's durable journal, on a backend whose data outlives the process; `undefined` on one whose does not. */
+  readonly journal: Journal | undefined
+  /**
+   * Takes the oldest response queued under `name`, waiting up to `timeout`
+   * milliseconds (`undefined`: as long as it takes) for one to arrive;
+   * `undefined` when none came in time. Waiting does not poll.
+   */
+  readonly awaitResponse: (name: string, timeout: number | undefined) => Effect.Effect<Json | undefined, ChannelError>
+}
+
+/**
+ * A key as {@link ChannelStore.dump} reads it and {@link ChannelStore.restore}
+ * writes it: its value and its remaining TTL in milliseconds (`undefined`:
+ * none).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const entry: ChannelBackend.DumpEntry = { key: "token", value: "abc", ttl: 60_000 }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface DumpEntry {
+  readonly key: string
+  readonly value: Value
+  readonly ttl: number | undefined
+}
+
+/**
+ * The journal of a durable run, kept by a backend whose data outlives the
+ * process, with the run's namespace (and its retention).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const length = (journal: ChannelBackend.Journal) => journal.open("header") // the entries, header first
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface Journal {
+  /** The journal's entries, its header first; an empty journal gets `header` as its first entry. */
+  readonly open: (header: string) => Effect.Effect<ReadonlyArray<string>, ChannelError>
+  /** Writes a task's result and appends its journal entry, in one step. */
+  readonly append: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError>
 }
 
 /**
@@ -255,4 +331,6 @@ export interface ChannelBackend {
   readonly drop: (namespace: string) => Effect.Effect<void, ChannelError>
   /** What a run's namespace gets when the run ends and the run does not say (`Workflow.run`'s `retention`). */
   readonly defaultRetention: Retention
+  /** Queues a response under `name` in a namespace, for `ChannelStore.awaitResponse` (open or not). */
+  readonly respond: (namespace: string, name: string, value: Json) => Effect.Effect<void, ChannelError>
 }

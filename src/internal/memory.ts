@@ -6,8 +6,8 @@
  *
  * @internal
  */
-import { Clock, Effect, Semaphore } from "effect"
-import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
+import { Clock, Effect, Option, Semaphore } from "effect"
+import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
 import { isResultKey } from "./keys.js"
@@ -47,9 +47,17 @@ const kindOf = (entry: Entry): string => {
   return typeof value
 }
 
-/** What a store needs of its backend: to track a namespace kept until a deadline. */
+/** The responses queued under one name of a namespace, and the fibers waiting for one. */
+interface Mailbox {
+  readonly values: Array<Json>
+  readonly waiters: Set<(value: Json) => void>
+}
+
+/** What a store needs of its backend: to track a namespace kept until a deadline, and its responses. */
 interface Retainer {
   readonly expireAt: (namespace: string, deadline: number) => void
+  readonly mailbox: (namespace: string, name: string) => Mailbox
+  readonly dropResponses: (namespace: string) => void
 }
 
 const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer: Retainer): ChannelStore => {
@@ -215,6 +223,7 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
             entries.clear()
             space.expiring = 0
             space.retainedUntil = undefined
+            retainer.dropResponses(namespace)
             return
           case "Expire": {
             const deadline = clock.currentTimeMillisUnsafe() + retention.millis
@@ -225,6 +234,42 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
             retainer.expireAt(namespace, deadline)
           }
         }
+      }),
+    dump: Effect.sync(() => {
+      purge()
+      const now = space.expiring === 0 ? 0 : clock.currentTimeMillisUnsafe()
+      const out: Array<DumpEntry> = []
+      for (const [key, entry] of entries) {
+        out.push({ key, value: read(entry), ttl: entry.expiresAt === undefined ? undefined : entry.expiresAt - now })
+      }
+      return out
+    }),
+    restore: (dumped) =>
+      Effect.sync(() => {
+        entries.clear()
+        space.expiring = 0
+        for (const { key, value, ttl } of dumped) {
+          const fresh: Entry = { value, list: undefined, expiresAt: undefined }
+          setExpiry(fresh, expiry(ttl))
+          entries.set(key, fresh)
+        }
+      }),
+    // Memory does not outlive the process: durable runs journal to the CheckpointStore.
+    journal: undefined,
+    awaitResponse: (name, timeout) =>
+      Effect.suspend(() => {
+        const box = retainer.mailbox(namespace, name)
+        const queued = box.values.shift()
+        if (queued !== undefined) return Effect.succeed(queued)
+        if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
+        const wait = Effect.callback<Json>((resume) => {
+          const waiter = (value: Json) => resume(Effect.succeed(value))
+          box.waiters.add(waiter)
+          return Effect.sync(() => {
+            box.waiters.delete(waiter)
+          })
+        })
+        return timeout === undefined ? wait : Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrUndefined)
       })
   }
 }
@@ -241,10 +286,33 @@ export const makeBackend = (): ChannelBackend => {
   /** The namespaces kept until a deadline, and the earliest deadline. */
   const expiring = new Map<string, number>()
   let nextSweep = Number.POSITIVE_INFINITY
+  const mailboxes = new Map<string, Map<string, Mailbox>>()
   const retainer: Retainer = {
     expireAt: (namespace, deadline) => {
       expiring.set(namespace, deadline)
       if (deadline < nextSweep) nextSweep = deadline
+    },
+    mailbox: (namespace, name) => {
+      let boxes = mailboxes.get(namespace)
+      if (boxes === undefined) {
+        boxes = new Map()
+        mailboxes.set(namespace, boxes)
+      }
+      let box = boxes.get(name)
+      if (box === undefined) {
+        box = { values: [], waiters: new Set() }
+        boxes.set(name, box)
+      }
+      return box
+    },
+    dropResponses: (namespace) => {
+      const boxes = mailboxes.get(namespace)
+      if (boxes === undefined) return
+      for (const [name, box] of boxes) {
+        box.values.length = 0
+        if (box.waiters.size === 0) boxes.delete(name)
+      }
+      if (boxes.size === 0) mailboxes.delete(namespace)
     }
   }
   const sweep = (now: number): void => {
@@ -289,6 +357,7 @@ export const makeBackend = (): ChannelBackend => {
       ),
     drop: (namespace) =>
       Effect.sync(() => {
+        retainer.dropResponses(namespace)
         const space = spaces.get(namespace)
         if (space === undefined) return
         space.entries.clear()
@@ -296,6 +365,17 @@ export const makeBackend = (): ChannelBackend => {
         space.retainedUntil = undefined
         expiring.delete(namespace)
         if (space.openers === 0) spaces.delete(namespace)
+      }),
+    respond: (namespace, name, value) =>
+      Effect.sync(() => {
+        const box = retainer.mailbox(namespace, name)
+        // The oldest waiter takes it; with none waiting, it is queued.
+        const waiter = box.waiters.values().next()
+        if (waiter.done === true) box.values.push(value)
+        else {
+          box.waiters.delete(waiter.value)
+          waiter.value(value)
+        }
       })
   }
 }

@@ -2,8 +2,11 @@
  * The Redis backend on ioredis.
  *
  * - **Layout.** Every key is `{prefix}{namespace}:{tag}:{key}`: `k` for data,
- *   `l` for locks, and one index per namespace, `{prefix}{namespace}:i:`, a
- *   sorted set of the namespace's data keys scored by their expiry. Namespace
+ *   `l` for locks, `r` for the responses queued under a name (human in the
+ *   loop), and per namespace an index, `{prefix}{namespace}:i:`, a sorted set
+ *   of the namespace's data keys scored by their expiry, the journal of a
+ *   durable run, `{prefix}{namespace}:j:` (a list), and the set of response
+ *   names, `{prefix}{namespace}:rs:`. Namespace
  *   and key are encoded (`%` → `%25`, `:` → `%3A`, a lone surrogate → `%uXXXX`):
  *   no `:` inside them, and a prefix that is empty or ends in `:`, make every
  *   Redis key name exactly one (prefix, namespace, key), and keep lone
@@ -19,7 +22,7 @@
  */
 import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
 import { Redis, type RedisOptions } from "ioredis"
-import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import {
   ChannelError,
   InvalidValueError,
@@ -244,15 +247,21 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return 1`
 
-/** Removes every key of the namespace, results included, and the index. KEYS: index. ARGV: data prefix. */
+/**
+ * Removes every key of the namespace, results included, the index, the journal
+ * and the responses. KEYS: index, journal, response names. ARGV: data prefix,
+ * response prefix.
+ */
 const DROP = `
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
-redis.call('UNLINK', KEYS[1])
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', ARGV[2] .. m) end
+redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3])
 return 1`
 
 /**
  * Every key of the namespace expires after `ms` at the latest (shorter TTLs are
- * kept), and the index with them. KEYS: index. ARGV: data prefix, ms.
+ * kept), and the index, the journal and the responses with them. KEYS: index,
+ * journal, response names. ARGV: data prefix, ms, response prefix.
  */
 const EXPIRE = `${TRACK}
 local ms = tonumber(ARGV[2])
@@ -262,7 +271,96 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
   track(k, KEYS[1], m)
 end
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('PEXPIRE', KEYS[1], ms) end
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
+for i = 1, 3 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ms) end
+end
+return 1`
+
+/**
+ * Every live key with its kind, payload and PTTL, results included:
+ * `{member, 1, text, pttl, member, 2, items, pttl, member, 3, type, pttl, …}`
+ * (3: foreign data). KEYS: index. ARGV: data prefix.
+ */
+const DUMP = `${LIVE}
+local out = {}
+for _, m in ipairs(live(KEYS[1], ARGV[1])) do
+  local k = ARGV[1] .. m
+  local t = redis.call('TYPE', k)['ok']
+  out[#out + 1] = m
+  if t == 'string' then
+    out[#out + 1] = 1
+    out[#out + 1] = redis.call('GET', k)
+  elseif t == 'list' then
+    out[#out + 1] = 2
+    out[#out + 1] = redis.call('LRANGE', k, 0, -1)
+  else
+    out[#out + 1] = 3
+    out[#out + 1] = t
+  end
+  out[#out + 1] = redis.call('PTTL', k)
+end
+return out`
+
+/** Pushes ARGV[from..to] onto a list, in slices Lua's unpack can take. */
+const PUSH_RANGE = `
+local function push_range(key, from, to)
+  for i = from, to, 4000 do
+    redis.call('RPUSH', key, unpack(ARGV, i, math.min(i + 3999, to)))
+  end
+end
+`
+
+/**
+ * Replaces the namespace's keys (and, with a journal, its journal) in one
+ * step. KEYS: index, journal. ARGV: data prefix, with journal ('1'/'0'),
+ * number of entries, then per entry: member, ttl ('' none), kind ('1' a value,
+ * '2' a list), number of items, the items; then the journal's entries.
+ */
+const RESTORE = `${TRACK}${PUSH_RANGE}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
+redis.call('DEL', KEYS[1])
+local i = 4
+for _ = 1, tonumber(ARGV[3]) do
+  local m, ttl, kind, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local k = ARGV[1] .. m
+  i = i + 4
+  if kind == '1' then redis.call('SET', k, ARGV[i])
+  elseif n == 0 then redis.call('SET', k, '[]')
+  else push_range(k, i, i + n - 1) end
+  i = i + n
+  if ttl ~= '' then redis.call('PEXPIRE', k, ttl) end
+  track(k, KEYS[1], m)
+end
+if ARGV[2] == '1' then
+  redis.call('DEL', KEYS[2])
+  if i <= #ARGV then push_range(KEYS[2], i, #ARGV) end
+end
+return 1`
+
+/** The journal's entries, writing the header into an empty one. KEYS: journal. ARGV: header. */
+const JOURNAL_OPEN = `
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('RPUSH', KEYS[1], ARGV[1]) end
+return redis.call('LRANGE', KEYS[1], 0, -1)`
+
+/**
+ * A task's result and its journal entry, in one step. KEYS: data, index,
+ * journal. ARGV: entry, member, kind ('1' a value, '2' a list), the text or
+ * the items.
+ */
+const JOURNAL_APPEND = `${PUSH_RANGE}
+redis.call('DEL', KEYS[1])
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4])
+elseif #ARGV == 3 then redis.call('SET', KEYS[1], '[]')
+else push_range(KEYS[1], 4, #ARGV) end
+redis.call('ZADD', KEYS[2], 'inf', ARGV[2])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+return 1`
+
+/** Queues a response. KEYS: the name's list, the response names. ARGV: the response, the name's member. */
+const RESPOND = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
 return 1`
 
 /** Deletes the lock key if it still holds our token. ARGV: token. */
@@ -286,13 +384,18 @@ const scripts = {
   KEYS: [1, KEYS_],
   ENTRIES: [1, ENTRIES],
   CLEAR: [1, CLEAR],
-  DROP: [1, DROP],
-  EXPIRE: [1, EXPIRE],
+  DROP: [3, DROP],
+  EXPIRE: [3, EXPIRE],
+  DUMP: [1, DUMP],
+  RESTORE: [2, RESTORE],
+  JOURNAL_OPEN: [1, JOURNAL_OPEN],
+  JOURNAL_APPEND: [3, JOURNAL_APPEND],
+  RESPOND: [2, RESPOND],
   UNLOCK: [1, UNLOCK],
   RENEW: [1, RENEW]
 } as const
 type ScriptName = keyof typeof scripts
-const commandName = (name: ScriptName) => `effectGraflow2${name}`
+const commandName = (name: ScriptName) => `effectGraflow3${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 const runScript = (
@@ -309,7 +412,7 @@ const runScript = (
 
 export const defineScripts = (client: Redis): void => {
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) {
-    const command = `effectGraflow2${name}`
+    const command = `effectGraflow3${name}`
     if (typeof Reflect.get(client, command) !== "function") client.defineCommand(command, { numberOfKeys, lua })
   }
 }
@@ -469,6 +572,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
   const index = `${base}i:`
   const dataKey = (key: string) => dataPrefix + encodeSegment(key)
   const lockKey = (key: string) => lockPrefix + encodeSegment(key)
+  const journalKey = `${base}j:`
 
   /** One command: a rejection (or a reply we cannot read) is a ChannelError naming the op and key. */
   const call = <A>(op: string, key: string | undefined, run: () => Promise<A>): Effect.Effect<A, ChannelError> =>
@@ -699,18 +803,132 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
           Effect.flatMap(Effect.forkChild(Effect.interruptible(keepAlive(key, token))), (renewer) =>
             restore(self).pipe(Effect.ensuring(Effect.andThen(Fiber.interrupt(renewer), release(key, token))))))
       ),
-    retain: (retention) => retain(shared, namespace, retention)
+    retain: (retention) => retain(shared, namespace, retention),
+    dump: Effect.flatMap(
+      idempotent("dump", undefined, () => runScript(client, "DUMP", [index], [dataPrefix])),
+      (reply) =>
+        Effect.try({
+          try: () => {
+            const out: Array<DumpEntry> = []
+            if (!isReply(reply)) return out
+            for (let i = 0; i + 3 < reply.length; i += 4) {
+              const key = decodeSegment(text(reply[i]))
+              const pttl = Number(reply[i + 3])
+              out.push({ key, value: fromTyped(key, reply[i + 1], reply[i + 2]), ttl: pttl > 0 ? pttl : undefined })
+            }
+            return out
+          },
+          catch: (cause) => new ChannelError({ op: "dump", cause })
+        })
+    ),
+    restore: (entries, journal) =>
+      Effect.suspend(() => {
+        const args: Array<string> = [dataPrefix, journal === undefined ? "0" : "1", `${entries.length}`]
+        for (const { key, value, ttl } of entries) {
+          const list = Array.isArray(value)
+          args.push(encodeSegment(key), ttl === undefined ? "" : `${ttl}`, list ? "2" : "1")
+          if (Array.isArray(value)) args.push(`${value.length}`, ...value.map(encode))
+          else args.push("1", encode(value))
+        }
+        if (journal !== undefined) args.push(...journal)
+        return idempotent("restore", undefined, () => runScript(client, "RESTORE", [index, journalKey], args))
+      }).pipe(Effect.asVoid),
+    journal: {
+      open: (header) =>
+        Effect.map(
+          idempotent("journal", undefined, () => runScript(client, "JOURNAL_OPEN", [journalKey], [header])),
+          (reply): ReadonlyArray<string> => isReply(reply) ? reply.map(text) : []
+        ),
+      append: (entry, key, value) =>
+        call("journal", key, () =>
+          runScript(
+            client,
+            "JOURNAL_APPEND",
+            [dataKey(key), index, journalKey],
+            Array.isArray(value)
+              ? [entry, encodeSegment(key), "2", ...value.map(encode)]
+              : [entry, encodeSegment(key), "1", encode(value)]
+          )).pipe(Effect.asVoid)
+    },
+    awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout)
   }
+}
+
+/** The Redis keys of a namespace's responses: the list of one name, and the set of names. */
+const responseKeys = (prefix: string, namespace: string, name: string) => {
+  const base = namespaceBase(prefix, namespace)
+  return { list: `${base}r:${encodeSegment(name)}`, names: `${base}rs:` }
+}
+
+const decodeResponse = (name: string, raw: string): Effect.Effect<Json, ChannelError> =>
+  Effect.try({
+    try: () => {
+      const value = decode(`response ${name}`, raw)
+      if (value === undefined) throw new Undecodable(`the response queued under ${JSON.stringify(name)} is empty`)
+      return value
+    },
+    catch: (cause) => new ChannelError({ op: "awaitResponse", key: name, cause })
+  })
+
+/**
+ * Takes the oldest response queued under `name`: at once when one is queued,
+ * otherwise with a blocking BLPOP on a connection of its own (so waiting does
+ * not poll, and does not hold up the shared connection), closed when the wait
+ * ends or is interrupted.
+ */
+const awaitResponse = (
+  shared: Shared,
+  namespace: string,
+  name: string,
+  timeout: number | undefined
+): Effect.Effect<Json | undefined, ChannelError> => {
+  const { client, options } = shared
+  const { list } = responseKeys(options.prefix, namespace, name)
+  const fail = (cause: unknown) => commandError("awaitResponse", name, cause, options.commandTimeout)
+  return Effect.flatMap(
+    Effect.tryPromise({ try: () => client.lpop(list), catch: fail }),
+    (queued): Effect.Effect<Json | undefined, ChannelError> => {
+      if (queued !== null) return decodeResponse(name, queued)
+      if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
+      return Effect.acquireUseRelease(
+        Effect.tryPromise({
+          try: async () => {
+            // No command timeout: the BLPOP's own timeout bounds it.
+            const blocking = client.duplicate({ commandTimeout: undefined })
+            blocking.on("error", () => {})
+            await blocking.connect()
+            return blocking
+          },
+          catch: fail
+        }),
+        (blocking) =>
+          Effect.flatMap(
+            Effect.tryPromise({
+              // BLPOP takes seconds (decimals allowed); 0 waits as long as it takes.
+              try: () => blocking.blpop(list, timeout === undefined ? 0 : Math.max(timeout, 1) / 1000),
+              catch: fail
+            }),
+            (popped) => popped === null ? Effect.succeed(undefined) : decodeResponse(name, popped[1])
+          ),
+        (blocking) => Effect.sync(() => blocking.disconnect())
+      )
+    }
+  )
 }
 
 const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
   if (retention._tag === "Keep") return Effect.void
   const base = namespaceBase(shared.options.prefix, namespace)
-  const args = retention._tag === "Delete" ? [`${base}k:`] : [`${base}k:`, `${retention.millis}`]
+  const args = retention._tag === "Delete" ? [`${base}k:`, `${base}r:`] : [`${base}k:`, `${retention.millis}`, `${base}r:`]
   return Effect.tryPromise({
     try: () => {
       shared.cork()
-      return runScript(shared.client, retention._tag === "Delete" ? "DROP" : "EXPIRE", [`${base}i:`], args)
+      return runScript(
+        shared.client,
+        retention._tag === "Delete" ? "DROP" : "EXPIRE",
+        [`${base}i:`, `${base}j:`, `${base}rs:`],
+        args
+      )
     },
     catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
   }).pipe(Effect.asVoid)
@@ -832,6 +1050,16 @@ export const makeBackend = (client: Redis, options: StoreOptions, scope: Scope.S
     name: "redis",
     defaultRetention: options.retention,
     open: (namespace) => Effect.sync(() => makeStore(shared, namespace)),
-    drop: (namespace) => retain(shared, namespace, { _tag: "Delete" })
+    drop: (namespace) => retain(shared, namespace, { _tag: "Delete" }),
+    respond: (namespace, name, value) => {
+      const keys = responseKeys(options.prefix, namespace, name)
+      return Effect.tryPromise({
+        try: () => {
+          shared.cork()
+          return runScript(client, "RESPOND", [keys.list, keys.names], [encode(value), encodeSegment(name)])
+        },
+        catch: (cause) => commandError("respond", name, cause, options.commandTimeout)
+      }).pipe(Effect.asVoid)
+    }
   }
 }

@@ -926,6 +926,106 @@ export const channelConformance = (subject: Subject) => {
           assert.strictEqual((yield* Effect.flip(Channel.drop("")))._tag, "InvalidNamespaceError")
         }))
     })
+
+    describe("dump and restore (checkpoints)", () => {
+      const byKey = (entries: ReadonlyArray<ChannelBackend.DumpEntry>) => [...entries].sort((a, b) => a.key < b.key ? -1 : 1)
+
+      test("dump reads every live key, results included, with its value and remaining TTL", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("plain", { a: [1, 2] })
+          yield* ch.set("none", undefined)
+          yield* ch.append("list", "x")
+          yield* ch.append("list", "y")
+          yield* ch.set("empty", [])
+          yield* ch.set("gone", 1, { ttl })
+          yield* ch.set("ttl", "v", { ttl: ttl * 100 })
+          yield* env.store.set("t.__result__", [3], undefined)
+          yield* env.advance(ttl + margin)
+          const dumped = byKey(yield* env.store.dump)
+          assert.deepStrictEqual(dumped.map((e) => e.key), ["empty", "list", "none", "plain", "t.__result__", "ttl"])
+          assert.deepStrictEqual(dumped.map((e) => e.value), [[], ["x", "y"], undefined, { a: [1, 2] }, [3], "v"])
+          const remaining = dumped.find((e) => e.key === "ttl")!.ttl!
+          assert.isTrue(remaining <= ttl * 100 - ttl && remaining > ttl * 90, `remaining ${remaining}`)
+          assert.deepStrictEqual(dumped.filter((e) => e.key !== "ttl").map((e) => e.ttl), [undefined, undefined, undefined, undefined, undefined])
+        }), 30_000)
+
+      test("restore replaces every key, results included, and TTLs count on from the restore", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("before", 1)
+          yield* env.store.set("old.__result__", 1, undefined)
+          yield* env.store.restore([
+            { key: "a", value: { n: 1 }, ttl: undefined },
+            { key: "items", value: ["p", "q"], ttl: undefined },
+            { key: "empty", value: [], ttl: undefined },
+            { key: "u", value: undefined, ttl: undefined },
+            { key: "short", value: 2, ttl },
+            { key: "t.__result__", value: "r", ttl: undefined }
+          ], undefined)
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["a", "empty", "items", "short", "u"])
+          assert.isFalse(yield* ch.exists("before"))
+          assert.isFalse(yield* ch.exists("old.__result__"))
+          assert.strictEqual(yield* env.store.get("t.__result__"), "r")
+          assert.deepStrictEqual(yield* ch.get("items"), ["p", "q"])
+          assert.strictEqual(yield* ch.append("items", "r"), 3)
+          assert.strictEqual(yield* ch.append("empty", "first"), 1)
+          assert.isTrue(yield* ch.exists("u"))
+          yield* env.advance(ttl + margin)
+          assert.isFalse(yield* ch.exists("short"))
+          assert.deepStrictEqual(sorted(yield* ch.keys()), ["a", "empty", "items", "u"])
+        }), 30_000)
+
+      test("a dump restored elsewhere gives the same contents", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("k", { deep: ["v"] })
+          yield* ch.append("l", 1)
+          yield* env.store.set("x.__result__", null, undefined)
+          const dumped = yield* env.store.dump
+          const backend = yield* Channel.Channel
+          const copy = yield* backend.open(env.unique("/copy"))
+          yield* copy.restore(dumped, undefined)
+          assert.deepStrictEqual(byKey(yield* copy.dump), byKey(dumped))
+        }))
+    })
+
+    describe("responses (human in the loop)", () => {
+      test("a queued response is taken at once, oldest first; none in time gives undefined", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          yield* backend.respond(ch.namespace, "approval", { ok: true })
+          yield* backend.respond(ch.namespace, "approval", { ok: false })
+          assert.deepStrictEqual(yield* env.store.awaitResponse("approval", 0), { ok: true })
+          assert.deepStrictEqual(yield* env.store.awaitResponse("approval", undefined), { ok: false })
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), undefined)
+          const waited = yield* Effect.forkChild(env.store.awaitResponse("approval", ttl))
+          yield* env.advance(ttl + margin)
+          assert.strictEqual(yield* Fiber.join(waited), undefined)
+        }), 30_000)
+
+      test("a waiter gets a response sent after it started waiting; names and namespaces are apart", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          const waiting = yield* Effect.forkChild(env.store.awaitResponse("approval", undefined))
+          yield* backend.respond(ch.namespace, "other", 1)
+          yield* backend.respond(env.unique("/elsewhere"), "approval", 2)
+          yield* backend.respond(ch.namespace, "approval", "yes")
+          assert.strictEqual(yield* Fiber.join(waiting), "yes")
+          assert.strictEqual(yield* env.store.awaitResponse("other", 0), 1)
+        }), 30_000)
+
+      test("an interrupted wait takes nothing; responses survive restore and go with drop", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          const waiting = yield* Effect.forkChild(env.store.awaitResponse("approval", undefined))
+          yield* Effect.yieldNow
+          yield* Fiber.interrupt(waiting)
+          yield* backend.respond(ch.namespace, "approval", "kept")
+          yield* env.store.restore([], undefined)
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), "kept")
+          yield* backend.respond(ch.namespace, "approval", "dropped")
+          yield* backend.drop(ch.namespace)
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), undefined)
+        }), 30_000)
+    })
   })
 }
 
