@@ -36,7 +36,7 @@ export type Event =
     readonly _tag: "RunFinished"
     readonly workflow: string
     readonly runId: string
-    readonly status: "completed" | "terminated" | "failed"
+    readonly status: "completed" | "terminated" | "suspended" | "failed"
     readonly durationMs: number
   }
   | ({ readonly _tag: "TaskStarted" } & Attempt)

@@ -17,11 +17,13 @@
  */
 import type { Duration, Effect, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "./Channel.js"
+import type { Json } from "./ChannelBackend.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
 import type { ByTask, Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
 import type { BodyError, BodyReturn, BodyServices, BodySuccess, ResultProblem } from "./types/BodyResult.js"
 import type {
+  CheckpointStoreError,
   CycleLimitExceededError,
   InvalidNextTaskError,
   ResultNotAvailableError,
@@ -46,7 +48,9 @@ import type {
  * - `stops`: `true` when it may terminate the run;
  * - `adds`: the shapes of the tasks it may add with `ctx.nextTask` (their
  *   failures and services are the task's too);
- * - `schema`: `true` when its result has a `result` schema (so it need not be JSON).
+ * - `schema`: `true` when its result has a `result` schema (so it need not be JSON);
+ * - `awaits`: the requests it may wait for ({@link Await}: a name and the response's type);
+ * - `input`: for a {@link input} task, the type of the run's input.
  *
  * **Example**
  *
@@ -72,6 +76,8 @@ export interface Io {
   readonly stops: true
   readonly adds: FlowShape
   readonly schema: true
+  readonly awaits: AnyAwait
+  readonly input: unknown
 }
 
 /**
@@ -136,7 +142,94 @@ export interface NoIo {
   readonly stops: never
   readonly adds: never
   readonly schema: never
+  readonly awaits: never
+  readonly input: never
 }
+
+/**
+ * A request a task may wait for (human in the loop): its name and the type of
+ * its response. Invariant in the response type, like {@link Entry}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Approval = Task.Await<"approval", { readonly approved: boolean }>
+ * type Name = Approval["name"] // "approval"
+ * ```
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export interface Await<Name extends string, in out A> {
+  readonly name: Name
+  readonly value: A
+}
+
+/**
+ * Any request: what every `Await<Name, A>` is assignable to.
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export interface AnyAwait {
+  readonly name: string
+  readonly value: unknown
+}
+
+/**
+ * The `awaits` option: a schema per request name, for the responses.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { Task } from "effect-graflow"
+ *
+ * const awaits = { approval: Schema.Struct({ approved: Schema.Boolean }) } satisfies Task.AwaitSchemas
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface AwaitSchemas {
+  readonly [name: string]: Channel.ValueSchema
+}
+
+/**
+ * The response types of an `awaits` option, by name: what `ctx.waitFor(name)` gives.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { Task } from "effect-graflow"
+ *
+ * type T = Task.AwaitTypes<{ approval: Schema.Boolean }> // { readonly approval: boolean }
+ * ```
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type AwaitTypes<Aw extends AwaitSchemas> = { readonly [K in keyof Aw & string]: Aw[K]["Type"] }
+
+/**
+ * The requests of an `awaits` option, as a union of {@link Await}s.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Schema } from "effect"
+ * import type { Task } from "effect-graflow"
+ *
+ * type A = Task.AwaitsOf<{ approval: Schema.Boolean }> // Task.Await<"approval", boolean>
+ * ```
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type AwaitsOf<Aw extends AwaitSchemas> = { [K in keyof Aw & string]: Await<K, Aw[K]["Type"]> }[keyof Aw & string]
 
 /**
  * What a task adds to a flow's shape: its result, its needs paired with its
@@ -177,6 +270,8 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError> | I["adds"]["failures"]
   readonly cancels: Extract<E, WorkflowCancelled> | I["adds"]["cancels"]
   readonly services: R | I["adds"]["services"]
+  readonly input: I["input"]
+  readonly awaits: I["awaits"]
 }
 
 /**
@@ -438,6 +533,8 @@ export interface Control {
   readonly skip: boolean
   readonly terminate: boolean
   readonly adds: Any
+  /** The response type of each request the task may wait for, by name. */
+  readonly awaits: object
 }
 
 /**
@@ -460,6 +557,7 @@ export interface NoControl {
   readonly skip: false
   readonly terminate: false
   readonly adds: never
+  readonly awaits: {}
 }
 
 /**
@@ -587,7 +685,59 @@ export interface Context<
   terminate: C["terminate"] extends true ? (reason?: string) => Effect.Effect<void> : never
   /** Stops the run with `WorkflowCancelled` now; this task has no result. */
   cancel(reason: string): Effect.Effect<never, WorkflowCancelled>
+  /**
+   * Graflow's deferred checkpoint: once this task has completed (its result
+   * stored; never when it fails), the run is saved to the `CheckpointStore` —
+   * what completed, what is pending, the channel with each key's remaining
+   * TTL — and `Workflow.resume` can continue it from there. The metadata
+   * (JSON) is kept with it, with the task id, iteration and time added. A
+   * checkpoint that cannot be written fails this task with
+   * `CheckpointStoreError`.
+   */
+  checkpoint(metadata?: { readonly [key: string]: Json }): Effect.Effect<void, InvalidValueError | CheckpointStoreError>
+  /**
+   * Waits for the response to request `name` (declared in `awaits`), sent
+   * with `Workflow.respond` from this process or another one. Without a
+   * response within `timeout` (none: as long as it takes; `0`: only one sent
+   * already), the run suspends: it is checkpointed and `Workflow.run` returns
+   * `status: "suspended"` with the pending requests; `Workflow.respond` then
+   * `Workflow.resume` continue it. A response that does not decode with the
+   * request's schema is logged and skipped.
+   */
+  waitFor<K extends keyof C["awaits"] & string>(
+    name: [keyof C["awaits"]] extends [never] ? NoAwaits : K,
+    options?: WaitOptions
+  ): Effect.Effect<C["awaits"][K], ChannelError>
 }
+
+/**
+ * The options of `ctx.waitFor`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * const options: Task.WaitOptions = { timeout: "10 minutes", prompt: "Approve the refund?" }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface WaitOptions {
+  /** How long to wait before the run suspends (default: as long as it takes). */
+  readonly timeout?: Duration.Input
+  /** What the request asks, for whoever answers it (in the suspended run's requests). */
+  readonly prompt?: string
+}
+
+/**
+ * What `ctx.waitFor` takes in a task that declares no `awaits`: a message.
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type NoAwaits = "declare the requests this task waits for in `awaits: { name: schema }`"
 
 /**
  * What `ctx.nextTask` takes in a task that declares no `adds`: a message.
@@ -653,7 +803,8 @@ export interface Options<
   Goto,
   Terminate,
   Timeout = Duration.Input,
-  Adds = ReadonlyArray<never>
+  Adds = ReadonlyArray<never>,
+  Awaits = {}
 > {
   /** The channel schema the task reads and writes keys of. */
   readonly channels?: Channel.ChannelSchema<T>
@@ -689,6 +840,12 @@ export interface Options<
   readonly retry?: RetryPolicy
   /** The time limit of each attempt; an attempt that exceeds it fails with `TaskTimeoutError`. */
   readonly timeout?: Timeout
+  /**
+   * The requests this task may wait for with `ctx.waitFor(name)` (human in the
+   * loop), with the schema of each response: `Workflow.respond` is checked
+   * against it at compile time and run time.
+   */
+  readonly awaits?: Awaits
 }
 
 /**
@@ -738,7 +895,8 @@ export interface DeclaredIo<
   Skips extends true,
   Stops extends true,
   Adds extends FlowShape = never,
-  Schema extends true = never
+  Schema extends true = never,
+  Awaits extends AnyAwait = never
 > extends Io {
   readonly needs: Needs
   readonly wants: Wants
@@ -750,6 +908,8 @@ export interface DeclaredIo<
   readonly stops: Stops
   readonly adds: Adds
   readonly schema: Schema
+  readonly awaits: Awaits
+  readonly input: never
 }
 
 /**
@@ -854,13 +1014,15 @@ export interface ControlOf<
   Input,
   Goto extends GotoOption,
   Terminate extends boolean,
-  Adds extends ReadonlyArray<Any> = readonly []
+  Adds extends ReadonlyArray<Any> = readonly [],
+  Awaits extends object = {}
 > extends Control {
   readonly input: Input
   readonly goto: GotoIds<Goto>
   readonly skip: Skips<Goto>
   readonly terminate: Terminate
   readonly adds: Adds[number]
+  readonly awaits: Awaits
 }
 
 /**
@@ -924,12 +1086,13 @@ export const make: {
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
-    const Adds extends ReadonlyArray<Any> = readonly []
+    const Adds extends ReadonlyArray<Any> = readonly [],
+    const Aw extends AwaitSchemas = {}
   >(
     id: Id,
-    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds>,
+    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds, Aw>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds>>,
+      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       input: Input
     ) => BodyReturn<Out>
   ): Task<
@@ -947,7 +1110,8 @@ export const make: {
       SkipsOf<Goto>,
       StopsOf<Terminate>,
       Adds[number]["~shape"],
-      [RA] extends [never] ? never : true
+      [RA] extends [never] ? never : true,
+      AwaitsOf<Aw>
     >
   >
 } = internal.make
@@ -1015,11 +1179,12 @@ export const template: {
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
-    const Adds extends ReadonlyArray<Any> = readonly []
+    const Adds extends ReadonlyArray<Any> = readonly [],
+    const Aw extends AwaitSchemas = {}
   >(
-    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds>,
+    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds, Aw>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<P, Goto, Terminate, Adds>>,
+      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<P, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       params: P
     ) => BodyReturn<Out>
   ): Template<
@@ -1037,7 +1202,8 @@ export const template: {
       SkipsOf<Goto>,
       StopsOf<Terminate>,
       Adds[number]["~shape"],
-      [RA] extends [never] ? never : true
+      [RA] extends [never] ? never : true,
+      AwaitsOf<Aw>
     >
   >
 } = internal.template
@@ -1073,3 +1239,43 @@ export const forEach: <const Ids extends ReadonlyArray<string>, A, E, R, I exten
   ids: Ids,
   make: (id: Ids[number], index: number) => Task<Ids[number], A, E, R, I>
 ) => { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach
+
+/**
+ * The declarations of a {@link input} task: its result is the run's input, of
+ * type `A`, with a schema.
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export interface InputIo<A> extends Omit<NoIo, "schema" | "input"> {
+  readonly schema: true
+  readonly input: A
+}
+
+/**
+ * The task where a run's input enters the workflow: its result is the input
+ * given to `Workflow.run(workflow, { input })`, checked against `schema` at
+ * compile time and decoded at run time (bad input fails the run with
+ * `InvalidRunInputError` before anything runs). Tasks read it like any
+ * result: `after: [input]`, then `ctx.getResult(id)`. A workflow takes one
+ * input; one workflow value runs any number of inputs, concurrently.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const order = Task.input("order", Schema.Struct({ id: Schema.String, amount: Schema.Number }))
+ * const charge = Task.make("charge", { after: [order] }, (ctx) => Effect.map(ctx.getResult("order"), (o) => o.amount * 100))
+ * const orders = Workflow.make("orders", Workflow.chain(order, charge))
+ * const program = Workflow.run(orders, { input: { id: "o-1", amount: 12.5 } })
+ * ```
+ *
+ * @category constructors
+ * @since 0.2.0
+ */
+export const input: <const Id extends string, S extends Channel.ValueSchema>(
+  id: Id,
+  schema: S
+) => Task<Id, S["Type"], never, never, InputIo<S["Type"]>> = internal.input

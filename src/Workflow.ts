@@ -29,9 +29,17 @@ import type * as Task from "./Task.js"
 import type { FoldShape } from "./types/FoldShape.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
 import type { CheckedName } from "./types/WorkflowProblems.js"
+import type * as Checkpoint from "./Checkpoint.js"
 import type {
+  CheckpointDecodeError,
+  CheckpointMismatchError,
+  CheckpointNotFoundError,
+  CheckpointStoreError,
+  InvalidResponseError,
+  InvalidRunInputError,
   MemberOutcome,
   ParallelGroupError,
+  RunNotFoundError,
   TaskFailed,
   TaskTimeoutError
 } from "./WorkflowError.js"
@@ -245,7 +253,8 @@ export const parallelWith = <
 
 /**
  * A checked workflow: `Results` maps task ids to results, `E` is how a run can
- * fail, `R` what it needs, `T` the channel value types.
+ * fail, `R` what it needs, `T` the channel value types, `In` the run's input
+ * (`never`: none), `Aw` the requests its tasks may wait for.
  *
  * **Example**
  *
@@ -259,14 +268,24 @@ export const parallelWith = <
  * @category models
  * @since 0.1.0
  */
-export interface Workflow<out Name extends string, out Results, out E, out R, in out T extends object>
-  extends Pipeable.Pipeable
-{
+export interface Workflow<
+  out Name extends string,
+  out Results,
+  out E,
+  out R,
+  in out T extends object,
+  in out In = never,
+  out Aw extends Task.AnyAwait = never
+> extends Pipeable.Pipeable {
   readonly "~effect-graflow/Workflow": {
     readonly results: (_: never) => Results
     readonly error: (_: never) => E
     readonly services: (_: never) => R
     readonly channels: (_: T) => T
+    /** The run's input (`never`: the workflow takes none). */
+    readonly input: (_: In) => In
+    /** The requests its tasks may wait for. */
+    readonly awaits: (_: never) => Aw
   }
   readonly name: Name
   /** The task ids, in the order they appear in the flow. */
@@ -424,7 +443,9 @@ export const make: {
       : ParallelGroupError<F["~shape"]["failures"] | ParallelGroupError<unknown>>)
     | F["~shape"]["cancels"],
     F["~shape"]["services"],
-    {}
+    {},
+    F["~shape"]["input"],
+    F["~shape"]["awaits"]
   >
   <
     const Name extends string,
@@ -446,7 +467,9 @@ export const make: {
       : ParallelGroupError<WithExtra<F["~shape"]["failures"], TimeoutError<Timeout>> | ParallelGroupError<unknown>>)
     | F["~shape"]["cancels"],
     F["~shape"]["services"],
-    T
+    T,
+    F["~shape"]["input"],
+    F["~shape"]["awaits"]
   >
 } = (
   name: string,
@@ -498,6 +521,8 @@ export interface Any {
     readonly error: (_: never) => unknown
     readonly services: (_: never) => unknown
     readonly channels: (_: never) => object
+    readonly input: (_: never) => unknown
+    readonly awaits: (_: never) => Task.AnyAwait
   }
   readonly name: string
 }
@@ -555,7 +580,75 @@ export interface RunResult<Results, T extends object> {
 }
 
 /**
- * The options of {@link run}.
+ * A request a suspended run waits for: its name, what it asks, the task
+ * waiting and the run. Answer it with {@link respond}, then {@link resume}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const request: Workflow.PendingRequest<"approval"> = { name: "approval", taskId: "review", runId: "r1", prompt: "Approve?" }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface PendingRequest<Name extends string = string> {
+  readonly name: Name
+  readonly taskId: string
+  readonly runId: string
+  readonly prompt?: string
+}
+
+/**
+ * What a run returns when a task waited for a response that did not come in
+ * time: the run was checkpointed (`checkpoint`: its id in the
+ * `CheckpointStore`) and waits for the `requests`. {@link respond} answers
+ * them; {@link resume} continues the run, here or in another process.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const describe = (out: Workflow.Suspended<"approval">) => `${out.runId} waits for ${out.requests.map((r) => r.name).join(", ")}`
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface Suspended<Name extends string = string> {
+  readonly workflow: string
+  readonly runId: string
+  readonly status: "suspended"
+  /** The id of the checkpoint the run suspended at: `Workflow.resume(workflow, checkpoint)`. */
+  readonly checkpoint: string
+  readonly requests: ReadonlyArray<PendingRequest<Name>>
+}
+
+/**
+ * What {@link run} and {@link resume} give: the run's result, or, for a
+ * workflow whose tasks wait for requests, possibly a {@link Suspended} run.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Out = Workflow.Output<{ readonly a: number }, {}, never> // Workflow.RunResult<{ readonly a: number }, {}>
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type Output<Results, T extends object, Aw extends Task.AnyAwait> =
+  | RunResult<Results, T>
+  | ([Aw] extends [never] ? never : Suspended<Aw["name"]>)
+
+/**
+ * The options of {@link run}: `RunOptions<In>` for a workflow whose input has
+ * type `In` (`never`: it takes none, and `input` may not be given).
  *
  * **Example**
  *
@@ -571,7 +664,38 @@ export interface RunResult<Results, T extends object> {
  * @category models
  * @since 0.1.0
  */
-export interface RunOptions {
+export type RunOptions<In = never> =
+  & BaseRunOptions
+  & ([In] extends [never] ? { readonly input?: never } : { readonly input: In })
+  & (
+    | { readonly durable?: false | undefined }
+    | {
+      /**
+       * Journal every task completion (with its result: one round trip on
+       * Redis), so that after a crash running the same `runId` again
+       * continues the run: completed tasks do not run again, the one that was
+       * running does (at least once). Needs a `runId`.
+       */
+      readonly durable: true
+      readonly runId: string
+    }
+  )
+
+/**
+ * The options every run takes (see {@link RunOptions}).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const options: Workflow.BaseRunOptions = { runId: "r1", retention: "keep" }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface BaseRunOptions {
   /**
    * The run id (default: a random UUID). The run's channel namespace is
    * {@link namespace}`(workflow, runId)`: `{workflow}/{runId}`, each part with
@@ -580,10 +704,78 @@ export interface RunOptions {
   readonly runId?: string | undefined
   /**
    * What the run's namespace gets when the run ends, however it ends (default:
-   * the backend's — deleted on memory, expiring after a day on Redis).
+   * the backend's — deleted on memory, expiring after a day on Redis). A
+   * suspended run keeps its namespace until it is resumed; a durable run that
+   * fails keeps it, so that it can be continued.
    */
   readonly retention?: Channel.Retention | undefined
 }
+
+/**
+ * The options of {@link resume}: a run id (default: the checkpoint's), a
+ * retention, and whether the resumed run is durable.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const options: Workflow.ResumeOptions = { runId: "retry-of-r1", durable: true }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface ResumeOptions extends BaseRunOptions {
+  readonly durable?: boolean | undefined
+}
+
+/**
+ * How loading a checkpoint for {@link resume} can fail: no such checkpoint or
+ * run, a corrupt, foreign or other workflow's checkpoint, the store itself.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const tag = (e: Workflow.ResumeError) => e._tag // "CheckpointNotFoundError" | …
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export type ResumeError =
+  | CheckpointNotFoundError
+  | CheckpointDecodeError
+  | CheckpointMismatchError
+  | CheckpointStoreError
+  | RunNotFoundError
+
+/**
+ * The errors a run adds to its tasks' (`E`): the channel's at the run's level,
+ * a bad input when the workflow takes one, the checkpoint store's for a
+ * durable run or one that may suspend.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type E = Workflow.RunError<"boom", never, never, {}> // "boom" | ChannelError | InvalidValueError | ChannelDecodeError
+ * ```
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type RunError<E, In, Aw, O> =
+  | E
+  | ChannelError
+  | InvalidValueError
+  | ChannelDecodeError
+  | ([In] extends [never] ? never : InvalidRunInputError)
+  | (O extends { readonly durable: true } ? CheckpointStoreError | CheckpointMismatchError : never)
+  | ([Aw] extends [never] ? never : CheckpointStoreError)
 
 /**
  * The channel namespace of a run: `{workflow}/{runId}`, with `%` and `/` of
@@ -662,17 +854,117 @@ export const deleteRun = (
  * @category running
  * @since 0.1.0
  */
-export const run: <Name extends string, Results, E, R, T extends object>(
-  workflow: Workflow<Name, Results, E, R, T>,
-  options?: RunOptions
-) => Effect.Effect<RunResult<Results, T>, E | ChannelError | InvalidValueError | ChannelDecodeError, R> = (
-  workflow,
-  options
-) => {
+export const run: {
+  <Name extends string, Results, E, R, T extends object, Aw extends Task.AnyAwait, const O extends RunOptions<never> = {}>(
+    workflow: Workflow<Name, Results, E, R, T, never, Aw>,
+    options?: O & RunOptions<never>
+  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, never, Aw, O>, R>
+  <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait, const O extends RunOptions<In> = RunOptions<In>>(
+    workflow: Workflow<Name, Results, E, R, T, In, Aw>,
+    options: O & RunOptions<In>
+  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R>
+} = (workflow: Any, options?: engine.RunOptions): never => {
   if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
   // `make` checked the flow and computed the run's types from it; the engine
   // runs that flow, so its output has those types.
   return engine.run(workflow, options) as never
+}
+
+/**
+ * Continues a run from a checkpoint — its id, the checkpoint itself, or
+ * `{ runId }` for the run's latest one — in this process or any other with
+ * the same workflow: the channel is restored as it was at the checkpoint
+ * (results included, TTLs counting on from the restore), completed tasks are
+ * not run again (their results and control-flow decisions are replayed), and
+ * what was pending runs. Gives the same output as {@link run}. A checkpoint
+ * of another workflow or of another version of this one (its plan) is a
+ * `CheckpointMismatchError`; nothing runs.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const step1 = Task.make("step_1", () => 1)
+ * const step2 = Task.make("step_2", (ctx) => Effect.as(ctx.checkpoint({ stage: "after step 2" }), 2))
+ * const step3 = Task.make("step_3", () => 3)
+ * const flow = Workflow.make("steps", Workflow.chain(step1, step2, step3))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(flow, { runId: "r1" })
+ *   return yield* Workflow.resume(flow, { runId: "r1" }) // runs step_3 only
+ * })
+ * ```
+ *
+ * @category running
+ * @since 0.2.0
+ */
+export const resume: <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait>(
+  workflow: Workflow<Name, Results, E, R, T, In, Aw>,
+  from: string | Checkpoint.Checkpoint | { readonly runId: string },
+  options?: ResumeOptions
+) => Effect.Effect<
+  Output<Results, T, Aw>,
+  RunError<E, In, Aw, { readonly durable: true }> | ResumeError,
+  R
+> = (workflow: Any, from: unknown, options?: ResumeOptions): never => {
+  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.resume: not a workflow made by Workflow.make")
+  // As for `run`: the engine runs the checked flow, from the checkpoint.
+  return engine.resume(workflow, from, options) as never
+}
+
+/** The requests of a workflow (its `Aw`). */
+type AwaitsOfWorkflow<W extends Any> = ReturnType<W["~effect-graflow/Workflow"]["awaits"]>
+
+/**
+ * What {@link respond} takes as a request name for a workflow whose tasks
+ * wait for none: a message.
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type NoRequests = "no task of this workflow waits for a request: declare it with `awaits: { name: schema }`"
+
+/**
+ * Answers request `name` of run `runId`: the value is checked against the
+ * request's schema at compile time (an unknown name or a value of another
+ * type does not compile) and at run time (`InvalidResponseError`, nothing
+ * sent), then queued for the task that waits for it — now, in this process or
+ * another one on the same channel backend, or when the suspended run is
+ * resumed.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const review = Task.make("review", { awaits: { approval: Schema.Struct({ approved: Schema.Boolean }) } }, (ctx) =>
+ *   Effect.map(ctx.waitFor("approval", { prompt: "Ship it?" }), (answer) => answer.approved))
+ * const release = Workflow.make("release", review)
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.respond(release, "r1", "approval", { approved: true })
+ *   return yield* Workflow.run(release, { runId: "r1" }) // results.review === true
+ * }).pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category running
+ * @since 0.2.0
+ */
+export const respond: <W extends Any, const N extends AwaitsOfWorkflow<W>["name"]>(
+  workflow: W,
+  runId: string,
+  name: [AwaitsOfWorkflow<W>] extends [never] ? NoRequests : N,
+  value: Extract<AwaitsOfWorkflow<W>, { readonly name: N }>["value"]
+) => Effect.Effect<void, InvalidResponseError | ChannelError, Channel.Channel> = (
+  workflow: Any,
+  runId: string,
+  name: string,
+  value: unknown
+): never => {
+  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.respond: not a workflow made by Workflow.make")
+  // The engine's effect has exactly these error and service types; the overload names them.
+  return engine.respond(workflow, runId, name, value) as never
 }
 
 /**

@@ -288,3 +288,201 @@ export const ParallelGroupError: typeof internal.ParallelGroupError = internal.P
  * @since 0.1.0
  */
 export type ParallelGroupError<E> = internal.ParallelGroupError<E>
+
+/**
+ * The checkpoint store failed: a checkpoint or a durable run's journal entry
+ * could not be written or read. `op` says what was being done, `cause` why.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const step = Task.make("step", (ctx) => ctx.checkpoint({ stage: "done" }))
+ * const program = Workflow.run(Workflow.make("saved", step)).pipe(
+ *   Effect.catchTag("TaskFailed", (e) => Effect.succeed(e.cause._tag)) // "CheckpointStoreError" when the store failed
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const CheckpointStoreError: typeof internal.CheckpointStoreError = internal.CheckpointStoreError
+
+/**
+ * The type of {@link CheckpointStoreError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface CheckpointStoreError extends internal.CheckpointStoreError {}
+
+/**
+ * `Workflow.resume` was given a checkpoint id the store does not have.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const w = Workflow.make("w", Task.make("a", () => 1))
+ * const program = Workflow.resume(w, "w/r1/cp-9-x").pipe(
+ *   Effect.catchTag("CheckpointNotFoundError", (e) => Effect.succeed(e.id))
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const CheckpointNotFoundError: typeof internal.CheckpointNotFoundError = internal.CheckpointNotFoundError
+
+/**
+ * The type of {@link CheckpointNotFoundError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface CheckpointNotFoundError extends internal.CheckpointNotFoundError {}
+
+/**
+ * A checkpoint that is corrupt, foreign (not an effect-graflow checkpoint) or
+ * of a version this code cannot read; `issues` says where (nothing ran).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const w = Workflow.make("w", Task.make("a", () => 1))
+ * const program = Workflow.resume(w, JSON.parse('{ "format": "something else" }')).pipe(
+ *   Effect.catchTag("CheckpointDecodeError", (e) => Effect.succeed(e.issues[0]?.message))
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const CheckpointDecodeError: typeof internal.CheckpointDecodeError = internal.CheckpointDecodeError
+
+/**
+ * The type of {@link CheckpointDecodeError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface CheckpointDecodeError extends internal.CheckpointDecodeError {}
+
+/**
+ * A checkpoint or a durable run's journal that belongs to another workflow,
+ * another version of this one (its plan: tasks, groups, control flow) or
+ * another input: the run is not continued from it (nothing ran).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const w = Workflow.make("w", Task.make("a", () => 1))
+ * const handled = (resumed: Effect.Effect<unknown, Workflow.ResumeError>) =>
+ *   resumed.pipe(Effect.catchTag("CheckpointMismatchError", (e) => Effect.succeed(e.reason)))
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const CheckpointMismatchError: typeof internal.CheckpointMismatchError = internal.CheckpointMismatchError
+
+/**
+ * The type of {@link CheckpointMismatchError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface CheckpointMismatchError extends internal.CheckpointMismatchError {}
+
+/**
+ * `Workflow.resume(workflow, { runId })` named a run with no checkpoint in the store.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const w = Workflow.make("w", Task.make("a", () => 1))
+ * const program = Workflow.resume(w, { runId: "never-ran" }).pipe(
+ *   Effect.catchTag("RunNotFoundError", (e) => Effect.succeed(e.runId))
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const RunNotFoundError: typeof internal.RunNotFoundError = internal.RunNotFoundError
+
+/**
+ * The type of {@link RunNotFoundError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface RunNotFoundError extends internal.RunNotFoundError {}
+
+/**
+ * The input given to `Workflow.run` does not fit the workflow's `Task.input`
+ * schema (or the workflow takes none); `issues` names each path. Nothing ran.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const order = Task.input("order", Schema.Struct({ amount: Schema.Number.check(Schema.isGreaterThan(0)) }))
+ * const program = Workflow.run(Workflow.make("orders", order), { input: { amount: -1 } }).pipe(
+ *   Effect.catchTag("InvalidRunInputError", (e) => Effect.succeed(e.issues[0]?.path)) // ["amount"]
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const InvalidRunInputError: typeof internal.InvalidRunInputError = internal.InvalidRunInputError
+
+/**
+ * The type of {@link InvalidRunInputError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface InvalidRunInputError extends internal.InvalidRunInputError {}
+
+/**
+ * A response given to `Workflow.respond` does not fit the request's schema:
+ * nothing was sent, and the task keeps waiting. `issues` names each path.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { WorkflowError } from "effect-graflow"
+ *
+ * const explain = (e: WorkflowError.InvalidResponseError) => `${e.name}: ${e.issues.map((i) => i.message).join("; ")}`
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const InvalidResponseError: typeof internal.InvalidResponseError = internal.InvalidResponseError
+
+/**
+ * The type of {@link InvalidResponseError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface InvalidResponseError extends internal.InvalidResponseError {}

@@ -19,6 +19,14 @@
 export * as Channel from "./Channel.js"
 
 /**
+ * Checkpoints: a run's progress as data, and the `CheckpointStore` that keeps
+ * checkpoints and the journals of durable runs.
+ *
+ * @since 0.2.0
+ */
+export * as Checkpoint from "./Checkpoint.js"
+
+/**
  * The contract channel backends implement, and the semantics they share.
  *
  * @since 0.1.0

@@ -63,7 +63,7 @@ Effect.catchTag(run, "TaskFailed", (/*^*/error) => Effect.succeed(error.taskId))
     expect(workflow).toBe(`const workflow: Workflow.Workflow<"counting", {
     readonly fetch: never;
     readonly count: string;
-}, TaskFailed<"fetch", "offline" | ChannelError | InvalidValueError> | TaskFailed<"count", ChannelDecodeError | ChannelError | InvalidValueError>, never, {}>`)
+}, TaskFailed<"fetch", "offline" | ChannelError | InvalidValueError> | TaskFailed<"count", ChannelDecodeError | ChannelError | InvalidValueError>, never, {}, never, never>`)
   })
 
   it("a run is an Effect of the run's result", () => {
@@ -73,7 +73,7 @@ Effect.catchTag(run, "TaskFailed", (/*^*/error) => Effect.succeed(error.taskId))
 
   it("a task shows its declarations, not the tasks before it", () => {
     expect(task).toBe(
-      `const task: Task.Task<"count", string, ChannelDecodeError | ChannelError, never, Task.DeclaredIo<Task.Entry<"fetch", never>, never, never, never, {}, never, never, never, never, never>>`
+      `const task: Task.Task<"count", string, ChannelDecodeError | ChannelError, never, Task.DeclaredIo<Task.Entry<"fetch", never>, never, never, never, {}, never, never, never, never, never, never>>`
     )
   })
 
@@ -95,7 +95,7 @@ const /*^*/configured = Workflow.make("configured", { channels: Channels, defaul
     readonly write: void;
 }, TaskFailed<"write", Channel.WriteError | TaskTimeoutError>, never, {
     n: number;
-}>`)
+}, never, never>`)
   })
 
   it("no hover shows the internal shape", () => {

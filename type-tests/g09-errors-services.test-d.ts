@@ -33,4 +33,5 @@ expectType<never>(null! as Effect.Services<typeof provided>)
 Effect.runPromise(provided)
 
 // a workflow without service needs only what the channel needs (nothing)
-expectType<never>(null! as Effect.Services<ReturnType<typeof Workflow.run<"plain", { readonly a: number }, unknown, never, {}>>>)
+const plainRun = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)))
+expectType<never>(null! as Effect.Services<typeof plainRun>)

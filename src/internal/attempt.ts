@@ -7,12 +7,15 @@
  * @internal
  */
 import { Cause, Duration, Effect, Exit } from "effect"
-import { TaskContext, type Requests } from "./context.js"
+import type { Completion } from "./checkpoint.js"
+import { TaskContext } from "./context.js"
+import { requestsOf, saveCheckpoint } from "./journal.js"
+import { freezeParsed } from "./json.js"
 import { storeResult } from "./results.js"
-import { End, type Failure, isCancel, type Signal, Stop } from "./signal.js"
-import type { RunState } from "./state.js"
+import { End, type Failure, type Signal, Stop, stopsRun } from "./signal.js"
+import { replayKey, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
-import { TaskFailed, TaskTimeoutError } from "./workflowError.js"
+import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflowError.js"
 
 /** A body as the engine calls it (see `Body` in task.ts). */
 type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
@@ -102,6 +105,10 @@ const iterate = (
   const timeout = own.timeout ?? defaults.timeout
   const retry = own.retry ?? defaults.retry
   const iteration = state.countRun(task.id, index)
+  if (state.replay !== undefined) {
+    const recorded = state.replay.get(replayKey(task.id, iteration))
+    if (recorded !== undefined) return replayed(task, index, state, recorded)
+  }
   // The context of the latest attempt: its requests are the ones applied, its number the attempts made.
   let last = new TaskContext(task, state, input, 1, iteration)
   let attempts: Effect.Effect<unknown, unknown, unknown>
@@ -115,21 +122,56 @@ const iterate = (
         started = true
         return attempt(task, state, last, timeout, true)
       }),
-      { schedule: retry.schedule, while: (error) => !isCancel(error) }
+      { schedule: retry.schedule, while: (error) => !stopsRun(error) }
     )
   }
   const fail = (cause: unknown): Failure =>
-    isCancel(cause)
+    stopsRun(cause)
       ? cause
       : new TaskFailed({ taskId: task.id, cause, attempts: last.attempt, retryLimit: retry === undefined ? 0 : retry.limit })
   return Effect.matchEffect(attempts, {
     onFailure: (cause) => Effect.fail(fail(cause)),
     onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
-      const stored = Effect.mapError(storeResult(task, index, state, value), fail)
       const requests = last.requests
+      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last.attempt, requests), fail)
+      if (requests === undefined) return stored
       // The requests are applied outside the mapping to TaskFailed: a failure of
       // what they run (an added task, the next iteration) is already attributed.
-      return requests === undefined ? stored : Effect.flatMap(stored, () => apply(task, index, state, requests))
+      if (requests.checkpoint === undefined) return Effect.flatMap(stored, () => apply(task, index, state, requests))
+      const metadata = { ...requests.checkpoint, taskId: task.id, iteration, time: new Date(state.clock.currentTimeMillisUnsafe()).toISOString() }
+      const next = [...(requests.iterate === undefined ? [] : [task.id]), ...(requests.goto === undefined ? [] : [requests.goto])]
+      return stored.pipe(
+        Effect.flatMap(() => Effect.mapError(saveCheckpoint(state, metadata, next, []), fail)),
+        Effect.flatMap(() => apply(task, index, state, requests))
+      )
+    }
+  })
+}
+
+/**
+ * An execution that completed before (a resumed run, a durable run started
+ * again): its recorded result and requests, without running the body.
+ */
+const replayed = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  recorded: Completion
+): Effect.Effect<Signal, Failure, unknown> => {
+  const fail = (cause: unknown): Failure => new TaskFailed({ taskId: task.id, cause, attempts: recorded.attempts, retryLimit: 0 })
+  const requests = requestsOf(task, recorded)
+  if (typeof requests === "string") {
+    return Effect.fail(fail(new CheckpointMismatchError({ workflow: state.workflow.name, runId: state.runId, reason: requests })))
+  }
+  const raw = recorded.result === undefined ? undefined : freezeParsed(recorded.result)
+  const codec = task.declarations.result
+  const decoded = codec === undefined ? Effect.succeed(raw) : codec.decode(task.resultKey, raw)
+  return Effect.matchEffect(decoded, {
+    onFailure: (error) => Effect.fail(fail(error)),
+    onSuccess: (value) => {
+      state.setResult(task, index, value)
+      state.completions.push({ task: task.id, iteration: recorded.iteration, attempts: recorded.attempts, result: raw, requests })
+      return requests === undefined ? Effect.void : apply(task, index, state, requests)
     }
   })
 }
@@ -147,7 +189,7 @@ const apply = (
   }
   const next = (): Effect.Effect<Signal, Failure, unknown> => {
     if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
-    if (requests.added.some((a) => a.goto)) return Effect.succeed(End)
+    if (requests.added.some((added) => added.goto)) return Effect.succeed(End)
     return requests.iterate === undefined ? Effect.void : iterate(task, index, state, requests.iterate.input)
   }
   if (requests.added.length === 0) return next()

@@ -18,7 +18,7 @@ export type Issue = typeof Issue.Type
 const renderPath = (path: ReadonlyArray<string | number>): string =>
   path.length === 0 ? "" : ` at ${path.map((p) => typeof p === "number" ? `[${p}]` : `[${quote(p)}]`).join("")}`
 
-const renderIssues = (issues: ReadonlyArray<Issue>): string =>
+export const renderIssues = (issues: ReadonlyArray<Issue>): string =>
   issues.map((issue) => `${issue.message}${renderPath(issue.path)}`).join("; ")
 
 export class ChannelError extends Schema.TaggedError<ChannelError>()("ChannelError", {

@@ -6,12 +6,16 @@
  *
  * @internal
  */
-import { Effect, Option } from "effect"
+import { Duration, Effect, Option } from "effect"
 import type * as Channel from "../Channel.js"
-import type { UntypedView } from "./channel.js"
+import { checkValue, type UntypedView } from "./channel.js"
+import type { Request } from "./checkpoint.js"
+import { type ChannelError, InvalidValueError } from "./channelError.js"
+import type { Json, Value } from "./json.js"
 import { resultKey } from "./keys.js"
 import { readResult } from "./results.js"
-import type { RunState } from "./state.js"
+import { Suspend } from "./signal.js"
+import type { Requests, RunState } from "./state.js"
 import { isTask, type TaskImpl } from "./task.js"
 import {
   CycleLimitExceededError,
@@ -20,13 +24,8 @@ import {
   WorkflowCancelled
 } from "./workflowError.js"
 
-/** What the body of an attempt asked for (made on the first request only). */
-export interface Requests {
-  iterate: { readonly input: unknown } | undefined
-  readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean }>
-  goto: string | undefined
-  terminate: boolean
-}
+const isJsonObject = (value: Value): value is { readonly [key: string]: Json } =>
+  typeof value === "object" && value !== null && !Array.isArray(value)
 
 export class TaskContext {
   requests: Requests | undefined = undefined
@@ -131,7 +130,7 @@ export class TaskContext {
     })
   }
   private ask(): Requests {
-    return this.requests ??= { iterate: undefined, added: [], goto: undefined, terminate: false }
+    return this.requests ??= { iterate: undefined, added: [], goto: undefined, terminate: false, checkpoint: undefined }
   }
   get terminate() {
     return (reason?: string) =>
@@ -142,5 +141,68 @@ export class TaskContext {
   }
   cancel(reason: string) {
     return Effect.fail(new WorkflowCancelled({ taskId: this.task.id, reason }))
+  }
+  /** The run's input (the body of a `Task.input` task). */
+  runInput(): unknown {
+    return this.state.input?.value
+  }
+  /**
+   * Graflow's deferred checkpoint: asks for one once this task has completed
+   * (its result stored); none when the attempt fails. The metadata must be JSON.
+   */
+  checkpoint(metadata?: { readonly [key: string]: unknown }) {
+    return Effect.suspend(() => {
+      const checked = checkValue(`checkpoint metadata of ${this.task.id}`, metadata ?? {})
+      if (checked instanceof InvalidValueError) return Effect.fail(checked)
+      if (!isJsonObject(checked)) {
+        return Effect.fail(
+          new InvalidValueError({ key: `checkpoint metadata of ${this.task.id}`, issues: [{ path: [], message: "the metadata must be an object" }] })
+        )
+      }
+      this.ask().checkpoint = checked
+      return Effect.void
+    })
+  }
+  /**
+   * Waits for the response to request `name` (declared in `awaits`): one that
+   * came already, or the next one, for up to `timeout`. A response that does
+   * not decode with the request's schema is logged and skipped; the task keeps
+   * waiting. When none comes in time, the run suspends.
+   */
+  waitFor(name: string, options?: { readonly timeout?: Duration.Input; readonly prompt?: string }) {
+    return Effect.suspend(() => {
+      const codec = this.task.declarations.awaits.get(name)
+      if (codec === undefined) {
+        // The type checker allows only the names declared in `awaits`.
+        return Effect.die(new Error(`waitFor: task "${this.task.id}" declares no request "${name}" in \`awaits\``))
+      }
+      const timeout = options?.timeout === undefined ? undefined : Duration.fromInput(options.timeout)
+      if (timeout !== undefined && Option.isNone(timeout)) {
+        return Effect.die(new TypeError(`waitFor: the timeout of "${name}" is not a duration`))
+      }
+      const request: Request = options?.prompt === undefined
+        ? { name, taskId: this.task.id, runId: this.state.runId }
+        : { name, taskId: this.task.id, runId: this.state.runId, prompt: options.prompt }
+      const { clock, store } = this.state
+      const deadline = timeout === undefined ? undefined : clock.currentTimeMillisUnsafe() + Duration.toMillis(timeout.value)
+      const next: Effect.Effect<unknown, ChannelError | Suspend> = Effect.suspend(() =>
+        Effect.flatMap(
+          store.awaitResponse(name, deadline === undefined ? undefined : Math.max(0, deadline - clock.currentTimeMillisUnsafe())),
+          (raw): Effect.Effect<unknown, ChannelError | Suspend> => {
+            if (raw === undefined) return Effect.fail(new Suspend([request, ...[...this.state.waiting].filter((r) => r !== request)]))
+            return codec.decode(name, raw).pipe(
+              Effect.catch((error) =>
+                Effect.andThen(
+                  Effect.logWarning(`effect-graflow: a response to "${name}" of task "${this.task.id}" was skipped: ${error.message}`),
+                  next
+                )
+              )
+            )
+          }
+        )
+      )
+      this.state.waiting.add(request)
+      return Effect.ensuring(next, Effect.sync(() => this.state.waiting.delete(request)))
+    })
   }
 }

@@ -11,7 +11,7 @@
 import { Cause, Effect, Exit, Option } from "effect"
 import { quote, show } from "./format.js"
 import type { ParallelStep, Step } from "./plan.js"
-import { combine, type Failure, isCancel, type Signal } from "./signal.js"
+import { combine, type Failure, type Signal, stopsRun } from "./signal.js"
 import { type MemberOutcome, ParallelGroupError } from "./workflowError.js"
 
 /** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
@@ -149,9 +149,10 @@ const halt: unique symbol = Symbol("effect-graflow/halt")
 
 /**
  * Runs a parallel group: every member to its end, then the policy decides.
- * Three things stop the others at once (they are reported "interrupted"): a
- * member that cancels the run, a defect or an interruption inside a member, and
- * with `failFast` a failure after which the policy can no longer be met.
+ * Four things stop the others at once (they are reported "interrupted"): a
+ * member that cancels the run, one that suspends it (a request not answered in
+ * time), a defect or an interruption inside a member, and with `failFast` a
+ * failure after which the policy can no longer be met.
  */
 export const runGroup = (
   step: ParallelStep,
@@ -172,8 +173,8 @@ export const runGroup = (
           return Effect.void
         }
         const error = Cause.findErrorOption(exit.cause)
-        // Defects, interruptions and a cancel are not failures a policy may absorb.
-        if (Option.isNone(error) || Cause.hasDies(exit.cause) || isCancel(error.value)) {
+        // Defects, interruptions, a cancel and a suspension are not failures a policy may absorb.
+        if (Option.isNone(error) || Cause.hasDies(exit.cause) || stopsRun(error.value)) {
           abort ??= exit.cause
           return Effect.fail(halt)
         }

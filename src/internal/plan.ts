@@ -8,8 +8,8 @@
 import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
 import { isFlow, TypeId } from "./flow.js"
-import { show } from "./format.js"
-import { memberIsCertain, type Policy, policyProblems, strict } from "./group.js"
+import { quote, show } from "./format.js"
+import { describePolicy, memberIsCertain, type Policy, policyProblems, strict } from "./group.js"
 import { isTask, type TaskImpl } from "./task.js"
 import { WorkflowDefinitionError } from "./workflowError.js"
 
@@ -62,6 +62,29 @@ export interface Plan {
   /** The task ids, in flow order; a task's place in it is its index. */
   readonly ids: ReadonlyArray<string>
   readonly index: ReadonlyMap<string, number>
+  /** The `Task.input` task: where the run's input enters (at most one). */
+  readonly input: TaskImpl | undefined
+  /** The requests the tasks may wait for, by name: the task and the response codec. */
+  readonly awaits: ReadonlyMap<string, { readonly task: TaskImpl; readonly codec: Codec<unknown> }>
+  /** What the plan is, as text: its hash identifies the plan in checkpoints and journals. */
+  readonly description: string
+}
+
+/** The plan's structure as text: task ids, declarations that steer control flow, groups and their policies. */
+const describe = (step: Step): string => {
+  switch (step._tag) {
+    case "Task": {
+      const { id, declarations: d } = step.task
+      const list = (ids: ReadonlyArray<string>) => ids.map((x) => JSON.stringify(x)).join(",")
+      return `T(${JSON.stringify(id)};after=${list(d.after.map((t) => t.id))};optional=${list(d.optional.map((t) => t.id))};adds=${
+        list(d.adds.map((t) => t.id))
+      };goto=${list(d.goto)};skips=${d.skips};input=${d.runInput !== undefined};awaits=${list([...d.awaits.keys()])})`
+    }
+    case "Sequence":
+      return `S[${step.steps.map(describe).join(",")}]`
+    case "Parallel":
+      return `P(${JSON.stringify(describePolicy(step.policy))};failFast=${step.failFast})[${step.steps.map(describe).join(",")}]`
+  }
 }
 
 /** What is known to have run before a point of the flow (scopes chain for parallel branches). */
@@ -186,7 +209,33 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
   for (const [target, id] of jumps) {
     if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
   }
+  const inputs = [...tasks.values()].filter((task) => task.declarations.runInput !== undefined)
+  if (inputs.length > 1) {
+    problems.push(
+      `a workflow takes one input, and tasks ${inputs.map((t) => quote(t.id)).join(", ")} are all Task.input tasks; keep one and read it with \`after\``
+    )
+  }
+  const awaits = new Map<string, { readonly task: TaskImpl; readonly codec: Codec<unknown> }>()
+  for (const task of tasks.values()) {
+    for (const [name, codec] of task.declarations.awaits) {
+      const other = awaits.get(name)
+      if (other !== undefined) {
+        problems.push(`request ${quote(name)} is awaited by tasks ${quote(other.task.id)} and ${quote(task.id)}; give each request its own name`)
+      }
+      awaits.set(name, { task, codec })
+    }
+  }
   if (problems.length > 0) throw new WorkflowDefinitionError({ workflow, problems })
   const ids = [...tasks.keys()]
-  return { root, tasks, resultCodecs, positions, ids, index: new Map(ids.map((id, i) => [id, i])) }
+  return {
+    root,
+    tasks,
+    resultCodecs,
+    positions,
+    ids,
+    index: new Map(ids.map((id, i) => [id, i])),
+    input: inputs[0],
+    awaits,
+    description: `${JSON.stringify(workflow)}:${describe(root)}`
+  }
 }

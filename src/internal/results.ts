@@ -10,9 +10,10 @@ import { checkValue } from "./channel.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import type { Value } from "./json.js"
 import { resultKey } from "./keys.js"
-import { absent, type RunState } from "./state.js"
+import { encodeDone } from "./journal.js"
+import { absent, type Done, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
-import { ResultNotAvailableError } from "./workflowError.js"
+import { type CheckpointStoreError, ResultNotAvailableError } from "./workflowError.js"
 
 /** The stored form of a result: encoded with the task's schema, or checked (and frozen) as JSON. */
 export const encodeResult = (task: TaskImpl, value: unknown): Effect.Effect<Value, InvalidValueError> => {
@@ -34,15 +35,32 @@ export const encodeResult = (task: TaskImpl, value: unknown): Effect.Effect<Valu
   return Effect.succeed(checked)
 }
 
-/** Stores a task's result (`index`: its place in the plan, -1 for an added task). */
+/**
+ * Stores the result of a completed execution (`index`: the task's place in
+ * the plan, -1 for an added task) and records the completion in the run's
+ * journal; in a durable run, the journal entry is written with the result.
+ */
 export const storeResult = (
   task: TaskImpl,
   index: number,
   state: RunState,
-  value: unknown
-): Effect.Effect<void, InvalidValueError | ChannelError> => {
+  value: unknown,
+  iteration: number,
+  attempts: number,
+  requests: Requests | undefined
+): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
   state.setResult(task, index, value)
-  return Effect.flatMap(encodeResult(task, value), (encoded) => state.store.set(task.resultKey, encoded, undefined))
+  return Effect.flatMap(encodeResult(task, value), (encoded): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
+    const done: Done = { task: task.id, iteration, attempts, result: encoded, requests }
+    const record = () => {
+      state.completions.push(done)
+    }
+    const durable = state.durable
+    if (durable === undefined) return Effect.map(state.store.set(task.resultKey, encoded, undefined), record)
+    const entry = encodeDone(done)
+    if (entry instanceof InvalidValueError) return Effect.fail(entry)
+    return Effect.map(durable.write(JSON.stringify(entry), task.resultKey, encoded), record)
+  })
 }
 
 /** Reads the result of task `id` for task `taskId`: `ResultNotAvailableError` when it has none. */

@@ -6,34 +6,70 @@
  * @internal
  */
 import { randomUUID } from "node:crypto"
-import { Clock, Effect, Exit, Option, References, Tracer } from "effect"
+import { Clock, Effect, Exit, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
-import type { ChannelStore } from "../ChannelBackend.js"
-import type { Handler } from "../Progress.js"
+import type { ChannelStore, Retention } from "../ChannelBackend.js"
 import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
+import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type StoreJournal } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
+import { channelOf, journalHeader, planHash, readJournal, saveCheckpoint } from "./journal.js"
 import { runNamespace } from "./keys.js"
 import { makeBackend } from "./memory.js"
 import { Progress } from "./progress.js"
-import { type Runnable, RunState } from "./state.js"
+import { isSuspend, type Suspend } from "./signal.js"
+import { type DurableSink, replayKey, type Runnable, type RunInput, RunState } from "./state.js"
 import { drive } from "./steps.js"
 import type { Execution } from "./task.js"
+import {
+  CheckpointMismatchError,
+  InvalidResponseError,
+  InvalidRunInputError,
+  RunNotFoundError
+} from "./workflowError.js"
 
 export type { Runnable } from "./state.js"
 
 export interface RunOptions {
   readonly runId?: string | undefined
   readonly retention?: Channel.Retention | undefined
+  /** The run's input (for a workflow with a `Task.input` task). */
+  readonly input?: unknown
+  /** Journal every completion, so that running the same runId again continues the run. */
+  readonly durable?: boolean | undefined
 }
 
-export interface RunOutput {
+export interface ResumeOptions {
+  readonly runId?: string | undefined
+  readonly retention?: Channel.Retention | undefined
+  readonly durable?: boolean | undefined
+}
+
+export interface FinishedOutput {
   readonly workflow: string
   readonly runId: string
   readonly status: "completed" | "terminated"
   readonly results: { readonly [id: string]: unknown }
   readonly channel: { readonly [key: string]: unknown }
 }
+
+export interface SuspendedOutput {
+  readonly workflow: string
+  readonly runId: string
+  readonly status: "suspended"
+  /** The id of the checkpoint the run suspended at. */
+  readonly checkpoint: string
+  readonly requests: ReadonlyArray<Request>
+  readonly results: { readonly [id: string]: unknown }
+  readonly channel: { readonly [key: string]: unknown }
+}
+
+export type RunOutput = FinishedOutput | SuspendedOutput
+
+/** How a run begins: afresh (its input and the initial values), or from a checkpoint (its channel and completions). */
+type Start =
+  | { readonly _tag: "Fresh"; readonly input: unknown; readonly hasInput: boolean }
+  | { readonly _tag: "Checkpoint"; readonly data: CheckpointData }
 
 const writeInitial = (workflow: Runnable, store: ChannelStore) =>
   Effect.forEach(Object.entries(workflow.initial), ([key, value]) => {
@@ -55,12 +91,113 @@ const snapshot = (workflow: Runnable, store: ChannelStore) =>
       (pairs) => Object.fromEntries(pairs)
     ))
 
+/** The run's input, checked and encoded with the input task's schema, then decoded: what tasks read. */
+const runInput = (workflow: Runnable, given: unknown, hasInput: boolean) => {
+  const task = workflow.plan.input
+  if (task === undefined) {
+    return hasInput && given !== undefined
+      ? Effect.fail(
+        new InvalidRunInputError({
+          workflow: workflow.name,
+          issues: [{ path: [], message: "this workflow takes no input (it has no Task.input task)" }]
+        })
+      )
+      : Effect.succeed(undefined)
+  }
+  const codec = task.declarations.runInput
+  if (codec === undefined) return Effect.succeed(undefined)
+  const invalid = (issues: InvalidValueError["issues"]) => new InvalidRunInputError({ workflow: workflow.name, issues })
+  return codec.encode(task.id, given).pipe(
+    Effect.mapError((error) => invalid(error.issues)),
+    Effect.flatMap((encoded) =>
+      Effect.mapBoth(codec.decode(task.id, encoded), {
+        onFailure: (error) => invalid(error.issues),
+        onSuccess: (value): RunInput => ({ value, encoded: encoded ?? null })
+      })
+    )
+  )
+}
+
+/** The input a checkpoint holds, decoded as the run's input. */
+const inputOfCheckpoint = (workflow: Runnable, data: CheckpointData) =>
+  Effect.suspend(() => {
+    const codec = workflow.plan.input?.declarations.runInput
+    if (codec === undefined || data.input === undefined) return Effect.succeed(undefined)
+    return Effect.mapBoth(codec.decode("input", data.input), {
+      onFailure: (error) => new InvalidRunInputError({ workflow: workflow.name, issues: error.issues }),
+      onSuccess: (value): RunInput => ({ value, encoded: data.input ?? null })
+    })
+  })
+
+/** A checkpoint from an id, a `{ runId }` (its latest checkpoint) or a value, checked against the workflow. */
+const loadCheckpoint = (workflow: Runnable, from: unknown) =>
+  Effect.gen(function*() {
+    const store = yield* CheckpointStore
+    let data: CheckpointData
+    if (typeof from === "string") data = yield* store.load(from)
+    else if (typeof from === "object" && from !== null && !("format" in from) && typeof Reflect.get(from, "runId") === "string") {
+      const runId: string = Reflect.get(from, "runId")
+      const ids = yield* store.list(runNamespace(workflow.name, runId))
+      const latest = ids.at(-1)
+      if (latest === undefined) return yield* new RunNotFoundError({ workflow: workflow.name, runId })
+      data = yield* store.load(latest)
+    } else data = yield* decodeCheckpoint("(a checkpoint value)", from)
+    const mismatch = (reason: string) => new CheckpointMismatchError({ workflow: workflow.name, runId: data.runId, reason })
+    if (data.workflow !== workflow.name) return yield* mismatch(`checkpoint ${JSON.stringify(data.id)} is one of workflow ${JSON.stringify(data.workflow)}`)
+    const plan = planHash(workflow.plan)
+    if (data.plan !== plan) {
+      return yield* mismatch(
+        `checkpoint ${JSON.stringify(data.id)} was made by another version of the workflow (plan ${data.plan}, this one is ${plan})`
+      )
+    }
+    return data
+  })
+
 export const run = (workflow: Runnable, options: RunOptions | undefined) =>
+  Effect.suspend(() =>
+    begin(workflow, options?.runId ?? randomUUID(), options, {
+      _tag: "Fresh",
+      input: options?.input,
+      hasInput: options !== undefined && "input" in options
+    })
+  )
+
+export const resume = (workflow: Runnable, from: unknown, options: ResumeOptions | undefined) =>
+  Effect.flatMap(loadCheckpoint(workflow, from), (data) => begin(workflow, options?.runId ?? data.runId, options, { _tag: "Checkpoint", data }))
+
+/** Queues a response to a request of a run, checked against the request's schema first. */
+export const respond = (workflow: Runnable, runId: string, name: string, value: unknown) =>
+  Effect.gen(function*() {
+    const awaited = workflow.plan.awaits.get(name)
+    const invalid = (issues: InvalidValueError["issues"]) =>
+      new InvalidResponseError({ workflow: workflow.name, runId, name, issues })
+    if (awaited === undefined) {
+      return yield* invalid([{ path: [], message: `no task of the workflow awaits a request ${JSON.stringify(name)}` }])
+    }
+    const encoded = yield* Effect.mapError(awaited.codec.encode(name, value), (error) => invalid(error.issues))
+    const backend = yield* ChannelService
+    yield* backend.respond(runNamespace(workflow.name, runId), name, encoded ?? null)
+  })
+
+/** The latest completion of each task among `completed`: the results a fresh channel gets back. */
+const latestResults = (completed: ReadonlyArray<Completion>) => {
+  const latest = new Map<string, Completion>()
+  for (const c of completed) latest.set(c.task, c)
+  return latest
+}
+
+const replayOf = (completed: ReadonlyArray<Completion>) => new Map(completed.map((c) => [replayKey(c.task, c.iteration), c]))
+
+const begin = (workflow: Runnable, runId: unknown, options: RunOptions | ResumeOptions | undefined, start: Start) =>
   Effect.scoped(
     Effect.gen(function*() {
-      const runId = options?.runId ?? randomUUID()
       if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
       const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
+      const input: RunInput | undefined = start._tag === "Fresh"
+        ? yield* runInput(workflow, start.input, start.hasInput)
+        : start.data.input === undefined || workflow.plan.input === undefined
+        ? undefined
+        : yield* inputOfCheckpoint(workflow, start.data)
       const provided = yield* Effect.serviceOption(ChannelService)
       const backend = Option.isSome(provided) ? provided.value : makeBackend()
       const progress = yield* Progress
@@ -69,58 +206,118 @@ export const run = (workflow: Runnable, options: RunOptions | undefined) =>
       // it the engine skips them and keeps the per-task cost down.
       const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
       const clock = yield* Clock.Clock
-      const store = yield* backend.open(runNamespace(workflow.name, runId))
-      // The namespace's retention applies however the run ends; a failure to apply it fails a run that succeeded.
-      const retain = store.retain(retention ?? backend.defaultRetention)
+      const checkpoints = yield* CheckpointStore
+      const namespace = runNamespace(workflow.name, runId)
+      const store = yield* backend.open(namespace)
+      const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, planHash(workflow.plan))
+      state.input = input
+      const durable = options?.durable === true
+      /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
+      const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
+
+      // -- prepare the namespace: initial values, or what the run had done --
+      const header = journalHeader(workflow.name, state.planHash, input?.encoded)
+      if (start._tag === "Checkpoint") {
+        const completed = start.data.completed
+        const entries = completed.map((c) => JSON.stringify(c))
+        yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
+        if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
+        state.replay = replayOf(completed)
+      } else if (durable) {
+        const entries = store.journal !== undefined
+          ? yield* store.journal.open(header)
+          : storeJournal !== undefined
+          ? yield* storeJournal.open(header)
+          : []
+        const recorded = readJournal(entries, header, workflow.name, runId)
+        if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
+        const completed = recorded.success
+        if (completed.length === 0 || storeJournal !== undefined) yield* writeInitial(workflow, store)
+        if (completed.length > 0) {
+          state.replay = replayOf(completed)
+          // A channel that keeps no journal did not outlive the process either: its results come back from the journal.
+          if (storeJournal !== undefined) {
+            for (const c of latestResults(completed).values()) {
+              yield* store.set(`${c.task}.__result__`, c.result === undefined ? undefined : c.result, undefined)
+            }
+          }
+        }
+      } else yield* writeInitial(workflow, store)
+      if (durable) state.durable = sinkOf(store, storeJournal)
+
+      // -- the run, and what the namespace gets when it ends --
+      const retain = (what: Retention) =>
+        Effect.catch(store.retain(what), (error) =>
+          Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
+      const finalRetention = retention ?? backend.defaultRetention
       const output = yield* Effect.onError(
-        execute(workflow, runId, store, clock, progress, tracing),
-        () =>
-          Effect.catch(retain, (error) =>
-            Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
+        execute(state),
+        // A durable run that failed keeps its namespace and journal: running it again continues it.
+        () => durable ? Effect.void : retain(finalRetention)
       )
-      yield* Effect.uninterruptible(retain)
+      if (output.status === "suspended") {
+        // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
+        yield* Effect.uninterruptible(store.retain({ _tag: "Keep" }))
+      } else {
+        yield* Effect.uninterruptible(store.retain(finalRetention))
+        if (storeJournal !== undefined && finalRetention._tag === "Delete") yield* storeJournal.remove
+      }
       return output
     })
   )
 
-/** A run on its opened namespace: initial values, the flow, the final channel contents. */
-const execute = (
-  workflow: Runnable,
-  runId: string,
-  store: ChannelStore,
-  clock: Clock.Clock,
-  progress: Handler | undefined,
-  tracing: boolean
-) =>
-    Effect.gen(function*() {
-      yield* writeInitial(workflow, store)
-      const state = new RunState(workflow, runId, store, progress, tracing, clock)
-      const started = clock.currentTimeMillisUnsafe()
-      yield* state.event({ _tag: "RunStarted", workflow: workflow.name, runId })
-      const body = state.tracing
-        ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
-          captureStackTrace: false,
-          attributes: { "graflow.workflow": workflow.name, "graflow.run_id": runId }
-        })
-        : drive(state)
-      yield* Effect.onExit(body, (exit) =>
-        state.event({
-          _tag: "RunFinished",
-          workflow: workflow.name,
-          runId,
-          status: Exit.isFailure(exit) ? "failed" : state.stopped ? "terminated" : "completed",
-          durationMs: clock.currentTimeMillisUnsafe() - started
-        }))
-      const channel = yield* snapshot(workflow, store)
-      const output: RunOutput = {
+/** Where a durable run writes each completion: with the result on a channel that keeps journals, after it otherwise. */
+const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined): DurableSink => {
+  const native = store.journal
+  if (native !== undefined) return { write: (entry, key, value) => native.append(entry, key, value) }
+  return {
+    write: (entry, key, value) =>
+      Effect.andThen(store.set(key, value, undefined), storeJournal === undefined ? Effect.void : storeJournal.append(entry))
+  }
+}
+
+/** A run on its prepared namespace: the flow, then the final channel contents (or a suspension's checkpoint). */
+const execute = (state: RunState) =>
+  Effect.gen(function*() {
+    const { workflow, runId, clock, store } = state
+    const started = clock.currentTimeMillisUnsafe()
+    yield* state.event({ _tag: "RunStarted", workflow: workflow.name, runId })
+    const flow = state.tracing
+      ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
+        captureStackTrace: false,
+        attributes: { "graflow.workflow": workflow.name, "graflow.run_id": runId }
+      })
+      : drive(state)
+    let suspended: Suspend | undefined
+    const body = Effect.catch(flow, (error) => {
+      if (!isSuspend(error)) return Effect.fail(error)
+      suspended = error
+      return Effect.void
+    })
+    yield* Effect.onExit(body, (exit) =>
+      state.event({
+        _tag: "RunFinished",
         workflow: workflow.name,
         runId,
-        status: state.stopped ? "terminated" : "completed",
-        results: state.results(),
-        channel
-      }
-      return output
-    })
+        status: Exit.isFailure(exit) ? "failed" : suspended !== undefined ? "suspended" : state.stopped ? "terminated" : "completed",
+        durationMs: clock.currentTimeMillisUnsafe() - started
+      }))
+    const channel = yield* snapshot(workflow, store)
+    if (suspended !== undefined) {
+      const requests = suspended.requests
+      const checkpoint = yield* saveCheckpoint(state, { suspended: true }, requests.map((r) => r.taskId), requests)
+      const output: SuspendedOutput = { workflow: workflow.name, runId, status: "suspended", checkpoint, requests, results: state.results(), channel }
+      return output as RunOutput
+    }
+    const output: FinishedOutput = {
+      workflow: workflow.name,
+      runId,
+      status: state.stopped ? "terminated" : "completed",
+      results: state.results(),
+      channel
+    }
+    return output as RunOutput
+  })
 
 /** The default execution of tasks: no retries, no timeout, `maxCycles` 10. */
 export const noDefaults: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }

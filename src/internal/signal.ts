@@ -10,6 +10,7 @@
  *
  * @internal
  */
+import type { Request } from "./checkpoint.js"
 import { type ParallelGroupError, type TaskFailed, WorkflowCancelled } from "./workflowError.js"
 
 export type Signal = void | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
@@ -32,7 +33,25 @@ export const combine = (signals: ReadonlyArray<Signal>): Signal => {
   return out
 }
 
-/** A failure of a step: a task's, a group's, or the run's cancellation. */
-export type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled
+/**
+ * A task waited for a response that did not come in time: the run stops
+ * everything it is doing and suspends (it is never a user-visible error: the
+ * run returns with status "suspended").
+ */
+export class Suspend {
+  readonly _tag = "Suspend"
+  constructor(
+    /** The requests waited on when the run suspended: the one that timed out first. */
+    readonly requests: ReadonlyArray<Request>
+  ) {}
+}
+
+/** A failure of a step: a task's, a group's, the run's cancellation, or its suspension. */
+export type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
 
 export const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
+
+export const isSuspend = (error: unknown): error is Suspend => error instanceof Suspend
+
+/** What stops a run at once rather than failing one task: a cancel or a suspension (never retried, never absorbed by a policy). */
+export const stopsRun = (error: unknown): error is WorkflowCancelled | Suspend => isCancel(error) || isSuspend(error)

@@ -10,8 +10,43 @@ import type * as Channel from "../Channel.js"
 import type { ChannelStore } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
 import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
+import type { Completion, Request, Store } from "./checkpoint.js"
+import type { ChannelError } from "./channelError.js"
+import type { Json, Value } from "./json.js"
 import type { Plan } from "./plan.js"
 import type { Execution, TaskImpl } from "./task.js"
+import type { CheckpointStoreError } from "./workflowError.js"
+
+/** What the body of an attempt asked for (made on the first request only). */
+export interface Requests {
+  iterate: { readonly input: unknown } | undefined
+  readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean }>
+  goto: string | undefined
+  terminate: boolean
+  /** `ctx.checkpoint(metadata)`: a checkpoint once the task has completed. */
+  checkpoint: { readonly [key: string]: Json } | undefined
+}
+
+/** One completed execution of a task, as the run keeps it: the stored result and the requests applied. */
+export interface Done {
+  readonly task: string
+  readonly iteration: number
+  readonly attempts: number
+  /** The result as stored (encoded). */
+  readonly result: Value
+  readonly requests: Requests | undefined
+}
+
+/** Where a durable run writes each completion: with the result (a channel's journal) or after it (the checkpoint store's). */
+export interface DurableSink {
+  readonly write: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError>
+}
+
+/** The run's input: the value tasks read, and its encoding (stored in checkpoints and journals). */
+export interface RunInput {
+  readonly value: unknown
+  readonly encoded: Json
+}
 
 /** What the engine needs of a workflow. */
 export interface Runnable {
@@ -40,13 +75,26 @@ export class RunState {
   private readonly views = new Map<object, unknown>()
   /** The result codecs of the tasks added at run time or looked up by task value. */
   readonly dynamicCodecs = new Map<string, Codec<unknown>>()
+  /** The completed executions, in the order they completed: the run's journal. */
+  readonly completions: Array<Done> = []
+  /** For a run that continues (a resume, a durable run started again): what completed before, by task and iteration. */
+  replay: ReadonlyMap<string, Completion> | undefined = undefined
+  /** Where a durable run writes each completion. */
+  durable: DurableSink | undefined = undefined
+  /** The run's input, for a workflow with a `Task.input` task. */
+  input: RunInput | undefined = undefined
+  /** The requests tasks are waiting on now (human in the loop). */
+  readonly waiting = new Set<Request>()
   constructor(
     readonly workflow: Runnable,
     readonly runId: string,
     readonly store: ChannelStore,
     readonly progress: Handler | undefined,
     readonly tracing: boolean,
-    readonly clock: Clock.Clock
+    readonly clock: Clock.Clock,
+    readonly checkpoints: Store,
+    /** The hash of the workflow's plan (checkpoints carry it). */
+    readonly planHash: string
   ) {
     this.untyped = new UntypedView(store)
     this.counts = new Uint32Array(workflow.plan.ids.length)
@@ -96,3 +144,6 @@ export class RunState {
     return this.progress === undefined ? Effect.void : this.progress.onEvent(event)
   }
 }
+
+/** The key of an execution in `RunState.replay`. */
+export const replayKey = (taskId: string, iteration: number): string => `${iteration}:${taskId}`

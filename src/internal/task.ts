@@ -3,7 +3,7 @@
  *
  * @internal
  */
-import { Duration, Option, Pipeable, Schedule } from "effect"
+import { Duration, Option, Pipeable, Schedule, Schema } from "effect"
 import type * as Channel from "../Channel.js"
 import type * as Task from "../Task.js"
 import { type Codec, codecOf } from "./channel.js"
@@ -41,6 +41,10 @@ export interface Declarations {
   /** The tasks it may add with `ctx.nextTask`. */
   readonly adds: ReadonlyArray<TaskImpl>
   readonly execution: Execution
+  /** For a `Task.input` task: the codec of the run's input. */
+  readonly runInput: Codec<unknown> | undefined
+  /** The requests it may wait for (`ctx.waitFor`), by name, with the codec of each response. */
+  readonly awaits: ReadonlyMap<string, Codec<unknown>>
 }
 
 const noExecution: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }
@@ -56,7 +60,9 @@ const none: Declarations = {
   skips: false,
   terminate: false,
   adds: [],
-  execution: noExecution
+  execution: noExecution,
+  runInput: undefined,
+  awaits: new Map()
 }
 
 export class TaskImpl extends Pipeable.Class {
@@ -110,6 +116,7 @@ interface RawOptions {
   readonly retry?: Task.RetryPolicy | undefined
   readonly timeout?: Duration.Input | undefined
   readonly adds?: ReadonlyArray<unknown> | undefined
+  readonly awaits?: { readonly [name: string]: Channel.ValueSchema } | undefined
 }
 
 const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Retry | undefined => {
@@ -165,8 +172,33 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     skips: options.goto === true || (options.goto?.length ?? 0) > 0 || options.terminate === true,
     terminate: options.terminate === true,
     adds,
-    execution: executionOf(id, options)
+    execution: executionOf(id, options),
+    runInput: undefined,
+    awaits: awaitsOf(id, options.awaits)
   }
+}
+
+const awaitsOf = (id: string, awaits: RawOptions["awaits"]): ReadonlyMap<string, Codec<unknown>> => {
+  const out = new Map<string, Codec<unknown>>()
+  if (awaits === undefined) return out
+  if (typeof awaits !== "object" || awaits === null) {
+    throw new TypeError(`Task ${JSON.stringify(id)}: \`awaits\` takes an object of schemas, one per request name`)
+  }
+  for (const [name, schema] of Object.entries(awaits)) {
+    if (!Schema.isSchema(schema)) throw new TypeError(`Task ${JSON.stringify(id)}: awaits.${name} is not a schema`)
+    out.set(name, codecOf(schema))
+  }
+  return out
+}
+
+/** The body of an input task: the run's input, decoded. */
+const inputBody: Body = (ctx: { readonly runInput: () => unknown }) => ctx.runInput()
+
+export const input: typeof Task.input = (id: string, schema: Channel.ValueSchema): never => {
+  const checked = checkId(id)
+  if (!Schema.isSchema(schema)) throw new TypeError(`Task.input ${JSON.stringify(checked)}: expects a schema of the run's input`)
+  const codec = codecOf(schema)
+  return new TaskImpl(checked, inputBody, undefined, { ...none, result: codec, runInput: codec }) as never
 }
 
 const checkId = (id: unknown): string => {

@@ -6,6 +6,7 @@
  * @internal
  */
 import { Data, Schema } from "effect"
+import { Issue, renderIssues } from "./channelError.js"
 import { describeCause, quote } from "./format.js"
 
 const attemptsNote = (attempts: number, retryLimit: number | undefined): string => {
@@ -125,5 +126,77 @@ export class ParallelGroupError<out E> extends Data.TaggedError("ParallelGroupEr
     return `parallel group ${quote(this.group)} failed (policy ${this.policy}): ${failed.length} of ${this.members.length} members failed${
       others.length > 0 ? ` (${others.join(", ")})` : ""
     }${lines.length > 0 ? `\n- ${lines.join("\n- ")}` : ""}`
+  }
+}
+
+// ---------------------------------------------------------------------------
+// durable runs: checkpoints, input, responses
+// ---------------------------------------------------------------------------
+
+export class CheckpointStoreError extends Schema.TaggedError<CheckpointStoreError>()("CheckpointStoreError", {
+  op: Schema.String,
+  id: Schema.optional(Schema.String),
+  cause: Schema.Defect()
+}) {
+  override get message(): string {
+    return `the checkpoint store failed to ${this.op}${this.id === undefined ? "" : ` ${quote(this.id)}`}: ${describeCause(this.cause)}`
+  }
+}
+
+export class CheckpointNotFoundError extends Schema.TaggedError<CheckpointNotFoundError>()("CheckpointNotFoundError", {
+  id: Schema.String
+}) {
+  override get message(): string {
+    return `no checkpoint ${quote(this.id)} in the checkpoint store`
+  }
+}
+
+export class CheckpointDecodeError extends Schema.TaggedError<CheckpointDecodeError>()("CheckpointDecodeError", {
+  id: Schema.String,
+  issues: Schema.Array(Issue)
+}) {
+  override get message(): string {
+    return `checkpoint ${quote(this.id)} is not a checkpoint this version can read: ${renderIssues(this.issues)}`
+  }
+}
+
+export class CheckpointMismatchError extends Schema.TaggedError<CheckpointMismatchError>()("CheckpointMismatchError", {
+  workflow: Schema.String,
+  runId: Schema.String,
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `run ${quote(this.runId)} cannot continue as workflow ${quote(this.workflow)}: ${this.reason}`
+  }
+}
+
+export class RunNotFoundError extends Schema.TaggedError<RunNotFoundError>()("RunNotFoundError", {
+  workflow: Schema.String,
+  runId: Schema.String
+}) {
+  override get message(): string {
+    return `workflow ${quote(this.workflow)} has no checkpoint of run ${quote(this.runId)} to resume from`
+  }
+}
+
+export class InvalidRunInputError extends Schema.TaggedError<InvalidRunInputError>()("InvalidRunInputError", {
+  workflow: Schema.String,
+  issues: Schema.Array(Issue)
+}) {
+  override get message(): string {
+    return `the input of workflow ${quote(this.workflow)} is not valid: ${renderIssues(this.issues)}`
+  }
+}
+
+export class InvalidResponseError extends Schema.TaggedError<InvalidResponseError>()("InvalidResponseError", {
+  workflow: Schema.String,
+  runId: Schema.String,
+  name: Schema.String,
+  issues: Schema.Array(Issue)
+}) {
+  override get message(): string {
+    return `the response ${quote(this.name)} to run ${quote(this.runId)} of workflow ${
+      quote(this.workflow)
+    } is not valid (nothing was sent; the task keeps waiting): ${renderIssues(this.issues)}`
   }
 }

@@ -1,4 +1,4 @@
-import type { AnyEntry } from "../Task.js"
+import type { AnyAwait, AnyEntry } from "../Task.js"
 
 /**
  * What a flow (a task, a chain or a parallel group) provides to what runs after
@@ -38,6 +38,8 @@ import type { AnyEntry } from "../Task.js"
  * - `failures`: one `TaskFailed<id, error>` per task: the run's failure, by task.
  * - `cancels`: `WorkflowCancelled` when a task may cancel the run.
  * - `services`: the union of the tasks' requirements.
+ * - `input`: the type of the run's input, when a task is a `Task.input`.
+ * - `awaits`: the requests its tasks may wait for (`Await<name, value>`).
  *
  * **Example**
  *
@@ -72,6 +74,8 @@ export interface FlowShape {
   readonly failures: unknown
   readonly cancels: unknown
   readonly services: unknown
+  readonly input: unknown
+  readonly awaits: AnyAwait
 }
 
 /**
@@ -108,6 +112,8 @@ export interface EmptyShape {
   readonly failures: never
   readonly cancels: never
   readonly services: never
+  readonly input: never
+  readonly awaits: never
 }
 
 /**

@@ -100,6 +100,8 @@ type Complete<Folded, All extends Flow.FlowShape, Group extends true> = Folded e
     readonly failures: All["failures"]
     readonly cancels: All["cancels"]
     readonly services: All["services"]
+    readonly input: All["input"]
+    readonly awaits: All["awaits"]
   }
   : never
 

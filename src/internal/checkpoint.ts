@@ -1,0 +1,240 @@
+/**
+ * Where a run's state is saved: the data of a checkpoint (a Schema, versioned),
+ * the journal entries of durable runs, and the checkpoint store built on
+ * `effect/persistence`'s KeyValueStore (memory, file system, Redis…).
+ *
+ * Layout of a store, in its KeyValueStore:
+ * - `checkpoint/{id}`: one checkpoint, as JSON text;
+ * - `run/{namespace}`: the ids of a run's checkpoints, oldest first (JSON);
+ * - `journal/{namespace}/{n}`: entry `n` of a durable run's journal (0 is its
+ *   header), for channels that keep no journal of their own (memory).
+ *
+ * @internal
+ */
+import { Context, Effect, Result, Schema } from "effect"
+import { KeyValueStore } from "effect/persistence"
+import { issuesOf } from "./channel.js"
+import type { Issue } from "./channelError.js"
+import { CheckpointDecodeError, CheckpointNotFoundError, CheckpointStoreError } from "./workflowError.js"
+
+// ---------------------------------------------------------------------------
+// the data
+// ---------------------------------------------------------------------------
+
+export const FORMAT = "effect-graflow/checkpoint"
+export const VERSION = 1
+
+/** One completed execution of a task: its result, and the control flow it asked for. */
+export const Completion = Schema.Struct({
+  task: Schema.String,
+  iteration: Schema.Int,
+  attempts: Schema.Int,
+  /** The stored (encoded) result; absent for `undefined`. */
+  result: Schema.optionalKey(Schema.Json),
+  /** It asked for another iteration, with this input (absent: `undefined`). */
+  iterate: Schema.optionalKey(Schema.Struct({ input: Schema.optionalKey(Schema.Json) })),
+  adds: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.String, goto: Schema.Boolean }))),
+  goto: Schema.optionalKey(Schema.String),
+  terminate: Schema.optionalKey(Schema.Boolean)
+})
+export type Completion = typeof Completion.Type
+
+/** A channel key as the checkpoint holds it: its value (absent: `undefined`) and remaining TTL. */
+export const ChannelEntry = Schema.Struct({
+  key: Schema.String,
+  value: Schema.optionalKey(Schema.Json),
+  ttl: Schema.optionalKey(Schema.Int)
+})
+
+/** A request a task is waiting on (human in the loop). */
+export const Request = Schema.Struct({
+  name: Schema.String,
+  taskId: Schema.String,
+  runId: Schema.String,
+  prompt: Schema.optionalKey(Schema.String)
+})
+export type Request = typeof Request.Type
+
+export const CheckpointData = Schema.Struct({
+  format: Schema.Literal(FORMAT),
+  version: Schema.Literal(VERSION),
+  id: Schema.String,
+  workflow: Schema.String,
+  /** The hash of the workflow's plan: resuming with another plan is an error. */
+  plan: Schema.String,
+  runId: Schema.String,
+  /** The run's input, encoded (absent: the workflow takes none). */
+  input: Schema.optionalKey(Schema.Json),
+  createdAt: Schema.Number,
+  metadata: Schema.Record(Schema.String, Schema.Json),
+  completed: Schema.Array(Completion),
+  pending: Schema.Array(Schema.String),
+  channel: Schema.Array(ChannelEntry),
+  requests: Schema.Array(Request)
+})
+export type CheckpointData = typeof CheckpointData.Type
+
+const decodeData = Schema.decodeUnknownResult(CheckpointData)
+const Header = Schema.Struct({ format: Schema.Unknown, version: Schema.Unknown })
+const decodeHeader = Schema.decodeUnknownResult(Header)
+
+/** A checkpoint from JSON text or a value: a version this code cannot read says so first. */
+export const decodeCheckpoint = (id: string, input: unknown): Effect.Effect<CheckpointData, CheckpointDecodeError> => {
+  const fail = (issues: ReadonlyArray<Issue>) => Effect.fail(new CheckpointDecodeError({ id, issues }))
+  let value = input
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input)
+    } catch {
+      return fail([{ path: [], message: "it is not JSON" }])
+    }
+  }
+  const header = decodeHeader(value)
+  if (Result.isFailure(header)) return fail([{ path: [], message: "it is not an object" }])
+  if (header.success.format !== FORMAT) {
+    return fail([{ path: ["format"], message: `it is not an effect-graflow checkpoint (format ${JSON.stringify(header.success.format) ?? "missing"})` }])
+  }
+  if (header.success.version !== VERSION) {
+    return fail([{
+      path: ["version"],
+      message: `it has version ${JSON.stringify(header.success.version) ?? "missing"}; this version of effect-graflow reads version ${VERSION}`
+    }])
+  }
+  const decoded = decodeData(value)
+  return Result.isFailure(decoded) ? fail(issuesOf(decoded.failure)) : Effect.succeed(decoded.success)
+}
+
+// ---------------------------------------------------------------------------
+// the store
+// ---------------------------------------------------------------------------
+
+/** A durable run's journal in the checkpoint store (for channels that keep none). */
+export interface StoreJournal {
+  /** The entries, header first; an empty journal gets `header` as entry 0. */
+  readonly open: (header: string) => Effect.Effect<ReadonlyArray<string>, CheckpointStoreError>
+  /** Appends an entry (entries are numbered in the order of the calls). */
+  readonly append: (entry: string) => Effect.Effect<void, CheckpointStoreError>
+  /** Replaces the journal with `entries` (header first). */
+  readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
+  /** Removes the journal. */
+  readonly remove: Effect.Effect<void, CheckpointStoreError>
+}
+
+export interface Store {
+  readonly save: (checkpoint: CheckpointData) => Effect.Effect<void, CheckpointStoreError>
+  readonly load: (id: string) => Effect.Effect<CheckpointData, CheckpointNotFoundError | CheckpointDecodeError | CheckpointStoreError>
+  /** The ids of a run's checkpoints (by namespace), oldest first. */
+  readonly list: (namespace: string) => Effect.Effect<ReadonlyArray<string>, CheckpointStoreError>
+  /** Removes a run's checkpoints and journal. */
+  readonly removeRun: (namespace: string) => Effect.Effect<void, CheckpointStoreError>
+  readonly journal: (namespace: string) => StoreJournal
+}
+
+const storeError = (op: string, id?: string) => (cause: KeyValueStore.KeyValueStoreError) =>
+  new CheckpointStoreError(id === undefined ? { op, cause } : { op, id, cause })
+
+const parseIds = (text: string | undefined): Array<string> => {
+  if (text === undefined) return []
+  try {
+    const parsed: unknown = JSON.parse(text)
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === "string") : []
+  } catch {
+    return []
+  }
+}
+
+/** A checkpoint store on a KeyValueStore. */
+export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
+  const journalKey = (namespace: string, n: number) => `journal/${namespace}/${n}`
+  /** How many entries each journal has, as this process knows it (set by open). */
+  const lengths = new Map<string, number>()
+  const readJournal = (namespace: string) =>
+    Effect.gen(function*() {
+      const entries: Array<string> = []
+      while (true) {
+        const entry = yield* kv.get(journalKey(namespace, entries.length))
+        if (entry === undefined) return entries
+        entries.push(entry)
+      }
+    })
+  const removeJournal = (namespace: string) =>
+    Effect.flatMap(readJournal(namespace), (entries) =>
+      Effect.forEach(entries, (_, n) => kv.remove(journalKey(namespace, n)), { discard: true })).pipe(
+        Effect.tap(() => Effect.sync(() => lengths.delete(namespace)))
+      )
+  return {
+    save: (checkpoint) =>
+      Effect.gen(function*() {
+        const runKey = `run/${namespaceOf(checkpoint)}`
+        yield* kv.set(`checkpoint/${checkpoint.id}`, JSON.stringify(checkpoint))
+        const ids = parseIds(yield* kv.get(runKey))
+        if (!ids.includes(checkpoint.id)) ids.push(checkpoint.id)
+        yield* kv.set(runKey, JSON.stringify(ids))
+      }).pipe(Effect.mapError(storeError("save", checkpoint.id))),
+    load: (id) =>
+      Effect.flatMap(
+        Effect.mapError(kv.get(`checkpoint/${id}`), storeError("load", id)),
+        (text): Effect.Effect<CheckpointData, CheckpointNotFoundError | CheckpointDecodeError> =>
+          text === undefined ? Effect.fail(new CheckpointNotFoundError({ id })) : decodeCheckpoint(id, text)
+      ),
+    list: (namespace) => Effect.mapError(Effect.map(kv.get(`run/${namespace}`), parseIds), storeError("list")),
+    removeRun: (namespace) =>
+      Effect.gen(function*() {
+        const ids = parseIds(yield* kv.get(`run/${namespace}`))
+        yield* Effect.forEach(ids, (id) => kv.remove(`checkpoint/${id}`), { discard: true })
+        yield* kv.remove(`run/${namespace}`)
+        yield* removeJournal(namespace)
+      }).pipe(Effect.mapError(storeError("remove the checkpoints of", namespace))),
+    journal: (namespace) => ({
+      open: (header) =>
+        Effect.gen(function*() {
+          const entries = yield* readJournal(namespace)
+          if (entries.length === 0) {
+            yield* kv.set(journalKey(namespace, 0), header)
+            entries.push(header)
+          }
+          lengths.set(namespace, entries.length)
+          return entries
+        }).pipe(Effect.mapError(storeError("read the journal of", namespace))),
+      append: (entry) =>
+        Effect.suspend(() => {
+          // Numbered when called (synchronously), so concurrent appends take distinct keys.
+          const n = lengths.get(namespace) ?? 1
+          lengths.set(namespace, n + 1)
+          return Effect.mapError(kv.set(journalKey(namespace, n), entry), storeError("append to the journal of", namespace))
+        }),
+      reset: (entries) =>
+        Effect.gen(function*() {
+          yield* removeJournal(namespace)
+          yield* Effect.forEach(entries, (entry, n) => kv.set(journalKey(namespace, n), entry), { discard: true })
+          lengths.set(namespace, entries.length)
+        }).pipe(Effect.mapError(storeError("write the journal of", namespace))),
+      remove: Effect.mapError(removeJournal(namespace), storeError("remove the journal of", namespace))
+    })
+  }
+}
+
+/** The namespace of a checkpoint's run: its id up to the last "/cp-". */
+const namespaceOf = (checkpoint: CheckpointData): string => {
+  const at = checkpoint.id.lastIndexOf("/cp-")
+  return at < 0 ? checkpoint.id : checkpoint.id.slice(0, at)
+}
+
+/** A KeyValueStore in a Map, made synchronously (for the default store). */
+const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
+  const map = new Map<string, string>()
+  return KeyValueStore.makeStringOnly({
+    get: (key) => Effect.sync(() => map.get(key)),
+    set: (key, value) => Effect.sync(() => void map.set(key, value)),
+    remove: (key) => Effect.sync(() => void map.delete(key)),
+    clear: Effect.sync(() => map.clear()),
+    size: Effect.sync(() => map.size),
+    keys: Effect.sync(() => Array.from(map.keys()))
+  })
+}
+
+/** A checkpoint store in memory. */
+export const makeMemory = (): Store => fromKeyValueStore(memoryKeyValueStore())
+
+/** The checkpoint store service; without one provided, a store in memory shared by the process. */
+export const CheckpointStore = Context.Reference<Store>("effect-graflow/CheckpointStore", { defaultValue: makeMemory })
