@@ -10,13 +10,14 @@
  *
  * @since 0.1.0
  */
-import { Config, Duration, Effect, Layer, Option, Redacted, Schedule, type Scope } from "effect"
+import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schedule, type Scope } from "effect"
 import type { Redis, RedisOptions } from "ioredis"
 import * as Channel from "./Channel.js"
 import type { ChannelBackend } from "./ChannelBackend.js"
 import type { ChannelError } from "./ChannelError.js"
 import { retentionOf } from "./internal/channel.js"
-import { acquireClient, makeBackend, normalizePrefix } from "./internal/redis.js"
+import { CheckpointStore, fromKeyValueStore } from "./internal/checkpoint.js"
+import { acquireClient, makeBackend, makeKeyValueStore, normalizePrefix } from "./internal/redis.js"
 
 /**
  * How to reach Redis, and how the channel uses it.
@@ -139,19 +140,28 @@ const millisOf = (name: string, input: Duration.Input | undefined, fallback: num
  */
 export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelError, Scope.Scope> =>
   Effect.gen(function*() {
-    const commandTimeout = options.client === undefined
-      ? millisOf("commandTimeout", options.commandTimeout, 5_000, 1)
-      : options.client.options.commandTimeout
+    const commandTimeout = commandTimeoutOf(options)
     const store = {
-      prefix: normalizePrefix(options.prefix ?? "graflow:"),
+      prefix: prefixOf(options),
       retry: options.retry ?? defaultRetry,
       lease: millisOf("lockLease", options.lockLease, 30_000, 10),
       commandTimeout,
       retention: retentionOf(options.retention ?? defaultRetention, "RedisChannel")
     }
-    const client = options.client ?? (yield* acquireClient(options.url, { ...options.redis, commandTimeout }))
+    const client = yield* connect(options)
     return makeBackend(client, store, yield* Effect.scope)
   })
+
+const commandTimeoutOf = (options: Options): number | undefined =>
+  options.client === undefined ? millisOf("commandTimeout", options.commandTimeout, 5_000, 1) : options.client.options.commandTimeout
+
+const prefixOf = (options: Options): string => normalizePrefix(options.prefix ?? "graflow:")
+
+/** The given client, or a connection of ours closed with the scope. */
+const connect = (options: Options): Effect.Effect<Redis, ChannelError, Scope.Scope> =>
+  options.client !== undefined
+    ? Effect.succeed(options.client)
+    : acquireClient(options.url, { ...options.redis, commandTimeout: commandTimeoutOf(options) })
 
 /**
  * The Redis backend as a Layer of the `Channel` service. An unreachable server
@@ -203,3 +213,64 @@ export const layerConfig: Layer.Layer<Channel.Channel, ChannelError | Config.Con
     return yield* make({ url: Redacted.value(url), prefix })
   })
 )
+
+/**
+ * A checkpoint store on Redis (checkpoints, and the journals of durable runs
+ * whose channel keeps none), for runs that resume in another process. Its
+ * keys are `{prefix}:cp:…`, apart from every channel namespace's. Takes the
+ * same options as {@link layer}; use {@link layerWithCheckpoints} for one
+ * connection serving both.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
+ *
+ * const saved = Workflow.make("saved", Task.make("a", (ctx) => ctx.checkpoint()))
+ * const program = Workflow.run(saved).pipe(Effect.provide(RedisChannel.layerCheckpoints({ url: "redis://127.0.0.1:6380" })))
+ * ```
+ *
+ * @category layers
+ * @since 0.2.0
+ */
+export const layerCheckpoints = (options: Options): Layer.Layer<never, ChannelError> =>
+  Layer.effect(CheckpointStore, Effect.map(connect(options), (client) => fromKeyValueStore(makeKeyValueStore(client, prefixOf(options)))))
+
+/**
+ * The Redis channel and a checkpoint store on Redis, on one connection: what
+ * durable runs and human-in-the-loop runs that move between processes need.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
+ *
+ * const etl = Workflow.make("etl", Task.make("extract", () => [1, 2, 3]))
+ * const program = Workflow.run(etl, { runId: "nightly", durable: true }).pipe(
+ *   Effect.provide(RedisChannel.layerWithCheckpoints({ url: "redis://127.0.0.1:6380" }))
+ * )
+ * ```
+ *
+ * @category layers
+ * @since 0.2.0
+ */
+export const layerWithCheckpoints = (options: Options): Layer.Layer<Channel.Channel, ChannelError> =>
+  Layer.effectContext(
+    Effect.gen(function*() {
+      const client = yield* connect(options)
+      const backend = yield* make({
+        prefix: options.prefix,
+        retry: options.retry,
+        lockLease: options.lockLease,
+        retention: options.retention,
+        client
+      })
+      return Context.make(Channel.Channel, backend).pipe(
+        Context.add(CheckpointStore, fromKeyValueStore(makeKeyValueStore(client, prefixOf(options))))
+      )
+    })
+  )

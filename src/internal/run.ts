@@ -14,7 +14,8 @@ import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
 import { channelOf, journalHeader, planHash, readJournal, saveCheckpoint } from "./journal.js"
-import { runNamespace } from "./keys.js"
+import { freezeParsed } from "./json.js"
+import { resultKey, runNamespace } from "./keys.js"
 import { makeBackend } from "./memory.js"
 import { Progress } from "./progress.js"
 import { isSuspend, type Suspend } from "./signal.js"
@@ -232,13 +233,16 @@ const begin = (workflow: Runnable, runId: unknown, options: RunOptions | ResumeO
         const recorded = readJournal(entries, header, workflow.name, runId)
         if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
         const completed = recorded.success
-        if (completed.length === 0 || storeJournal !== undefined) yield* writeInitial(workflow, store)
-        if (completed.length > 0) {
+        if (completed.length === 0) yield* writeInitial(workflow, store)
+        else {
           state.replay = replayOf(completed)
-          // A channel that keeps no journal did not outlive the process either: its results come back from the journal.
-          if (storeJournal !== undefined) {
+          // A channel that keeps no journal may not have outlived the process either (memory in
+          // another process): then it starts again from the initial values, and the results come
+          // back from the journal. One that did (the same process) is used as it is.
+          if (storeJournal !== undefined && (yield* store.dump).length === 0) {
+            yield* writeInitial(workflow, store)
             for (const c of latestResults(completed).values()) {
-              yield* store.set(`${c.task}.__result__`, c.result === undefined ? undefined : c.result, undefined)
+              yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
             }
           }
         }
@@ -253,7 +257,7 @@ const begin = (workflow: Runnable, runId: unknown, options: RunOptions | ResumeO
       const output = yield* Effect.onError(
         execute(state),
         // A durable run that failed keeps its namespace and journal: running it again continues it.
-        () => durable ? Effect.void : retain(finalRetention)
+        () => retain(durable ? { _tag: "Keep" } : finalRetention)
       )
       if (output.status === "suspended") {
         // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.

@@ -1,0 +1,84 @@
+/**
+ * Crash safety of durable runs with real processes: a child runs a durable
+ * chain and is killed with SIGKILL while a task runs; another process runs the
+ * same runId and completes it. Every completed task ran exactly once (counted
+ * in Redis), the interrupted one at most twice — on Redis (the channel keeps
+ * the journal) and on the file-system checkpoint store (memory channel).
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { type ChildProcess, spawn } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Redis } from "ioredis"
+import { inject } from "vitest"
+
+const fixture = fileURLToPath(new URL("./fixtures/durable-crash.ts", import.meta.url))
+const url = inject("redisUrl")
+
+const start = (where: string, runId: string, hang: boolean): ChildProcess =>
+  spawn(process.execPath, ["--import", "tsx", fixture, url, where, runId], {
+    env: { ...process.env, HANG: hang ? "1" : "0" },
+    stdio: ["ignore", "pipe", "pipe"]
+  })
+
+/** Resolves with the child's first stdout line that satisfies `match`. */
+const lineOf = (child: ChildProcess, match: (line: string) => boolean): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let buffer = ""
+    let errors = ""
+    child.stderr?.on("data", (chunk: Buffer) => {
+      errors += chunk.toString()
+    })
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString()
+      for (const line of buffer.split("\n")) if (match(line)) resolve(line)
+    })
+    child.once("exit", (code, signal) => reject(new Error(`child exited (${code ?? signal}) before the line: ${errors}`)))
+  })
+
+const exited = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)))
+
+const crashAndContinue = async (where: string) => {
+  const runId = `crash-${randomUUID().slice(0, 8)}`
+  const first = start(where, runId, true)
+  await lineOf(first, (line) => line === "HANG t3")
+  first.kill("SIGKILL")
+  await exited(first)
+  assert.strictEqual(first.signalCode, "SIGKILL")
+  const second = start(where, runId, false)
+  const [line, code] = await Promise.all([lineOf(second, (l) => l.startsWith("{")), exited(second)])
+  assert.strictEqual(code, 0)
+  const redis = new Redis(url)
+  const counts = Object.fromEntries(
+    await Promise.all(["t1", "t2", "t3", "t4", "t5"].map(async (t) => [t, Number(await redis.get(`test:crash:${runId}:${t}`))]))
+  )
+  await redis.quit()
+  return { out: JSON.parse(line) as { results: unknown; log: unknown }, counts }
+}
+
+describe("durable runs survive SIGKILL", () => {
+  it("on Redis: the run continues in another process; completed tasks ran once, the killed one twice", async () => {
+    const { out, counts } = await crashAndContinue("redis")
+    assert.deepStrictEqual(out.results, { t1: 1, t2: 2, t3: 3, t4: 4, t5: 5 })
+    assert.deepStrictEqual(counts, { t1: 1, t2: 1, t3: 2, t4: 1, t5: 1 })
+    // The channel is Redis's: the killed task's append stayed, and it appended again when it ran again.
+    assert.deepStrictEqual(out.log, ["t1", "t2", "t3", "t3", "t4", "t5"])
+  }, 60_000)
+
+  it("on the file-system checkpoint store with a memory channel: the same counts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "graflow-crash-"))
+    try {
+      const { out, counts } = await crashAndContinue(`file:${dir}`)
+      assert.deepStrictEqual(out.results, { t1: 1, t2: 2, t3: 3, t4: 4, t5: 5 })
+      assert.deepStrictEqual(counts, { t1: 1, t2: 1, t3: 2, t4: 1, t5: 1 })
+      // A memory channel died with the process: only the results came back (from the journal).
+      assert.deepStrictEqual(out.log, ["t3", "t4", "t5"])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
+})
