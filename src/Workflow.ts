@@ -774,7 +774,7 @@ export type RunError<E, In, Aw, O> =
   | InvalidValueError
   | ChannelDecodeError
   | ([In] extends [never] ? never : InvalidRunInputError)
-  | (O extends { readonly durable: true } ? CheckpointStoreError | CheckpointMismatchError : never)
+  | ([O] extends [{ readonly durable: true }] ? CheckpointStoreError | CheckpointMismatchError : never)
   | ([Aw] extends [never] ? never : CheckpointStoreError)
 
 /**
@@ -854,16 +854,20 @@ export const deleteRun = (
  * @category running
  * @since 0.1.0
  */
-export const run: {
-  <Name extends string, Results, E, R, T extends object, Aw extends Task.AnyAwait, const O extends RunOptions<never> = {}>(
-    workflow: Workflow<Name, Results, E, R, T, never, Aw>,
-    options?: O & RunOptions<never>
-  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, never, Aw, O>, R>
-  <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait, const O extends RunOptions<In> = RunOptions<In>>(
-    workflow: Workflow<Name, Results, E, R, T, In, Aw>,
-    options: O & RunOptions<In>
-  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R>
-} = (workflow: Any, options?: engine.RunOptions): never => {
+export const run: <
+  Name extends string,
+  Results,
+  E,
+  R,
+  T extends object,
+  In,
+  Aw extends Task.AnyAwait,
+  const O extends RunOptions<NoInfer<In>> = RunOptions<NoInfer<In>>
+>(
+  workflow: Workflow<Name, Results, E, R, T, In, Aw>,
+  // A workflow with an input takes its options (and the input) always; the input's type is the workflow's.
+  ...options: [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>] : [options: O & RunOptions<NoInfer<In>>]
+) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunOptions): never => {
   if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
   // `make` checked the flow and computed the run's types from it; the engine
   // runs that flow, so its output has those types.
@@ -913,8 +917,22 @@ export const resume: <Name extends string, Results, E, R, T extends object, In, 
   return engine.resume(workflow, from, options) as never
 }
 
-/** The requests of a workflow (its `Aw`). */
-type AwaitsOfWorkflow<W extends Any> = ReturnType<W["~effect-graflow/Workflow"]["awaits"]>
+/**
+ * The type of the response to request `N` among the requests `Aw`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task, Workflow } from "effect-graflow"
+ *
+ * type R = Workflow.ResponseOf<Task.Await<"approval", boolean> | Task.Await<"note", string>, "note"> // string
+ * ```
+ *
+ * @category type-level
+ * @since 0.2.0
+ */
+export type ResponseOf<Aw extends Task.AnyAwait, N extends string> = Aw extends
+  { readonly name: N; readonly value: infer V } ? V : never
 
 /**
  * What {@link respond} takes as a request name for a workflow whose tasks
@@ -951,11 +969,20 @@ export type NoRequests = "no task of this workflow waits for a request: declare 
  * @category running
  * @since 0.2.0
  */
-export const respond: <W extends Any, const N extends AwaitsOfWorkflow<W>["name"]>(
-  workflow: W,
+export const respond: <
+  Name extends string,
+  Results,
+  E,
+  R,
+  T extends object,
+  In,
+  Aw extends Task.AnyAwait,
+  const N extends Aw["name"]
+>(
+  workflow: Workflow<Name, Results, E, R, T, In, Aw>,
   runId: string,
-  name: [AwaitsOfWorkflow<W>] extends [never] ? NoRequests : N,
-  value: Extract<AwaitsOfWorkflow<W>, { readonly name: N }>["value"]
+  name: [Aw] extends [never] ? NoRequests : N,
+  value: ResponseOf<Aw, N>
 ) => Effect.Effect<void, InvalidResponseError | ChannelError, Channel.Channel> = (
   workflow: Any,
   runId: string,

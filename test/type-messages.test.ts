@@ -109,7 +109,25 @@ export const ts = Task.forEach(["a", "b"], (id) => Task.make(\`x-\${id}\`, () =>
     maybeResult: `${prelude}
 const a = Task.make("a", () => 1)
 const needsA = Task.make("needsA", { after: [a] }, (ctx) => ctx.getResult("a"))
-export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ policy: "best-effort" }, a), needsA))`
+export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ policy: "best-effort" }, a), needsA))`,
+    waitUndeclared: `${prelude}
+export const t = Task.make("t", (ctx) => ctx.waitFor("approval"))`,
+    respondUnknown: `${prelude}
+const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval"))
+export const e = Workflow.respond(Workflow.make("release", review), "r1", "refund", true)`,
+    respondWrongValue: `${prelude}
+const review = Task.make("review", { awaits: { approval: Schema.Struct({ approved: Schema.Boolean }) } }, (ctx) => ctx.waitFor("approval"))
+export const e = Workflow.respond(Workflow.make("release", review), "r1", "approval", { approved: "yes" })`,
+    respondNoRequests: `${prelude}
+export const e = Workflow.respond(Workflow.make("plain", Task.make("a", () => 1)), "r1", "approval", true)`,
+    runWithoutInput: `${prelude}
+const order = Task.input("order", Schema.Struct({ id: Schema.String }))
+export const e = Workflow.run(Workflow.make("orders", order))`,
+    runWrongInput: `${prelude}
+const order = Task.input("order", Schema.Struct({ id: Schema.String }))
+export const e = Workflow.run(Workflow.make("orders", order), { input: { id: 7 } })`,
+    durableWithoutRunId: `${prelude}
+export const e = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)), { durable: true })`
   })
 
   it("a misspelled result id lists the ids that are available", () => {
@@ -203,6 +221,22 @@ export const w = Workflow.make("w", Workflow.chain(Workflow.parallelWith({ polic
 
   it("Task.forEach with a task of another id names both ids", () => {
     expect(messages["forEachOtherId"]).toContain(`Type '"x-a" | "x-b"' is not assignable to type '"a" | "b"'`)
+  })
+
+  it("waitFor in a task that declares no awaits says to declare the request", () => {
+    expect(messages["waitUndeclared"]).toContain("declare the requests this task waits for in `awaits: { name: schema }`")
+  })
+
+  it("respond names the requests there are, and the field of a wrong value", () => {
+    expect(messages["respondUnknown"]).toContain(`Argument of type '"refund"' is not assignable to parameter of type '"approval"'`)
+    expect(messages["respondWrongValue"]).toContain(`Type 'string' is not assignable to type 'boolean'`)
+    expect(messages["respondNoRequests"]).toContain("no task of this workflow waits for a request")
+  })
+
+  it("a run of a workflow with an input needs it, of its type; a durable run needs a runId", () => {
+    expect(messages["runWithoutInput"]).toContain("Expected 2 arguments, but got 1.")
+    expect(messages["runWrongInput"]).toContain(`Type 'number' is not assignable to type 'string'`)
+    expect(messages["durableWithoutRunId"]).toContain(`Property 'runId' is missing`)
   })
 
   it("requiring a result that may be absent says why and what to do", () => {

@@ -6,7 +6,7 @@
  * processes are in durable.crash.test.ts.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
+import { Deferred, type Duration, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { randomUUID } from "node:crypto"
 import { Channel, Checkpoint, Task, Workflow } from "../../src/index.js"
@@ -342,7 +342,7 @@ export const durableConformance = (subject: Subject) => {
 
     describe("human in the loop", () => {
       const Approval = Schema.Struct({ approved: Schema.Boolean, by: Schema.String })
-      const makeRelease = (timeout: string | number | undefined) => {
+      const makeRelease = (timeout: Duration.Input | undefined) => {
         const started = Deferred.makeUnsafe<void>()
         const prepare = Task.make("prepare", () => Effect.as(Deferred.succeed(started, undefined), "v1.2"))
         const review = Task.make("review", { after: [prepare], awaits: { approval: Approval } }, (ctx) =>
