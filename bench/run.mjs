@@ -24,7 +24,7 @@ await build({
   logLevel: "warning"
 })
 // A benchmark of several parts runs each in a fresh process.
-const parts = { engine: ["chain", "fanout", "channel", "make"] }[name] ?? [undefined]
+const parts = { engine: ["chain", "fanout", "channel", "make"], durable: ["memory", "redis"] }[name] ?? [undefined]
 for (const part of parts) {
   const args = part === undefined ? process.argv.slice(3) : [part]
   const result = spawnSync(process.execPath, ["--expose-gc", outfile, ...args], { stdio: "inherit" })

@@ -157,11 +157,16 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
         entries.push(entry)
       }
     })
+  /** Removes a journal's entries: as many as this process wrote or read, or as many as there are. */
   const removeJournal = (namespace: string) =>
-    Effect.flatMap(readJournal(namespace), (entries) =>
-      Effect.forEach(entries, (_, n) => kv.remove(journalKey(namespace, n)), { discard: true })).pipe(
-        Effect.tap(() => Effect.sync(() => lengths.delete(namespace)))
-      )
+    Effect.flatMap(
+      Effect.suspend(() => {
+        const known = lengths.get(namespace)
+        return known === undefined ? Effect.map(readJournal(namespace), (entries) => entries.length) : Effect.succeed(known)
+      }),
+      (length) =>
+        Effect.forEach(Array.from({ length }, (_, n) => n), (n) => kv.remove(journalKey(namespace, n)), { discard: true })
+    ).pipe(Effect.tap(() => Effect.sync(() => lengths.delete(namespace))))
   return {
     save: (checkpoint) =>
       Effect.gen(function*() {
@@ -185,7 +190,10 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
         yield* kv.remove(`run/${namespace}`)
         yield* removeJournal(namespace)
       }).pipe(Effect.mapError(storeError("remove the checkpoints of", namespace))),
-    journal: (namespace) => ({
+    journal: (namespace) => {
+      const prefix = `journal/${namespace}/`
+      const appendError = storeError("append to the journal of", namespace)
+      return {
       open: (header) =>
         Effect.gen(function*() {
           const entries = yield* readJournal(namespace)
@@ -196,13 +204,12 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
           lengths.set(namespace, entries.length)
           return entries
         }).pipe(Effect.mapError(storeError("read the journal of", namespace))),
-      append: (entry) =>
-        Effect.suspend(() => {
-          // Numbered when called (synchronously), so concurrent appends take distinct keys.
-          const n = lengths.get(namespace) ?? 1
-          lengths.set(namespace, n + 1)
-          return Effect.mapError(kv.set(journalKey(namespace, n), entry), storeError("append to the journal of", namespace))
-        }),
+      append: (entry) => {
+        // Numbered when the write is made (synchronously), so concurrent appends take distinct keys.
+        const n = lengths.get(namespace) ?? 1
+        lengths.set(namespace, n + 1)
+        return Effect.mapError(kv.set(prefix + n, entry), appendError)
+      },
       reset: (entries) =>
         Effect.gen(function*() {
           yield* removeJournal(namespace)
@@ -210,7 +217,8 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
           lengths.set(namespace, entries.length)
         }).pipe(Effect.mapError(storeError("write the journal of", namespace))),
       remove: Effect.mapError(removeJournal(namespace), storeError("remove the journal of", namespace))
-    })
+    }
+    }
   }
 }
 
@@ -233,8 +241,33 @@ const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
   })
 }
 
-/** A checkpoint store in memory. */
-export const makeMemory = (): Store => fromKeyValueStore(memoryKeyValueStore())
+/**
+ * A checkpoint store in memory: checkpoints in a KeyValueStore in a Map, and
+ * each journal an array (an append is a push, a removal one delete).
+ */
+export const makeMemory = (): Store => {
+  const journals = new Map<string, Array<string>>()
+  return {
+    ...fromKeyValueStore(memoryKeyValueStore()),
+    journal: (namespace) => ({
+      open: (header) =>
+        Effect.sync(() => {
+          let entries = journals.get(namespace)
+          if (entries === undefined) {
+            entries = [header]
+            journals.set(namespace, entries)
+          }
+          return entries.slice()
+        }),
+      append: (entry) =>
+        Effect.sync(() => {
+          journals.get(namespace)?.push(entry)
+        }),
+      reset: (entries) => Effect.sync(() => void journals.set(namespace, entries.slice())),
+      remove: Effect.sync(() => void journals.delete(namespace))
+    })
+  }
+}
 
 /** The checkpoint store service; without one provided, a store in memory shared by the process. */
 export const CheckpointStore = Context.Reference<Store>("effect-graflow/CheckpointStore", { defaultValue: makeMemory })

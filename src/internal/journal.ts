@@ -68,6 +68,27 @@ export const encodeDone = (done: Done): Completion | InvalidValueError => {
   return out
 }
 
+const jsonIds = new WeakMap<TaskImpl, string>()
+
+/**
+ * A completion as a journal entry (JSON text of a `Completion`): written
+ * directly for the common case of no requests (a task's id is quoted once per
+ * task), through `encodeDone` otherwise.
+ */
+export const entryText = (task: TaskImpl, done: Done): string | InvalidValueError => {
+  if (done.requests !== undefined) {
+    const encoded = encodeDone(done)
+    return encoded instanceof InvalidValueError ? encoded : JSON.stringify(encoded)
+  }
+  let id = jsonIds.get(task)
+  if (id === undefined) {
+    id = JSON.stringify(task.id)
+    jsonIds.set(task, id)
+  }
+  const head = `{"task":${id},"iteration":${done.iteration},"attempts":${done.attempts}`
+  return done.result === undefined ? `${head}}` : `${head},"result":${JSON.stringify(done.result)}}`
+}
+
 /** The requests a recorded completion applied, with the added tasks found among the task's `adds`. */
 export const requestsOf = (task: TaskImpl, recorded: Completion): Requests | undefined | string => {
   const { iterate, adds, goto, terminate } = recorded

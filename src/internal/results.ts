@@ -10,7 +10,7 @@ import { checkValue } from "./channel.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import type { Value } from "./json.js"
 import { resultKey } from "./keys.js"
-import { encodeDone } from "./journal.js"
+import { entryText } from "./journal.js"
 import { absent, type Done, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { type CheckpointStoreError, ResultNotAvailableError } from "./workflowError.js"
@@ -57,9 +57,9 @@ export const storeResult = (
     }
     const durable = state.durable
     if (durable === undefined) return Effect.map(state.store.set(task.resultKey, encoded, undefined), record)
-    const entry = encodeDone(done)
+    const entry = entryText(task, done)
     if (entry instanceof InvalidValueError) return Effect.fail(entry)
-    return Effect.map(durable.write(JSON.stringify(entry), task.resultKey, encoded), record)
+    return Effect.map(durable.write(entry, task.resultKey, encoded), record)
   })
 }
 
