@@ -133,7 +133,10 @@ const iterate = (
     onFailure: (cause) => Effect.fail(fail(cause)),
     onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
       const requests = last.requests
-      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last.attempt, requests), fail)
+      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last.attempt, requests), (cause) => {
+        state.uncomplete(task.id, index, iteration)
+        return fail(cause)
+      })
       if (requests === undefined) return stored
       // The requests are applied outside the mapping to TaskFailed: a failure of
       // what they run (an added task, the next iteration) is already attributed.
@@ -170,7 +173,7 @@ const replayed = (
     onFailure: (error) => Effect.fail(fail(error)),
     onSuccess: (value) => {
       state.setResult(task, index, value)
-      state.completions.push({ task: task.id, iteration: recorded.iteration, attempts: recorded.attempts, result: raw, requests })
+      state.complete(task.id, index, recorded.iteration, recorded.attempts, requests)
       return requests === undefined ? Effect.void : apply(task, index, state, requests)
     }
   })

@@ -18,6 +18,7 @@ import {
 } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { freezeParsed, type Json, type Value } from "./json.js"
+import { resultKey } from "./keys.js"
 import type { Plan } from "./plan.js"
 import type { Done, Requests, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
@@ -182,18 +183,19 @@ export const makeCheckpoint = (
   requests: ReadonlyArray<Request>
 ): Effect.Effect<CheckpointData, CheckpointStoreError> =>
   Effect.gen(function*() {
+    const dumped = yield* Effect.mapError(
+      state.store.dump,
+      (cause) => new CheckpointStoreError({ op: "read the channel for the checkpoint of", id: state.runId, cause })
+    )
+    const stored = new Map(dumped.map((entry) => [entry.key, entry.value]))
     const completed: Array<Completion> = []
-    for (const done of state.completions) {
+    for (const done of state.completed((id) => stored.get(resultKey(id)))) {
       const encoded = encodeDone(done)
       if (encoded instanceof InvalidValueError) {
         return yield* new CheckpointStoreError({ op: "encode the checkpoint of", id: state.runId, cause: encoded })
       }
       completed.push(encoded)
     }
-    const dumped = yield* Effect.mapError(
-      state.store.dump,
-      (cause) => new CheckpointStoreError({ op: "read the channel for the checkpoint of", id: state.runId, cause })
-    )
     const ran = new Set(completed.map((c) => c.task))
     const pending = state.workflow.plan.ids.filter((id) => !ran.has(id))
     for (const id of extraPending) if (!pending.includes(id)) pending.push(id)

@@ -11,34 +11,29 @@ import { type ChannelDecodeError, type ChannelError, InvalidValueError } from ".
 import type { Value } from "./json.js"
 import { resultKey } from "./keys.js"
 import { entryText } from "./journal.js"
-import { absent, type Done, type Requests, type RunState } from "./state.js"
+import { absent, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { type CheckpointStoreError, ResultNotAvailableError } from "./workflowError.js"
 
-/** The stored form of a result: encoded with the task's schema, or checked (and frozen) as JSON. */
-export const encodeResult = (task: TaskImpl, value: unknown): Effect.Effect<Value, InvalidValueError> => {
-  const key = task.resultKey
-  const codec = task.declarations.result
-  if (codec !== undefined) return codec.encode(key, value)
-  const checked = checkValue(key, value)
-  if (checked instanceof InvalidValueError) {
-    return Effect.fail(
-      new InvalidValueError({
-        key,
-        issues: checked.issues.map((issue) => ({
-          path: issue.path,
-          message: `${issue.message} (give the task a \`result\` schema to store such a result)`
-        }))
-      })
-    )
-  }
-  return Effect.succeed(checked)
+/** A result without a schema, checked as JSON: the checked (frozen) value, or the error naming the task's key. */
+const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
+  const checked = checkValue(task.resultKey, value)
+  if (!(checked instanceof InvalidValueError)) return checked
+  return new InvalidValueError({
+    key: task.resultKey,
+    issues: checked.issues.map((issue) => ({
+      path: issue.path,
+      message: `${issue.message} (give the task a \`result\` schema to store such a result)`
+    }))
+  })
 }
 
 /**
  * Stores the result of a completed execution (`index`: the task's place in
  * the plan, -1 for an added task) and records the completion in the run's
  * journal; in a durable run, the journal entry is written with the result.
+ * The completion is recorded when the write is made (no step of its own on
+ * the common path); when the write fails, `RunState.uncomplete` takes it back.
  */
 export const storeResult = (
   task: TaskImpl,
@@ -50,17 +45,32 @@ export const storeResult = (
   requests: Requests | undefined
 ): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
   state.setResult(task, index, value)
-  return Effect.flatMap(encodeResult(task, value), (encoded): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
-    const done: Done = { task: task.id, iteration, attempts, result: encoded, requests }
-    const record = () => {
-      state.completions.push(done)
-    }
-    const durable = state.durable
-    if (durable === undefined) return Effect.map(state.store.set(task.resultKey, encoded, undefined), record)
-    const entry = entryText(task, done)
-    if (entry instanceof InvalidValueError) return Effect.fail(entry)
-    return Effect.map(durable.write(entry, task.resultKey, encoded), record)
-  })
+  const codec = task.declarations.result
+  if (codec !== undefined) {
+    return Effect.flatMap(codec.encode(task.resultKey, value), (encoded) => write(task, index, state, encoded, iteration, attempts, requests))
+  }
+  const checked = checkResult(task, value)
+  return checked instanceof InvalidValueError ? Effect.fail(checked) : write(task, index, state, checked, iteration, attempts, requests)
+}
+
+const write = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  encoded: Value,
+  iteration: number,
+  attempts: number,
+  requests: Requests | undefined
+): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
+  const durable = state.durable
+  if (durable === undefined) {
+    state.complete(task.id, index, iteration, attempts, requests)
+    return state.store.set(task.resultKey, encoded, undefined)
+  }
+  const entry = entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
+  if (entry instanceof InvalidValueError) return Effect.fail(entry)
+  state.complete(task.id, index, iteration, attempts, requests)
+  return durable.write(entry, task.resultKey, encoded)
 }
 
 /** Reads the result of task `id` for task `taskId`: `ResultNotAvailableError` when it has none. */

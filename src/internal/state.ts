@@ -75,8 +75,16 @@ export class RunState {
   private readonly views = new Map<object, unknown>()
   /** The result codecs of the tasks added at run time or looked up by task value. */
   readonly dynamicCodecs = new Map<string, Codec<unknown>>()
-  /** The completed executions, in the order they completed: the run's journal. */
-  readonly completions: Array<Done> = []
+  /**
+   * What completed, kept without allocating per task (a checkpoint rebuilds
+   * the list from it): how many executions of each plan task completed, with
+   * how many attempts the latest took; the same for added tasks; and the
+   * requests of the executions that made some, by task and iteration.
+   */
+  private readonly done: Uint32Array
+  private readonly doneAttempts: Uint32Array
+  private readonly addedDone = new Map<string, { count: number; attempts: number }>()
+  private readonly requested = new Map<string, Requests>()
   /** For a run that continues (a resume, a durable run started again): what completed before, by task and iteration. */
   replay: ReadonlyMap<string, Completion> | undefined = undefined
   /** Where a durable run writes each completion. */
@@ -98,6 +106,8 @@ export class RunState {
   ) {
     this.untyped = new UntypedView(store)
     this.counts = new Uint32Array(workflow.plan.ids.length)
+    this.done = new Uint32Array(workflow.plan.ids.length)
+    this.doneAttempts = new Uint32Array(workflow.plan.ids.length)
     this.values = new Array(workflow.plan.ids.length).fill(absent)
   }
   /** Records a task's latest result (`index`: its place in the plan, -1 for an added task). */
@@ -113,6 +123,45 @@ export class RunState {
     for (const entry of this.addedValues) entries.push(entry)
     // Object.fromEntries defines own properties: an id such as "__proto__" stays data.
     return Object.fromEntries(entries)
+  }
+  /** Records a completed execution (its result is being written). */
+  complete(id: string, index: number, iteration: number, attempts: number, requests: Requests | undefined): void {
+    if (index >= 0) {
+      this.done[index] = iteration
+      this.doneAttempts[index] = attempts
+    } else this.addedDone.set(id, { count: iteration, attempts })
+    if (requests !== undefined) this.requested.set(replayKey(id, iteration), requests)
+  }
+  /** Takes back a completion whose result could not be written. */
+  uncomplete(id: string, index: number, iteration: number): void {
+    if (index >= 0) this.done[index] = iteration - 1
+    else if (iteration <= 1) this.addedDone.delete(id)
+    else this.addedDone.set(id, { count: iteration - 1, attempts: 1 })
+    this.requested.delete(replayKey(id, iteration))
+  }
+  /**
+   * The completed executions, plan tasks in flow order then added ones, each
+   * iteration with its requests; `result` gives the stored result of a task's
+   * latest one (earlier iterations' results were overwritten).
+   */
+  completed(result: (id: string) => Value): Array<Done> {
+    const out: Array<Done> = []
+    const push = (id: string, count: number, attempts: number) => {
+      for (let iteration = 1; iteration <= count; iteration++) {
+        const last = iteration === count
+        out.push({
+          task: id,
+          iteration,
+          attempts: last ? attempts : 1,
+          result: last ? result(id) : undefined,
+          requests: this.requested.get(replayKey(id, iteration))
+        })
+      }
+    }
+    const { ids } = this.workflow.plan
+    for (let i = 0; i < ids.length; i++) if (this.done[i]! > 0) push(ids[i]!, this.done[i]!, this.doneAttempts[i]!)
+    for (const [id, { attempts, count }] of this.addedDone) push(id, count, attempts)
+    return out
   }
   /** How many times the task has run in this run. */
   cycles(id: string): number {
