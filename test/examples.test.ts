@@ -2,9 +2,11 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { inject } from "vitest"
-import { Channel, MemoryChannel } from "../src/index.js"
+import { Channel, Checkpoint, MemoryChannel } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import * as agentLoop from "../examples/agent-loop.js"
+import * as approval from "../examples/approval/main.js"
+import * as stateMachine from "../examples/order-state-machine.js"
 import * as fanout from "../examples/best-effort-fanout.js"
 import * as basic from "../examples/channels-basic.js"
 import * as demo from "../examples/demo.js"
@@ -104,6 +106,17 @@ for (const [name, layer] of backends) {
         })
       }))
 
+    it.effect("order-state-machine: resuming from each checkpoint ends SHIPPED, the history written once", () =>
+      Effect.gen(function*() {
+        const history = ["VALIDATED", "PAID", "SHIPPED"] as const
+        const receipt = "order 42 (99.50) is SHIPPED"
+        assert.deepStrictEqual(yield* run(Effect.provide(stateMachine.program, Checkpoint.layerMemory)), {
+          receipt,
+          history,
+          resumed: history.map((from) => ({ from, receipt, history }))
+        })
+      }))
+
     it.effect("best-effort-fanout: merges the sources that answered", () =>
       Effect.gen(function*() {
         assert.deepStrictEqual(yield* run(fanout.program), {
@@ -113,3 +126,15 @@ for (const [name, layer] of backends) {
       }))
   })
 }
+
+describe("examples on RedisChannel, across processes", () => {
+  it.live("approval: answered from another process while waiting; suspended, answered and resumed in others", () =>
+    Effect.gen(function*() {
+      assert.deepStrictEqual(yield* approval.program(inject("redisUrl")), {
+        answered: "refunded 250.00 for A-1 (approved by ana)",
+        suspended: "suspended",
+        pending: ["approval (approve): Refund 400.00 for order B-2?"],
+        resumed: "refund for B-2 declined by bo"
+      })
+    }), 60_000)
+})
