@@ -16,6 +16,10 @@ import * as internal from "./internal/progress.js"
  * - `TaskStarted`: an attempt of a task starts (`attempt` and `iteration` count from 1).
  * - `TaskSucceeded` / `TaskFailed`: an attempt ends, with its duration in ms;
  *   `willRetry` says whether another attempt follows a failure.
+ * - `TaskSuspended`: an attempt ends because the run suspends (it waited for
+ *   `request` in vain); it runs again when the run is resumed.
+ * - `TaskReplayed`: a resumed or continued run took an execution that had
+ *   completed before from its checkpoint or journal, without running it.
  *
  * **Example**
  *
@@ -50,6 +54,14 @@ export type Event =
     }
     & Attempt
   )
+  | ({ readonly _tag: "TaskSuspended"; readonly durationMs: number; readonly request: string } & Attempt)
+  | {
+    readonly _tag: "TaskReplayed"
+    readonly workflow: string
+    readonly runId: string
+    readonly taskId: string
+    readonly iteration: number
+  }
 
 /**
  * Which attempt of which task an event is about.
@@ -147,6 +159,10 @@ const describe = (event: Event): string => {
       return `task ${event.taskId} failed after ${event.durationMs}ms${retryNote(event.attempt, event.iteration)}${
         event.willRetry ? ", retrying" : ""
       }: ${Cause.pretty(event.cause).split("\n")[0]}`
+    case "TaskSuspended":
+      return `task ${event.taskId} suspended the run after ${event.durationMs}ms: no response to "${event.request}" yet`
+    case "TaskReplayed":
+      return `task ${event.taskId} replayed${retryNote(1, event.iteration)} (it completed before)`
   }
 }
 

@@ -6,13 +6,13 @@
  *
  * @internal
  */
-import { Cause, Duration, Effect, Exit } from "effect"
+import { Cause, Duration, Effect, Exit, Option } from "effect"
 import type { Completion } from "./checkpoint.js"
 import { TaskContext } from "./context.js"
 import { requestsOf, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { storeResult } from "./results.js"
-import { End, type Failure, type Signal, Stop, stopsRun } from "./signal.js"
+import { End, type Failure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
 import { replayKey, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflowError.js"
@@ -29,6 +29,12 @@ const start = (body: RuntimeBody, ctx: TaskContext, input: unknown): Effect.Effe
     return Effect.die(defect)
   }
   return Effect.isEffect(out) ? out : Effect.succeed(out)
+}
+
+/** The request an attempt that suspended the run waited for. */
+const suspensionOf = (cause: Cause.Cause<unknown>): string | undefined => {
+  const error = Cause.findErrorOption(cause)
+  return Option.isSome(error) && isSuspend(error.value) ? error.value.requests[0]?.name : undefined
 }
 
 /**
@@ -74,8 +80,10 @@ const attempt = (
     state.event({ _tag: "TaskStarted", ...common }),
     Effect.onExit(effect, (exit) => {
       const durationMs = state.clock.currentTimeMillisUnsafe() - started
-      return Exit.isSuccess(exit)
-        ? state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+      if (Exit.isSuccess(exit)) return state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+      const request = suspensionOf(exit.cause)
+      return request !== undefined
+        ? state.event({ _tag: "TaskSuspended", ...common, durationMs, request })
         : state.event({
           _tag: "TaskFailed",
           ...common,
@@ -174,7 +182,15 @@ const replayed = (
     onSuccess: (value) => {
       state.setResult(task, index, value)
       state.complete(task.id, index, recorded.iteration, recorded.attempts, requests)
-      return requests === undefined ? Effect.void : apply(task, index, state, requests)
+      const event = state.event({
+        _tag: "TaskReplayed",
+        workflow: state.workflow.name,
+        runId: state.runId,
+        taskId: task.id,
+        iteration: recorded.iteration
+      })
+      // A handler's effect may succeed with anything (a push's length): what follows is not a signal.
+      return requests === undefined ? Effect.asVoid(event) : Effect.andThen(event, apply(task, index, state, requests))
     }
   })
 }

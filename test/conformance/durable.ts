@@ -9,7 +9,7 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import { Deferred, type Duration, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { randomUUID } from "node:crypto"
-import { Channel, Checkpoint, Task, Workflow } from "../../src/index.js"
+import { Channel, Checkpoint, Progress, Task, Workflow } from "../../src/index.js"
 
 export interface Subject {
   readonly name: string
@@ -412,6 +412,35 @@ export const durableConformance = (subject: Subject) => {
           const [o1, o2] = [yield* Fiber.join(f1), yield* Fiber.join(f2)]
           assert.strictEqual(o1.status === "completed" ? o1.results.review : o1.status, "held by first")
           assert.strictEqual(o2.status === "completed" ? o2.results.review : o2.status, "shipped by second")
+        }).pipe(provide))
+
+      test("progress: the waiting task's attempt ends as TaskSuspended, a resume reports what it replayed", () =>
+        Effect.gen(function*() {
+          const { release } = makeRelease(0)
+          const events: Array<Progress.Event> = []
+          const recording = Progress.layer({ onEvent: (event) => Effect.sync(() => events.push(event)) })
+          const runId = unique("progress")
+          yield* Workflow.run(release, { runId }).pipe(Effect.provide(recording))
+          const tags = (since: number) =>
+            events.slice(since).map((e) => "taskId" in e ? `${e._tag} ${e.taskId}` : e._tag === "RunFinished" ? `${e._tag} ${e.status}` : e._tag)
+          assert.deepStrictEqual(tags(0), [
+            "RunStarted",
+            "TaskStarted prepare",
+            "TaskSucceeded prepare",
+            "TaskStarted review",
+            "TaskSuspended review",
+            "RunFinished suspended"
+          ])
+          const suspendedAt = events.length
+          yield* Workflow.respond(release, runId, "approval", { approved: true, by: "di" })
+          yield* Workflow.resume(release, { runId }).pipe(Effect.provide(recording))
+          assert.deepStrictEqual(tags(suspendedAt), [
+            "RunStarted",
+            "TaskReplayed prepare",
+            "TaskStarted review",
+            "TaskSucceeded review",
+            "RunFinished completed"
+          ])
         }).pipe(provide))
 
       test("an unknown request name is refused at run time too", () =>
