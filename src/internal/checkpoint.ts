@@ -11,7 +11,7 @@
  *
  * @internal
  */
-import { Context, Effect, Result, Schema } from "effect"
+import { Context, Effect, Result, Schema, Semaphore } from "effect"
 import { KeyValueStore } from "effect/persistence"
 import { issuesOf } from "./channel.js"
 import type { Issue } from "./channelError.js"
@@ -167,14 +167,19 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
       (length) =>
         Effect.forEach(Array.from({ length }, (_, n) => n), (n) => kv.remove(journalKey(namespace, n)), { discard: true })
     ).pipe(Effect.tap(() => Effect.sync(() => lengths.delete(namespace))))
+  // The run index is read, extended and written: one save at a time, so that two tasks of a run
+  // checkpointing at once both stay listed.
+  const indexLock = Semaphore.makeUnsafe(1)
   return {
     save: (checkpoint) =>
       Effect.gen(function*() {
         const runKey = `run/${namespaceOf(checkpoint)}`
         yield* kv.set(`checkpoint/${checkpoint.id}`, JSON.stringify(checkpoint))
-        const ids = parseIds(yield* kv.get(runKey))
-        if (!ids.includes(checkpoint.id)) ids.push(checkpoint.id)
-        yield* kv.set(runKey, JSON.stringify(ids))
+        yield* Semaphore.withPermits(indexLock, 1)(Effect.gen(function*() {
+          const ids = parseIds(yield* kv.get(runKey))
+          if (!ids.includes(checkpoint.id)) ids.push(checkpoint.id)
+          yield* kv.set(runKey, JSON.stringify(ids))
+        }))
       }).pipe(Effect.mapError(storeError("save", checkpoint.id))),
     load: (id) =>
       Effect.flatMap(

@@ -223,6 +223,25 @@ export const durableConformance = (subject: Subject) => {
           assert.deepStrictEqual(yield* counts.get, { start: 1, extra: 1, "loop:1": 1, "loop:2": 1, "loop:3": 2, end: 2 })
         }).pipe(provide))
 
+      test("members of a parallel group checkpointing at once are all listed; resuming from one re-runs the others", () =>
+        Effect.gen(function*() {
+          const counts = yield* makeCounts()
+          const members = Task.forEach(["m1", "m2", "m3", "m4", "m5"], (id) =>
+            Task.make(id, (ctx) => Effect.andThen(counts.ran(id), Effect.as(ctx.checkpoint({ member: id }), id))))
+          const group = Workflow.make("group", Workflow.parallel(...members))
+          const runId = unique("group")
+          yield* Workflow.run(group, { runId })
+          const ids = yield* Checkpoint.list("group", runId)
+          assert.strictEqual(ids.length, 5)
+          const first = yield* Checkpoint.load(ids[0]!)
+          const out = yield* Workflow.resume(group, first.id, { runId: `${runId}-again` })
+          assert.deepStrictEqual(out.status === "completed" ? out.results : undefined, { m1: "m1", m2: "m2", m3: "m3", m4: "m4", m5: "m5" })
+          const ran = yield* counts.get
+          // What had completed when the first checkpoint was taken ran once; the others twice.
+          const done = new Set(first.completed.map((c) => c.task))
+          for (const id of ["m1", "m2", "m3", "m4", "m5"]) assert.strictEqual(ran[id], done.has(id) ? 1 : 2, id)
+        }).pipe(provide))
+
       test("no checkpoint when the task fails; a checkpoint in a retried task is written once it succeeds", () =>
         Effect.gen(function*() {
           const attempts = yield* Ref.make(0)
