@@ -14,11 +14,12 @@
  *
  * @since 0.1.0
  */
-import { type Duration, type Effect, Option, Pipeable } from "effect"
+import { type Duration, Effect, Option, Pipeable } from "effect"
 import * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import type * as Flow from "./Flow.js"
 import { isFlow } from "./Flow.js"
+import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
@@ -797,9 +798,10 @@ export const namespace = (workflow: string | Any, runId: string): string =>
   runNamespace(typeof workflow === "string" ? workflow : workflow.name, runId)
 
 /**
- * Deletes what a run left in the provided channel backend: every key of its
- * namespace, results included (what `retention: "delete"` does when a run
- * ends).
+ * Deletes what a run left: every key of its namespace in the provided channel
+ * backend, results, journal and responses included (what `retention:
+ * "delete"` does when a run ends), and its checkpoints and journal in the
+ * `CheckpointStore` (which keeps them, whatever the retention, until this).
  *
  * **Example**
  *
@@ -820,7 +822,11 @@ export const namespace = (workflow: string | Any, runId: string): string =>
 export const deleteRun = (
   workflow: string | Any,
   runId: string
-): Effect.Effect<void, InvalidNamespaceError | ChannelError, Channel.Channel> => Channel.drop(namespace(workflow, runId))
+): Effect.Effect<void, InvalidNamespaceError | ChannelError | CheckpointStoreError, Channel.Channel> =>
+  Effect.andThen(
+    Channel.drop(namespace(workflow, runId)),
+    Effect.flatMap(Effect.service(CheckpointStore), (store) => store.removeRun(namespace(workflow, runId)))
+  )
 
 /**
  * Runs a workflow. The channel is the provided `Channel` service

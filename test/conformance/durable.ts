@@ -152,7 +152,11 @@ export const durableConformance = (subject: Subject) => {
             yield* TestClock.adjust("61 minutes")
             assert.isFalse(yield* store.exists("token"))
           }
+          // Checkpoints stay in the store (whatever the retention) until the run is deleted.
           yield* Workflow.deleteRun(steps, runId)
+          assert.deepStrictEqual(yield* Checkpoint.list("steps", runId), [])
+          assert.strictEqual((yield* Effect.flip(Checkpoint.load(ids[0]!)))._tag, "CheckpointNotFoundError")
+          assert.deepStrictEqual(yield* store.dump, [])
         }).pipe(Effect.scoped, provide))
 
       test("a state machine NEW → VALIDATED → PAID → SHIPPED: resuming from every checkpoint ends the same", () =>
