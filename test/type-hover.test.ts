@@ -98,8 +98,29 @@ const /*^*/configured = Workflow.make("configured", { channels: Channels, defaul
 }, never, never>`)
   })
 
+  const [withInput = "", waiting = ""] = hovers(`
+import { Schema } from "effect"
+import { Task, Workflow } from "../src/index.js"
+const order = Task.input("order", Schema.Struct({ id: Schema.String }))
+const /*^*/orders = Workflow.make("orders", order)
+const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval"))
+const /*^*/waiting = Workflow.run(Workflow.make("release", review), { runId: "r1", durable: true })
+`)
+
+  it("a workflow with an input shows it; a run that may suspend shows Output and RunError by name", () => {
+    expect(withInput).toBe(`const orders: Workflow.Workflow<"orders", {
+    readonly order: {
+        readonly id: string;
+    };
+}, TaskFailed<"order", InvalidValueError | ChannelError>, never, {}, {
+    readonly id: string;
+}, never>`)
+    // (The order of a union's members in a hover depends on what the checker saw first.)
+    expect(waiting).toMatch(/^const waiting: (Effect\.)?Effect<Workflow\.Output<\{\n    readonly review: boolean;\n\}, \{\}, Task\.Await<"approval", boolean>>, Workflow\.RunError<TaskFailed<"review", (ChannelError \| InvalidValueError|InvalidValueError \| ChannelError)>, never, Task\.Await<"approval", boolean>, \{\n    runId: string;\n    durable: true;\n\}>, never>$/)
+  })
+
   it("no hover shows the internal shape", () => {
-    for (const text of [workflow, run, task, error, withOptions]) {
+    for (const text of [workflow, run, task, error, withOptions, withInput, waiting]) {
       expect(text).not.toMatch(/readonly (ids|lits|certain|needs|wants)\b/)
       expect(text).not.toContain("FlowShape")
       expect(text.length).toBeLessThan(500)
