@@ -649,7 +649,8 @@ export type Output<Results, T extends object, Aw extends Task.AnyAwait> =
 
 /**
  * The options of {@link run}: `RunOptions<In>` for a workflow whose input has
- * type `In` (`never`: it takes none, and `input` may not be given).
+ * type `In` (`never`: it takes none, and `input` may not be given; `unknown`:
+ * a workflow of a flow typed `Flow.Any`, which may take one).
  *
  * **Example**
  *
@@ -667,7 +668,7 @@ export type Output<Results, T extends object, Aw extends Task.AnyAwait> =
  */
 export type RunOptions<In = never> =
   & BaseRunOptions
-  & ([In] extends [never] ? { readonly input?: never } : { readonly input: In })
+  & ([In] extends [never] ? { readonly input?: never } : unknown extends In ? { readonly input?: unknown } : { readonly input: In })
   & (
     | { readonly durable?: false | undefined }
     | {
@@ -872,7 +873,10 @@ export const run: <
 >(
   workflow: Workflow<Name, Results, E, R, T, In, Aw>,
   // A workflow with an input takes its options (and the input) always; the input's type is the workflow's.
-  ...options: [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>] : [options: O & RunOptions<NoInfer<In>>]
+  ...options: [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>]
+    // A flow whose shape is not known (typed `Flow.Any`) may or may not take an input.
+    : unknown extends In ? [options?: O & RunOptions<NoInfer<In>>]
+    : [options: O & RunOptions<NoInfer<In>>]
 ) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunOptions): never => {
   if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
   // `make` checked the flow and computed the run's types from it; the engine

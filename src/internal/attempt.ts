@@ -48,7 +48,7 @@ const attempt = (
   timeout: Duration.Duration | undefined,
   retries: boolean
 ): Effect.Effect<unknown, unknown, unknown> => {
-  let effect = start(task.body as RuntimeBody, ctx, ctx.input)
+  let effect = state.remote === undefined ? start(task.body as RuntimeBody, ctx, ctx.input) : state.remote(task, ctx, timeout)
   if (timeout !== undefined) {
     effect = Effect.timeoutOrElse(effect, {
       duration: timeout,

@@ -38,6 +38,8 @@ export interface RunOptions {
   readonly input?: unknown
   /** Journal every completion, so that running the same runId again continues the run. */
   readonly durable?: boolean | undefined
+  /** Where task attempts run when not in this process (distributed runs). */
+  readonly remote?: RunState["remote"]
 }
 
 export interface ResumeOptions {
@@ -212,6 +214,7 @@ const begin = (workflow: Runnable, runId: unknown, options: RunOptions | ResumeO
       const store = yield* backend.open(namespace)
       const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, planHash(workflow.plan))
       state.input = input
+      if (options !== undefined && "remote" in options) state.remote = options.remote
       const durable = options?.durable === true
       /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
       const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined

@@ -5,12 +5,13 @@
  *
  * @internal
  */
-import { type Clock, Effect } from "effect"
+import { type Clock, type Duration, Effect } from "effect"
 import type * as Channel from "../Channel.js"
 import type { ChannelStore } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
 import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
 import type { Completion, Request, Store } from "./checkpoint.js"
+import type { TaskContext } from "./context.js"
 import type { ChannelError } from "./channelError.js"
 import type { Json, Value } from "./json.js"
 import type { Plan } from "./plan.js"
@@ -163,6 +164,17 @@ export class RunState {
     for (const [id, { attempts, count }] of this.addedDone) push(id, count, attempts)
     return out
   }
+  /** Sets how many times tasks have run (a worker's view of a run, from its job). */
+  seedCycles(cycles: { readonly [id: string]: number }): void {
+    for (const [id, count] of Object.entries(cycles)) {
+      const index = this.workflow.plan.index.get(id)
+      if (index === undefined) this.addedCounts.set(id, count)
+      else this.counts[index] = count
+    }
+  }
+  /** Where a task's attempts run when not here (distributed runs). */
+  remote: ((task: TaskImpl, ctx: TaskContext, timeout: Duration.Duration | undefined) => Effect.Effect<unknown, unknown>) | undefined =
+    undefined
   /** How many times the task has run in this run. */
   cycles(id: string): number {
     const index = this.workflow.plan.index.get(id)

@@ -1,0 +1,254 @@
+/**
+ * Distributed runs: the same workflow, its task attempts run as BullMQ jobs by
+ * worker processes (`effect-graflow/Worker`) on the run's Redis channel.
+ *
+ * Work in progress (issue 10): dispatch, results, channel reads and writes,
+ * control flow, retries, timeouts and group policies work across processes;
+ * typed errors travel as `RemoteTaskError` (tag, message, data), and a worker
+ * killed mid-task has its job re-delivered. Not yet: error schemas, trace
+ * context across processes, a progress Stream, the worker command, job
+ * retention by the run's, benchmarks against raw BullMQ.
+ *
+ * This subpath loads bullmq (an optional peer dependency); the root entry does not.
+ *
+ * @since 0.2.0
+ */
+import { Queue, QueueEvents } from "bullmq"
+import { Redis } from "ioredis"
+import { randomUUID } from "node:crypto"
+import { Context, Effect, Layer } from "effect"
+import type * as Channel from "./Channel.js"
+import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
+import { type Dispatch, type JobData, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
+import * as engine from "./internal/run.js"
+import * as RedisChannel from "./RedisChannel.js"
+import type * as Task from "./Task.js"
+import * as Workflow from "./Workflow.js"
+import type { CheckpointStoreError, ParallelGroupError, TaskFailed, TaskTimeoutError } from "./WorkflowError.js"
+
+/**
+ * What a body that ran on a worker failed with, as it came back: the error's
+ * `tag` (`_tag`, or `"Defect"`), its `message` and its fields as JSON `data`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Distributed } from "effect-graflow/Distributed"
+ *
+ * const describe = (e: Distributed.RemoteTaskError) => `${e.taskId} failed remotely with ${e.tag}: ${e.message}`
+ * ```
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export const RemoteTaskError: typeof RemoteTaskErrorClass = RemoteTaskErrorClass
+
+/**
+ * The type of {@link RemoteTaskError} errors.
+ *
+ * @category errors
+ * @since 0.2.0
+ */
+export interface RemoteTaskError extends RemoteTaskErrorClass {}
+
+/**
+ * The service that sends task attempts to workers.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const program = Effect.service(Distributed.Dispatcher)
+ * ```
+ *
+ * @category services
+ * @since 0.2.0
+ */
+export class Dispatcher extends Context.Service<Dispatcher, Dispatch>()("effect-graflow/Dispatcher") {}
+
+/**
+ * Where the jobs go: the Redis server (the run's channel is on it too), the
+ * key prefix of the channel (default `"graflow:"`; the queue's keys are
+ * `{prefix}:bull:{queue}:…`, apart from every channel namespace) and the queue.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type * as Distributed from "effect-graflow/Distributed"
+ *
+ * const options: Distributed.Options = { url: "redis://127.0.0.1:6380", queue: "etl" }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface Options {
+  readonly url: string
+  readonly prefix?: string | undefined
+  readonly queue?: string | undefined
+}
+
+/** The BullMQ prefix and queue name of the options. */
+export const queueOf = (options: Options): { readonly prefix: string; readonly name: string } => {
+  const prefix = options.prefix ?? "graflow:"
+  return { prefix: `${prefix.endsWith(":") ? prefix : `${prefix}:`}:bull`, name: options.queue ?? "effect-graflow" }
+}
+
+/**
+ * The coordinator's side: the Redis channel (with a checkpoint store) and the
+ * dispatcher. A distributed run needs Redis: there is no memory version.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const program = Distributed.run(hello).pipe(Effect.provide(Distributed.layer({ url: "redis://127.0.0.1:6380" })))
+ * ```
+ *
+ * @category layers
+ * @since 0.2.0
+ */
+export const layer = (options: Options): Layer.Layer<Channel.Channel | Dispatcher, ChannelError> =>
+  Layer.merge(
+    RedisChannel.layerWithCheckpoints({ url: options.url, prefix: options.prefix }),
+    Layer.effect(
+      Dispatcher,
+      Effect.gen(function*() {
+        const { name, prefix } = queueOf(options)
+        const queue = yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            const q = new Queue(name, { connection: redisOptions(options.url), prefix })
+            // Each add awaiting the connection listens for "closing": many concurrent adds are not a leak.
+            q.setMaxListeners(0)
+            return q
+          }),
+          (q) => Effect.promise(() => q.close())
+        )
+        const events = yield* Effect.acquireRelease(
+          Effect.promise(async () => {
+            // The stream is read from the server's time now, not from "$" (whatever comes after the
+            // first blocking read, which starts a little later): no event of a job added from now on is missed.
+            const clock = new Redis(redisOptions(options.url))
+            const [seconds, micros] = await clock.time()
+            clock.disconnect()
+            const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+            const e = new QueueEvents(name, { connection: redisOptions(options.url), prefix, lastEventId })
+            await e.waitUntilReady()
+            return e
+          }),
+          (e) => Effect.promise(() => e.close())
+        )
+        // Each job's outcome is awaited from the queue's event stream (a blocking read, no polling),
+        // registered before the job is added, so that a job finished and removed at once is not missed.
+        const waiting = new Map<string, (outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string }) => void>()
+        events.on("completed", ({ jobId, returnvalue }) => {
+          const resume = waiting.get(jobId)
+          if (resume === undefined) return
+          waiting.delete(jobId)
+          resume({ ok: true, value: typeof returnvalue === "string" ? parseJson(returnvalue) : returnvalue })
+        })
+        events.on("failed", ({ failedReason, jobId }) => {
+          const resume = waiting.get(jobId)
+          if (resume === undefined) return
+          waiting.delete(jobId)
+          resume({ ok: false, reason: failedReason })
+        })
+        const jobFailed = (data: JobData, message: string) =>
+          new RemoteTaskErrorClass({ taskId: data.task, tag: "JobFailed", message, defect: true })
+        return Dispatcher.of({
+          send: (data: JobData) =>
+            Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
+              const jobId = randomUUID()
+              waiting.set(jobId, (outcome) =>
+                resume(outcome.ok ? Effect.succeed(outcome.value) : Effect.fail(jobFailed(data, outcome.reason))))
+              queue.add(data.task, data, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }).catch((cause: unknown) => {
+                waiting.delete(jobId)
+                resume(Effect.fail(jobFailed(data, `the job could not be queued: ${cause instanceof Error ? cause.message : "unknown"}`)))
+              })
+              return Effect.sync(() => {
+                waiting.delete(jobId)
+              })
+            })
+        })
+      })
+    )
+  )
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** ioredis options from a URL, for BullMQ's connections. */
+export const redisOptions = (url: string) => {
+  const parsed = new URL(url)
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port === "" ? 6379 : parsed.port),
+    ...(parsed.password === "" ? {} : { password: decodeURIComponent(parsed.password) }),
+    ...(parsed.username === "" ? {} : { username: decodeURIComponent(parsed.username) }),
+    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
+    maxRetriesPerRequest: null
+  }
+}
+
+/** A run's failures with the causes they have when bodies run remotely. */
+type Remoted<E> = E extends TaskFailed<infer Id, infer _> ? TaskFailed<Id, RemoteCause>
+  : E extends ParallelGroupError<infer Member> ? ParallelGroupError<Remoted<Member>>
+  : E
+
+/** What a task's attempt fails with when it ran on a worker. */
+type RemoteCause = RemoteTaskError | TaskTimeoutError | InvalidValueError | ChannelError | ChannelDecodeError | CheckpointStoreError
+
+/**
+ * Runs a workflow with its task attempts on workers. Its requirements are
+ * the dispatcher's, not the tasks' services (the workers provide those); a
+ * task's failure has the cause it came back with (`RemoteTaskError`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const sum = Workflow.make("sum", Task.make("sum", () => 1 + 2))
+ * const program = Effect.map(Distributed.run(sum), (out) => out.status === "completed" ? out.results.sum : 0)
+ * ```
+ *
+ * @category running
+ * @since 0.2.0
+ */
+export const run = <
+  Name extends string,
+  Results,
+  E,
+  R,
+  T extends object,
+  In,
+  Aw extends Task.AnyAwait,
+  const O extends Workflow.RunOptions<NoInfer<In>> = Workflow.RunOptions<NoInfer<In>>
+>(
+  workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
+  ...options: [In] extends [never] ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
+    : unknown extends In ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
+    : [options: O & Workflow.RunOptions<NoInfer<In>>]
+): Effect.Effect<Workflow.Output<Results, T, Aw>, Remoted<Workflow.RunError<E, In, Aw, O>>, Dispatcher | Channel.Channel> =>
+  Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
+    if (!Workflow.isWorkflow(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
+    const given: engine.RunOptions = options[0] ?? {}
+    // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it); the engine
+    // runs its checked flow with each attempt sent to a worker, so the output and errors have the
+    // workflow's types, with the causes attempts have remotely.
+    const runnable = workflow as unknown as engine.Runnable
+    return engine.run(runnable, { ...given, remote: (task, ctx, timeout) => remoteAttempt(dispatcher, task, ctx, timeout) }) as never
+  })

@@ -1,0 +1,121 @@
+/**
+ * Workers: processes that run the task attempts of distributed runs
+ * (`effect-graflow/Distributed`), as BullMQ jobs, for the workflows they
+ * serve, on the runs' Redis channels. A worker's Effect requires the services
+ * of the tasks it serves; it runs until interrupted, and closes its
+ * connections when its scope closes.
+ *
+ * Work in progress (issue 10): see `Distributed` for what is there.
+ *
+ * @since 0.2.0
+ */
+import { Worker as BullWorker } from "bullmq"
+import { Effect, Exit } from "effect"
+import type { ChannelError } from "./ChannelError.js"
+import { CheckpointStore } from "./internal/checkpoint.js"
+import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
+import type { Runnable } from "./internal/run.js"
+import * as Distributed from "./Distributed.js"
+import * as RedisChannel from "./RedisChannel.js"
+import * as Workflow from "./Workflow.js"
+
+/**
+ * The options of {@link run}: the workflows served, where the jobs and
+ * channels are (as for `Distributed.layer`), how many attempts run at once,
+ * and how soon a job whose worker died is re-delivered (`lockDuration`: the
+ * lease a worker renews while it runs a job, default 30 s; `stalledInterval`:
+ * how often workers look for jobs whose lease ran out, default 30 s).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ * import type * as Worker from "effect-graflow/Worker"
+ *
+ * const options: Worker.Options<ReadonlyArray<Workflow.Any>> = {
+ *   workflows: [Workflow.make("hello", Task.make("hello", () => "world"))],
+ *   url: "redis://127.0.0.1:6380",
+ *   concurrency: 16
+ * }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface Options<Ws extends ReadonlyArray<Workflow.Any>> extends Distributed.Options {
+  readonly workflows: Ws
+  readonly concurrency?: number | undefined
+  readonly lockDuration?: number | undefined
+  readonly stalledInterval?: number | undefined
+}
+
+/** The services the tasks of the workflows need. */
+type ServicesOf<Ws extends ReadonlyArray<Workflow.Any>> = Ws[number] extends infer W
+  ? W extends { readonly "~effect-graflow/Workflow": { readonly services: (_: never) => infer R } } ? R : never
+  : never
+
+/**
+ * Serves jobs until interrupted. Its requirements are the services of the
+ * tasks of the workflows it serves. A job that is malformed, of another
+ * version of a workflow, or names a workflow or task it does not serve fails
+ * with a clear reason and is not run.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Worker from "effect-graflow/Worker"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const worker = Worker.run({ workflows: [hello], url: "redis://127.0.0.1:6380", concurrency: 8 })
+ * ```
+ *
+ * @category running
+ * @since 0.2.0
+ */
+export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
+  options: Options<Ws>
+): Effect.Effect<never, ChannelError, ServicesOf<Ws>> =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const registry = new Map<string, Runnable>()
+      for (const workflow of options.workflows) {
+        if (!Workflow.isWorkflow(workflow)) return yield* Effect.die(new TypeError("Worker.run: not a workflow made by Workflow.make"))
+        // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it).
+        registry.set(workflow.name, workflow as unknown as Runnable)
+      }
+      const backend = yield* RedisChannel.make({ url: options.url, prefix: options.prefix })
+      const checkpoints = yield* CheckpointStore
+      const context = yield* Effect.context<ServicesOf<Ws>>()
+      const { name, prefix } = Distributed.queueOf(options)
+      yield* Effect.acquireRelease(
+        Effect.sync(() =>
+          new BullWorker(
+            name,
+            async (job) => {
+              // The bodies a job runs are the tasks of the served workflows: they need ServicesOf<Ws>.
+              const attempt = runJob(registry, backend, checkpoints, job.data) as Effect.Effect<
+                JobResult,
+                InvalidJobError,
+                ServicesOf<Ws>
+              >
+              const exit = await Effect.runPromiseExit(attempt.pipe(Effect.provideContext(context)))
+              if (Exit.isSuccess(exit)) return exit.value
+              // A job that cannot be run fails (BullMQ keeps the reason); it is never retried.
+              throw new Error(exit.cause.toString())
+            },
+            {
+              connection: Distributed.redisOptions(options.url),
+              prefix,
+              concurrency: options.concurrency ?? 1,
+              ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
+              ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval })
+            }
+          )
+        ),
+        (worker) => Effect.promise(() => worker.close())
+      )
+      return yield* Effect.never
+    })
+  )

@@ -1,0 +1,341 @@
+/**
+ * Where a task attempt runs on another process: the job protocol (data only:
+ * names, ids, JSON), the coordinator's side (an attempt becomes a BullMQ job
+ * and its outcome comes back with the control flow the body asked for), and
+ * the worker's (a job becomes the attempt, on the run's Redis namespace).
+ *
+ * @internal
+ */
+import { Cause, Clock, Duration, Effect, Exit, Option, Result, Schema } from "effect"
+import type { ChannelBackend } from "../ChannelBackend.js"
+import { checkValue } from "./channel.js"
+import { InvalidValueError } from "./channelError.js"
+import { describeCause } from "./format.js"
+import { TaskContext } from "./context.js"
+import { freezeParsed, type Json } from "./json.js"
+import { planHash } from "./journal.js"
+import { runNamespace } from "./keys.js"
+import { isSuspend, Suspend } from "./signal.js"
+import { type Requests, type Runnable, RunState } from "./state.js"
+import type { TaskImpl } from "./task.js"
+import { Request } from "./checkpoint.js"
+import type { Store } from "./checkpoint.js"
+import { WorkflowCancelled } from "./workflowError.js"
+
+// ---------------------------------------------------------------------------
+// the protocol
+// ---------------------------------------------------------------------------
+
+export const PROTOCOL = 1
+
+export const JobData = Schema.Struct({
+  v: Schema.Literal(PROTOCOL),
+  workflow: Schema.String,
+  plan: Schema.String,
+  runId: Schema.String,
+  task: Schema.String,
+  iteration: Schema.Int,
+  attempt: Schema.Int,
+  input: Schema.optionalKey(Schema.Json),
+  /** How many times the task and its jump targets have run (for the cycle limits). */
+  cycles: Schema.Record(Schema.String, Schema.Int),
+  /** Timeout of the attempt, in ms. */
+  timeout: Schema.optionalKey(Schema.Number)
+})
+export type JobData = typeof JobData.Type
+
+const EncodedRequests = Schema.Struct({
+  iterate: Schema.optionalKey(Schema.Struct({ input: Schema.optionalKey(Schema.Json) })),
+  adds: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.String, goto: Schema.Boolean }))),
+  goto: Schema.optionalKey(Schema.String),
+  terminate: Schema.optionalKey(Schema.Boolean),
+  checkpoint: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
+})
+type EncodedRequests = typeof EncodedRequests.Type
+
+export const JobResult = Schema.Union([
+  Schema.Struct({
+    v: Schema.Literal(PROTOCOL),
+    ok: Schema.Literal(true),
+    value: Schema.optionalKey(Schema.Json),
+    requests: Schema.optionalKey(EncodedRequests)
+  }),
+  Schema.Struct({
+    v: Schema.Literal(PROTOCOL),
+    ok: Schema.Literal(false),
+    /** What the body failed with: its tag, message and data (JSON), or a defect. */
+    error: Schema.Struct({
+      tag: Schema.String,
+      message: Schema.String,
+      data: Schema.optionalKey(Schema.Json),
+      defect: Schema.Boolean
+    }),
+    cancel: Schema.optionalKey(Schema.String),
+    suspend: Schema.optionalKey(Schema.Array(Request))
+  })
+])
+export type JobResult = typeof JobResult.Type
+
+const decodeJobData = Schema.decodeUnknownResult(JobData)
+export const decodeJobResult = Schema.decodeUnknownResult(JobResult)
+
+/** An error of a body that ran on a worker, as it came back: its tag, message and data. */
+export class RemoteTaskError extends Schema.TaggedError<RemoteTaskError>()("RemoteTaskError", {
+  taskId: Schema.String,
+  tag: Schema.String,
+  message: Schema.String,
+  data: Schema.optional(Schema.Json),
+  defect: Schema.Boolean
+}) {}
+
+/** A job that cannot be run: malformed, from another version, or naming no workflow or task this worker serves. */
+export class InvalidJobError extends Schema.TaggedError<InvalidJobError>()("InvalidJobError", {
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `effect-graflow worker: the job cannot be run: ${this.reason}`
+  }
+}
+
+// ---------------------------------------------------------------------------
+// requests across the boundary
+// ---------------------------------------------------------------------------
+
+const encodeRequests = (requests: Requests | undefined): EncodedRequests | undefined | InvalidValueError => {
+  if (requests === undefined) return undefined
+  const out: { -readonly [K in keyof EncodedRequests]: EncodedRequests[K] } = {}
+  if (requests.iterate !== undefined) {
+    const checked = checkValue("the next iteration's input", requests.iterate.input)
+    if (checked instanceof InvalidValueError) return checked
+    out.iterate = checked === undefined ? {} : { input: checked }
+  }
+  if (requests.added.length > 0) out.adds = requests.added.map((a) => ({ id: a.task.id, goto: a.goto }))
+  if (requests.goto !== undefined) out.goto = requests.goto
+  if (requests.terminate) out.terminate = true
+  if (requests.checkpoint !== undefined) out.checkpoint = requests.checkpoint
+  return out
+}
+
+const decodeRequests = (task: TaskImpl, encoded: EncodedRequests): Requests | string => {
+  const added: Array<{ readonly task: TaskImpl; readonly goto: boolean }> = []
+  for (const add of encoded.adds ?? []) {
+    const found = task.declarations.adds.find((t) => t.id === add.id)
+    if (found === undefined) return `the worker added task "${add.id}", which "${task.id}" does not declare in \`adds\``
+    added.push({ task: found, goto: add.goto })
+  }
+  return {
+    iterate: encoded.iterate === undefined
+      ? undefined
+      : { input: encoded.iterate.input === undefined ? undefined : freezeParsed(encoded.iterate.input) },
+    added,
+    goto: encoded.goto,
+    terminate: encoded.terminate === true,
+    checkpoint: encoded.checkpoint
+  }
+}
+
+// ---------------------------------------------------------------------------
+// the coordinator's side
+// ---------------------------------------------------------------------------
+
+/** What the engine needs to run attempts elsewhere: send a job, get its result. */
+export interface Dispatch {
+  readonly send: (data: JobData) => Effect.Effect<unknown, unknown>
+}
+
+/**
+ * An attempt of `task` as a job: its outcome, with the requests of the body
+ * set on the context as if it had run here.
+ */
+export const remoteAttempt = (
+  dispatch: Dispatch,
+  task: TaskImpl,
+  ctx: TaskContext,
+  timeout: Duration.Duration | undefined
+): Effect.Effect<unknown, unknown> =>
+  Effect.suspend(() => {
+    const state = ctx.state
+    const input = checkValue(`the input of ${task.id}`, ctx.input)
+    if (input instanceof InvalidValueError) return Effect.fail(input)
+    const cycles: Record<string, number> = { [task.id]: state.cycles(task.id) }
+    for (const target of task.declarations.goto) cycles[target] = state.cycles(target)
+    const data: JobData = {
+      v: PROTOCOL,
+      workflow: state.workflow.name,
+      plan: state.planHash,
+      runId: state.runId,
+      task: task.id,
+      iteration: ctx.iteration,
+      attempt: ctx.attempt,
+      cycles,
+      ...(input === undefined ? {} : { input }),
+      ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) })
+    }
+    return Effect.flatMap(dispatch.send(data), (raw): Effect.Effect<unknown, unknown> => {
+      const decoded = decodeJobResult(raw)
+      if (Result.isFailure(decoded)) {
+        return Effect.die(new InvalidJobError({ reason: `the worker's result for "${task.id}" is not a job result` }))
+      }
+      const result = decoded.success
+      if (!result.ok) {
+        if (result.cancel !== undefined) return Effect.fail(new WorkflowCancelled({ taskId: task.id, reason: result.cancel }))
+        if (result.suspend !== undefined) return Effect.fail(new Suspend(result.suspend))
+        return Effect.fail(
+          new RemoteTaskError({
+            taskId: task.id,
+            tag: result.error.tag,
+            message: result.error.message,
+            data: result.error.data,
+            defect: result.error.defect
+          })
+        )
+      }
+      if (result.requests !== undefined) {
+        const requests = decodeRequests(task, result.requests)
+        if (typeof requests === "string") return Effect.die(new InvalidJobError({ reason: requests }))
+        ctx.requests = requests
+      }
+      const raw2 = result.value === undefined ? undefined : freezeParsed(result.value)
+      const codec = task.declarations.result
+      return codec === undefined ? Effect.succeed(raw2) : codec.decode(task.resultKey, raw2)
+    })
+  })
+
+// ---------------------------------------------------------------------------
+// the worker's side
+// ---------------------------------------------------------------------------
+
+/** The tasks of a workflow a job may name: the plan's, and the ones they may add. */
+const findTask = (workflow: Runnable, id: string): TaskImpl | undefined => {
+  const found = workflow.plan.tasks.get(id)
+  if (found !== undefined) return found
+  const seen = new Set<TaskImpl>()
+  const visit = (task: TaskImpl): TaskImpl | undefined => {
+    for (const added of task.declarations.adds) {
+      if (seen.has(added)) continue
+      seen.add(added)
+      if (added.id === id) return added
+      const deeper = visit(added)
+      if (deeper !== undefined) return deeper
+    }
+    return undefined
+  }
+  for (const task of workflow.plan.tasks.values()) {
+    const deeper = visit(task)
+    if (deeper !== undefined) return deeper
+  }
+  return undefined
+}
+
+/** What a body failed with, as data: a tagged error's tag, message and JSON fields; anything else described. */
+const describeFailure = (error: unknown, defect: boolean) => {
+  const tag = typeof error === "object" && error !== null && typeof Reflect.get(error, "_tag") === "string"
+    ? String(Reflect.get(error, "_tag"))
+    : defect
+    ? "Defect"
+    : typeof error
+  const fields = typeof error === "object" && error !== null ? { ...error } : error
+  const data = checkValue("error", fields)
+  return {
+    tag,
+    message: describeCause(error),
+    defect,
+    ...(data instanceof InvalidValueError || data === undefined ? {} : { data })
+  }
+}
+
+/**
+ * Runs a job: checks it, finds its workflow and task, runs the attempt on the
+ * run's namespace, and gives the job's result. A job that cannot be run fails
+ * with `InvalidJobError` (never run).
+ */
+export const runJob = (
+  workflows: ReadonlyMap<string, Runnable>,
+  backend: ChannelBackend,
+  checkpoints: Store,
+  raw: unknown
+): Effect.Effect<JobResult, InvalidJobError, unknown> =>
+  Effect.gen(function*() {
+    const decoded = decodeJobData(raw)
+    if (Result.isFailure(decoded)) {
+      const version = typeof raw === "object" && raw !== null ? Reflect.get(raw, "v") : undefined
+      return yield* new InvalidJobError({
+        reason: version !== PROTOCOL
+          ? `it is not an effect-graflow job of protocol ${PROTOCOL} (v: ${JSON.stringify(version) ?? "missing"})`
+          : "its data does not have the shape of a job"
+      })
+    }
+    const job = decoded.success
+    const workflow = workflows.get(job.workflow)
+    if (workflow === undefined) {
+      return yield* new InvalidJobError({
+        reason: `this worker serves no workflow "${job.workflow}" (it serves ${[...workflows.keys()].map((n) => JSON.stringify(n)).join(", ")})`
+      })
+    }
+    if (planHash(workflow.plan) !== job.plan) {
+      return yield* new InvalidJobError({
+        reason: `workflow "${job.workflow}" of this worker is another version (plan ${planHash(workflow.plan)}) than the run's (${job.plan})`
+      })
+    }
+    const task = findTask(workflow, job.task)
+    if (task === undefined) return yield* new InvalidJobError({ reason: `workflow "${job.workflow}" has no task "${job.task}"` })
+    const store = yield* Effect.orDie(backend.open(runNamespace(job.workflow, job.runId)))
+    const clock = yield* Clock.Clock
+    const state = new RunState(workflow, job.runId, store, undefined, false, clock, checkpoints, job.plan)
+    state.seedCycles(job.cycles)
+    const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
+    let body = runBody(task, ctx)
+    if (job.timeout !== undefined) body = Effect.timeoutOption(body, job.timeout).pipe(
+      Effect.flatMap(Option.match({
+        onNone: () => Effect.fail({ _tag: "TaskTimeoutError", taskId: task.id, timeout: `${job.timeout}ms` }),
+        onSome: Effect.succeed
+      }))
+    )
+    const exit = yield* Effect.exit(body)
+    if (Exit.isSuccess(exit)) {
+      const encoded = yield* Effect.result(encodeValue(task, exit.value))
+      if (Result.isFailure(encoded)) return { v: PROTOCOL, ok: false, error: describeFailure(encoded.failure, false) } satisfies JobResult
+      const value = encoded.success
+      const requests = encodeRequests(ctx.requests)
+      if (requests instanceof InvalidValueError) return { v: PROTOCOL, ok: false, error: describeFailure(requests, false) } satisfies JobResult
+      const out: JobResult = {
+        v: PROTOCOL,
+        ok: true,
+        ...(value === undefined ? {} : { value }),
+        ...(requests === undefined ? {} : { requests })
+      }
+      return out
+    }
+    const failure = Cause.findErrorOption(exit.cause)
+    if (Option.isSome(failure)) {
+      const error = failure.value
+      if (error instanceof WorkflowCancelled) {
+        return { v: PROTOCOL, ok: false, error: describeFailure(error, false), cancel: error.reason } satisfies JobResult
+      }
+      if (isSuspend(error)) {
+        return { v: PROTOCOL, ok: false, error: describeFailure({ _tag: "Suspend" }, false), suspend: error.requests } satisfies JobResult
+      }
+      return { v: PROTOCOL, ok: false, error: describeFailure(error, false) } satisfies JobResult
+    }
+    return { v: PROTOCOL, ok: false, error: describeFailure(Cause.squash(exit.cause), true) } satisfies JobResult
+  }).pipe(Effect.scoped)
+
+/** A result as JSON: encoded with the task's schema, or checked. */
+const encodeValue = (task: TaskImpl, value: unknown): Effect.Effect<Json | undefined, InvalidValueError> => {
+  const codec = task.declarations.result
+  if (codec !== undefined) return codec.encode(task.resultKey, value)
+  const checked = checkValue(task.resultKey, value)
+  return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed(checked)
+}
+
+/** The body of a task on its context: a plain value succeeds, a throw is a defect. */
+const runBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> => {
+  let out: unknown
+  try {
+    // The engine builds the context the body's type was checked against.
+    out = Reflect.apply(task.body, undefined, [ctx, ctx.input])
+  } catch (defect) {
+    return Effect.die(defect)
+  }
+  return Effect.isEffect(out) ? out : Effect.succeed(out)
+}

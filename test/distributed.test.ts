@@ -1,0 +1,151 @@
+/**
+ * Distributed runs with real worker processes (test/fixtures/distributed-worker.ts)
+ * on a real redis-server: the producer (this process) runs workflows whose task
+ * attempts are BullMQ jobs.
+ */
+import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
+import { Queue, QueueEvents } from "bullmq"
+import { Effect, Fiber } from "effect"
+import { type ChildProcess, spawn } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { fileURLToPath } from "node:url"
+import { Redis } from "ioredis"
+import { inject } from "vitest"
+import * as Distributed from "../src/Distributed.js"
+import { cancelling, control, crashy, etl, fanout, slow, strict } from "./fixtures/distributed-flows.js"
+
+const url = inject("redisUrl")
+const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
+
+/** What each worker wrote to stderr (drained, so that a full pipe never blocks it). */
+const errors = new Map<ChildProcess, string>()
+
+const startWorker = (prefix: string): ChildProcess => {
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, url, prefix], { stdio: ["ignore", "pipe", "pipe"] })
+  errors.set(child, "")
+  child.stderr?.on("data", (chunk: Buffer) => errors.set(child, (errors.get(child) ?? "") + chunk.toString()))
+  return child
+}
+
+/** Resolves with the first stdout line of `child` that satisfies `match`. */
+const lineOf = (child: ChildProcess, match: (line: string) => boolean): Promise<string> =>
+  new Promise((resolve, reject) => {
+    let buffer = ""
+    child.stdout?.on("data", (chunk: Buffer) => {
+      buffer += chunk.toString()
+      for (const line of buffer.split("\n")) if (match(line)) resolve(line)
+    })
+    child.once("exit", (code, signal) => reject(new Error(`worker exited (${code ?? signal})`)))
+  })
+
+const stopAll = async (children: ReadonlyArray<ChildProcess>) => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  await Promise.all(children.map((child) =>
+    new Promise<void>((resolve) => child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()))
+  ))
+}
+
+describe("distributed runs on two worker processes", () => {
+  const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+  const layer = Distributed.layer({ url, prefix })
+  let workers: Array<ChildProcess> = []
+  beforeAll(async () => {
+    workers = [startWorker(prefix), startWorker(prefix)]
+    await Promise.all(workers.map((w) => lineOf(w, (l) => l === "READY")))
+  }, 60_000)
+  afterAll(async () => {
+    await stopAll(workers)
+    for (const worker of workers) if ((errors.get(worker) ?? "") !== "") console.error(`worker ${worker.pid}:`, errors.get(worker))
+  })
+
+  it.live("a 200-task fan-out: every member appended once, every result there, both workers took part", () =>
+    Effect.gen(function*() {
+      const out = yield* Distributed.run(fanout)
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      const items = out.channel["items"] as ReadonlyArray<string>
+      assert.strictEqual(items.length, 200)
+      assert.strictEqual(new Set(items).size, 200)
+      const pids = Object.values(out.results)
+      assert.strictEqual(pids.length, 200)
+      const workerPids = new Set(workers.map((w) => w.pid))
+      for (const pid of pids) assert.isTrue(workerPids.has(pid), `${pid} is a worker`)
+      assert.strictEqual(new Set(pids).size, 2)
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("worker tasks read the producer's channel value and upstream results, with a service only workers have", () =>
+    Effect.gen(function*() {
+      const out = yield* Distributed.run(etl)
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      assert.deepStrictEqual(out.results.aggregate, { batch: 7, rows: 19, total: 190 })
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("control flow travels back: iterations, terminate; a cancel, a failing group member, a timeout", () =>
+    Effect.gen(function*() {
+      const flow = yield* Distributed.run(control)
+      assert.strictEqual(flow.status, "terminated")
+      if (flow.status === "terminated") {
+        assert.strictEqual(flow.results.loop, 2)
+        assert.strictEqual(flow.results.stop, "stopped")
+        assert.isUndefined(flow.results.never)
+      }
+      const cancelled = yield* Effect.flip(Distributed.run(cancelling))
+      assert.strictEqual(cancelled._tag, "WorkflowCancelled")
+      if (cancelled._tag === "WorkflowCancelled") assert.strictEqual(cancelled.reason, "no budget")
+      const group = yield* Effect.flip(Distributed.run(strict))
+      assert.strictEqual(group._tag, "ParallelGroupError")
+      if (group._tag === "ParallelGroupError") {
+        const failed = group.members.find((m) => m.outcome === "failed")
+        const cause = failed?.error?._tag === "TaskFailed" ? failed.error.cause : undefined
+        assert.strictEqual(cause?._tag, "RemoteTaskError")
+        if (cause?._tag === "RemoteTaskError") {
+          assert.strictEqual(cause.tag, "Broken")
+          assert.deepStrictEqual(cause.data, { part: "gearbox", _tag: "Broken" })
+        }
+      }
+      const timedOut = yield* Effect.flip(Distributed.run(slow))
+      assert.strictEqual(timedOut._tag, "TaskFailed")
+      if (timedOut._tag === "TaskFailed") assert.strictEqual(timedOut.cause._tag, "TaskTimeoutError")
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it("a job naming an unknown workflow or task, or a foreign payload, fails with the reason and runs nothing", async () => {
+    const { name, prefix: bullPrefix } = Distributed.queueOf({ url, prefix })
+    const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
+    const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
+    await events.waitUntilReady()
+    const reasonOf = async (data: unknown) => {
+      const job = await queue.add("bad", data, { removeOnComplete: true, removeOnFail: true, attempts: 1 })
+      return job.waitUntilFinished(events).then(() => "completed", (error: Error) => error.message)
+    }
+    const job = { v: 1, workflow: "nope", plan: "x", runId: "r", task: "t", iteration: 1, attempt: 1, cycles: {} }
+    expect(await reasonOf(job)).toContain(`this worker serves no workflow "nope"`)
+    expect(await reasonOf({ ...job, workflow: "etl" })).toContain(`workflow "etl" of this worker is another version`)
+    expect(await reasonOf({ hello: "world" })).toContain("it is not an effect-graflow job of protocol 1")
+    await events.close()
+    await queue.close()
+  }, 60_000)
+})
+
+describe("a worker killed with SIGKILL mid-task", () => {
+  it.live("its job is re-delivered to another worker, the run completes, the result is stored once", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const first = startWorker(prefix)
+      yield* Effect.promise(() => lineOf(first, (l) => l === "READY"))
+      const runId = randomUUID()
+      const fiber = yield* Effect.forkChild(Distributed.run(crashy(url), { runId }).pipe(Effect.provide(Distributed.layer({ url, prefix }))))
+      const running = yield* Effect.promise(() => lineOf(first, (l) => l.startsWith("RUNNING")))
+      assert.strictEqual(running, `RUNNING ${first.pid}`)
+      first.kill("SIGKILL")
+      const second = startWorker(prefix)
+      const out = yield* Effect.ensuring(Fiber.join(fiber), Effect.promise(() => stopAll([first, second])))
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      assert.deepStrictEqual(out.results["hang-once"], { runs: 2, pid: second.pid })
+      const redis = new Redis(url)
+      const runs = yield* Effect.promise(() => redis.get(`test:dist:runs:${runId}`))
+      yield* Effect.promise(() => redis.quit())
+      assert.strictEqual(runs, "2")
+    }), 60_000)
+})
