@@ -17,8 +17,11 @@ import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
-import type * as Channel from "./Channel.js"
+import { Channel as ChannelService } from "./Channel.js"
+import type { ChannelBackend } from "./ChannelBackend.js"
+import type * as Checkpoint from "./Checkpoint.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
+import { CheckpointStore } from "./internal/checkpoint.js"
 import { type Dispatch, type JobData, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
 import * as RedisChannel from "./RedisChannel.js"
@@ -66,7 +69,14 @@ export interface RemoteTaskError extends RemoteTaskErrorClass {}
  * @category services
  * @since 0.2.0
  */
-export class Dispatcher extends Context.Service<Dispatcher, Dispatch>()("effect-graflow/Dispatcher") {}
+export class Dispatcher extends Context.Service<Dispatcher, {
+  /** Sends an attempt as a job; its result. */
+  readonly send: Dispatch["send"]
+  /** The run's channel: Redis, the one the workers use. */
+  readonly channel: ChannelBackend
+  /** Where the runs' checkpoints and journals go: Redis too. */
+  readonly checkpoints: Checkpoint.Store
+}>()("effect-graflow/Dispatcher") {}
 
 /**
  * Where the jobs go: the Redis server (the run's channel is on it too), the
@@ -78,14 +88,15 @@ export class Dispatcher extends Context.Service<Dispatcher, Dispatch>()("effect-
  * ```ts
  * import type * as Distributed from "effect-graflow/Distributed"
  *
- * const options: Distributed.Options = { url: "redis://127.0.0.1:6380", queue: "etl" }
+ * const options: Distributed.Options = { redis: "redis://127.0.0.1:6380", queue: "etl" }
  * ```
  *
  * @category models
  * @since 0.2.0
  */
 export interface Options {
-  readonly url: string
+  /** The Redis URL (`redis://[:password@]host:port[/db]`). */
+  readonly redis: string
   readonly prefix?: string | undefined
   readonly queue?: string | undefined
 }
@@ -97,8 +108,10 @@ export const queueOf = (options: Options): { readonly prefix: string; readonly n
 }
 
 /**
- * The coordinator's side: the Redis channel (with a checkpoint store) and the
- * dispatcher. A distributed run needs Redis: there is no memory version.
+ * The coordinator's side: a dispatcher on a BullMQ queue, with the run's
+ * Redis channel and checkpoint store (one connection). A distributed run's
+ * channel is always this one — a `Channel` provided around the run is not
+ * used — so that the coordinator and the workers share it.
  *
  * **Example**
  *
@@ -108,22 +121,23 @@ export const queueOf = (options: Options): { readonly prefix: string; readonly n
  * import * as Distributed from "effect-graflow/Distributed"
  *
  * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
- * const program = Distributed.run(hello).pipe(Effect.provide(Distributed.layer({ url: "redis://127.0.0.1:6380" })))
+ * const program = Distributed.run(hello).pipe(Effect.provide(Distributed.layer({ redis: "redis://127.0.0.1:6380" })))
  * ```
  *
  * @category layers
  * @since 0.2.0
  */
-export const layer = (options: Options): Layer.Layer<Channel.Channel | Dispatcher, ChannelError> =>
-  Layer.merge(
-    RedisChannel.layerWithCheckpoints({ url: options.url, prefix: options.prefix }),
-    Layer.effect(
+export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =>
+  Layer.effect(
       Dispatcher,
       Effect.gen(function*() {
+        const redis = yield* Layer.build(RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix }))
+        const channel = Context.get(redis, ChannelService)
+        const checkpoints = Context.get(redis, CheckpointStore)
         const { name, prefix } = queueOf(options)
         const queue = yield* Effect.acquireRelease(
           Effect.sync(() => {
-            const q = new Queue(name, { connection: redisOptions(options.url), prefix })
+            const q = new Queue(name, { connection: redisOptions(options.redis), prefix })
             // Each add awaiting the connection listens for "closing": many concurrent adds are not a leak.
             q.setMaxListeners(0)
             return q
@@ -134,11 +148,11 @@ export const layer = (options: Options): Layer.Layer<Channel.Channel | Dispatche
           Effect.promise(async () => {
             // The stream is read from the server's time now, not from "$" (whatever comes after the
             // first blocking read, which starts a little later): no event of a job added from now on is missed.
-            const clock = new Redis(redisOptions(options.url))
+            const clock = new Redis(redisOptions(options.redis))
             const [seconds, micros] = await clock.time()
             clock.disconnect()
             const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-            const e = new QueueEvents(name, { connection: redisOptions(options.url), prefix, lastEventId })
+            const e = new QueueEvents(name, { connection: redisOptions(options.redis), prefix, lastEventId })
             await e.waitUntilReady()
             return e
           }),
@@ -162,6 +176,8 @@ export const layer = (options: Options): Layer.Layer<Channel.Channel | Dispatche
         const jobFailed = (data: JobData, message: string) =>
           new RemoteTaskErrorClass({ taskId: data.task, tag: "JobFailed", message, defect: true })
         return Dispatcher.of({
+          channel,
+          checkpoints,
           send: (data: JobData) =>
             Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
               const jobId = randomUUID()
@@ -177,7 +193,6 @@ export const layer = (options: Options): Layer.Layer<Channel.Channel | Dispatche
             })
         })
       })
-    )
   )
 
 const parseJson = (text: string): unknown => {
@@ -242,7 +257,7 @@ export const run = <
   ...options: [In] extends [never] ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
     : unknown extends In ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
     : [options: O & Workflow.RunOptions<NoInfer<In>>]
-): Effect.Effect<Workflow.Output<Results, T, Aw>, Remoted<Workflow.RunError<E, In, Aw, O>>, Dispatcher | Channel.Channel> =>
+): Effect.Effect<Workflow.Output<Results, T, Aw>, Remoted<Workflow.RunError<E, In, Aw, O>>, Dispatcher> =>
   Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
     if (!Workflow.isWorkflow(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
     const given: engine.RunOptions = options[0] ?? {}
@@ -250,5 +265,10 @@ export const run = <
     // runs its checked flow with each attempt sent to a worker, so the output and errors have the
     // workflow's types, with the causes attempts have remotely.
     const runnable = workflow as unknown as engine.Runnable
-    return engine.run(runnable, { ...given, remote: (task, ctx, timeout) => remoteAttempt(dispatcher, task, ctx, timeout) }) as never
+    // The run's channel and checkpoints are the dispatcher's (Redis, the workers' channel), never a
+    // Channel provided around the run: a memory channel would lose what workers write.
+    return engine.run(runnable, { ...given, remote: (task, ctx, timeout) => remoteAttempt(dispatcher, task, ctx, timeout) }).pipe(
+      Effect.provideService(ChannelService, dispatcher.channel),
+      Effect.provideService(CheckpointStore, dispatcher.checkpoints)
+    ) as never
   })

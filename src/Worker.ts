@@ -34,7 +34,7 @@ import * as Workflow from "./Workflow.js"
  *
  * const options: Worker.Options<ReadonlyArray<Workflow.Any>> = {
  *   workflows: [Workflow.make("hello", Task.make("hello", () => "world"))],
- *   url: "redis://127.0.0.1:6380",
+ *   redis: "redis://127.0.0.1:6380",
  *   concurrency: 16
  * }
  * ```
@@ -68,7 +68,7 @@ type ServicesOf<Ws extends ReadonlyArray<Workflow.Any>> = Ws[number] extends inf
  * import * as Worker from "effect-graflow/Worker"
  *
  * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
- * const worker = Worker.run({ workflows: [hello], url: "redis://127.0.0.1:6380", concurrency: 8 })
+ * const worker = Worker.run({ workflows: [hello], redis: "redis://127.0.0.1:6380", concurrency: 8 })
  * ```
  *
  * @category running
@@ -85,8 +85,8 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
         // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it).
         registry.set(workflow.name, workflow as unknown as Runnable)
       }
-      const backend = yield* RedisChannel.make({ url: options.url, prefix: options.prefix })
-      const checkpoints = yield* CheckpointStore
+      const backend = yield* RedisChannel.make({ url: options.redis, prefix: options.prefix })
+      const checkpoints = yield* Effect.service(CheckpointStore)
       const context = yield* Effect.context<ServicesOf<Ws>>()
       const { name, prefix } = Distributed.queueOf(options)
       yield* Effect.acquireRelease(
@@ -106,7 +106,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
               throw new Error(exit.cause.toString())
             },
             {
-              connection: Distributed.redisOptions(options.url),
+              connection: Distributed.redisOptions(options.redis),
               prefix,
               concurrency: options.concurrency ?? 1,
               ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),

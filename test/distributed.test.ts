@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
+import { MemoryChannel } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import { cancelling, control, crashy, etl, fanout, slow, strict } from "./fixtures/distributed-flows.js"
 
@@ -47,7 +48,7 @@ const stopAll = async (children: ReadonlyArray<ChildProcess>) => {
 
 describe("distributed runs on two worker processes", () => {
   const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
-  const layer = Distributed.layer({ url, prefix })
+  const layer = Distributed.layer({ redis: url, prefix })
   let workers: Array<ChildProcess> = []
   beforeAll(async () => {
     workers = [startWorker(prefix), startWorker(prefix)]
@@ -79,6 +80,9 @@ describe("distributed runs on two worker processes", () => {
       assert.strictEqual(out.status, "completed")
       if (out.status !== "completed") return
       assert.deepStrictEqual(out.results.aggregate, { batch: 7, rows: 19, total: 190 })
+      // A memory channel provided around a distributed run is not used: the run's channel is the workers'.
+      const again = yield* Distributed.run(etl).pipe(Effect.provide(MemoryChannel.layer))
+      assert.deepStrictEqual(again.status === "completed" ? again.results.aggregate : again.status, { batch: 7, rows: 19, total: 190 })
     }).pipe(Effect.provide(layer)), 60_000)
 
   it.live("control flow travels back: iterations, terminate; a cancel, a failing group member, a timeout", () =>
@@ -110,7 +114,7 @@ describe("distributed runs on two worker processes", () => {
     }).pipe(Effect.provide(layer)), 60_000)
 
   it("a job naming an unknown workflow or task, or a foreign payload, fails with the reason and runs nothing", async () => {
-    const { name, prefix: bullPrefix } = Distributed.queueOf({ url, prefix })
+    const { name, prefix: bullPrefix } = Distributed.queueOf({ redis: url, prefix })
     const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
     const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
     await events.waitUntilReady()
@@ -134,7 +138,7 @@ describe("a worker killed with SIGKILL mid-task", () => {
       const first = startWorker(prefix)
       yield* Effect.promise(() => lineOf(first, (l) => l === "READY"))
       const runId = randomUUID()
-      const fiber = yield* Effect.forkChild(Distributed.run(crashy(url), { runId }).pipe(Effect.provide(Distributed.layer({ url, prefix }))))
+      const fiber = yield* Effect.forkChild(Distributed.run(crashy(url), { runId }).pipe(Effect.provide(Distributed.layer({ redis: url, prefix }))))
       const running = yield* Effect.promise(() => lineOf(first, (l) => l.startsWith("RUNNING")))
       assert.strictEqual(running, `RUNNING ${first.pid}`)
       first.kill("SIGKILL")
