@@ -5,15 +5,15 @@
  */
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Queue, QueueEvents } from "bullmq"
-import { Effect, Fiber } from "effect"
+import { Effect, Fiber, Option } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
-import { MemoryChannel } from "../src/index.js"
+import { MemoryChannel, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
-import { cancelling, control, crashy, etl, fanout, slow, strict } from "./fixtures/distributed-flows.js"
+import { cancelling, control, crashy, etl, fanout, moreControl, slow, strict } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
@@ -111,6 +111,23 @@ describe("distributed runs on two worker processes", () => {
       const timedOut = yield* Effect.flip(Distributed.run(slow))
       assert.strictEqual(timedOut._tag, "TaskFailed")
       if (timedOut._tag === "TaskFailed") assert.strictEqual(timedOut.cause._tag, "TaskTimeoutError")
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("a retried attempt, a jump, an added task and a checkpoint made on workers", () =>
+    Effect.gen(function*() {
+      const { extra, workflow } = moreControl(url)
+      const runId = randomUUID()
+      const out = yield* Distributed.run(workflow, { runId })
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      assert.strictEqual(out.results.flaky.attempt, 2)
+      assert.strictEqual(out.results.again, 2)
+      assert.strictEqual(Option.getOrUndefined(Workflow.resultOf(out, extra)), "added on a worker")
+      const dispatcher = yield* Distributed.Dispatcher
+      const ids = yield* dispatcher.checkpoints.list(Workflow.namespace(workflow, runId))
+      assert.strictEqual(ids.length, 2)
+      const last = yield* dispatcher.checkpoints.load(ids[1]!)
+      assert.strictEqual(last.metadata["iteration"], 2)
     }).pipe(Effect.provide(layer)), 60_000)
 
   it("a job naming an unknown workflow or task, or a foreign payload, fails with the reason and runs nothing", async () => {
