@@ -3,27 +3,38 @@
  * The `effect-graflow` command.
  *
  * `effect-graflow graph <module> [--export <name>]` prints the Mermaid
- * flowchart of every workflow a module exports (or of the one named). A
- * TypeScript module is loaded through `tsx` when it is installed.
+ * flowchart of every workflow a module exports (or of the one named).
+ * `effect-graflow worker <module> --redis <url> --concurrency <n>` serves the
+ * task attempts of distributed runs of the module's workflows. A TypeScript
+ * module is loaded through `tsx` when it is installed.
  *
  * @since 0.1.0
  */
 import { existsSync, readFileSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
+import { Cause, Effect, Exit, Fiber, Layer } from "effect"
 import { isWorkflow, toMermaid } from "./Workflow.js"
 
 const usage = `usage: effect-graflow graph <module> [--export <name>]
+       effect-graflow worker <module> --redis <url> [--concurrency <n>] [--prefix <p>] [--queue <q>]
        effect-graflow --help | --version
 
 Commands:
   graph <module>    prints the Mermaid flowchart of each workflow the module exports
-                    (a .js/.mjs module, or a .ts module when tsx is installed)
+  worker <module>   runs the task attempts of distributed runs of the workflows the module
+                    exports, until SIGINT or SIGTERM (then finishes the attempts it runs);
+                    the module's export \`workerLayer\` (a Layer), if any, provides their services
+  (a module is .js/.mjs, or .ts when tsx is installed)
 
 Options:
-  --export <name>   only the workflow exported under <name>
-  -h, --help        shows this help
-  -V, --version     shows the version of effect-graflow`
+  --export <name>       graph: only the workflow exported under <name>
+  --redis <url>         worker: the Redis server of the runs (required)
+  --concurrency <n>     worker: attempts run at once (default 1)
+  --prefix <p>          worker: the channel key prefix (default "graflow:")
+  --queue <q>           worker: the queue (default "effect-graflow")
+  -h, --help            shows this help
+  -V, --version         shows the version of effect-graflow`
 
 /** The version in the package's manifest (next to dist/ and src/). */
 const version = (): string => {
@@ -88,12 +99,18 @@ export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
   if (args.includes("--help") || args.includes("-h")) return { code: 0, stdout: `${usage}\n`, stderr: "" }
   if (args.includes("--version") || args.includes("-V")) return { code: 0, stdout: `effect-graflow ${version()}\n`, stderr: "" }
   const [command, target, ...rest] = args
-  if (command !== "graph" || target === undefined) return { code: 2, stdout: "", stderr: usage }
-  let only: string | undefined
+  if ((command !== "graph" && command !== "worker") || target === undefined) return { code: 2, stdout: "", stderr: usage }
+  const flags: Record<string, string> = {}
+  const allowed = command === "graph" ? ["--export"] : ["--redis", "--concurrency", "--prefix", "--queue"]
   for (let i = 0; i < rest.length; i++) {
-    if (rest[i] === "--export" && rest[i + 1] !== undefined) only = rest[++i]
-    else return { code: 2, stdout: "", stderr: `unknown argument ${JSON.stringify(rest[i])}\n${usage}` }
+    const flag = rest[i]!
+    const value = rest[i + 1]
+    if (allowed.includes(flag) && value !== undefined) {
+      flags[flag] = value
+      i++
+    } else return { code: 2, stdout: "", stderr: `unknown argument ${JSON.stringify(flag)}\n${usage}` }
   }
+  const only = flags["--export"]
   const path = resolve(target)
   if (!existsSync(path)) return { code: 1, stdout: "", stderr: `no such module: ${path}` }
   if (/\.(c|m)?ts$/.test(path) && !(await loadTsx())) {
@@ -105,6 +122,7 @@ export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
   } catch (error) {
     return { code: 1, stdout: "", stderr: `could not load ${path}: ${error instanceof Error ? error.message : typeof error}` }
   }
+  if (command === "worker") return worker(path, module, flags)
   const workflows = Object.entries(module).filter(([name, value]) => isWorkflow(value) && (only === undefined || name === only))
   if (workflows.length === 0) {
     return {
@@ -115,6 +133,48 @@ export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
   }
   const charts = workflows.flatMap(([, value]) => isWorkflow(value) ? [toMermaid(value)] : [])
   return { code: 0, stdout: `${charts.join("\n\n")}\n`, stderr: "" }
+}
+
+/** `worker`: serves the module's workflows until SIGINT or SIGTERM. */
+const worker = async (
+  path: string,
+  module: { readonly [name: string]: unknown },
+  flags: Record<string, string>
+): Promise<Outcome> => {
+  const redis = flags["--redis"]
+  if (redis === undefined) return { code: 2, stdout: "", stderr: `worker: --redis <url> is required\n${usage}` }
+  const concurrency = flags["--concurrency"] === undefined ? 1 : Number(flags["--concurrency"])
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    return { code: 2, stdout: "", stderr: `worker: --concurrency must be a whole number ≥ 1, not ${flags["--concurrency"]}` }
+  }
+  const workflows = Object.values(module).filter(isWorkflow)
+  if (workflows.length === 0) return { code: 1, stdout: "", stderr: `${path} exports no workflow` }
+  const provided = module["workerLayer"]
+  if (provided !== undefined && !Layer.isLayer(provided)) {
+    return { code: 1, stdout: "", stderr: `${path}: its export workerLayer is not a Layer` }
+  }
+  // Loaded here, so that the other commands never load bullmq.
+  const Worker = await import("./Worker.js")
+  const serve = Worker.run({
+    workflows,
+    redis,
+    concurrency,
+    ...(flags["--prefix"] === undefined ? {} : { prefix: flags["--prefix"] }),
+    ...(flags["--queue"] === undefined ? {} : { queue: flags["--queue"] })
+  })
+  const program: Effect.Effect<never, unknown, unknown> = provided === undefined ? serve : Effect.provide(serve, provided)
+  // The module's workerLayer provides what its tasks need: the command cannot know their types (a
+  // missing service is a defect of the attempt that needs it, reported with its job).
+  const fiber = Effect.runFork(program as Effect.Effect<never, unknown, never>)
+  const stop = () => {
+    Effect.runFork(Fiber.interrupt(fiber))
+  }
+  process.once("SIGINT", stop)
+  process.once("SIGTERM", stop)
+  process.stderr.write(`effect-graflow worker: serving ${workflows.map((w) => w.name).join(", ")} (concurrency ${concurrency})\n`)
+  const exit = await Effect.runPromise(Fiber.await(fiber))
+  if (Exit.isSuccess(exit) || Cause.hasInterruptsOnly(exit.cause)) return { code: 0, stdout: "", stderr: "effect-graflow worker: stopped" }
+  return { code: 1, stdout: "", stderr: `effect-graflow worker: ${Cause.pretty(exit.cause)}` }
 }
 
 // Run when executed (also through the `node_modules/.bin` symlink), not when imported.

@@ -170,3 +170,29 @@ describe("a worker killed with SIGKILL mid-task", () => {
       assert.strictEqual(runs, "2")
     }), 60_000)
 })
+
+describe("effect-graflow worker <module>", () => {
+  it.live("serves the module's workflows with its workerLayer, and stops on SIGTERM", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
+      const module = fileURLToPath(new URL("./fixtures/distributed-flows.ts", import.meta.url))
+      const child = spawn(process.execPath, ["--import", "tsx", cli, "worker", module, "--redis", url, "--prefix", prefix, "--concurrency", "4"], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      let stderr = ""
+      const serving = new Promise<void>((resolve) =>
+        child.stderr?.on("data", (chunk: Buffer) => {
+          stderr += chunk.toString()
+          if (stderr.includes("serving")) resolve()
+        }))
+      yield* Effect.promise(() => serving)
+      expect(stderr).toContain("serving cancelling, control, etl, fanout, slow, strict (concurrency 4)")
+      const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
+      assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
+      child.kill("SIGTERM")
+      const code = yield* Effect.promise(() => new Promise<number | null>((resolve) => child.once("exit", resolve)))
+      assert.strictEqual(code, 0)
+      expect(stderr).toContain("effect-graflow worker: stopped")
+    }), 60_000)
+})
