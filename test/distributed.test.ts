@@ -135,9 +135,12 @@ describe("distributed runs on two worker processes", () => {
     const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
     const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
     await events.waitUntilReady()
+    // Kept when it fails (removeOnFail: false): waitUntilFinished reads the reason of a job that ended already.
     const reasonOf = async (data: unknown) => {
-      const job = await queue.add("bad", data, { removeOnComplete: true, removeOnFail: true, attempts: 1 })
-      return job.waitUntilFinished(events).then(() => "completed", (error: Error) => error.message)
+      const job = await queue.add("bad", data, { removeOnComplete: true, removeOnFail: false, attempts: 1 })
+      const reason = await job.waitUntilFinished(events).then(() => "completed", (error: Error) => error.message)
+      await job.remove()
+      return reason
     }
     const job = { v: 1, workflow: "nope", plan: "x", runId: "r", task: "t", iteration: 1, attempt: 1, cycles: {} }
     expect(await reasonOf(job)).toContain(`this worker serves no workflow "nope"`)

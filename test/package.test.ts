@@ -20,7 +20,7 @@ interface Installed {
   readonly files: ReadonlyArray<string>
 }
 
-/** Packs the project and installs the tarball into `<tmp>/<name>/node_modules`, with effect, and ioredis when asked. */
+/** Packs the project and installs the tarball into `<tmp>/<name>/node_modules`, with effect, and ioredis and bullmq when asked. */
 const install = async (tmp: string, name: string, tarball: string, withIoredis: boolean): Promise<string> => {
   const dir = join(tmp, name)
   const modules = join(dir, "node_modules")
@@ -29,7 +29,7 @@ const install = async (tmp: string, name: string, tarball: string, withIoredis: 
   symlinkSync(join(root, "node_modules", "effect"), join(modules, "effect"), "dir")
   symlinkSync(join(root, "node_modules", "type-fest"), join(modules, "type-fest"), "dir")
   if (withIoredis) {
-    // ioredis and what it requires, as npm would have installed them next to it.
+    // ioredis and bullmq (the optional peers) and what they require, as npm would have installed them next to it.
     const lock: { readonly packages: Record<string, { readonly dependencies?: Record<string, string> }> } = JSON.parse(
       readFileSync(join(root, "package-lock.json"), "utf8")
     )
@@ -40,6 +40,7 @@ const install = async (tmp: string, name: string, tarball: string, withIoredis: 
       for (const dep of Object.keys(lock.packages[`node_modules/${pkg}`]?.dependencies ?? {})) visit(dep)
     }
     visit("ioredis")
+    visit("bullmq")
     for (const pkg of needed) {
       if (pkg.includes("/")) mkdirSync(join(modules, pkg.split("/")[0]!), { recursive: true })
       symlinkSync(join(root, "node_modules", pkg), join(modules, pkg), "dir")
@@ -57,8 +58,18 @@ const importAlone = (dir: string, specifier: string) =>
     `import { createRequire } from "node:module"
 const loaded = await import(${JSON.stringify(specifier)})
 const cache = Object.keys(createRequire(import.meta.url).cache)
-console.log(JSON.stringify({ exports: Object.keys(loaded).length, ioredis: cache.some((p) => p.includes("/ioredis/")) }))`
-  ], { cwd: dir }).then(({ stdout }) => JSON.parse(stdout) as { readonly exports: number; readonly ioredis: boolean })
+console.log(JSON.stringify({
+  exports: Object.keys(loaded).length,
+  ioredis: cache.some((p) => p.includes("/ioredis/")),
+  bullmq: cache.some((p) => p.includes("/bullmq/"))
+}))`
+  ], { cwd: dir }).then(({ stdout }) =>
+    JSON.parse(stdout) as { readonly exports: number; readonly ioredis: boolean; readonly bullmq: boolean }
+  )
+
+/** The subpaths that need the optional peers: ioredis (all three) and bullmq (distributed runs). */
+const onRedis = ["effect-graflow/RedisChannel", "effect-graflow/Distributed", "effect-graflow/Worker"]
+const onBullmq = ["effect-graflow/Distributed", "effect-graflow/Worker"]
 
 describe("the package", () => {
   let tmp = ""
@@ -95,14 +106,14 @@ describe("the package", () => {
     expect(packed.files.filter((f) => f.startsWith("test/") || f.startsWith("type-tests/") || f.startsWith("bench/"))).toEqual([])
   })
 
-  it("names its repository, homepage and issue tracker, and asks for ioredis only as an optional peer", () => {
+  it("names its repository, homepage and issue tracker, and asks for ioredis and bullmq only as optional peers", () => {
     const manifest = JSON.parse(readFileSync(join(withIoredis, "node_modules", "effect-graflow", "package.json"), "utf8"))
     expect(manifest.repository?.url).toMatch(/^git\+https:\/\//)
     expect(manifest.homepage).toMatch(/^https:\/\//)
     expect(manifest.bugs?.url).toMatch(/^https:\/\//)
     expect(manifest.dependencies).toEqual({ effect: expect.any(String), "type-fest": expect.any(String) })
-    expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String) })
-    expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true } })
+    expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String), bullmq: expect.any(String) })
+    expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true }, bullmq: { optional: true } })
   })
 
   const subpaths = (): ReadonlyArray<string> => {
@@ -121,19 +132,22 @@ describe("the package", () => {
     }
   }, 120_000)
 
-  it("only effect-graflow/RedisChannel loads ioredis", async () => {
+  it("only RedisChannel, Distributed and Worker load ioredis, and only the last two bullmq", async () => {
     for (const specifier of subpaths()) {
       const outcome = await importAlone(withIoredis, specifier)
-      expect(outcome.ioredis, specifier).toBe(specifier === "effect-graflow/RedisChannel")
+      expect(outcome.ioredis, specifier).toBe(onRedis.includes(specifier))
+      expect(outcome.bullmq, specifier).toBe(onBullmq.includes(specifier))
     }
   }, 120_000)
 
-  it("without ioredis installed, everything but RedisChannel loads; RedisChannel names what is missing", async () => {
-    for (const specifier of subpaths().filter((s) => s !== "effect-graflow/RedisChannel")) {
+  it("without the optional peers installed, everything else loads; those subpaths name what is missing", async () => {
+    for (const specifier of subpaths().filter((s) => !onRedis.includes(s))) {
       expect((await importAlone(withoutIoredis, specifier)).exports, specifier).toBeGreaterThan(0)
     }
-    const failure = await importAlone(withoutIoredis, "effect-graflow/RedisChannel").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
-    expect(failure).toContain("ioredis")
+    for (const specifier of onRedis) {
+      const failure = await importAlone(withoutIoredis, specifier).then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
+      expect(failure, specifier).toMatch(/ioredis|bullmq/)
+    }
   }, 120_000)
 
   it("a consumer's emitted declarations name only public modules, and type-check where they are used", async () => {
