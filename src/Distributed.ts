@@ -36,7 +36,7 @@ import type { CheckpointStoreError, ParallelGroupError, TaskFailed, TaskTimeoutE
  * **Example**
  *
  * ```ts
- * import type { Distributed } from "effect-graflow/Distributed"
+ * import type * as Distributed from "effect-graflow/Distributed"
  *
  * const describe = (e: Distributed.RemoteTaskError) => `${e.taskId} failed remotely with ${e.tag}: ${e.message}`
  * ```

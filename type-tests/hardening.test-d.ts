@@ -31,7 +31,9 @@ expectError<ChannelBackend.Retention>({ _tag: "Expire" })
 // namespaces of runs, and deleting what a run left
 expectType<string>(Workflow.namespace(hello, "r1"))
 expectType<string>(Workflow.namespace("etl/daily", "r1"))
-expectType<Effect.Effect<void, ChannelError.InvalidNamespaceError | ChannelError.ChannelError, Channel.Channel>>(
+expectType<
+  Effect.Effect<void, ChannelError.InvalidNamespaceError | ChannelError.ChannelError | WorkflowError.CheckpointStoreError, Channel.Channel>
+>(
   Workflow.deleteRun(hello, "r1")
 )
 expectType<Effect.Effect<void, ChannelError.InvalidNamespaceError | ChannelError.ChannelError, Channel.Channel>>(
