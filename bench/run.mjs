@@ -19,7 +19,12 @@ await build({
   format: "esm",
   target: "node20",
   packages: "external",
-  alias: { "effect-graflow": `${root}src/index.ts`, "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts` },
+  alias: {
+    "effect-graflow": `${root}src/index.ts`,
+    "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts`,
+    "effect-graflow/Distributed": `${root}src/Distributed.ts`,
+    "effect-graflow/Worker": `${root}src/Worker.ts`
+  },
   outfile,
   logLevel: "warning"
 })

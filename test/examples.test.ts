@@ -6,6 +6,7 @@ import { Channel, Checkpoint, MemoryChannel } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import * as agentLoop from "../examples/agent-loop.js"
 import * as approval from "../examples/approval/main.js"
+import * as distributed from "../examples/distributed/main.js"
 import * as stateMachine from "../examples/order-state-machine.js"
 import * as fanout from "../examples/best-effort-fanout.js"
 import * as basic from "../examples/channels-basic.js"
@@ -135,6 +136,15 @@ describe("examples on RedisChannel, across processes", () => {
         suspended: "suspended",
         pending: ["approval (approve): Refund 400.00 for order B-2?"],
         resumed: "refund for B-2 declined by bo"
+      })
+    }), 60_000)
+
+  it.live("distributed: two worker processes run the extracts with their service; the producer gets the report", () =>
+    Effect.gen(function*() {
+      const summary = yield* distributed.program(inject("redisUrl"), `test:examples:dist:${Date.now()}:`)
+      assert.deepStrictEqual(summary, {
+        report: { total: 112, parts: ["users=12", "orders=60", "events=40"] },
+        ranOnWorkers: true
       })
     }), 60_000)
 })

@@ -1,0 +1,152 @@
+/**
+ * Distributed runs on worker processes, next to raw BullMQ on the same
+ * throwaway redis-server in the same run:
+ *
+ * 1. a fan-out of 200 trivial tasks on 1, 2 and 4 effect-graflow workers, and
+ *    200 no-op BullMQ jobs on 1, 2 and 4 raw BullMQ workers (concurrency 16
+ *    each; the producer adds the jobs and waits for each through QueueEvents);
+ * 2. the round trip of a one-task run on an idle system (p50, p99);
+ * 3. a worker's heap (after a GC) after 2,000 tasks and after 20,000.
+ *
+ * Workers run under tsx (both kinds alike).
+ *
+ *   node bench/run.mjs distributed        (or: npm run bench:distributed)
+ */
+import { Queue, QueueEvents } from "bullmq"
+import { Redis } from "ioredis"
+import { Effect } from "effect"
+import * as Distributed from "effect-graflow/Distributed"
+import { type ChildProcess, spawn } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { join } from "node:path"
+import { startRedisServer } from "../test/support/redis.js"
+import { fanout, single } from "./fixtures/distributed-flows.js"
+import { machine, median, printTable, spread } from "./support.js"
+
+// From the project's root (bench/run.mjs bundles this file into .bench/, so not relative to it).
+const worker = join(process.cwd(), "bench", "fixtures", "distributed-worker.ts")
+
+const start = (kind: "graflow" | "raw", url: string, prefix: string): Promise<ChildProcess> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", worker, kind, url, prefix], {
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    child.stdout?.once("data", () => resolve(child))
+    child.once("exit", (code) => reject(new Error(`worker exited with ${code}`)))
+  })
+
+const heapOf = (child: ChildProcess): Promise<number> =>
+  new Promise((resolve) => {
+    const listener = (chunk: Buffer) => {
+      const match = /HEAP (\d+)/.exec(chunk.toString())
+      if (match === null) return
+      child.stdout?.off("data", listener)
+      resolve(Number(match[1]))
+    }
+    child.stdout?.on("data", listener)
+    child.kill("SIGUSR2")
+  })
+
+const stop = (children: ReadonlyArray<ChildProcess>) =>
+  Promise.all(children.map((c) => new Promise<void>((resolve) => {
+    c.once("exit", () => resolve())
+    c.kill("SIGKILL")
+  })))
+
+const ROUNDS = 9
+
+const main = async () => {
+  const server = await startRedisServer()
+  const url = server.url
+  const rows: Array<ReadonlyArray<string>> = []
+  try {
+    for (const n of [1, 2, 4]) {
+      // effect-graflow
+      const prefix = `bench:${randomUUID().slice(0, 6)}:`
+      const workers = await Promise.all(Array.from({ length: n }, () => start("graflow", url, prefix)))
+      const layer = Distributed.layer({ redis: url, prefix })
+      const times = await Effect.runPromise(Effect.gen(function*() {
+        const out: Array<number> = []
+        for (let i = 0; i < 3 + ROUNDS; i++) {
+          const started = performance.now()
+          yield* Distributed.run(fanout)
+          if (i >= 3) out.push(performance.now() - started)
+        }
+        return out
+      }).pipe(Effect.provide(layer)))
+      await stop(workers)
+      // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
+      const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+      const raws = await Promise.all(Array.from({ length: n }, () => start("raw", url, rawPrefix)))
+      const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix: rawPrefix })
+      const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+      queue.setMaxListeners(0)
+      // Read from the server's time now, as Distributed does: from "$" (the default) an event that comes
+      // before the first blocking read is missed, and its job waited for forever.
+      const clock = new Redis(url)
+      const [seconds, micros] = await clock.time()
+      clock.disconnect()
+      const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+      const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bull, lastEventId })
+      await events.waitUntilReady()
+      const rawTimes: Array<number> = []
+      for (let i = 0; i < 3 + ROUNDS; i++) {
+        const started = performance.now()
+        const jobs = await queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
+        await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
+        if (i >= 3) rawTimes.push(performance.now() - started)
+        await queue.clean(0, 1000, "completed")
+      }
+      await events.close()
+      await queue.close()
+      await stop(raws)
+      const perSecond = (ms: number) => (200 / (ms / 1000)).toFixed(0)
+      rows.push([
+        `${n} worker${n > 1 ? "s" : ""}`,
+        `${median(times).toFixed(0)} ms (${spread(times)})`,
+        `${perSecond(median(times))}/s`,
+        `${median(rawTimes).toFixed(0)} ms (${spread(rawTimes)})`,
+        `${perSecond(median(rawTimes))}/s`,
+        (median(rawTimes) / median(times)).toFixed(2)
+      ])
+    }
+    console.log(machine(`redis-server ${server.version}`))
+    console.log()
+    printTable(["200 tasks, fan-out", "effect-graflow", "tasks/s", "raw BullMQ, 200 no-op jobs", "jobs/s", "effect-graflow / raw"], rows)
+
+    // round trip and memory, one worker
+    const prefix = `bench:${randomUUID().slice(0, 6)}:`
+    const [one] = await Promise.all([start("graflow", url, prefix)])
+    const layer = Distributed.layer({ redis: url, prefix })
+    const { heaps, trips } = await Effect.runPromise(Effect.gen(function*() {
+      for (let i = 0; i < 20; i++) yield* Distributed.run(single)
+      const trips: Array<number> = []
+      for (let i = 0; i < 300; i++) {
+        const started = performance.now()
+        yield* Distributed.run(single)
+        trips.push(performance.now() - started)
+      }
+      for (let i = 0; i < 10; i++) yield* Distributed.run(fanout)
+      const at2k = yield* Effect.promise(() => heapOf(one!))
+      for (let i = 0; i < 90; i++) yield* Distributed.run(fanout)
+      const at20k = yield* Effect.promise(() => heapOf(one!))
+      return { trips, heaps: [at2k, at20k] as const }
+    }).pipe(Effect.provide(layer)))
+    await stop([one!])
+    const sorted = [...trips].sort((a, b) => a - b)
+    const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+    console.log()
+    printTable(["one-task run, idle", "p50", "p99"], [["round trip", `${p(0.5).toFixed(2)} ms`, `${p(0.99).toFixed(2)} ms`]])
+    console.log()
+    printTable(["worker heap after a GC", "after 2,000 tasks", "after 20,000 tasks"], [[
+      "heapUsed",
+      `${(heaps[0] / 1e6).toFixed(1)} MB`,
+      `${(heaps[1] / 1e6).toFixed(1)} MB`
+    ]])
+  } finally {
+    await server.stop()
+  }
+}
+
+await main()
+process.exit(0)
