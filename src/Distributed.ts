@@ -175,6 +175,24 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
         })
         const jobFailed = (data: JobData, message: string) =>
           new RemoteTaskErrorClass({ taskId: data.task, tag: "JobFailed", message, defect: true })
+        // The attempts sent in one turn of the event loop (the members of a group starting) are added
+        // with one addBulk: one script call for all of them instead of one each.
+        let batch: Array<{ readonly jobId: string; readonly data: JobData }> = []
+        const flush = () => {
+          const jobs = batch
+          batch = []
+          queue.addBulk(jobs.map(({ data, jobId }) => ({
+            name: data.task,
+            data,
+            opts: { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
+          }))).catch((cause: unknown) => {
+            for (const { jobId } of jobs) {
+              const resume = waiting.get(jobId)
+              waiting.delete(jobId)
+              resume?.({ ok: false, reason: `the job could not be queued: ${cause instanceof Error ? cause.message : "unknown"}` })
+            }
+          })
+        }
         return Dispatcher.of({
           channel,
           checkpoints,
@@ -183,10 +201,8 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
               const jobId = randomUUID()
               waiting.set(jobId, (outcome) =>
                 resume(outcome.ok ? Effect.succeed(outcome.value) : Effect.fail(jobFailed(data, outcome.reason))))
-              queue.add(data.task, data, { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }).catch((cause: unknown) => {
-                waiting.delete(jobId)
-                resume(Effect.fail(jobFailed(data, `the job could not be queued: ${cause instanceof Error ? cause.message : "unknown"}`)))
-              })
+              batch.push({ jobId, data })
+              if (batch.length === 1) setImmediate(flush)
               return Effect.sync(() => {
                 waiting.delete(jobId)
               })
