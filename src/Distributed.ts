@@ -241,6 +241,31 @@ type Remoted<E> = E extends TaskFailed<infer Id, infer _> ? TaskFailed<Id, Remot
 type RemoteCause = RemoteTaskError | TaskTimeoutError | InvalidValueError | ChannelError | ChannelDecodeError | CheckpointStoreError
 
 /**
+ * The options of {@link run}: a workflow's run options, and the tasks that
+ * run in the producer (`local`), whose services the producer then needs.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task } from "effect-graflow"
+ * import type * as Distributed from "effect-graflow/Distributed"
+ *
+ * const aggregate = Task.make("aggregate", () => 0)
+ * const options: Distributed.LocalOptions<readonly [typeof aggregate]> = { local: [aggregate] }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface LocalOptions<Local extends ReadonlyArray<Task.Any>> {
+  /** Tasks that run in the producer, not on workers (an aggregate, a task that needs the producer's services). */
+  readonly local?: Local
+}
+
+/** The services of the tasks that run in the producer. */
+type LocalServices<Local extends ReadonlyArray<Task.Any>> = Local[number]["~shape"]["services"]
+
+/**
  * Runs a workflow with its task attempts on workers. Its requirements are
  * the dispatcher's, not the tasks' services (the workers provide those); a
  * task's failure has the cause it came back with (`RemoteTaskError`).
@@ -267,23 +292,32 @@ export const run = <
   T extends object,
   In,
   Aw extends Task.AnyAwait,
-  const O extends Workflow.RunOptions<NoInfer<In>> = Workflow.RunOptions<NoInfer<In>>
+  const O extends Workflow.RunOptions<NoInfer<In>> = Workflow.RunOptions<NoInfer<In>>,
+  const Local extends ReadonlyArray<Task.Any> = readonly []
 >(
   workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
-  ...options: [In] extends [never] ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
-    : unknown extends In ? [options?: O & Workflow.RunOptions<NoInfer<In>>]
-    : [options: O & Workflow.RunOptions<NoInfer<In>>]
-): Effect.Effect<Workflow.Output<Results, T, Aw>, Remoted<Workflow.RunError<E, In, Aw, O>>, Dispatcher> =>
+  ...options: [In] extends [never] ? [options?: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
+    : unknown extends In ? [options?: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
+    : [options: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
+): Effect.Effect<
+  Workflow.Output<Results, T, Aw>,
+  Remoted<Workflow.RunError<E, In, Aw, O>>,
+  Dispatcher | LocalServices<Local>
+> =>
   Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
     if (!Workflow.isWorkflow(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
-    const given: engine.RunOptions = options[0] ?? {}
+    const { local, ...given }: engine.RunOptions & LocalOptions<Local> = options[0] ?? {}
+    const here = new Set((local ?? []).map((task) => task.id))
     // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it); the engine
     // runs its checked flow with each attempt sent to a worker, so the output and errors have the
     // workflow's types, with the causes attempts have remotely.
     const runnable = workflow as unknown as engine.Runnable
     // The run's channel and checkpoints are the dispatcher's (Redis, the workers' channel), never a
     // Channel provided around the run: a memory channel would lose what workers write.
-    return engine.run(runnable, { ...given, remote: (task, ctx, timeout) => remoteAttempt(dispatcher, task, ctx, timeout) }).pipe(
+    return engine.run(runnable, {
+      ...given,
+      remote: (task, ctx, timeout) => here.has(task.id) ? undefined : remoteAttempt(dispatcher, task, ctx, timeout)
+    }).pipe(
       Effect.provideService(ChannelService, dispatcher.channel),
       Effect.provideService(CheckpointStore, dispatcher.checkpoints)
     ) as never

@@ -5,7 +5,7 @@
  */
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Queue, QueueEvents } from "bullmq"
-import { Effect, Fiber, Option } from "effect"
+import { Effect, Fiber, Layer, Option } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
@@ -13,7 +13,7 @@ import { Redis } from "ioredis"
 import { inject } from "vitest"
 import { MemoryChannel, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
-import { cancelling, control, crashy, etl, fanout, moreControl, slow, strict } from "./fixtures/distributed-flows.js"
+import { aggregateHere, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
@@ -83,6 +83,16 @@ describe("distributed runs on two worker processes", () => {
       // A memory channel provided around a distributed run is not used: the run's channel is the workers'.
       const again = yield* Distributed.run(etl).pipe(Effect.provide(MemoryChannel.layer))
       assert.deepStrictEqual(again.status === "completed" ? again.results.aggregate : again.status, { batch: 7, rows: 19, total: 190 })
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("three extracts on the workers and an aggregate in the producer, with its own service: an exact total", () =>
+    Effect.gen(function*() {
+      const out = yield* Distributed.run(etlLocal, { local: [aggregateHere] }).pipe(
+        Effect.provide(Layer.succeed(Report, { title: "from the producer" }))
+      )
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      assert.deepStrictEqual(out.results.aggregate, { title: "from the producer", rows: 19, total: 190, pid: process.pid })
     }).pipe(Effect.provide(layer)), 60_000)
 
   it.live("control flow travels back: iterations, terminate; a cancel, a failing group member, a timeout", () =>
@@ -190,7 +200,7 @@ describe("effect-graflow worker <module>", () => {
           if (stderr.includes("serving")) resolve()
         }))
       yield* Effect.promise(() => serving)
-      expect(stderr).toContain("serving cancelling, control, etl, fanout, slow, strict (concurrency 4)")
+      expect(stderr).toContain("serving cancelling, control, etl, etl-local, fanout, slow, strict (concurrency 4)")
       const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
       assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
       child.kill("SIGTERM")

@@ -33,3 +33,7 @@ expectError(Effect.runPromise(worker))
 Effect.runPromise(worker.pipe(
   Effect.provide(Layer.mergeAll(Layer.succeed(Db, { rows: () => 1 }), Layer.succeed(Mailer, { send: () => {} })))
 ))
+
+// A task run in the producer (`local`) brings its services to the producer's requirements.
+const withLocal = Distributed.run(etl, { local: [notify] })
+expectType<Distributed.Dispatcher | Mailer>(null! as Effect.Services<typeof withLocal>)

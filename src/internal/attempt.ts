@@ -48,7 +48,7 @@ const attempt = (
   timeout: Duration.Duration | undefined,
   retries: boolean
 ): Effect.Effect<unknown, unknown, unknown> => {
-  let effect = state.remote === undefined ? start(task.body as RuntimeBody, ctx, ctx.input) : state.remote(task, ctx, timeout)
+  let effect = state.remote?.(task, ctx, timeout) ?? start(task.body as RuntimeBody, ctx, ctx.input)
   if (timeout !== undefined) {
     effect = Effect.timeoutOrElse(effect, {
       duration: timeout,

@@ -172,9 +172,10 @@ export class RunState {
       else this.counts[index] = count
     }
   }
-  /** Where a task's attempts run when not here (distributed runs). */
-  remote: ((task: TaskImpl, ctx: TaskContext, timeout: Duration.Duration | undefined) => Effect.Effect<unknown, unknown>) | undefined =
-    undefined
+  /** Where a task's attempts run when not here (distributed runs): `undefined` from it runs the attempt here. */
+  remote:
+    | ((task: TaskImpl, ctx: TaskContext, timeout: Duration.Duration | undefined) => Effect.Effect<unknown, unknown> | undefined)
+    | undefined = undefined
   /** How many times the task has run in this run. */
   cycles(id: string): number {
     const index = this.workflow.plan.index.get(id)
