@@ -232,8 +232,12 @@ export const redisOptions = (url: string) => {
   }
 }
 
-/** A run's failures with the causes they have when bodies run remotely. */
-type Remoted<E> = E extends TaskFailed<infer Id, infer _> ? TaskFailed<Id, RemoteCause>
+/**
+ * A run's failures with the causes they have when bodies run remotely: a
+ * task's own error (decoded with its `error` schema, when it has one) or what
+ * came back from the worker.
+ */
+type Remoted<E> = E extends TaskFailed<infer Id, infer Cause> ? TaskFailed<Id, Cause | RemoteCause>
   : E extends ParallelGroupError<infer Member> ? ParallelGroupError<Remoted<Member>>
   : E
 

@@ -819,6 +819,12 @@ export interface Options<
    * class) round-trips through the channel.
    */
   readonly result?: Channel.ValueSchema<RA>
+  /**
+   * A schema for the task's errors (a `Schema.TaggedError` class, or a union
+   * of them): in a distributed run, an error of an attempt on a worker comes
+   * back as itself, decoded, instead of as a `RemoteTaskError`.
+   */
+  readonly error?: Channel.ValueSchema
   /** The input of the first iteration (`ctx.nextIteration(input)` gives the next ones). */
   readonly input?: Input
   /**

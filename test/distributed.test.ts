@@ -13,7 +13,7 @@ import { Redis } from "ioredis"
 import { inject } from "vitest"
 import { MemoryChannel, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
-import { aggregateHere, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict } from "./fixtures/distributed-flows.js"
+import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
@@ -118,6 +118,13 @@ describe("distributed runs on two worker processes", () => {
           assert.deepStrictEqual(cause.data, { part: "gearbox", _tag: "Broken" })
         }
       }
+      // With an `error` schema, the task's error comes back as itself.
+      const typed = yield* Effect.flip(Distributed.run(typedFailure))
+      assert.strictEqual(typed._tag, "TaskFailed")
+      if (typed._tag === "TaskFailed") {
+        assert.instanceOf(typed.cause, Broken)
+        assert.deepStrictEqual(typed.cause instanceof Broken ? typed.cause.part : undefined, "clutch")
+      }
       const timedOut = yield* Effect.flip(Distributed.run(slow))
       assert.strictEqual(timedOut._tag, "TaskFailed")
       if (timedOut._tag === "TaskFailed") assert.strictEqual(timedOut.cause._tag, "TaskTimeoutError")
@@ -200,7 +207,7 @@ describe("effect-graflow worker <module>", () => {
           if (stderr.includes("serving")) resolve()
         }))
       yield* Effect.promise(() => serving)
-      expect(stderr).toContain("serving cancelling, control, etl, etl-local, fanout, slow, strict (concurrency 4)")
+      expect(stderr).toContain("serving cancelling, control, etl, etl-local, fanout, slow, strict, typed-failure (concurrency 4)")
       const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
       assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
       child.kill("SIGTERM")

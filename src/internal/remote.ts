@@ -70,6 +70,8 @@ export const JobResult = Schema.Union([
       data: Schema.optionalKey(Schema.Json),
       defect: Schema.Boolean
     }),
+    /** The error encoded with the task's `error` schema, when it has one that takes it. */
+    encoded: Schema.optionalKey(Schema.Json),
     cancel: Schema.optionalKey(Schema.String),
     suspend: Schema.optionalKey(Schema.Array(Request))
   })
@@ -180,6 +182,11 @@ export const remoteAttempt = (
       if (!result.ok) {
         if (result.cancel !== undefined) return Effect.fail(new WorkflowCancelled({ taskId: task.id, reason: result.cancel }))
         if (result.suspend !== undefined) return Effect.fail(new Suspend(result.suspend))
+        const errorCodec = task.declarations.error
+        if (errorCodec !== undefined && result.encoded !== undefined) {
+          // The task's own error, as the worker encoded it with the task's schema.
+          return Effect.flatMap(Effect.orDie(errorCodec.decode(`${task.id} (error)`, freezeParsed(result.encoded))), Effect.fail)
+        }
         return Effect.fail(
           new RemoteTaskError({
             taskId: task.id,
@@ -314,6 +321,13 @@ export const runJob = (
       }
       if (isSuspend(error)) {
         return { v: PROTOCOL, ok: false, error: describeFailure({ _tag: "Suspend" }, false), suspend: error.requests } satisfies JobResult
+      }
+      const errorCodec = task.declarations.error
+      if (errorCodec !== undefined) {
+        const encoded = yield* Effect.result(errorCodec.encode(`${task.id} (error)`, error))
+        if (Result.isSuccess(encoded) && encoded.success !== undefined) {
+          return { v: PROTOCOL, ok: false, error: describeFailure(error, false), encoded: encoded.success } satisfies JobResult
+        }
       }
       return { v: PROTOCOL, ok: false, error: describeFailure(error, false) } satisfies JobResult
     }

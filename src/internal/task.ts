@@ -34,6 +34,8 @@ export interface Declarations {
   readonly writes: ReadonlyArray<string>
   readonly channels: Channel.ChannelSchema<object> | undefined
   readonly result: Codec<unknown> | undefined
+  /** The codec of its errors, for errors that cross a process boundary (distributed runs). */
+  readonly error: Codec<unknown> | undefined
   readonly goto: ReadonlyArray<string>
   /** It may skip what follows it: it declared `goto` (targets, or `true`) or `terminate`. */
   readonly skips: boolean
@@ -56,6 +58,7 @@ const none: Declarations = {
   writes: [],
   channels: undefined,
   result: undefined,
+  error: undefined,
   goto: [],
   skips: false,
   terminate: false,
@@ -109,6 +112,7 @@ interface RawOptions {
   readonly reads?: ReadonlyArray<string> | undefined
   readonly writes?: ReadonlyArray<string> | undefined
   readonly result?: Channel.ValueSchema | undefined
+  readonly error?: Channel.ValueSchema | undefined
   readonly input?: unknown
   readonly goto?: ReadonlyArray<string> | true | undefined
   readonly terminate?: boolean | undefined
@@ -168,6 +172,7 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     writes: options.writes ?? [],
     channels: options.channels,
     result: options.result === undefined ? undefined : codecOf(options.result),
+    error: options.error === undefined ? undefined : codecOf(options.error),
     goto: options.goto === true || options.goto === undefined ? [] : options.goto,
     skips: options.goto === true || (options.goto?.length ?? 0) > 0 || options.terminate === true,
     terminate: options.terminate === true,
