@@ -15,7 +15,6 @@
  */
 import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
-import { randomUUID } from "node:crypto"
 import { Context, Effect, Layer } from "effect"
 import { Channel as ChannelService } from "./Channel.js"
 import type { ChannelBackend } from "./ChannelBackend.js"
@@ -177,14 +176,17 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
           new RemoteTaskErrorClass({ taskId: data.task, tag: "JobFailed", message, defect: true })
         // The attempts sent in one turn of the event loop (the members of a group starting) are added
         // with one addBulk: one script call for all of them instead of one each.
-        let batch: Array<{ readonly jobId: string; readonly data: JobData }> = []
+        let batch: Array<{ readonly jobId: string; readonly data: JobData; readonly durable: boolean }> = []
         const flush = () => {
           const jobs = batch
           batch = []
-          queue.addBulk(jobs.map(({ data, jobId }) => ({
+          queue.addBulk(jobs.map(({ data, durable, jobId }) => ({
             name: data.task,
             data,
-            opts: { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
+            // A durable run's jobs stay a day after they end, for a producer that takes the run over.
+            opts: durable
+              ? { jobId, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS }, attempts: 1 }
+              : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
           }))).catch((cause: unknown) => {
             for (const { jobId } of jobs) {
               const resume = waiting.get(jobId)
@@ -196,13 +198,38 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
         return Dispatcher.of({
           channel,
           checkpoints,
-          send: (data: JobData) =>
+          send: (data: JobData, jobId: string, durable: boolean) =>
             Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
-              const jobId = randomUUID()
               waiting.set(jobId, (outcome) =>
                 resume(outcome.ok ? Effect.succeed(outcome.value) : Effect.fail(jobFailed(data, outcome.reason))))
-              batch.push({ jobId, data })
-              if (batch.length === 1) setImmediate(flush)
+              if (!durable) {
+                batch.push({ jobId, data, durable })
+                if (batch.length === 1) setImmediate(flush)
+              } else {
+                // A durable run may have sent this attempt before (its producer died): take the job over.
+                queue.getJob(jobId).then(async (existing) => {
+                  if (existing === undefined || existing === null) {
+                    batch.push({ jobId, data, durable })
+                    if (batch.length === 1) setImmediate(flush)
+                    return
+                  }
+                  const state = await existing.getState()
+                  const settle = waiting.get(jobId)
+                  if (settle === undefined) return
+                  if (state === "completed") {
+                    waiting.delete(jobId)
+                    settle({ ok: true, value: existing.returnvalue })
+                  } else if (state === "failed") {
+                    waiting.delete(jobId)
+                    settle({ ok: false, reason: existing.failedReason })
+                  }
+                  // Otherwise it is waiting or running: its completion event settles it.
+                }).catch((cause: unknown) => {
+                  const settle = waiting.get(jobId)
+                  waiting.delete(jobId)
+                  settle?.({ ok: false, reason: `the job could not be looked up: ${cause instanceof Error ? cause.message : "unknown"}` })
+                })
+              }
               return Effect.sync(() => {
                 waiting.delete(jobId)
               })
@@ -210,6 +237,9 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
         })
       })
   )
+
+/** How long the jobs of a durable run stay after they end (a producer that dies may take the run over). */
+const KEEP_SECONDS = 86_400
 
 const parseJson = (text: string): unknown => {
   try {

@@ -13,6 +13,7 @@ import { Redis } from "ioredis"
 import { inject } from "vitest"
 import { MemoryChannel, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
+import { jobIdOf } from "../src/internal/remote.js"
 import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
@@ -215,4 +216,47 @@ describe("effect-graflow worker <module>", () => {
       assert.strictEqual(code, 0)
       expect(stderr).toContain("effect-graflow worker: stopped")
     }), 60_000)
+})
+
+describe("a producer killed with SIGKILL during a durable distributed run", () => {
+  it("the next producer takes over the job in flight instead of sending it again", async () => {
+    const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+    const runId = randomUUID()
+    const producerScript = fileURLToPath(new URL("./fixtures/distributed-producer.ts", import.meta.url))
+    const producer = () =>
+      spawn(process.execPath, ["--import", "tsx", producerScript, url, prefix, runId], { stdio: ["ignore", "pipe", "pipe"] })
+    const workerProcess = startWorker(prefix)
+    try {
+      await lineOf(workerProcess, (l) => l === "READY")
+      // The job of "long" ends while no producer runs: the next one must take its outcome over.
+      const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix })
+      const clock = new Redis(url)
+      const [seconds, micros] = await clock.time()
+      await clock.quit()
+      const events = new QueueEvents(name, {
+        connection: Distributed.redisOptions(url),
+        prefix: bull,
+        lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+      })
+      await events.waitUntilReady()
+      const longJob = jobIdOf(Workflow.namespace("handover", runId), { task: "long", iteration: 1, attempt: 1 })
+      const longDone = new Promise<void>((resolve) => events.on("completed", ({ jobId }) => jobId === longJob && resolve()))
+      const first = producer()
+      await lineOf(workerProcess, (l) => l === `RUNNING long ${runId}`)
+      first.kill("SIGKILL")
+      await new Promise((resolve) => first.once("exit", resolve))
+      await longDone
+      await events.close()
+      const second = producer()
+      const [line] = await Promise.all([lineOf(second, (l) => l.startsWith("{")), new Promise((resolve) => second.once("exit", resolve))])
+      const results = JSON.parse(line) as { readonly long: { readonly runs: number } }
+      assert.strictEqual(results.long.runs, 1)
+      const redis = new Redis(url)
+      const counts = await Promise.all(["first", "long", "after"].map((t) => redis.get(`test:dist:${t}:${runId}`)))
+      await redis.quit()
+      assert.deepStrictEqual(counts, ["1", "1", "1"])
+    } finally {
+      await stopAll([workerProcess])
+    }
+  }, 60_000)
 })

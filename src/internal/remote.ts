@@ -142,8 +142,17 @@ const decodeRequests = (task: TaskImpl, encoded: EncodedRequests): Requests | st
 
 /** What the engine needs to run attempts elsewhere: send a job, get its result. */
 export interface Dispatch {
-  readonly send: (data: JobData) => Effect.Effect<unknown, unknown>
+  /**
+   * Sends an attempt as the job `jobId` and gives its result. With `durable`,
+   * a job of that id that exists already (sent by a producer that died) is
+   * not sent again: its outcome, or the wait for it, is taken over.
+   */
+  readonly send: (data: JobData, jobId: string, durable: boolean) => Effect.Effect<unknown, unknown>
 }
+
+/** The id of an attempt's job: the same for the same attempt of a run, whichever producer sends it. */
+export const jobIdOf = (namespace: string, data: Pick<JobData, "task" | "iteration" | "attempt">): string =>
+  [namespace, data.task, `${data.iteration}`, `${data.attempt}`].map(encodeURIComponent).join("~")
 
 /**
  * An attempt of `task` as a job: its outcome, with the requests of the body
@@ -173,7 +182,8 @@ export const remoteAttempt = (
       ...(input === undefined ? {} : { input }),
       ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) })
     }
-    return Effect.flatMap(dispatch.send(data), (raw): Effect.Effect<unknown, unknown> => {
+    const jobId = jobIdOf(state.store.namespace, data)
+    return Effect.flatMap(dispatch.send(data, jobId, state.durable !== undefined), (raw): Effect.Effect<unknown, unknown> => {
       const decoded = decodeJobResult(raw)
       if (Result.isFailure(decoded)) {
         return Effect.die(new InvalidJobError({ reason: `the worker's result for "${task.id}" is not a job result` }))
