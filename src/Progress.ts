@@ -6,7 +6,7 @@
  *
  * @since 0.1.0
  */
-import { Cause, type Context, Effect, Layer } from "effect"
+import { Cause, Context, Effect, Layer, PubSub, type Scope, Stream } from "effect"
 import * as internal from "./internal/progress.js"
 
 /**
@@ -176,7 +176,8 @@ const retryNote = (attempt: number, iteration: number): string => {
 /**
  * A progress handler that logs every event with Effect's logger (so it goes
  * wherever your logger goes): starts and successes as info, a failure that
- * will be retried as a warning, a final failure as an error.
+ * will be retried as a warning, a final failure as an error; each line is
+ * annotated with the workflow, run id, task id and attempt.
  *
  * **Example**
  *
@@ -195,8 +196,111 @@ const retryNote = (attempt: number, iteration: number): string => {
 export const logger: Layer.Layer<never> = layer({
   onEvent: (event) => {
     const message = describe(event)
-    if (event._tag === "TaskFailed") return event.willRetry ? Effect.logWarning(message) : Effect.logError(message)
-    if (event._tag === "RunFinished" && event.status === "failed") return Effect.logError(message)
-    return Effect.logInfo(message)
+    const log = event._tag === "TaskFailed"
+      ? event.willRetry ? Effect.logWarning(message) : Effect.logError(message)
+      : event._tag === "RunFinished" && event.status === "failed"
+      ? Effect.logError(message)
+      : Effect.logInfo(message)
+    return Effect.annotateLogs(log, annotationsOf(event))
   }
 })
+
+/** What a log line of an event is annotated with: the workflow, run id, and the task id and attempt of a task's event. */
+const annotationsOf = (event: Event): Record<string, unknown> =>
+  "attempt" in event
+    ? { workflow: event.workflow, runId: event.runId, taskId: event.taskId, attempt: event.attempt }
+    : "taskId" in event
+    ? { workflow: event.workflow, runId: event.runId, taskId: event.taskId }
+    : { workflow: event.workflow, runId: event.runId }
+
+/**
+ * The service behind {@link events}: progress events published to every
+ * subscriber. Provided by {@link layerStream}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const hub = Effect.service(Progress.Events)
+ * ```
+ *
+ * @category services
+ * @since 0.2.0
+ */
+export class Events extends Context.Service<Events, { readonly pubsub: PubSub.PubSub<Event> }>()(
+  "effect-graflow/ProgressEvents"
+) {}
+
+/**
+ * Reports progress to a stream with any number of subscribers (and provides
+ * {@link Events}): each subscriber gets every event published after it
+ * subscribed, whatever the others do (an unbounded hub: a slow subscriber
+ * buffers, it does not slow the runs).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Progress, Task, Workflow } from "effect-graflow"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const program = Effect.scoped(Effect.gen(function*() {
+ *   const events = yield* Progress.subscribe // subscribed now: it sees the whole run
+ *   yield* Workflow.run(hello)
+ *   return yield* Stream.runCollect(Stream.take(events, 4)) // RunStarted, TaskStarted, TaskSucceeded, RunFinished
+ * })).pipe(Effect.provide(Progress.layerStream))
+ * ```
+ *
+ * @category layers
+ * @since 0.2.0
+ */
+export const layerStream: Layer.Layer<Events> = Layer.effectContext(
+  Effect.map(PubSub.unbounded<Event>(), (pubsub) =>
+    Context.make(Events, { pubsub }).pipe(
+      Context.add(internal.Progress, { onEvent: (event) => Effect.asVoid(PubSub.publish(pubsub, event)) })
+    ))
+)
+
+/**
+ * The progress events from now on, as a Stream, subscribed when this Effect
+ * runs (so that nothing published after it is missed), for as long as the
+ * scope is open.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const failures = Effect.map(Progress.subscribe, (events) => Stream.filter(events, (e) => e._tag === "TaskFailed"))
+ * ```
+ *
+ * @category streams
+ * @since 0.2.0
+ */
+export const subscribe: Effect.Effect<Stream.Stream<Event>, never, Events | Scope.Scope> = Effect.flatMap(
+  Effect.service(Events),
+  ({ pubsub }) => Effect.map(PubSub.subscribe(pubsub), Stream.fromSubscription)
+)
+
+/**
+ * The progress events as a Stream that subscribes when it starts running (use
+ * {@link subscribe} to be sure to see a run that starts right after).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { Progress } from "effect-graflow"
+ *
+ * const logAll = Stream.runForEach(Progress.events, (event) => Effect.log(event._tag))
+ * ```
+ *
+ * @category streams
+ * @since 0.2.0
+ */
+export const events: Stream.Stream<Event, never, Events> = Stream.unwrap(
+  Effect.map(Effect.service(Events), ({ pubsub }) => Stream.fromPubSub(pubsub))
+)

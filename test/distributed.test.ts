@@ -5,13 +5,13 @@
  */
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Queue, QueueEvents } from "bullmq"
-import { Effect, Fiber, Layer, Option } from "effect"
+import { Effect, Fiber, Layer, Option, Stream } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
-import { MemoryChannel, Workflow } from "../src/index.js"
+import { MemoryChannel, Progress, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import { jobIdOf } from "../src/internal/remote.js"
 import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
@@ -85,6 +85,17 @@ describe("distributed runs on two worker processes", () => {
       const again = yield* Distributed.run(etl).pipe(Effect.provide(MemoryChannel.layer))
       assert.deepStrictEqual(again.status === "completed" ? again.results.aggregate : again.status, { batch: 7, rows: 19, total: 190 })
     }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("progress events of a distributed run, as a Stream in the producer", () =>
+    Effect.gen(function*() {
+      const events = yield* Progress.subscribe
+      yield* Distributed.run(etl)
+      const seen = yield* Stream.runCollect(Stream.takeUntil(events, (e) => e._tag === "RunFinished"))
+      const succeeded = Array.from(seen).flatMap((e) => e._tag === "TaskSucceeded" ? [e.taskId] : []).sort()
+      assert.deepStrictEqual(succeeded, ["a", "aggregate", "b", "c", "setup"])
+      const last = Array.from(seen).at(-1)
+      assert.strictEqual(last?._tag === "RunFinished" ? last.status : undefined, "completed")
+    }).pipe(Effect.scoped, Effect.provide(Progress.layerStream), Effect.provide(layer)), 60_000)
 
   it.live("three extracts on the workers and an aggregate in the producer, with its own service: an exact total", () =>
     Effect.gen(function*() {

@@ -301,7 +301,14 @@ export const runJob = (
     const state = new RunState(workflow, job.runId, store, undefined, false, clock, checkpoints, job.plan)
     state.seedCycles(job.cycles)
     const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
-    let body = runBody(task, ctx)
+    // Whatever the body logs on the worker says which run, task and attempt it belongs to.
+    let body = Effect.annotateLogs(runBody(task, ctx), {
+      workflow: job.workflow,
+      runId: job.runId,
+      taskId: job.task,
+      attempt: job.attempt,
+      iteration: job.iteration
+    })
     if (job.timeout !== undefined) body = Effect.timeoutOption(body, job.timeout).pipe(
       Effect.flatMap(Option.match({
         onNone: () => Effect.fail({ _tag: "TaskTimeoutError", taskId: task.id, timeout: `${job.timeout}ms` }),

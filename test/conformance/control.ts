@@ -4,7 +4,7 @@
  * TestClock on every backend (retries and timeouts are the engine's timers).
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Context, Deferred, Effect, Fiber, Layer, Option, Ref, References, Schedule, Tracer } from "effect"
+import { Context, Deferred, Effect, Fiber, Layer, Logger, Option, Ref, References, Schedule, Stream, Tracer } from "effect"
 import { TestClock } from "effect/testing"
 import { type Channel, Progress, Task, Workflow } from "../../src/index.js"
 
@@ -454,6 +454,37 @@ export const controlConformance = (subject: Subject) => {
     })
 
     describe("tracing and progress", () => {
+      it.effect("Progress.logger annotates each line with the workflow, run id, task id and attempt", () =>
+        Effect.gen(function*() {
+          const lines: Array<{ readonly message: unknown; readonly annotations: Record<string, unknown> }> = []
+          const capture = Logger.make((options) => {
+            lines.push({ message: options.message, annotations: { ...options.fiber.getRef(References.CurrentLogAnnotations) } })
+          })
+          yield* Workflow.run(Workflow.make("logged", Task.make("a", () => 1)), { runId: "l1" }).pipe(
+            Effect.provide(Progress.logger),
+            Effect.provide(Logger.layer([capture]))
+          )
+          const taskLine = lines.find((l) => String(l.message).includes("task a started"))
+          assert.deepStrictEqual(taskLine?.annotations, { workflow: "logged", runId: "l1", taskId: "a", attempt: 1 })
+          const runLine = lines.find((l) => String(l.message).includes("run l1 completed"))
+          assert.deepStrictEqual(runLine?.annotations, { workflow: "logged", runId: "l1" })
+        }).pipe(provide))
+
+      it.effect("progress as a Stream: two subscribers each see every event of a run, in order", () =>
+        Effect.gen(function*() {
+          const first = yield* Progress.subscribe
+          const second = yield* Progress.subscribe
+          const a = Task.make("a", () => 1)
+          const b = Task.make("b", { after: [a] }, (ctx) => ctx.getResult("a"))
+          yield* Workflow.run(Workflow.make("streamed", Workflow.chain(a, b)), { runId: "s1" })
+          const expected = ["RunStarted", "TaskStarted a", "TaskSucceeded a", "TaskStarted b", "TaskSucceeded b", "RunFinished"]
+          const label = (e: Progress.Event) => "taskId" in e ? `${e._tag} ${e.taskId}` : e._tag
+          for (const events of [first, second]) {
+            const seen = yield* Stream.runCollect(Stream.take(events, expected.length))
+            assert.deepStrictEqual(Array.from(seen, label), expected)
+          }
+        }).pipe(Effect.scoped, Effect.provide(Progress.layerStream), provide))
+
       it.effect("every task attempt is a span inside the workflow's span, with its attributes", () =>
         Effect.gen(function*() {
           const spans: Array<Tracer.NativeSpan> = []
