@@ -5,7 +5,7 @@
  */
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Queue, QueueEvents } from "bullmq"
-import { Effect, Fiber, Layer, Option, Stream } from "effect"
+import { Effect, Fiber, Layer, Option, Stream, Tracer } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
@@ -22,8 +22,11 @@ const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import
 /** What each worker wrote to stderr (drained, so that a full pipe never blocks it). */
 const errors = new Map<ChildProcess, string>()
 
-const startWorker = (prefix: string): ChildProcess => {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, url, prefix], { stdio: ["ignore", "pipe", "pipe"] })
+const startWorker = (prefix: string, env: Record<string, string> = {}): ChildProcess => {
+  const child = spawn(process.execPath, ["--import", "tsx", fixture, url, prefix], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...env }
+  })
   errors.set(child, "")
   child.stderr?.on("data", (chunk: Buffer) => errors.set(child, (errors.get(child) ?? "") + chunk.toString()))
   return child
@@ -270,4 +273,33 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
       await stopAll([workerProcess])
     }
   }, 60_000)
+})
+
+describe("tracing across processes", () => {
+  it.live("a worker's span of an attempt is a child of the producer's: one run is one trace", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const traced = startWorker(prefix, { TRACE: "1" })
+      const lines: Array<string> = []
+      traced.stdout?.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter((l) => l.startsWith("SPAN "))))
+      yield* Effect.promise(() => lineOf(traced, (l) => l === "READY"))
+      const spans: Array<Tracer.NativeSpan> = []
+      const tracer = Tracer.make({
+        span(options) {
+          const span = new Tracer.NativeSpan(options)
+          spans.push(span)
+          return span
+        }
+      })
+      const out = yield* Effect.ensuring(
+        Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })), Effect.withTracer(tracer)),
+        Effect.promise(() => stopAll([traced]))
+      )
+      assert.strictEqual(out.status, "completed")
+      const root = spans.find((s) => s.name === "workflow etl")!
+      const producerA = spans.find((s) => s.name === "task a")!
+      const workerA = lines.find((l) => l.startsWith("SPAN task a (worker)|"))
+      assert.strictEqual(workerA, `SPAN task a (worker)|${root.traceId}|${producerA.spanId}`)
+      assert.strictEqual(producerA.traceId, root.traceId)
+    }), 60_000)
 })

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Cause, Clock, Duration, Effect, Exit, Option, Result, Schema } from "effect"
+import { Cause, Clock, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
 import { checkValue } from "./channel.js"
 import { InvalidValueError } from "./channelError.js"
@@ -40,7 +40,9 @@ export const JobData = Schema.Struct({
   /** How many times the task and its jump targets have run (for the cycle limits). */
   cycles: Schema.Record(Schema.String, Schema.Int),
   /** Timeout of the attempt, in ms. */
-  timeout: Schema.optionalKey(Schema.Number)
+  timeout: Schema.optionalKey(Schema.Number),
+  /** The producer's span of the attempt, when it traces: the worker's span is its child (one trace per run). */
+  trace: Schema.optionalKey(Schema.Struct({ traceId: Schema.String, spanId: Schema.String, sampled: Schema.Boolean }))
 })
 export type JobData = typeof JobData.Type
 
@@ -183,7 +185,18 @@ export const remoteAttempt = (
       ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) })
     }
     const jobId = jobIdOf(state.store.namespace, data)
-    return Effect.flatMap(dispatch.send(data, jobId, state.durable !== undefined), (raw): Effect.Effect<unknown, unknown> => {
+    // With tracing on, the job carries the producer's span of the attempt (one lookup; none otherwise).
+    const traced = state.tracing
+      ? Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
+        dispatch.send(
+          Option.isSome(span)
+            ? { ...data, trace: { traceId: span.value.traceId, spanId: span.value.spanId, sampled: span.value.sampled } }
+            : data,
+          jobId,
+          state.durable !== undefined
+        ))
+      : dispatch.send(data, jobId, state.durable !== undefined)
+    return Effect.flatMap(traced, (raw): Effect.Effect<unknown, unknown> => {
       const decoded = decodeJobResult(raw)
       if (Result.isFailure(decoded)) {
         return Effect.die(new InvalidJobError({ reason: `the worker's result for "${task.id}" is not a job result` }))
@@ -315,6 +328,21 @@ export const runJob = (
         onSome: Effect.succeed
       }))
     )
+    // The worker's span of the attempt is a child of the producer's, when both trace.
+    const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
+    if (tracing && job.trace !== undefined) {
+      body = Effect.withSpan(body, `task ${task.id} (worker)`, {
+        parent: Tracer.externalSpan(job.trace),
+        captureStackTrace: false,
+        attributes: {
+          "graflow.workflow": job.workflow,
+          "graflow.run_id": job.runId,
+          "graflow.task": job.task,
+          "graflow.attempt": job.attempt,
+          "graflow.iteration": job.iteration
+        }
+      })
+    }
     const exit = yield* Effect.exit(body)
     if (Exit.isSuccess(exit)) {
       const encoded = yield* Effect.result(encodeValue(task, exit.value))
