@@ -6,7 +6,7 @@
  *    200 no-op BullMQ jobs on 1, 2 and 4 raw BullMQ workers (concurrency 16
  *    each; the producer adds the jobs and waits for each through QueueEvents);
  * 2. the round trip of a one-task run on an idle system (p50, p99);
- * 3. a worker's heap (after a GC) after 2,000 tasks and after 20,000.
+ * 3. a worker's heap (after a GC) after 10,000 tasks and after 100,000.
  *
  * Workers run under tsx (both kinds alike).
  *
@@ -126,11 +126,11 @@ const main = async () => {
         yield* Distributed.run(single)
         trips.push(performance.now() - started)
       }
-      for (let i = 0; i < 10; i++) yield* Distributed.run(fanout)
-      const at2k = yield* Effect.promise(() => heapOf(one!))
-      for (let i = 0; i < 90; i++) yield* Distributed.run(fanout)
-      const at20k = yield* Effect.promise(() => heapOf(one!))
-      return { trips, heaps: [at2k, at20k] as const }
+      for (let i = 0; i < 50; i++) yield* Distributed.run(fanout)
+      const at10k = yield* Effect.promise(() => heapOf(one!))
+      for (let i = 0; i < 450; i++) yield* Distributed.run(fanout)
+      const at100k = yield* Effect.promise(() => heapOf(one!))
+      return { trips, heaps: [at10k, at100k] as const }
     }).pipe(Effect.provide(layer)))
     await stop([one!])
     const sorted = [...trips].sort((a, b) => a - b)
@@ -138,7 +138,7 @@ const main = async () => {
     console.log()
     printTable(["one-task run, idle", "p50", "p99"], [["round trip", `${p(0.5).toFixed(2)} ms`, `${p(0.99).toFixed(2)} ms`]])
     console.log()
-    printTable(["worker heap after a GC", "after 2,000 tasks", "after 20,000 tasks"], [[
+    printTable(["worker heap after a GC", "after 10,000 tasks", "after 100,000 tasks"], [[
       "heapUsed",
       `${(heaps[0] / 1e6).toFixed(1)} MB`,
       `${(heaps[1] / 1e6).toFixed(1)} MB`
