@@ -85,10 +85,15 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
         // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it).
         registry.set(workflow.name, workflow as unknown as Runnable)
       }
-      const backend = yield* RedisChannel.make({ url: options.redis, prefix: options.prefix })
+      const { name, prefix } = Distributed.queueOf(options)
+      // Named, so that CLIENT LIST shows which connections are a worker's channel.
+      const backend = yield* RedisChannel.make({
+        url: options.redis,
+        prefix: options.prefix,
+        redis: { connectionName: `${prefix}:worker:${process.pid}` }
+      })
       const checkpoints = yield* Effect.service(CheckpointStore)
       const context = yield* Effect.context<ServicesOf<Ws>>()
-      const { name, prefix } = Distributed.queueOf(options)
       yield* Effect.acquireRelease(
         Effect.sync(() =>
           new BullWorker(

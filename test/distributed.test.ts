@@ -303,3 +303,26 @@ describe("tracing across processes", () => {
       assert.strictEqual(producerA.traceId, root.traceId)
     }), 60_000)
 })
+
+describe("a worker whose Redis connections are killed", () => {
+  it.live("reconnects and serves the next run", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const workerProcess = startWorker(prefix)
+      const layer = Distributed.layer({ redis: url, prefix })
+      const admin = new Redis(url)
+      yield* Effect.addFinalizer(() => Effect.promise(() => admin.quit().then(() => stopAll([workerProcess]))))
+      {
+        yield* Effect.promise(() => lineOf(workerProcess, (l) => l === "READY"))
+        const before = yield* Distributed.run(etl).pipe(Effect.provide(layer))
+        assert.strictEqual(before.status, "completed")
+        // Every connection of this worker (its queue's, named by BullMQ with the prefix, and its channel's).
+        const list = yield* Effect.promise(() => admin.client("LIST") as Promise<string>)
+        const ids = list.split("\n").filter((line) => line.includes(`name=${prefix}`)).map((line) => /id=(\d+)/.exec(line)?.[1])
+        assert.isTrue(ids.length >= 2, `connections found: ${ids.length}`)
+        for (const id of ids) if (id !== undefined) yield* Effect.promise(() => admin.client("KILL", "ID", id))
+        const after = yield* Distributed.run(etl).pipe(Effect.provide(layer))
+        assert.deepStrictEqual(after.status === "completed" ? after.results.aggregate : after.status, { batch: 7, rows: 19, total: 190 })
+      }
+    }).pipe(Effect.scoped), 60_000)
+})
