@@ -23,9 +23,10 @@ import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./Chan
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type Dispatch, type JobData, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
+import { isWorkflowImpl } from "./internal/workflow.js"
 import * as RedisChannel from "./RedisChannel.js"
 import type * as Task from "./Task.js"
-import * as Workflow from "./Workflow.js"
+import type * as Workflow from "./Workflow.js"
 import type { CheckpointStoreError, ParallelGroupError, TaskFailed, TaskTimeoutError } from "./WorkflowError.js"
 
 /**
@@ -339,16 +340,14 @@ export const run = <
   Dispatcher | LocalServices<Local>
 > =>
   Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
-    if (!Workflow.isWorkflow(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
+    if (!isWorkflowImpl(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
     const { local, ...given }: engine.RunOptions & LocalOptions<Local> = options[0] ?? {}
     const here = new Set((local ?? []).map((task) => task.id))
-    // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it); the engine
-    // runs its checked flow with each attempt sent to a worker, so the output and errors have the
-    // workflow's types, with the causes attempts have remotely.
-    const runnable = workflow as unknown as engine.Runnable
     // The run's channel and checkpoints are the dispatcher's (Redis, the workers' channel), never a
-    // Channel provided around the run: a memory channel would lose what workers write.
-    return engine.run(runnable, {
+    // Channel provided around the run: a memory channel would lose what workers write. The engine
+    // runs the checked flow with each attempt sent to a worker, so the output and errors have the
+    // workflow's types, with the causes attempts have remotely.
+    return engine.run(workflow, {
       ...given,
       remote: (task, ctx, timeout) => here.has(task.id) ? undefined : remoteAttempt(dispatcher, task, ctx, timeout)
     }).pipe(

@@ -14,10 +14,11 @@ import { Effect, Exit } from "effect"
 import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
+import { isWorkflowImpl } from "./internal/workflow.js"
 import type { Runnable } from "./internal/run.js"
 import * as Distributed from "./Distributed.js"
 import * as RedisChannel from "./RedisChannel.js"
-import * as Workflow from "./Workflow.js"
+import type * as Workflow from "./Workflow.js"
 
 /**
  * The options of {@link run}: the workflows served, where the jobs and
@@ -81,9 +82,8 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
     Effect.gen(function*() {
       const registry = new Map<string, Runnable>()
       for (const workflow of options.workflows) {
-        if (!Workflow.isWorkflow(workflow)) return yield* Effect.die(new TypeError("Worker.run: not a workflow made by Workflow.make"))
-        // A workflow made by Workflow.make is the engine's Runnable (isWorkflow checked it).
-        registry.set(workflow.name, workflow as unknown as Runnable)
+        if (!isWorkflowImpl(workflow)) return yield* Effect.die(new TypeError("Worker.run: not a workflow made by Workflow.make"))
+        registry.set(workflow.name, workflow)
       }
       const { name, prefix } = Distributed.queueOf(options)
       // Named, so that CLIENT LIST shows which connections are a worker's channel.

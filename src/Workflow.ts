@@ -23,9 +23,10 @@ import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
-import { compile, Composite, type Plan } from "./internal/plan.js"
+import { compile, Composite } from "./internal/plan.js"
+import { WorkflowImpl } from "./internal/workflow.js"
 import { toPolicy } from "./internal/group.js"
-import { executionOf, type Execution, isTask } from "./internal/task.js"
+import { executionOf, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
 import type { FoldShape } from "./types/FoldShape.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
@@ -484,22 +485,6 @@ export const make: {
   const defaults = options.defaults === undefined ? engine.noDefaults : executionOf(`${name} (defaults)`, options.defaults)
   // The overloads give the workflow its checked type; at run time it is one shape.
   return new WorkflowImpl(name, plan, options.channels, initial, defaults) as never
-}
-
-class WorkflowImpl extends Pipeable.Class implements engine.Runnable {
-  declare readonly "~effect-graflow/Workflow": Any["~effect-graflow/Workflow"]
-  constructor(
-    readonly name: string,
-    readonly plan: Plan,
-    readonly channels: Channel.ChannelSchema<object> | undefined,
-    readonly initial: { readonly [key: string]: unknown },
-    readonly defaults: Execution
-  ) {
-    super()
-  }
-  get taskIds(): ReadonlyArray<string> {
-    return this.plan.ids
-  }
 }
 
 /**
