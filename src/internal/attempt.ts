@@ -37,6 +37,10 @@ const suspensionOf = (cause: Cause.Cause<unknown>): string | undefined => {
   return Option.isSome(error) && isSuspend(error.value) ? error.value.requests[0]?.name : undefined
 }
 
+/** A task's body on its context (the engine builds the context the body's type was checked against). */
+export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> =>
+  start(task.body as RuntimeBody, ctx, ctx.input)
+
 /**
  * One attempt: the body, with the task's timeout, in a span when a tracer is
  * installed, reported to the progress handler when there is one.
@@ -48,7 +52,7 @@ const attempt = (
   timeout: Duration.Duration | undefined,
   retries: boolean
 ): Effect.Effect<unknown, unknown, unknown> => {
-  let effect = state.remote?.(task, ctx, timeout) ?? start(task.body as RuntimeBody, ctx, ctx.input)
+  let effect = state.remote?.(task, ctx, timeout) ?? startBody(task, ctx)
   if (timeout !== undefined) {
     effect = Effect.timeoutOrElse(effect, {
       duration: timeout,

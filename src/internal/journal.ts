@@ -44,21 +44,22 @@ export const planHash = (plan: Plan): string => {
 // completions
 // ---------------------------------------------------------------------------
 
-/** A completion as data: what a checkpoint or a journal holds. */
-export const encodeDone = (done: Done): Completion | InvalidValueError => {
-  const out: { -readonly [K in keyof Completion]: Completion[K] } = {
-    task: done.task,
-    iteration: done.iteration,
-    attempts: done.attempts
-  }
-  if (done.result !== undefined) out.result = done.result
-  const requests = done.requests
-  if (requests === undefined) return out
+/** The control flow an execution asked for, as data (what journals, checkpoints and jobs carry). */
+export interface EncodedRequests {
+  readonly iterate?: { readonly input?: Json }
+  readonly adds?: ReadonlyArray<{ readonly id: string; readonly goto: boolean }>
+  readonly goto?: string
+  readonly terminate?: boolean
+}
+
+/** Requests as data: the next iteration's input must be JSON. */
+export const encodeRequests = (taskId: string, requests: Requests): EncodedRequests | InvalidValueError => {
+  const out: { -readonly [K in keyof EncodedRequests]: EncodedRequests[K] } = {}
   if (requests.iterate !== undefined) {
     const input = requests.iterate.input
     if (input === undefined) out.iterate = {}
     else {
-      const checked = checkValue(`the next iteration input of ${done.task}`, input)
+      const checked = checkValue(`the next iteration input of ${taskId}`, input)
       if (checked instanceof InvalidValueError) return checked
       out.iterate = checked === undefined ? {} : { input: checked }
     }
@@ -67,6 +68,15 @@ export const encodeDone = (done: Done): Completion | InvalidValueError => {
   if (requests.goto !== undefined) out.goto = requests.goto
   if (requests.terminate) out.terminate = true
   return out
+}
+
+/** A completion as data: what a checkpoint or a journal holds. */
+export const encodeDone = (done: Done): Completion | InvalidValueError => {
+  const head = { task: done.task, iteration: done.iteration, attempts: done.attempts }
+  const withResult = done.result === undefined ? head : { ...head, result: done.result }
+  if (done.requests === undefined) return withResult
+  const requests = encodeRequests(done.task, done.requests)
+  return requests instanceof InvalidValueError ? requests : { ...withResult, ...requests }
 }
 
 const jsonIds = new WeakMap<TaskImpl, string>()
@@ -90,8 +100,12 @@ export const entryText = (task: TaskImpl, done: Done): string | InvalidValueErro
   return done.result === undefined ? `${head}}` : `${head},"result":${JSON.stringify(done.result)}}`
 }
 
-/** The requests a recorded completion applied, with the added tasks found among the task's `adds`. */
-export const requestsOf = (task: TaskImpl, recorded: Completion): Requests | undefined | string => {
+/**
+ * The requests recorded as data (a journal's or checkpoint's completion, a
+ * job's result), with the added tasks found among the task's `adds`; a string
+ * says what does not fit the task.
+ */
+export const requestsOf = (task: TaskImpl, recorded: EncodedRequests): Requests | undefined | string => {
   const { iterate, adds, goto, terminate } = recorded
   if (iterate === undefined && adds === undefined && goto === undefined && terminate === undefined) return undefined
   const added: Array<{ readonly task: TaskImpl; readonly goto: boolean }> = []

@@ -8,18 +8,19 @@
  */
 import { Cause, Clock, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
+import { startBody } from "./attempt.js"
 import { checkValue } from "./channel.js"
 import { InvalidValueError } from "./channelError.js"
-import { describeCause } from "./format.js"
+import { Request, type Store } from "./checkpoint.js"
 import { TaskContext } from "./context.js"
-import { freezeParsed, type Json } from "./json.js"
-import { planHash } from "./journal.js"
+import { describeCause } from "./format.js"
+import { encodeRequests, planHash, requestsOf } from "./journal.js"
+import { freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
+import { encodeResult } from "./results.js"
 import { isSuspend, Suspend } from "./signal.js"
-import { type Requests, type Runnable, RunState } from "./state.js"
+import { type Runnable, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
-import { Request } from "./checkpoint.js"
-import type { Store } from "./checkpoint.js"
 import { WorkflowCancelled } from "./workflowError.js"
 
 // ---------------------------------------------------------------------------
@@ -46,21 +47,20 @@ export const JobData = Schema.Struct({
 })
 export type JobData = typeof JobData.Type
 
-const EncodedRequests = Schema.Struct({
+const RequestsData = Schema.Struct({
   iterate: Schema.optionalKey(Schema.Struct({ input: Schema.optionalKey(Schema.Json) })),
   adds: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.String, goto: Schema.Boolean }))),
   goto: Schema.optionalKey(Schema.String),
   terminate: Schema.optionalKey(Schema.Boolean),
   checkpoint: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
 })
-type EncodedRequests = typeof EncodedRequests.Type
 
 export const JobResult = Schema.Union([
   Schema.Struct({
     v: Schema.Literal(PROTOCOL),
     ok: Schema.Literal(true),
     value: Schema.optionalKey(Schema.Json),
-    requests: Schema.optionalKey(EncodedRequests)
+    requests: Schema.optionalKey(RequestsData)
   }),
   Schema.Struct({
     v: Schema.Literal(PROTOCOL),
@@ -104,39 +104,6 @@ export class InvalidJobError extends Schema.TaggedError<InvalidJobError>()("Inva
 // ---------------------------------------------------------------------------
 // requests across the boundary
 // ---------------------------------------------------------------------------
-
-const encodeRequests = (requests: Requests | undefined): EncodedRequests | undefined | InvalidValueError => {
-  if (requests === undefined) return undefined
-  const out: { -readonly [K in keyof EncodedRequests]: EncodedRequests[K] } = {}
-  if (requests.iterate !== undefined) {
-    const checked = checkValue("the next iteration's input", requests.iterate.input)
-    if (checked instanceof InvalidValueError) return checked
-    out.iterate = checked === undefined ? {} : { input: checked }
-  }
-  if (requests.added.length > 0) out.adds = requests.added.map((a) => ({ id: a.task.id, goto: a.goto }))
-  if (requests.goto !== undefined) out.goto = requests.goto
-  if (requests.terminate) out.terminate = true
-  if (requests.checkpoint !== undefined) out.checkpoint = requests.checkpoint
-  return out
-}
-
-const decodeRequests = (task: TaskImpl, encoded: EncodedRequests): Requests | string => {
-  const added: Array<{ readonly task: TaskImpl; readonly goto: boolean }> = []
-  for (const add of encoded.adds ?? []) {
-    const found = task.declarations.adds.find((t) => t.id === add.id)
-    if (found === undefined) return `the worker added task "${add.id}", which "${task.id}" does not declare in \`adds\``
-    added.push({ task: found, goto: add.goto })
-  }
-  return {
-    iterate: encoded.iterate === undefined
-      ? undefined
-      : { input: encoded.iterate.input === undefined ? undefined : freezeParsed(encoded.iterate.input) },
-    added,
-    goto: encoded.goto,
-    terminate: encoded.terminate === true,
-    checkpoint: encoded.checkpoint
-  }
-}
 
 // ---------------------------------------------------------------------------
 // the coordinator's side
@@ -221,9 +188,14 @@ export const remoteAttempt = (
         )
       }
       if (result.requests !== undefined) {
-        const requests = decodeRequests(task, result.requests)
+        const requests = requestsOf(task, result.requests)
         if (typeof requests === "string") return Effect.die(new InvalidJobError({ reason: requests }))
-        ctx.requests = requests
+        // Applied after the result is stored, as if the body had asked for them here.
+        ctx.requests = requests === undefined
+          ? result.requests.checkpoint === undefined
+            ? undefined
+            : { iterate: undefined, added: [], goto: undefined, terminate: false, checkpoint: result.requests.checkpoint }
+          : { ...requests, checkpoint: result.requests.checkpoint }
       }
       const raw2 = result.value === undefined ? undefined : freezeParsed(result.value)
       const codec = task.declarations.result
@@ -315,7 +287,7 @@ export const runJob = (
     state.seedCycles(job.cycles)
     const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
     // Whatever the body logs on the worker says which run, task and attempt it belongs to.
-    let body = Effect.annotateLogs(runBody(task, ctx), {
+    let body = Effect.annotateLogs(startBody(task, ctx), {
       workflow: job.workflow,
       runId: job.runId,
       taskId: job.task,
@@ -345,11 +317,17 @@ export const runJob = (
     }
     const exit = yield* Effect.exit(body)
     if (Exit.isSuccess(exit)) {
-      const encoded = yield* Effect.result(encodeValue(task, exit.value))
+      const encoded = yield* Effect.result(encodeResult(task, exit.value))
       if (Result.isFailure(encoded)) return { v: PROTOCOL, ok: false, error: describeFailure(encoded.failure, false) } satisfies JobResult
       const value = encoded.success
-      const requests = encodeRequests(ctx.requests)
-      if (requests instanceof InvalidValueError) return { v: PROTOCOL, ok: false, error: describeFailure(requests, false) } satisfies JobResult
+      const asked = ctx.requests
+      const encodedRequests = asked === undefined ? undefined : encodeRequests(task.id, asked)
+      if (encodedRequests instanceof InvalidValueError) {
+        return { v: PROTOCOL, ok: false, error: describeFailure(encodedRequests, false) } satisfies JobResult
+      }
+      const requests = encodedRequests === undefined || asked?.checkpoint === undefined
+        ? encodedRequests
+        : { ...encodedRequests, checkpoint: asked.checkpoint }
       const out: JobResult = {
         v: PROTOCOL,
         ok: true,
@@ -379,22 +357,3 @@ export const runJob = (
     return { v: PROTOCOL, ok: false, error: describeFailure(Cause.squash(exit.cause), true) } satisfies JobResult
   }).pipe(Effect.scoped)
 
-/** A result as JSON: encoded with the task's schema, or checked. */
-const encodeValue = (task: TaskImpl, value: unknown): Effect.Effect<Json | undefined, InvalidValueError> => {
-  const codec = task.declarations.result
-  if (codec !== undefined) return codec.encode(task.resultKey, value)
-  const checked = checkValue(task.resultKey, value)
-  return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed(checked)
-}
-
-/** The body of a task on its context: a plain value succeeds, a throw is a defect. */
-const runBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> => {
-  let out: unknown
-  try {
-    // The engine builds the context the body's type was checked against.
-    out = Reflect.apply(task.body, undefined, [ctx, ctx.input])
-  } catch (defect) {
-    return Effect.die(defect)
-  }
-  return Effect.isEffect(out) ? out : Effect.succeed(out)
-}

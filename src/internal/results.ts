@@ -73,6 +73,14 @@ const write = (
   return durable.write(entry, task.resultKey, encoded)
 }
 
+/** A result as stored: encoded with the task's schema, or checked (and frozen) as JSON. */
+export const encodeResult = (task: TaskImpl, value: unknown): Effect.Effect<Value, InvalidValueError> => {
+  const codec = task.declarations.result
+  if (codec !== undefined) return codec.encode(task.resultKey, value)
+  const checked = checkResult(task, value)
+  return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed(checked)
+}
+
 /** Reads the result of task `id` for task `taskId`: `ResultNotAvailableError` when it has none. */
 export const readResult = (
   state: RunState,
