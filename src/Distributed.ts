@@ -72,6 +72,8 @@ export interface RemoteTaskError extends RemoteTaskErrorClass {}
 export class Dispatcher extends Context.Service<Dispatcher, {
   /** Sends an attempt as a job; its result. */
   readonly send: Dispatch["send"]
+  /** Removes jobs a durable run kept, once it has ended. */
+  readonly remove: Dispatch["remove"]
   /** The run's channel: Redis, the one the workers use. */
   readonly channel: ChannelBackend
   /** Where the runs' checkpoints and journals go: Redis too. */
@@ -199,6 +201,8 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
         return Dispatcher.of({
           channel,
           checkpoints,
+          remove: (jobIds) =>
+            Effect.promise(() => Promise.all(jobIds.map((id) => queue.remove(id).catch(() => 0)))).pipe(Effect.asVoid),
           send: (data: JobData, jobId: string, durable: boolean) =>
             Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
               waiting.set(jobId, (outcome) =>
@@ -343,14 +347,19 @@ export const run = <
     if (!isWorkflowImpl(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
     const { local, ...given }: engine.RunOptions & LocalOptions<Local> = options[0] ?? {}
     const here = new Set((local ?? []).map((task) => task.id))
+    /** The jobs a durable run keeps for a producer that might take it over: removed once it has ended. */
+    const kept = new Set<string>()
     // The run's channel and checkpoints are the dispatcher's (Redis, the workers' channel), never a
     // Channel provided around the run: a memory channel would lose what workers write. The engine
     // runs the checked flow with each attempt sent to a worker, so the output and errors have the
     // workflow's types, with the causes attempts have remotely.
     return engine.run(workflow, {
       ...given,
-      remote: (task, ctx, timeout) => here.has(task.id) ? undefined : remoteAttempt(dispatcher, task, ctx, timeout)
+      remote: (task, ctx, timeout) =>
+        here.has(task.id) ? undefined : remoteAttempt(dispatcher, task, ctx, timeout, (id) => kept.add(id))
     }).pipe(
+      // A run that completed or terminated needs its jobs no more; one that failed or suspended may continue.
+      Effect.tap((out) => out.status === "suspended" || kept.size === 0 ? Effect.void : dispatcher.remove([...kept])),
       Effect.provideService(ChannelService, dispatcher.channel),
       Effect.provideService(CheckpointStore, dispatcher.checkpoints)
     ) as never

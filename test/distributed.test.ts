@@ -269,6 +269,12 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
       const counts = await Promise.all(["first", "long", "after"].map((t) => redis.get(`test:dist:${t}:${runId}`)))
       await redis.quit()
       assert.deepStrictEqual(counts, ["1", "1", "1"])
+      // The run ended: the jobs it kept for a takeover are gone.
+      const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+      const afterJob = jobIdOf(Workflow.namespace("handover", runId), { task: "after", iteration: 1, attempt: 1 })
+      assert.isUndefined(await queue.getJob(longJob) ?? undefined)
+      assert.isUndefined(await queue.getJob(afterJob) ?? undefined)
+      await queue.close()
     } finally {
       await stopAll([workerProcess])
     }

@@ -117,6 +117,8 @@ export interface Dispatch {
    * not sent again: its outcome, or the wait for it, is taken over.
    */
   readonly send: (data: JobData, jobId: string, durable: boolean) => Effect.Effect<unknown, unknown>
+  /** Removes jobs a durable run kept (once it has ended). */
+  readonly remove: (jobIds: ReadonlyArray<string>) => Effect.Effect<void>
 }
 
 /** The id of an attempt's job: the same for the same attempt of a run, whichever producer sends it. */
@@ -131,7 +133,9 @@ export const remoteAttempt = (
   dispatch: Dispatch,
   task: TaskImpl,
   ctx: TaskContext,
-  timeout: Duration.Duration | undefined
+  timeout: Duration.Duration | undefined,
+  /** Told the id of each job a durable run keeps (so that the run removes them when it ends). */
+  kept: (jobId: string) => void
 ): Effect.Effect<unknown, unknown> =>
   Effect.suspend(() => {
     const state = ctx.state
@@ -152,6 +156,7 @@ export const remoteAttempt = (
       ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) })
     }
     const jobId = jobIdOf(state.store.namespace, data)
+    if (state.durable !== undefined) kept(jobId)
     // With tracing on, the job carries the producer's span of the attempt (one lookup; none otherwise).
     const traced = state.tracing
       ? Effect.flatMap(Effect.option(Effect.currentSpan), (span) =>
