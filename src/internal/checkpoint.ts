@@ -40,7 +40,7 @@ export const Completion = Schema.Struct({
 export type Completion = typeof Completion.Type
 
 /** A channel key as the checkpoint holds it: its value (absent: `undefined`) and remaining TTL. */
-export const ChannelEntry = Schema.Struct({
+const ChannelEntry = Schema.Struct({
   key: Schema.String,
   value: Schema.optionalKey(Schema.Json),
   ttl: Schema.optionalKey(Schema.Int)

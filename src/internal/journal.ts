@@ -71,7 +71,7 @@ export const encodeRequests = (taskId: string, requests: Requests): EncodedReque
 }
 
 /** A completion as data: what a checkpoint or a journal holds. */
-export const encodeDone = (done: Done): Completion | InvalidValueError => {
+const encodeDone = (done: Done): Completion | InvalidValueError => {
   const head = { task: done.task, iteration: done.iteration, attempts: done.attempts }
   const withResult = done.result === undefined ? head : { ...head, result: done.result }
   if (done.requests === undefined) return withResult
@@ -190,7 +190,7 @@ let sequence = 0
  * (results included, with remaining TTLs), what is pending, the requests
  * waited on, and the metadata.
  */
-export const makeCheckpoint = (
+const makeCheckpoint = (
   state: RunState,
   metadata: { readonly [key: string]: Json },
   extraPending: ReadonlyArray<string>,

@@ -27,7 +27,7 @@ import { WorkflowCancelled } from "./workflowError.js"
 // the protocol
 // ---------------------------------------------------------------------------
 
-export const PROTOCOL = 1
+const PROTOCOL = 1
 
 export const JobData = Schema.Struct({
   v: Schema.Literal(PROTOCOL),
@@ -81,7 +81,7 @@ export const JobResult = Schema.Union([
 export type JobResult = typeof JobResult.Type
 
 const decodeJobData = Schema.decodeUnknownResult(JobData)
-export const decodeJobResult = Schema.decodeUnknownResult(JobResult)
+const decodeJobResult = Schema.decodeUnknownResult(JobResult)
 
 /** An error of a body that ran on a worker, as it came back: its tag, message and data. */
 export class RemoteTaskError extends Schema.TaggedError<RemoteTaskError>()("RemoteTaskError", {

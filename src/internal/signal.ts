@@ -49,7 +49,7 @@ export class Suspend {
 /** A failure of a step: a task's, a group's, the run's cancellation, or its suspension. */
 export type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
 
-export const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
+const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
 
 export const isSuspend = (error: unknown): error is Suspend => error instanceof Suspend
 
