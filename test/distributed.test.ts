@@ -5,7 +5,9 @@
  */
 import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Queue, QueueEvents } from "bullmq"
-import { Effect, Fiber, Layer, Option, Stream, Tracer } from "effect"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
+import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
+import { Effect, Fiber, Layer, Option, Stream } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
@@ -281,32 +283,63 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
   }, 60_000)
 })
 
-describe("tracing across processes", () => {
+describe("tracing across processes, exported with OpenTelemetry", () => {
   it.live("a worker's span of an attempt is a child of the producer's: one run is one trace", () =>
     Effect.gen(function*() {
       const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
-      const traced = startWorker(prefix, { TRACE: "1" })
+      const traced = startWorker(prefix, { OTEL: "1" })
       const lines: Array<string> = []
-      traced.stdout?.on("data", (chunk: Buffer) => lines.push(...chunk.toString().split("\n").filter((l) => l.startsWith("SPAN "))))
-      yield* Effect.promise(() => lineOf(traced, (l) => l === "READY"))
-      const spans: Array<Tracer.NativeSpan> = []
-      const tracer = Tracer.make({
-        span(options) {
-          const span = new Tracer.NativeSpan(options)
-          spans.push(span)
-          return span
-        }
+      // Resolved once the worker has exported its span of each attempt (a, b, c).
+      let exported: () => void = () => {}
+      const allExported = new Promise<void>((resolve) => (exported = resolve))
+      let buffer = ""
+      traced.stdout?.on("data", (chunk: Buffer) => {
+        buffer += chunk.toString()
+        const complete = buffer.split("\n")
+        buffer = complete.pop() ?? ""
+        lines.push(...complete.filter((l) => l.startsWith("OTEL ")))
+        if (["a", "b", "c"].every((id) => lines.some((l) => l.includes(`"name":"task ${id} (worker)"`)))) exported()
       })
+      yield* Effect.promise(() => lineOf(traced, (l) => l === "READY"))
+      // The producer's spans go to an in-memory exporter, through the same NodeSdk setup as the worker's.
+      const exporter = new InMemorySpanExporter()
+      const otel = NodeSdk.layer(() => ({
+        resource: { serviceName: "graflow-producer" },
+        spanProcessor: new SimpleSpanProcessor(exporter)
+      }))
       const out = yield* Effect.ensuring(
-        Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })), Effect.withTracer(tracer)),
+        Effect.gen(function*() {
+          const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
+          yield* Effect.promise(() => allExported)
+          // Read while the provider lives: its shutdown empties the exporter.
+          return { out, spans: exporter.getFinishedSpans().slice() }
+        }).pipe(Effect.provide(otel)),
         Effect.promise(() => stopAll([traced]))
       )
-      assert.strictEqual(out.status, "completed")
-      const root = spans.find((s) => s.name === "workflow etl")!
-      const producerA = spans.find((s) => s.name === "task a")!
-      const workerA = lines.find((l) => l.startsWith("SPAN task a (worker)|"))
-      assert.strictEqual(workerA, `SPAN task a (worker)|${root.traceId}|${producerA.spanId}`)
-      assert.strictEqual(producerA.traceId, root.traceId)
+      assert.strictEqual(out.out.status, "completed")
+      const spans = out.spans
+      const root = spans.find((s) => s.name === "workflow etl")
+      assert.isDefined(root)
+      const traceId = root!.spanContext().traceId
+      for (const span of spans) assert.strictEqual(span.spanContext().traceId, traceId, `${span.name} is in the run's trace`)
+      const worker = lines.map((l) => JSON.parse(l.slice("OTEL ".length)) as {
+        readonly name: string
+        readonly traceId: string
+        readonly parentSpanId: string | null
+        readonly service: string
+        readonly attributes: Record<string, unknown>
+      })
+      // Every attempt of the run ran on the worker, each span the child of the producer's span of that attempt.
+      for (const id of ["a", "b", "c"]) {
+        const producer = spans.find((s) => s.name === `task ${id}`)
+        assert.isDefined(producer, `the producer's span of ${id}`)
+        const remote = worker.find((s) => s.name === `task ${id} (worker)`)
+        assert.deepStrictEqual(
+          remote && { traceId: remote.traceId, parent: remote.parentSpanId, service: remote.service, task: remote.attributes["graflow.task"] },
+          { traceId, parent: producer!.spanContext().spanId, service: "graflow-worker", task: id }
+        )
+      }
+      assert.strictEqual(root!.resource.attributes["service.name"], "graflow-producer")
     }), 60_000)
 })
 
