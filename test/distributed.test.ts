@@ -16,7 +16,7 @@ import { inject } from "vitest"
 import { MemoryChannel, Progress, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import { jobIdOf } from "../src/internal/remote.js"
-import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
+import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, relay, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
@@ -206,6 +206,27 @@ describe("a worker killed with SIGKILL mid-task", () => {
       yield* Effect.promise(() => redis.quit())
       assert.strictEqual(runs, "2")
     }), 60_000)
+})
+
+describe("a retry on workers that run one attempt at a time", () => {
+  it.live("lands on the other worker: the first attempt, timed out, still holds its own", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const pair = [startWorker(prefix, { CONCURRENCY: "1" }), startWorker(prefix, { CONCURRENCY: "1" })]
+      const admin = new Redis(url)
+      yield* Effect.addFinalizer(() => Effect.promise(() => admin.quit().then(() => stopAll(pair))))
+      yield* Effect.promise(() => Promise.all(pair.map((w) => lineOf(w, (l) => l === "READY"))))
+      const runId = `relay-${randomUUID().slice(0, 8)}`
+      const out = yield* Distributed.run(relay(url), { runId }).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      const first = Number(yield* Effect.promise(() => admin.get(`test:dist:relay:${runId}:first`)))
+      const pids = pair.map((w) => w.pid)
+      assert.include(pids, first)
+      assert.strictEqual(out.results.relay.attempt, 2)
+      assert.include(pids, out.results.relay.pid)
+      assert.notStrictEqual(out.results.relay.pid, first, "the retry ran on the other worker")
+    }).pipe(Effect.scoped), 60_000)
 })
 
 describe("effect-graflow worker <module>", () => {
