@@ -15,18 +15,19 @@
  */
 import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
-import { Context, Effect, Layer } from "effect"
+import { Context, Duration, Effect, Layer, Option } from "effect"
 import { Channel as ChannelService } from "./Channel.js"
 import type { ChannelBackend } from "./ChannelBackend.js"
 import type * as Checkpoint from "./Checkpoint.js"
-import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
+import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
-import { type Dispatch, type JobData, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
+import { show } from "./internal/format.js"
+import { type Dispatch, type JobData, jobIdPrefixOf, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
 import { isWorkflowImpl } from "./internal/workflow.js"
 import * as RedisChannel from "./RedisChannel.js"
 import type * as Task from "./Task.js"
-import type * as Workflow from "./Workflow.js"
+import * as Workflow from "./Workflow.js"
 import type { CheckpointStoreError, ParallelGroupError, TaskFailed, TaskTimeoutError } from "./WorkflowError.js"
 
 /**
@@ -74,6 +75,8 @@ export class Dispatcher extends Context.Service<Dispatcher, {
   readonly send: Dispatch["send"]
   /** Removes jobs a durable run kept, once it has ended. */
   readonly remove: Dispatch["remove"]
+  /** Removes every job of the run of this namespace that is not running (see {@link deleteRun}); how many. */
+  readonly removeRun: (namespace: string) => Effect.Effect<number>
   /** The run's channel: Redis, the one the workers use. */
   readonly channel: ChannelBackend
   /** Where the runs' checkpoints and journals go: Redis too. */
@@ -103,6 +106,28 @@ export interface Options {
   readonly queue?: string | undefined
 }
 
+/**
+ * The options of {@link layer}: where the jobs go ({@link Options}), and how
+ * long the jobs of a durable run stay after they end (`keepJobs`, default a
+ * day) for a producer that takes the run over. A durable run removes its jobs
+ * when it completes or terminates; {@link deleteRun} removes those of a run
+ * whose producer never came back.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type * as Distributed from "effect-graflow/Distributed"
+ *
+ * const options: Distributed.LayerOptions = { redis: "redis://127.0.0.1:6380", keepJobs: "6 hours" }
+ * ```
+ *
+ * @category models
+ * @since 0.2.0
+ */
+export interface LayerOptions extends Options {
+  readonly keepJobs?: Duration.Input | undefined
+}
+
 /** The BullMQ prefix and queue name of the options. */
 export const queueOf = (options: Options): { readonly prefix: string; readonly name: string } => {
   const prefix = options.prefix ?? "graflow:"
@@ -129,10 +154,11 @@ export const queueOf = (options: Options): { readonly prefix: string; readonly n
  * @category layers
  * @since 0.2.0
  */
-export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =>
+export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelError> =>
   Layer.effect(
       Dispatcher,
       Effect.gen(function*() {
+        const keepSeconds = keepSecondsOf(options.keepJobs)
         const redis = yield* Layer.build(RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix }))
         const channel = Context.get(redis, ChannelService)
         const checkpoints = Context.get(redis, CheckpointStore)
@@ -188,7 +214,7 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
             data,
             // A durable run's jobs stay a day after they end, for a producer that takes the run over.
             opts: durable
-              ? { jobId, removeOnComplete: { age: KEEP_SECONDS }, removeOnFail: { age: KEEP_SECONDS }, attempts: 1 }
+              ? { jobId, removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds }, attempts: 1 }
               : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
           }))).catch((cause: unknown) => {
             for (const { jobId } of jobs) {
@@ -198,11 +224,33 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
             }
           })
         }
+        const jobKeys = `${prefix}:${name}:`
         return Dispatcher.of({
           channel,
           checkpoints,
           remove: (jobIds) =>
             Effect.promise(() => Promise.all(jobIds.map((id) => queue.remove(id).catch(() => 0)))).pipe(Effect.asVoid),
+          removeRun: (namespace) =>
+            Effect.acquireUseRelease(
+              Effect.sync(() => new Redis(redisOptions(options.redis))),
+              (client) =>
+                Effect.promise(async () => {
+                  // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after the id.
+                  const match = `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`
+                  let cursor = "0"
+                  let removed = 0
+                  do {
+                    const [next, keys] = await client.scan(cursor, "MATCH", match, "COUNT", 1000)
+                    cursor = next
+                    const ids = keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
+                    // A job that is running is locked and stays (it goes `keepJobs` after it ends).
+                    const results = await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)))
+                    removed += results.reduce((sum: number, n) => sum + n, 0)
+                  } while (cursor !== "0")
+                  return removed
+                }),
+              (client) => Effect.sync(() => client.disconnect())
+            ),
           send: (data: JobData, jobId: string, durable: boolean) =>
             Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
               waiting.set(jobId, (outcome) =>
@@ -243,8 +291,19 @@ export const layer = (options: Options): Layer.Layer<Dispatcher, ChannelError> =
       })
   )
 
-/** How long the jobs of a durable run stay after they end (a producer that dies may take the run over). */
-const KEEP_SECONDS = 86_400
+/** How long the jobs of a durable run stay after they end (a producer that dies may take the run over), in seconds. */
+const keepSecondsOf = (keepJobs: Duration.Input | undefined): number => {
+  if (keepJobs === undefined) return 86_400
+  const decoded = Duration.fromInput(keepJobs)
+  const millis = Option.isSome(decoded) ? Duration.toMillis(decoded.value) : Number.NaN
+  if (!(millis >= 1000) || !Number.isFinite(millis)) {
+    throw new TypeError(`Distributed.layer: keepJobs must be a duration of a second or more, not ${show(keepJobs)}`)
+  }
+  return Math.ceil(millis / 1000)
+}
+
+/** A Redis glob matching `text` literally. */
+const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
 
 const parseJson = (text: string): unknown => {
   try {
@@ -364,3 +423,39 @@ export const run = <
       Effect.provideService(CheckpointStore, dispatcher.checkpoints)
     ) as never
   })
+
+/**
+ * Deletes what a distributed run left: its namespace on the dispatcher's
+ * Redis (results, journal, responses), its checkpoints, and its jobs — those
+ * a durable run keeps for a producer that may take it over (`keepJobs`), when
+ * its producer died and the run is given up. A job still running stays until
+ * it ends, then goes after `keepJobs`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const hello = Workflow.make("hello", Task.make("hello", () => "world"))
+ * const giveUp = Distributed.deleteRun(hello, "nightly-2026-12-01").pipe(
+ *   Effect.provide(Distributed.layer({ redis: "redis://127.0.0.1:6380" }))
+ * )
+ * ```
+ *
+ * @category running
+ * @since 0.2.0
+ */
+export const deleteRun = (
+  workflow: string | Workflow.Any,
+  runId: string
+): Effect.Effect<void, InvalidNamespaceError | ChannelError | CheckpointStoreError, Dispatcher> =>
+  Effect.flatMap(Effect.service(Dispatcher), (dispatcher) =>
+    Effect.andThen(
+      dispatcher.removeRun(Workflow.namespace(workflow, runId)),
+      Workflow.deleteRun(workflow, runId).pipe(
+        Effect.provideService(ChannelService, dispatcher.channel),
+        Effect.provideService(CheckpointStore, dispatcher.checkpoints)
+      )
+    ))

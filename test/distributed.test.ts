@@ -7,7 +7,7 @@ import { afterAll, assert, beforeAll, describe, expect, it } from "@effect/vites
 import { Queue, QueueEvents } from "bullmq"
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
-import { Effect, Fiber, Layer, Option, Stream } from "effect"
+import { Cause, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
@@ -302,6 +302,82 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
       await stopAll([workerProcess])
     }
   }, 60_000)
+})
+
+describe("Distributed.deleteRun: a durable run whose producer never came back", () => {
+  it("removes its kept jobs, namespace and journal, and nothing of another run", async () => {
+    const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+    const runId = randomUUID()
+    const producerScript = fileURLToPath(new URL("./fixtures/distributed-producer.ts", import.meta.url))
+    const workerProcess = startWorker(prefix)
+    const redis = new Redis(url)
+    const layer = Distributed.layer({ redis: url, prefix })
+    const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix })
+    const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+    /** The keys of the channel and checkpoint store that name `workflow` (the queue's are apart, under `:bull:`). */
+    const runKeys = async (workflow: string) =>
+      (await redis.keys(`${prefix}*`)).filter((key) => !key.startsWith(bull) && key.includes(workflow))
+    try {
+      await lineOf(workerProcess, (l) => l === "READY")
+      const [seconds, micros] = await redis.time()
+      const events = new QueueEvents(name, {
+        connection: Distributed.redisOptions(url),
+        prefix: bull,
+        lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+      })
+      await events.waitUntilReady()
+      const namespace = Workflow.namespace("handover", runId)
+      const firstJob = jobIdOf(namespace, { task: "first", iteration: 1, attempt: 1 })
+      const longJob = jobIdOf(namespace, { task: "long", iteration: 1, attempt: 1 })
+      const longDone = new Promise<void>((resolve) => events.on("completed", ({ jobId }) => jobId === longJob && resolve()))
+      const producer = spawn(process.execPath, ["--import", "tsx", producerScript, url, prefix, runId, "2 hours"], {
+        stdio: ["ignore", "pipe", "pipe"]
+      })
+      await lineOf(workerProcess, (l) => l === `RUNNING long ${runId}`)
+      producer.kill("SIGKILL")
+      await new Promise((resolve) => producer.once("exit", resolve))
+      await longDone
+      await events.close()
+      // The jobs stay for a producer that takes the run over, as long as `keepJobs` says.
+      const kept = await queue.getJob(longJob)
+      assert.deepStrictEqual(kept?.opts.removeOnComplete, { age: 7200 })
+      assert.isDefined(await queue.getJob(firstJob) ?? undefined)
+      assert.isAbove((await runKeys("handover")).length, 0)
+      // Another durable run on the same queue, failed (so it keeps its job and namespace).
+      const other = await Effect.runPromiseExit(
+        Distributed.run(typedFailure, { runId, durable: true }).pipe(Effect.provide(layer))
+      )
+      assert.isTrue(other._tag === "Failure")
+      const otherJob = jobIdOf(Workflow.namespace("typed-failure", runId), { task: "broken", iteration: 1, attempt: 1 })
+      const otherKeys = await runKeys("typed-failure")
+      assert.isAbove(otherKeys.length, 0)
+
+      await Effect.runPromise(Distributed.deleteRun("handover", runId).pipe(Effect.provide(layer)))
+      assert.isUndefined(await queue.getJob(firstJob) ?? undefined)
+      assert.isUndefined(await queue.getJob(longJob) ?? undefined)
+      assert.deepStrictEqual(await runKeys("handover"), [])
+      assert.isDefined(await queue.getJob(otherJob) ?? undefined)
+      assert.deepStrictEqual((await runKeys("typed-failure")).sort(), otherKeys.sort())
+    } finally {
+      await queue.close()
+      await redis.quit()
+      await stopAll([workerProcess])
+    }
+  }, 60_000)
+})
+
+describe("Distributed.layer's keepJobs", () => {
+  it.live("a keepJobs that is no duration of a second or more is refused when the layer is built", () =>
+    Effect.gen(function*() {
+      for (const keepJobs of ["soon", 0, "500 millis", Number.NaN] as const) {
+        const exit = yield* Effect.exit(Effect.provide(Effect.void, Distributed.layer({ redis: url, keepJobs: keepJobs as never })))
+        assert.isTrue(exit._tag === "Failure")
+        if (exit._tag !== "Failure") continue
+        const defect = Cause.squash(exit.cause)
+        assert.instanceOf(defect, TypeError)
+        assert.match((defect as TypeError).message, /^Distributed\.layer: keepJobs must be a duration of a second or more, not /)
+      }
+    }))
 })
 
 describe("tracing across processes, exported with OpenTelemetry", () => {

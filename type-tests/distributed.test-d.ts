@@ -3,7 +3,7 @@
  */
 import { Context, Effect, Layer } from "effect"
 import { expectAssignable, expectError, expectType } from "tsd"
-import { Task, Workflow, type WorkflowError } from "effect-graflow"
+import { type ChannelError, Task, Workflow, type WorkflowError } from "effect-graflow"
 import * as Distributed from "effect-graflow/Distributed"
 import * as Worker from "effect-graflow/Worker"
 
@@ -37,3 +37,20 @@ Effect.runPromise(worker.pipe(
 // A task run in the producer (`local`) brings its services to the producer's requirements.
 const withLocal = Distributed.run(etl, { local: [notify] })
 expectType<Distributed.Dispatcher | Mailer>(null! as Effect.Services<typeof withLocal>)
+
+// How long a durable run's jobs stay: a duration.
+Distributed.layer({ redis: "redis://127.0.0.1:6380", keepJobs: "6 hours" })
+Distributed.layer({ redis: "redis://127.0.0.1:6380", keepJobs: 3_600_000 })
+expectError(Distributed.layer({ redis: "redis://127.0.0.1:6380", keepJobs: "soon" }))
+
+// deleteRun: by workflow or name, needs the dispatcher, fails with the channel's and the store's errors.
+declare const someWorkflow: Workflow.Any
+type Deleting = Effect.Effect<
+  void,
+  ChannelError.InvalidNamespaceError | ChannelError.ChannelError | WorkflowError.CheckpointStoreError,
+  Distributed.Dispatcher
+>
+expectType<Deleting>(Distributed.deleteRun(someWorkflow, "r1"))
+expectType<Deleting>(Distributed.deleteRun("etl", "r1"))
+expectError(Distributed.deleteRun("etl"))
+expectError(Distributed.deleteRun("etl", 7))

@@ -125,6 +125,9 @@ export interface Dispatch {
 export const jobIdOf = (namespace: string, data: Pick<JobData, "task" | "iteration" | "attempt">): string =>
   [namespace, data.task, `${data.iteration}`, `${data.attempt}`].map(encodeURIComponent).join("~")
 
+/** What the ids of a run's jobs start with (no id of another run does: the namespace is encoded, then `~`). */
+export const jobIdPrefixOf = (namespace: string): string => `${encodeURIComponent(namespace)}~`
+
 /**
  * An attempt of `task` as a job: its outcome, with the requests of the body
  * set on the context as if it had run here.
