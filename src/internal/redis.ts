@@ -224,15 +224,20 @@ end
 const KEYS_ = `${LIVE}
 return live(KEYS[1], ARGV[1])`
 
-/** Every live key with its value: `{member, 1, text, member, 2, items, …}` (results left out). KEYS: index. ARGV: data prefix. */
-const ENTRIES = `${LIVE}
+/**
+ * Every live key with its value: `{member, 1, text, member, 2, items, …}`
+ * (results left out, before anything is asked of them: a run's end reads
+ * only its other keys). KEYS: index. ARGV: data prefix.
+ */
+const ENTRIES = `
 local out = {}
-for _, m in ipairs(live(KEYS[1], ARGV[1])) do
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   if string.sub(m, -11) ~= '.__result__' then
     local k = ARGV[1] .. m
     local t = redis.call('TYPE', k)['ok']
     if t == 'string' then out[#out + 1] = m; out[#out + 1] = 1; out[#out + 1] = redis.call('GET', k)
     elseif t == 'list' then out[#out + 1] = m; out[#out + 1] = 2; out[#out + 1] = redis.call('LRANGE', k, 0, -1)
+    elseif t == 'none' then redis.call('ZREM', KEYS[1], m)
     else out[#out + 1] = m; out[#out + 1] = 3; out[#out + 1] = t end
   end
 end
@@ -266,12 +271,18 @@ return 1`
  */
 const EXPIRE = `${TRACK}
 local ms = tonumber(ARGV[2])
+local now = now_ms()
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local k = ARGV[1] .. m
   local p = redis.call('PTTL', k)
-  if p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
-  track(k, KEYS[1], m)
+  if p == -2 then redis.call('ZREM', KEYS[1], m)
+  elseif p == -1 or p > ms then
+    redis.call('PEXPIRE', k, ms)
+    redis.call('ZADD', KEYS[1], now + ms, m)
+  end
+  -- otherwise the key keeps its shorter TTL, and its entry the score it got when it was written
 end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
 for i = 1, 3 do
   if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ms) end
