@@ -254,114 +254,126 @@ const describeFailure = (error: unknown, defect: boolean) => {
   }
 }
 
+/** A job checked: its data, workflow and task; or why it cannot be run. */
+const jobOf = (
+  workflows: ReadonlyMap<string, Runnable>,
+  raw: unknown
+): { readonly job: JobData; readonly workflow: Runnable; readonly task: TaskImpl } | InvalidJobError => {
+  const decoded = decodeJobData(raw)
+  if (Result.isFailure(decoded)) {
+    const version = typeof raw === "object" && raw !== null ? Reflect.get(raw, "v") : undefined
+    return new InvalidJobError({
+      reason: version !== PROTOCOL
+        ? `it is not an effect-graflow job of protocol ${PROTOCOL} (v: ${JSON.stringify(version) ?? "missing"})`
+        : "its data does not have the shape of a job"
+    })
+  }
+  const job = decoded.success
+  const workflow = workflows.get(job.workflow)
+  if (workflow === undefined) {
+    return new InvalidJobError({
+      reason: `this worker serves no workflow "${job.workflow}" (it serves ${[...workflows.keys()].map((n) => JSON.stringify(n)).join(", ")})`
+    })
+  }
+  if (planHash(workflow.plan) !== job.plan) {
+    return new InvalidJobError({
+      reason: `workflow "${job.workflow}" of this worker is another version (plan ${planHash(workflow.plan)}) than the run's (${job.plan})`
+    })
+  }
+  const task = findTask(workflow, job.task)
+  if (task === undefined) return new InvalidJobError({ reason: `workflow "${job.workflow}" has no task "${job.task}"` })
+  return { job, workflow, task }
+}
+
 /**
  * Runs a job: checks it, finds its workflow and task, runs the attempt on the
  * run's namespace, and gives the job's result. A job that cannot be run fails
- * with `InvalidJobError` (never run).
+ * with `InvalidJobError` (never run). (Written without `Effect.gen`: a job's
+ * own cost is most of a worker's, next to BullMQ's.)
  */
 export const runJob = (
   workflows: ReadonlyMap<string, Runnable>,
   backend: ChannelBackend,
   checkpoints: Store,
   raw: unknown
-): Effect.Effect<JobResult, InvalidJobError, unknown> =>
-  Effect.gen(function*() {
-    const decoded = decodeJobData(raw)
-    if (Result.isFailure(decoded)) {
-      const version = typeof raw === "object" && raw !== null ? Reflect.get(raw, "v") : undefined
-      return yield* new InvalidJobError({
-        reason: version !== PROTOCOL
-          ? `it is not an effect-graflow job of protocol ${PROTOCOL} (v: ${JSON.stringify(version) ?? "missing"})`
-          : "its data does not have the shape of a job"
+): Effect.Effect<JobResult, InvalidJobError, unknown> => {
+  const found = jobOf(workflows, raw)
+  if (found instanceof InvalidJobError) return Effect.fail(found)
+  const { job, task, workflow } = found
+  return Effect.scoped(Effect.flatMap(Effect.orDie(backend.open(runNamespace(job.workflow, job.runId))), (store) =>
+    Effect.withFiber((fiber) => {
+      // A view of the run for one attempt: nothing allocated per task of the workflow.
+      const state = new RunState(workflow, job.runId, store, undefined, false, fiber.getRef(Clock.Clock), checkpoints, job.plan, 0)
+      state.seedCycles(job.cycles)
+      const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
+      // Whatever the body logs on the worker says which run, task and attempt it belongs to.
+      let body = Effect.annotateLogs(startBody(task, ctx), {
+        workflow: job.workflow,
+        runId: job.runId,
+        taskId: job.task,
+        attempt: job.attempt,
+        iteration: job.iteration
       })
-    }
-    const job = decoded.success
-    const workflow = workflows.get(job.workflow)
-    if (workflow === undefined) {
-      return yield* new InvalidJobError({
-        reason: `this worker serves no workflow "${job.workflow}" (it serves ${[...workflows.keys()].map((n) => JSON.stringify(n)).join(", ")})`
-      })
-    }
-    if (planHash(workflow.plan) !== job.plan) {
-      return yield* new InvalidJobError({
-        reason: `workflow "${job.workflow}" of this worker is another version (plan ${planHash(workflow.plan)}) than the run's (${job.plan})`
-      })
-    }
-    const task = findTask(workflow, job.task)
-    if (task === undefined) return yield* new InvalidJobError({ reason: `workflow "${job.workflow}" has no task "${job.task}"` })
-    const store = yield* Effect.orDie(backend.open(runNamespace(job.workflow, job.runId)))
-    const clock = yield* Clock.Clock
-    const state = new RunState(workflow, job.runId, store, undefined, false, clock, checkpoints, job.plan)
-    state.seedCycles(job.cycles)
-    const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
-    // Whatever the body logs on the worker says which run, task and attempt it belongs to.
-    let body = Effect.annotateLogs(startBody(task, ctx), {
-      workflow: job.workflow,
-      runId: job.runId,
-      taskId: job.task,
-      attempt: job.attempt,
-      iteration: job.iteration
-    })
-    if (job.timeout !== undefined) body = Effect.timeoutOption(body, job.timeout).pipe(
-      Effect.flatMap(Option.match({
-        onNone: () => Effect.fail({ _tag: "TaskTimeoutError", taskId: task.id, timeout: `${job.timeout}ms` }),
-        onSome: Effect.succeed
-      }))
-    )
-    // The worker's span of the attempt is a child of the producer's, when both trace.
-    const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
-    if (tracing && job.trace !== undefined) {
-      body = Effect.withSpan(body, `task ${task.id} (worker)`, {
-        parent: Tracer.externalSpan(job.trace),
-        captureStackTrace: false,
-        attributes: {
-          "graflow.workflow": job.workflow,
-          "graflow.run_id": job.runId,
-          "graflow.task": job.task,
-          "graflow.attempt": job.attempt,
-          "graflow.iteration": job.iteration
-        }
-      })
-    }
-    const exit = yield* Effect.exit(body)
-    if (Exit.isSuccess(exit)) {
-      const encoded = yield* Effect.result(encodeResult(task, exit.value))
-      if (Result.isFailure(encoded)) return { v: PROTOCOL, ok: false, error: describeFailure(encoded.failure, false) } satisfies JobResult
+      const timeout = job.timeout
+      if (timeout !== undefined) {
+        body = Effect.timeoutOrElse(body, {
+          duration: timeout,
+          orElse: () => Effect.fail({ _tag: "TaskTimeoutError", taskId: task.id, timeout: `${timeout}ms` })
+        })
+      }
+      // The worker's span of the attempt is a child of the producer's, when both trace.
+      const tracing = fiber.getRef(References.TracerEnabled) && fiber.getRef(Tracer.Tracer) !== Tracer.nativeTracer
+      if (tracing && job.trace !== undefined) {
+        body = Effect.withSpan(body, `task ${task.id} (worker)`, {
+          parent: Tracer.externalSpan(job.trace),
+          captureStackTrace: false,
+          attributes: {
+            "graflow.workflow": job.workflow,
+            "graflow.run_id": job.runId,
+            "graflow.task": job.task,
+            "graflow.attempt": job.attempt,
+            "graflow.iteration": job.iteration
+          }
+        })
+      }
+      return Effect.flatMap(Effect.exit(body), (exit) => outcomeOf(task, ctx, exit))
+    })))
+}
+
+/** The job's result of an attempt's exit: its value and requests, or what it failed with, as data. */
+const outcomeOf = (task: TaskImpl, ctx: TaskContext, exit: Exit.Exit<unknown, unknown>): Effect.Effect<JobResult> => {
+  if (Exit.isSuccess(exit)) {
+    return Effect.map(Effect.result(encodeResult(task, exit.value)), (encoded): JobResult => {
+      if (Result.isFailure(encoded)) return { v: PROTOCOL, ok: false, error: describeFailure(encoded.failure, false) }
       const value = encoded.success
       const asked = ctx.requests
       const encodedRequests = asked === undefined ? undefined : encodeRequests(task.id, asked)
-      if (encodedRequests instanceof InvalidValueError) {
-        return { v: PROTOCOL, ok: false, error: describeFailure(encodedRequests, false) } satisfies JobResult
-      }
+      if (encodedRequests instanceof InvalidValueError) return { v: PROTOCOL, ok: false, error: describeFailure(encodedRequests, false) }
       const requests = encodedRequests === undefined || asked?.checkpoint === undefined
         ? encodedRequests
         : { ...encodedRequests, checkpoint: asked.checkpoint }
-      const out: JobResult = {
+      return {
         v: PROTOCOL,
         ok: true,
         ...(value === undefined ? {} : { value }),
         ...(requests === undefined ? {} : { requests })
       }
-      return out
-    }
-    const failure = Cause.findErrorOption(exit.cause)
-    if (Option.isSome(failure)) {
-      const error = failure.value
-      if (error instanceof WorkflowCancelled) {
-        return { v: PROTOCOL, ok: false, error: describeFailure(error, false), cancel: error.reason } satisfies JobResult
-      }
-      if (isSuspend(error)) {
-        return { v: PROTOCOL, ok: false, error: describeFailure({ _tag: "Suspend" }, false), suspend: error.requests } satisfies JobResult
-      }
-      const errorCodec = task.declarations.error
-      if (errorCodec !== undefined) {
-        const encoded = yield* Effect.result(errorCodec.encode(`${task.id} (error)`, error))
-        if (Result.isSuccess(encoded) && encoded.success !== undefined) {
-          return { v: PROTOCOL, ok: false, error: describeFailure(error, false), encoded: encoded.success } satisfies JobResult
-        }
-      }
-      return { v: PROTOCOL, ok: false, error: describeFailure(error, false) } satisfies JobResult
-    }
-    return { v: PROTOCOL, ok: false, error: describeFailure(Cause.squash(exit.cause), true) } satisfies JobResult
-  }).pipe(Effect.scoped)
-
+    })
+  }
+  const failure = Cause.findErrorOption(exit.cause)
+  if (Option.isNone(failure)) {
+    return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure(Cause.squash(exit.cause), true) })
+  }
+  const error = failure.value
+  if (error instanceof WorkflowCancelled) {
+    return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure(error, false), cancel: error.reason })
+  }
+  if (isSuspend(error)) {
+    return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure({ _tag: "Suspend" }, false), suspend: error.requests })
+  }
+  const plain: JobResult = { v: PROTOCOL, ok: false, error: describeFailure(error, false) }
+  const errorCodec = task.declarations.error
+  if (errorCodec === undefined) return Effect.succeed(plain)
+  return Effect.map(Effect.result(errorCodec.encode(`${task.id} (error)`, error)), (encoded): JobResult =>
+    Result.isSuccess(encoded) && encoded.success !== undefined ? { ...plain, encoded: encoded.success } : plain)
+}

@@ -103,13 +103,19 @@ export class RunState {
     readonly clock: Clock.Clock,
     readonly checkpoints: Store,
     /** The hash of the workflow's plan (checkpoints carry it). */
-    readonly planHash: string
+    readonly planHash: string,
+    /**
+     * The plan tasks kept by index: all of them for a run; none for a
+     * worker's view of one attempt (it runs no flow, and its counts go in a
+     * map), so that a job costs nothing per task of its workflow.
+     */
+    slots: number = workflow.plan.ids.length
   ) {
     this.untyped = new UntypedView(store)
-    this.counts = new Uint32Array(workflow.plan.ids.length)
-    this.done = new Uint32Array(workflow.plan.ids.length)
-    this.doneAttempts = new Uint32Array(workflow.plan.ids.length)
-    this.values = new Array(workflow.plan.ids.length).fill(absent)
+    this.counts = new Uint32Array(slots)
+    this.done = new Uint32Array(slots)
+    this.doneAttempts = new Uint32Array(slots)
+    this.values = new Array(slots).fill(absent)
   }
   /** Records a task's latest result (`index`: its place in the plan, -1 for an added task). */
   setResult(task: TaskImpl, index: number, value: unknown): void {
@@ -168,7 +174,7 @@ export class RunState {
   seedCycles(cycles: { readonly [id: string]: number }): void {
     for (const [id, count] of Object.entries(cycles)) {
       const index = this.workflow.plan.index.get(id)
-      if (index === undefined) this.addedCounts.set(id, count)
+      if (index === undefined || index >= this.counts.length) this.addedCounts.set(id, count)
       else this.counts[index] = count
     }
   }
@@ -179,7 +185,7 @@ export class RunState {
   /** How many times the task has run in this run. */
   cycles(id: string): number {
     const index = this.workflow.plan.index.get(id)
-    return index === undefined ? this.addedCounts.get(id) ?? 0 : this.counts[index]!
+    return index === undefined || index >= this.counts.length ? this.addedCounts.get(id) ?? 0 : this.counts[index]!
   }
   /** Counts one more run of the task (`index`: its place in the plan, -1 for an added task). */
   countRun(id: string, index: number): number {
