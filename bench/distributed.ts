@@ -1,14 +1,16 @@
 /**
  * Distributed runs on worker processes, next to raw BullMQ on the same
- * throwaway redis-server in the same run (20 warm-up rounds each, then 9):
+ * throwaway redis-server in the same run (20 warm-up rounds each, then 30):
  *
  * 1. a fan-out of 200 trivial tasks on 1, 2 and 4 effect-graflow workers, and
  *    200 no-op BullMQ jobs on 1, 2 and 4 raw BullMQ workers (concurrency 16
- *    each; the producer adds the jobs and waits for each through QueueEvents);
+ *    each; the producer adds the jobs and waits for each through QueueEvents),
+ *    rounds alternating between the two, both sides' workers up;
  * 2. the round trip of a one-task run on an idle system (p50, p99);
  * 3. a worker's heap (after a GC) after 10,000 tasks and after 100,000.
  *
- * Workers run under tsx (both kinds alike).
+ * Workers run as plain JavaScript (bench/run.mjs bundles bench/fixtures/distributed-worker.ts
+ * into .bench/, both kinds alike), as a deployed worker runs the library's dist.
  *
  *   node bench/run.mjs distributed        (or: npm run bench:distributed)
  */
@@ -23,12 +25,12 @@ import { startRedisServer } from "../test/support/redis.js"
 import { fanout, single } from "./fixtures/distributed-flows.js"
 import { machine, median, printTable, spread } from "./support.js"
 
-// From the project's root (bench/run.mjs bundles this file into .bench/, so not relative to it).
-const worker = join(process.cwd(), "bench", "fixtures", "distributed-worker.ts")
+// From the project's root (bench/run.mjs bundles this file and the worker into .bench/).
+const worker = join(process.cwd(), ".bench", "distributed-worker.mjs")
 
 const start = (kind: "graflow" | "raw", url: string, prefix: string): Promise<ChildProcess> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", worker, kind, url, prefix], {
+    const child = spawn(process.execPath, ["--expose-gc", worker, kind, url, prefix], {
       stdio: ["ignore", "pipe", "inherit"]
     })
     child.stdout?.once("data", () => resolve(child))
@@ -53,7 +55,7 @@ const stop = (children: ReadonlyArray<ChildProcess>) =>
     c.kill("SIGKILL")
   })))
 
-const ROUNDS = 9
+const ROUNDS = 30
 /** Warm-up rounds of each side: the JIT settles on both before anything is measured. */
 const WARMUP = 20
 
@@ -63,23 +65,14 @@ const main = async () => {
   const rows: Array<ReadonlyArray<string>> = []
   try {
     for (const n of [1, 2, 4]) {
-      // effect-graflow
+      // Both sides' workers are up at once (an idle BullMQ worker waits in a blocking read), and the
+      // rounds alternate, graflow then raw: each pair of rounds meets the same machine.
       const prefix = `bench:${randomUUID().slice(0, 6)}:`
-      const workers = await Promise.all(Array.from({ length: n }, () => start("graflow", url, prefix)))
-      const layer = Distributed.layer({ redis: url, prefix })
-      const times = await Effect.runPromise(Effect.gen(function*() {
-        const out: Array<number> = []
-        for (let i = 0; i < WARMUP + ROUNDS; i++) {
-          const started = performance.now()
-          yield* Distributed.run(fanout)
-          if (i >= WARMUP) out.push(performance.now() - started)
-        }
-        return out
-      }).pipe(Effect.provide(layer)))
-      await stop(workers)
-      // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
       const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+      const workers = await Promise.all(Array.from({ length: n }, () => start("graflow", url, prefix)))
       const raws = await Promise.all(Array.from({ length: n }, () => start("raw", url, rawPrefix)))
+      const layer = Distributed.layer({ redis: url, prefix })
+      // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
       const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix: rawPrefix })
       const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
       queue.setMaxListeners(0)
@@ -91,17 +84,31 @@ const main = async () => {
       const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
       const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bull, lastEventId })
       await events.waitUntilReady()
-      const rawTimes: Array<number> = []
-      for (let i = 0; i < WARMUP + ROUNDS; i++) {
+      const rawRound = async () => {
         const started = performance.now()
         const jobs = await queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
         await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
-        if (i >= WARMUP) rawTimes.push(performance.now() - started)
+        const time = performance.now() - started
         await queue.clean(0, 1000, "completed")
+        return time
       }
+      const times: Array<number> = []
+      const rawTimes: Array<number> = []
+      await Effect.runPromise(Effect.gen(function*() {
+        for (let i = 0; i < WARMUP + ROUNDS; i++) {
+          const started = performance.now()
+          yield* Distributed.run(fanout)
+          const time = performance.now() - started
+          const rawTime = yield* Effect.promise(rawRound)
+          if (i >= WARMUP) {
+            times.push(time)
+            rawTimes.push(rawTime)
+          }
+        }
+      }).pipe(Effect.provide(layer)))
       await events.close()
       await queue.close()
-      await stop(raws)
+      await stop([...workers, ...raws])
       const perSecond = (ms: number) => (200 / (ms / 1000)).toFixed(0)
       rows.push([
         `${n} worker${n > 1 ? "s" : ""}`,

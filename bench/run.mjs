@@ -12,6 +12,20 @@ if (name === undefined) {
 }
 const root = fileURLToPath(new URL("..", import.meta.url))
 const outfile = `${root}.bench/${name}.mjs`
+// Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
+const extra = { distributed: ["fixtures/distributed-worker"] }[name] ?? []
+for (const entry of extra) {
+  await build({
+    entryPoints: [`${root}bench/${entry}.ts`],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    outfile: `${root}.bench/${entry.split("/").pop()}.mjs`,
+    logLevel: "warning"
+  })
+}
 await build({
   entryPoints: [`${root}bench/${name}.ts`],
   bundle: true,
