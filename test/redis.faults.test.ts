@@ -323,6 +323,9 @@ describe("RedisChannel: a server that stops answering", () => {
         }
         // Reads and sets are not retried after a timeout: four operations, four timeouts.
         expect(Date.now() - started).toBeLessThan(4 * 200 + 1500)
+        // Sets made at once (one script call) each fail with their own key.
+        const together = yield* Effect.all(["x", "y", "z"].map((key) => Effect.flip(channel.set(key, key))), { concurrency: "unbounded" })
+        expect(together.map((error) => [error._tag, error.key])).toEqual([["ChannelError", "x"], ["ChannelError", "y"], ["ChannelError", "z"]])
         const run = yield* Effect.flip(Workflow.run(Workflow.make("w", Task.make("t", (ctx) => ctx.untyped.get("k")))))
         expect(run._tag === "TaskFailed" || run._tag === "ChannelError").toBe(true)
         process.kill(s.pid, "SIGCONT")

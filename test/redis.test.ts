@@ -97,6 +97,36 @@ describe("RedisChannel", () => {
       assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf/run%3A1:i:`)), "zset")
     }))
 
+  it.live("values set at once share one script call; each is written, with its TTL, and listed", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:batch:${randomUUID().slice(0, 8)}:`
+      const calls = Effect.promise(async () => {
+        const info = await redis.info("commandstats")
+        return Number(/cmdstat_evalsha:calls=(\d+)/.exec(info)?.[1] ?? 0) + Number(/cmdstat_eval:calls=(\d+)/.exec(info)?.[1] ?? 0)
+      })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("wf/batch")
+        yield* channel.set("warm", 0)
+        const before = yield* calls
+        yield* Effect.all(
+          Array.from({ length: 100 }, (_, i) => channel.set(`k${i}`, { i }, i % 10 === 0 ? { ttl: "1 hour" } : undefined)),
+          { concurrency: "unbounded" }
+        )
+        const after = yield* calls
+        // 100 sets, a handful of calls (one per tick in which some were made), not 100.
+        expect(after - before).toBeLessThanOrEqual(3)
+        for (let i = 0; i < 100; i++) expect(yield* channel.get(`k${i}`)).toEqual({ i })
+        expect((yield* channel.keys()).length).toBe(101)
+        const ttl = (key: string) => Effect.promise(() => redis.pttl(`${prefix}wf/batch:k:${key}`))
+        expect(yield* ttl("k10")).toBeGreaterThan(3_500_000)
+        expect(yield* ttl("k11")).toBe(-1)
+        // A later write of the same key, after the batch, wins (writes that wait for each other keep their order).
+        yield* channel.set("k1", "later")
+        expect(yield* channel.get("k1")).toBe("later")
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+    }))
+
   it.live("two prefixes on one server never see each other's keys", () =>
     Effect.gen(function*() {
       const use = (prefix: string, value: number) =>

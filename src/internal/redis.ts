@@ -100,6 +100,29 @@ if t == 'none' then return {0} end
 return {3, t}`
 
 /**
+ * The values set in one tick in one namespace (the results of a group's
+ * members, typically), each as SET_VALUE writes it: one script call for all.
+ * Called with the number of keys first. KEYS: index, data… ARGV: (text, ttl
+ * ('' none), member)… per data key.
+ */
+const SET_VALUES = `${TRACK}
+local now
+for i = 2, #KEYS do
+  local j = (i - 2) * 3
+  local text, ttl, member = ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  if ttl == '' then
+    redis.call('SET', KEYS[i], text)
+    redis.call('ZADD', KEYS[1], 'inf', member)
+  else
+    redis.call('SET', KEYS[i], text, 'PX', ttl)
+    now = now or now_ms()
+    redis.call('ZADD', KEYS[1], now + tonumber(ttl), member)
+  end
+end
+if now then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now) end
+return 1`
+
+/**
  * A value that is not an array: the most common write, so the shortest script.
  * Without a TTL the key never expires (index score `inf`); with one, its index
  * entry expires with it, and entries of keys that have expired are dropped
@@ -388,6 +411,7 @@ return 0`
 const scripts = {
   GET: [1, GET],
   SET_VALUE: [2, SET_VALUE],
+  SET_VALUES: [undefined, SET_VALUES],
   SET_LIST: [2, SET_LIST],
   PUSH: [2, PUSH],
   ADD: [2, ADD],
@@ -422,10 +446,16 @@ const runScript = (
   return Promise.resolve(command.call(client, ...keys, ...args))
 }
 
+/** Runs a script defined without a number of keys: the keys are counted here. */
+const runScriptWithKeys = (client: Redis, name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> =>
+  runScript(client, name, [`${keys.length}`, ...keys], args)
+
 export const defineScripts = (client: Redis): void => {
   for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) {
     const command = `effectGraflow3${name}`
-    if (typeof Reflect.get(client, command) !== "function") client.defineCommand(command, { numberOfKeys, lua })
+    if (typeof Reflect.get(client, command) !== "function") {
+      client.defineCommand(command, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua })
+    }
   }
 }
 
@@ -585,6 +615,49 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
   const dataKey = (key: string) => dataPrefix + encodeSegment(key)
   const lockKey = (key: string) => lockPrefix + encodeSegment(key)
   const journalKey = `${base}j:`
+
+  /**
+   * The values (not lists) set in this tick, written at its end by one
+   * SET_VALUES (one SET_VALUE when alone): a group's members storing their
+   * results cost Redis one script call, not one each. Writes that wait for
+   * each other keep their order; only writes made at once share a call.
+   */
+  let pendingSets: Array<{
+    readonly key: string
+    readonly text: string
+    readonly ttl: string
+    readonly resolve: (reply: unknown) => void
+    readonly reject: (error: unknown) => void
+  }> = []
+  const flushSets = () => {
+    const batch = pendingSets
+    pendingSets = []
+    cork()
+    if (batch.length === 1) {
+      const one = batch[0]!
+      runScript(client, "SET_VALUE", [dataKey(one.key), index], [one.text, one.ttl, encodeSegment(one.key)]).then(one.resolve, one.reject)
+      return
+    }
+    const keys = [index]
+    const args: Array<string> = []
+    for (const write of batch) {
+      keys.push(dataKey(write.key))
+      args.push(write.text, write.ttl, encodeSegment(write.key))
+    }
+    runScriptWithKeys(client, "SET_VALUES", keys, args).then(
+      (reply) => {
+        for (const write of batch) write.resolve(reply)
+      },
+      (error: unknown) => {
+        for (const write of batch) write.reject(error)
+      }
+    )
+  }
+  const setValue = (key: string, text: string, ttl: number | undefined) =>
+    new Promise<unknown>((resolve, reject) => {
+      pendingSets.push({ key, text, ttl: ttl === undefined ? "" : `${ttl}`, resolve, reject })
+      if (pendingSets.length === 1) process.nextTick(flushSets)
+    })
 
   /** One command: a rejection (or a reply we cannot read) is a ChannelError naming the op and key. */
   const call = <A>(op: string, key: string | undefined, run: () => Promise<A>): Effect.Effect<A, ChannelError> =>
@@ -780,7 +853,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
       idempotent("set", key, () =>
         Array.isArray(value)
           ? runScript(client, "SET_LIST", [dataKey(key), index], [ttl === undefined ? "" : `${ttl}`, encodeSegment(key), ...value.map(encode)])
-          : runScript(client, "SET_VALUE", [dataKey(key), index], [encode(value), ttl === undefined ? "" : `${ttl}`, encodeSegment(key)])).pipe(
+          : setValue(key, encode(value), ttl)).pipe(
           Effect.asVoid
         ),
     exists: (key) => idempotent("exists", key, () => client.exists(dataKey(key))).pipe(Effect.map((n) => n > 0)),
