@@ -617,11 +617,13 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
   const journalKey = `${base}j:`
 
   /**
-   * The values (not lists) set in this tick, written at its end by one
-   * SET_VALUES (one SET_VALUE when alone): a group's members storing their
-   * results cost Redis one script call, not one each. Writes that wait for
-   * each other keep their order; only writes made at once share a call.
+   * The values (not lists) set in one tick: the first is sent at once (a lone
+   * `set` waits for nothing), the others made in the same tick are written at
+   * its end by one SET_VALUES: a group's members storing their results cost
+   * Redis a couple of script calls, not one each. Writes that wait for each
+   * other keep their order; only writes made at once share a call.
    */
+  let setsOpen = false
   let pendingSets: Array<{
     readonly key: string
     readonly text: string
@@ -629,13 +631,17 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
     readonly resolve: (reply: unknown) => void
     readonly reject: (error: unknown) => void
   }> = []
+  const setOne = (key: string, text: string, ttl: string) =>
+    runScript(client, "SET_VALUE", [dataKey(key), index], [text, ttl, encodeSegment(key)])
   const flushSets = () => {
+    setsOpen = false
     const batch = pendingSets
+    if (batch.length === 0) return
     pendingSets = []
     cork()
     if (batch.length === 1) {
       const one = batch[0]!
-      runScript(client, "SET_VALUE", [dataKey(one.key), index], [one.text, one.ttl, encodeSegment(one.key)]).then(one.resolve, one.reject)
+      setOne(one.key, one.text, one.ttl).then(one.resolve, one.reject)
       return
     }
     const keys = [index]
@@ -653,11 +659,17 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
       }
     )
   }
-  const setValue = (key: string, text: string, ttl: number | undefined) =>
-    new Promise<unknown>((resolve, reject) => {
-      pendingSets.push({ key, text, ttl: ttl === undefined ? "" : `${ttl}`, resolve, reject })
-      if (pendingSets.length === 1) process.nextTick(flushSets)
+  const setValue = (key: string, text: string, ttl: number | undefined): Promise<unknown> => {
+    const ttlArg = ttl === undefined ? "" : `${ttl}`
+    if (!setsOpen) {
+      setsOpen = true
+      process.nextTick(flushSets)
+      return setOne(key, text, ttlArg)
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      pendingSets.push({ key, text, ttl: ttlArg, resolve, reject })
     })
+  }
 
   /** One command: a rejection (or a reply we cannot read) is a ChannelError naming the op and key. */
   const call = <A>(op: string, key: string | undefined, run: () => Promise<A>): Effect.Effect<A, ChannelError> =>
