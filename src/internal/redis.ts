@@ -299,11 +299,9 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local k = ARGV[1] .. m
   local p = redis.call('PTTL', k)
   if p == -2 then redis.call('ZREM', KEYS[1], m)
-  elseif p == -1 or p > ms then
-    redis.call('PEXPIRE', k, ms)
-    redis.call('ZADD', KEYS[1], now + ms, m)
-  end
-  -- otherwise the key keeps its shorter TTL, and its entry the score it got when it was written
+  elseif p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
+  -- otherwise the key keeps its shorter TTL. Entries keep their scores: the index expires with the
+  -- keys (below), and until then a read checks that a key is there (LIVE).
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
