@@ -94,6 +94,8 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       })
       const checkpoints = yield* Effect.service(CheckpointStore)
       const context = yield* Effect.context<ServicesOf<Ws>>()
+      // Each job runs with the worker's services, through one runner made here (not provided per job).
+      const runExit = Effect.runPromiseExitWith(context)
       yield* Effect.acquireRelease(
         Effect.sync(() =>
           new BullWorker(
@@ -105,7 +107,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
                 InvalidJobError,
                 ServicesOf<Ws>
               >
-              const exit = await Effect.runPromiseExit(attempt.pipe(Effect.provideContext(context)))
+              const exit = await runExit(attempt)
               if (Exit.isSuccess(exit)) return exit.value
               // A job that cannot be run fails (BullMQ keeps the reason); it is never retried.
               throw new Error(exit.cause.toString())
