@@ -2,12 +2,14 @@
  * Distributed runs: the same workflow, its task attempts run as BullMQ jobs by
  * worker processes (`effect-graflow/Worker`) on the run's Redis channel.
  *
- * Work in progress (issue 10): dispatch, results, channel reads and writes,
- * control flow, retries, timeouts and group policies work across processes;
- * typed errors travel as `RemoteTaskError` (tag, message, data), and a worker
- * killed mid-task has its job re-delivered. Not yet: error schemas, trace
- * context across processes, a progress Stream, the worker command, job
- * retention by the run's, benchmarks against raw BullMQ.
+ * The engine (control flow, group policies, retries, timeouts, checkpoints,
+ * durability) stays in the producer; each attempt is a job of data only. An
+ * error comes back as itself with the task's `error` schema, otherwise as
+ * `RemoteTaskError` (tag, message, data). A worker killed mid-task has its job
+ * re-delivered (at least once); a durable run whose producer died is taken
+ * over, jobs in flight included, by the next producer of its `runId`, or given
+ * up with {@link deleteRun}. Trace context travels in the job. See
+ * docs/distributed.md.
  *
  * This subpath loads bullmq (an optional peer dependency); the root entry does not.
  *

@@ -5,7 +5,8 @@
  * of the tasks it serves; it runs until interrupted, and closes its
  * connections when its scope closes.
  *
- * Work in progress (issue 10): see `Distributed` for what is there.
+ * The command `effect-graflow worker <module> --redis <url>` runs one for a
+ * module's workflows. See docs/distributed.md.
  *
  * @since 0.2.0
  */

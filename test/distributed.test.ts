@@ -91,6 +91,28 @@ describe("distributed runs on two worker processes", () => {
       assert.deepStrictEqual(again.status === "completed" ? again.results.aggregate : again.status, { batch: 7, rows: 19, total: 190 })
     }).pipe(Effect.provide(layer)), 60_000)
 
+  it.live("many runs of several workflows at once on one queue and one Redis: each run sees only its own namespace", () =>
+    Effect.gen(function*() {
+      const etls = Array.from({ length: 8 }, () => Distributed.run(etl))
+      const fanouts = Array.from({ length: 2 }, () => Distributed.run(fanout))
+      const [etlOuts, fanoutOuts, controlled] = yield* Effect.all([
+        Effect.all(etls, { concurrency: "unbounded" }),
+        Effect.all(fanouts, { concurrency: "unbounded" }),
+        Distributed.run(control)
+      ], { concurrency: "unbounded" })
+      for (const out of etlOuts) {
+        // Each run added its own extracts to its own "total": 190, never another run's share.
+        assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
+      }
+      assert.strictEqual(new Set(etlOuts.map((out) => out.runId)).size, 8)
+      for (const out of fanoutOuts) {
+        const items = out.status === "completed" ? out.channel["items"] as ReadonlyArray<string> : []
+        assert.strictEqual(items.length, 200)
+        assert.strictEqual(new Set(items).size, 200)
+      }
+      assert.strictEqual(controlled.status, "terminated")
+    }).pipe(Effect.provide(layer)), 60_000)
+
   it.live("progress events of a distributed run, as a Stream in the producer", () =>
     Effect.gen(function*() {
       const events = yield* Progress.subscribe
