@@ -218,7 +218,8 @@ export interface LockOptions {
   /**
    * How long to wait for the lock when another holder has it (default: 10
    * seconds). The lock is tried at least once, so `0` takes a free lock and
-   * fails at once on a held one.
+   * fails at once on a held one. A NaN or negative timeout is a `TypeError`
+   * (a defect), never a silent default.
    */
   readonly timeout?: Duration.Input | undefined
 }

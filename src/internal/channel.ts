@@ -68,10 +68,19 @@ export const retentionOf = (option: Api.Retention, where: string): Retention => 
   )
 }
 
-const timeoutMillis = (options: Api.LockOptions | undefined): number => {
+/**
+ * A lock's timeout in ms; one that is no duration, or a negative one (from
+ * plain JavaScript, or a computed NaN), is a programming error: a `TypeError`.
+ */
+const timeoutMillis = (options: Api.LockOptions | undefined): number | TypeError => {
   if (options?.timeout === undefined) return DEFAULT_LOCK_TIMEOUT
   const decoded = Duration.fromInput(options.timeout)
-  return Option.isSome(decoded) ? Math.max(0, Duration.toMillis(decoded.value)) : DEFAULT_LOCK_TIMEOUT
+  // Duration.fromInput reads NaN as zero: a NaN is refused here.
+  const millis = Option.isSome(decoded) && !Number.isNaN(options.timeout) ? Duration.toMillis(decoded.value) : Number.NaN
+  if (!(millis >= 0)) {
+    return new TypeError(`Channel.lock: the timeout must be a duration of 0 or more, not ${show(options.timeout)}`)
+  }
+  return millis
 }
 
 /** Checks a raw value against the JSON model and returns its frozen snapshot. */
@@ -206,12 +215,12 @@ const lockWith = <A, E, R>(
   options: Api.LockOptions | undefined
 ) => {
   const id = `${store.namespace}\u0000${key}`
+  const timeout = timeoutMillis(options)
+  if (timeout instanceof TypeError) return Effect.die(timeout)
   return Effect.flatMap(HeldLocks, (held): Effect.Effect<A, E | LockTimeoutError | ChannelError, R> =>
     held.has(id)
       ? self
-      : store.lock(key, Effect.provideService(self, HeldLocks, new Set([...held, id])), {
-        timeout: timeoutMillis(options)
-      }))
+      : store.lock(key, Effect.provideService(self, HeldLocks, new Set([...held, id])), { timeout }))
 }
 
 // ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@
  * on a real redis-server with real, short expiries).
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Deferred, Duration, Effect, Exit, Fiber, type Layer, Option, Schema, type Scope } from "effect"
+import { Cause, Deferred, Duration, Effect, Exit, Fiber, type Layer, Option, Schema, type Scope } from "effect"
 import { TestClock } from "effect/testing"
 import { randomUUID } from "node:crypto"
 import { Channel, ChannelBackend } from "../../src/index.js"
@@ -694,6 +694,20 @@ export const channelConformance = (subject: Subject) => {
           yield* Fiber.join(holder)
           assert.strictEqual(yield* ch.lock("k", Effect.succeed("free again"), { timeout: "0 millis" }), "free again")
         }), 30_000)
+
+      test("a lock timeout that is no duration of 0 or more is a TypeError, and nothing runs", (ch) =>
+        Effect.gen(function*() {
+          let ran = 0
+          for (const timeout of [Number.NaN, -1, "soon"]) {
+            const exit = yield* Effect.exit(ch.lock("k", Effect.sync(() => ran++), { timeout: timeout as never }))
+            assert.isTrue(Exit.isFailure(exit))
+            if (!Exit.isFailure(exit)) continue
+            const defect = Cause.squash(exit.cause)
+            assert.instanceOf(defect, TypeError)
+            assert.match((defect as TypeError).message, /^Channel\.lock: the timeout must be a duration of 0 or more, not /)
+          }
+          assert.strictEqual(ran, 0)
+        }))
 
       test("lock is reentrant for the holder", (ch) =>
         Effect.gen(function*() {
