@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto"
 import { Clock, Effect, Exit, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
-import type { ChannelStore, Retention } from "../ChannelBackend.js"
+import type { ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type StoreJournal } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
@@ -74,13 +74,25 @@ type Start =
   | { readonly _tag: "Fresh"; readonly input: unknown; readonly hasInput: boolean }
   | { readonly _tag: "Checkpoint"; readonly data: CheckpointData }
 
+/**
+ * A fresh run's namespace: the workflow's initial values and nothing else, in
+ * one step. What an earlier run of the same id left (its retention kept it)
+ * is replaced, so that a run started again does not see, or append to, its
+ * predecessor's values; responses already sent stay. (A durable run that
+ * continues does not come here.)
+ */
 const writeInitial = (workflow: Runnable, store: ChannelStore) =>
-  Effect.forEach(Object.entries(workflow.initial), ([key, value]) => {
-    const schema = fieldSchema(workflow.channels, key)
-    if (schema !== undefined) return Effect.flatMap(codecOf(schema).encode(key, value), (encoded) => store.set(key, encoded, undefined))
-    const checked = checkValue(key, value)
-    return checked instanceof InvalidValueError ? Effect.fail(checked) : store.set(key, checked, undefined)
-  }, { discard: true })
+  Effect.flatMap(
+    Effect.forEach(Object.entries(workflow.initial), ([key, value]) => {
+      const schema = fieldSchema(workflow.channels, key)
+      if (schema !== undefined) {
+        return Effect.map(codecOf(schema).encode(key, value), (encoded): DumpEntry => ({ key, value: encoded, ttl: undefined }))
+      }
+      const checked = checkValue(key, value)
+      return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed<DumpEntry>({ key, value: checked, ttl: undefined })
+    }),
+    (entries) => store.restore(entries, undefined)
+  )
 
 const snapshot = (workflow: Runnable, store: ChannelStore) =>
   Effect.flatMap(store.entries, (entries) =>

@@ -262,13 +262,15 @@ export const controlConformance = (subject: Subject) => {
       it.effect("retries follow the task's Schedule; ctx.attempt counts them (TestClock)", () =>
         Effect.gen(function*() {
           const attempts = yield* Ref.make<ReadonlyArray<number>>([])
+          const started = yield* Deferred.make<void>()
           const flaky = Task.make("flaky", { retry: Schedule.spaced("1 second").pipe(Schedule.upTo({ times: 3 })) }, (ctx) =>
             Effect.andThen(
-              Ref.update(attempts, (xs) => [...xs, ctx.attempt]),
+              Ref.update(attempts, (xs) => [...xs, ctx.attempt]).pipe(Effect.andThen(Deferred.succeed(started, undefined))),
               ctx.attempt < 3 ? Effect.fail("transient" as const) : Effect.succeed(`ok on ${ctx.attempt}`)
             ))
           const fiber = yield* Workflow.run(Workflow.make("flaky", flaky)).pipe(Effect.forkChild)
-          yield* Effect.yieldNow
+          // The first attempt has run (the run first prepares its namespace: on Redis, a round trip).
+          yield* Deferred.await(started)
           assert.deepStrictEqual(yield* Ref.get(attempts), [1])
           yield* TestClock.adjust("1 second")
           assert.deepStrictEqual(yield* Ref.get(attempts), [1, 2])
@@ -301,10 +303,14 @@ export const controlConformance = (subject: Subject) => {
       it.effect("a timeout interrupts the attempt and fails it with TaskTimeoutError", () =>
         Effect.gen(function*() {
           const interrupted = yield* Deferred.make<void>()
+          const started = yield* Deferred.make<void>()
           const hang = Task.make("hang", { timeout: "5 seconds" }, () =>
-            Effect.never.pipe(Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))))
+            Deferred.succeed(started, undefined).pipe(
+              Effect.andThen(Effect.never),
+              Effect.onInterrupt(() => Deferred.succeed(interrupted, undefined))
+            ))
           const fiber = yield* Workflow.run(Workflow.make("hang", hang)).pipe(Effect.flip, Effect.forkChild)
-          yield* Effect.yieldNow
+          yield* Deferred.await(started)
           yield* TestClock.adjust("5 seconds")
           const error = yield* Fiber.join(fiber)
           assert.strictEqual(error._tag, "TaskFailed")
@@ -315,10 +321,12 @@ export const controlConformance = (subject: Subject) => {
 
       it.effect("workflow defaults apply to tasks without their own; a timed-out attempt is retried", () =>
         Effect.gen(function*() {
-          const slowFirst = Task.make("slowFirst", (ctx) => ctx.attempt === 1 ? Effect.never : Effect.succeed(ctx.attempt))
+          const started = yield* Deferred.make<void>()
+          const slowFirst = Task.make("slowFirst", (ctx) =>
+            ctx.attempt === 1 ? Effect.andThen(Deferred.succeed(started, undefined), Effect.never) : Effect.succeed(ctx.attempt))
           const workflow = Workflow.make("defaults", { defaults: { timeout: "1 second", retry: { times: 1 } } }, slowFirst)
           const fiber = yield* Workflow.run(workflow).pipe(Effect.forkChild)
-          yield* Effect.yieldNow
+          yield* Deferred.await(started)
           yield* TestClock.adjust("1 second")
           const out = yield* Fiber.join(fiber)
           assert.strictEqual(out.results.slowFirst, 2)

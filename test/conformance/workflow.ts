@@ -334,6 +334,27 @@ export const workflowConformance = (subject: Subject) => {
         assert.deepStrictEqual(yield* contents("k"), { keys: [], result: "none" })
       }).pipe(provide))
 
+    test("a run started again with the same id starts from the initial values: nothing its predecessor left", () =>
+      Effect.gen(function*() {
+        const Channels = Channel.schema({ log: Schema.Array(Schema.String), seen: Schema.String })
+        const step = Task.make("step", { channels: Channels, reads: ["log"], writes: ["log", "seen"] }, (ctx) =>
+          Effect.gen(function*() {
+            const before = yield* ctx.channel.get("seen", "nothing")
+            yield* ctx.channel.append("log", "ran")
+            yield* ctx.channel.set("seen", "a previous run")
+            return { before, log: yield* ctx.channel.get("log") }
+          }))
+        const workflow = Workflow.make("again", { channels: Channels, initial: { log: [] } }, step)
+        for (const retention of ["keep", { expireAfter: "1 hour" }] as const) {
+          const first = yield* Workflow.run(workflow, { runId: "same", retention })
+          const second = yield* Workflow.run(workflow, { runId: "same", retention })
+          // Not appended to the first run's list, not reading its value: each run as if it were the first.
+          assert.deepStrictEqual(first.results.step, { before: "nothing", log: ["ran"] })
+          assert.deepStrictEqual(second.results.step, { before: "nothing", log: ["ran"] })
+          yield* Workflow.deleteRun(workflow, "same")
+        }
+      }).pipe(provide))
+
     test("a failed run's namespace gets its retention too", () =>
       Effect.gen(function*() {
         const boom = Task.make("boom", (ctx) => Effect.andThen(ctx.untyped.set("k", 1), Effect.fail("no" as const)))
