@@ -12,36 +12,28 @@ if (name === undefined) {
 }
 const root = fileURLToPath(new URL("..", import.meta.url))
 const outfile = `${root}.bench/${name}.mjs`
-// Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
-const extra = { distributed: ["fixtures/distributed-worker"] }[name] ?? []
-for (const entry of extra) {
-  await build({
+/** Bundles bench/<entry>.ts with the library's sources into `outfile`, dependencies left external. */
+const bundle = (entry, outfile) =>
+  build({
     entryPoints: [`${root}bench/${entry}.ts`],
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
     packages: "external",
-    outfile: `${root}.bench/${entry.split("/").pop()}.mjs`,
+    alias: {
+      "effect-graflow": `${root}src/index.ts`,
+      "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts`,
+      "effect-graflow/Distributed": `${root}src/Distributed.ts`,
+      "effect-graflow/Worker": `${root}src/Worker.ts`
+    },
+    outfile,
     logLevel: "warning"
   })
-}
-await build({
-  entryPoints: [`${root}bench/${name}.ts`],
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  packages: "external",
-  alias: {
-    "effect-graflow": `${root}src/index.ts`,
-    "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts`,
-    "effect-graflow/Distributed": `${root}src/Distributed.ts`,
-    "effect-graflow/Worker": `${root}src/Worker.ts`
-  },
-  outfile,
-  logLevel: "warning"
-})
+// Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
+const extra = { distributed: ["fixtures/distributed-worker"] }[name] ?? []
+for (const entry of extra) await bundle(entry, `${root}.bench/${entry.split("/").pop()}.mjs`)
+await bundle(name, outfile)
 // A benchmark of several parts runs each in a fresh process.
 const parts = { engine: ["chain", "fanout", "channel", "make"], durable: ["memory", "redis"] }[name] ?? [undefined]
 for (const part of parts) {
