@@ -214,7 +214,7 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
           queue.addBulk(jobs.map(({ data, durable, jobId }) => ({
             name: data.task,
             data,
-            // A durable run's jobs stay a day after they end, for a producer that takes the run over.
+            // A durable run's jobs stay `keepJobs` (a day) after they end, for a producer that takes the run over.
             opts: durable
               ? { jobId, removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds }, attempts: 1 }
               : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }

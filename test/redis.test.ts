@@ -121,6 +121,12 @@ describe("RedisChannel", () => {
         const ttl = (key: string) => Effect.promise(() => redis.pttl(`${prefix}wf/batch:k:${key}`))
         expect(yield* ttl("k10")).toBeGreaterThan(3_500_000)
         expect(yield* ttl("k11")).toBe(-1)
+        // More than one call's worth (1,000) made at once: all written, in a few calls.
+        const many = yield* calls
+        yield* Effect.all(Array.from({ length: 2500 }, (_, i) => channel.set(`m${i}`, i)), { concurrency: "unbounded" })
+        expect((yield* calls) - many).toBeLessThanOrEqual(6)
+        expect(yield* channel.get("m2499")).toBe(2499)
+        expect((yield* channel.keys()).length).toBe(2601)
         // A later write of the same key, after the batch, wins (writes that wait for each other keep their order).
         yield* channel.set("k1", "later")
         expect(yield* channel.get("k1")).toBe("later")

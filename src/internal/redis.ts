@@ -604,6 +604,9 @@ const commandError = (op: string, key: string | undefined, error: unknown, timeo
 
 const retriable = (error: ChannelError): boolean => !(error.cause instanceof Undecodable || error.cause instanceof CommandTimeout)
 
+/** The most values one SET_VALUES call writes. */
+const SET_BATCH = 1000
+
 const makeStore = (shared: Shared, namespace: string): ChannelStore => {
   const { client, options, cork } = shared
   const base = namespaceBase(options.prefix, namespace)
@@ -642,20 +645,24 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
       setOne(one.key, one.text, one.ttl).then(one.resolve, one.reject)
       return
     }
-    const keys = [index]
-    const args: Array<string> = []
-    for (const write of batch) {
-      keys.push(dataKey(write.key))
-      args.push(write.text, write.ttl, encodeSegment(write.key))
-    }
-    runScriptWithKeys(client, "SET_VALUES", keys, args).then(
-      (reply) => {
-        for (const write of batch) write.resolve(reply)
-      },
-      (error: unknown) => {
-        for (const write of batch) write.reject(error)
+    // At most SET_BATCH writes a call: a script holds the server while it runs.
+    for (let from = 0; from < batch.length; from += SET_BATCH) {
+      const chunk = batch.slice(from, from + SET_BATCH)
+      const keys = [index]
+      const args: Array<string> = []
+      for (const write of chunk) {
+        keys.push(dataKey(write.key))
+        args.push(write.text, write.ttl, encodeSegment(write.key))
       }
-    )
+      runScriptWithKeys(client, "SET_VALUES", keys, args).then(
+        (reply) => {
+          for (const write of chunk) write.resolve(reply)
+        },
+        (error: unknown) => {
+          for (const write of chunk) write.reject(error)
+        }
+      )
+    }
   }
   const setValue = (key: string, text: string, ttl: number | undefined): Promise<unknown> => {
     const ttlArg = ttl === undefined ? "" : `${ttl}`
