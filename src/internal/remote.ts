@@ -288,8 +288,8 @@ const jobOf = (
 /**
  * Runs a job: checks it, finds its workflow and task, runs the attempt on the
  * run's namespace, and gives the job's result. A job that cannot be run fails
- * with `InvalidJobError` (never run). (Written without `Effect.gen`: a job's
- * own cost is most of a worker's, next to BullMQ's.)
+ * with `InvalidJobError` (never run). (Built without `Effect.gen`: it runs
+ * once per job, on the worker's hot path.)
  */
 export const runJob = (
   workflows: ReadonlyMap<string, Runnable>,
