@@ -15,8 +15,9 @@ import { Redis } from "ioredis"
 import { inject } from "vitest"
 import { MemoryChannel, Progress, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
+import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
-import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, relay, Report, slow, strict, typedFailure } from "./fixtures/distributed-flows.js"
+import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
@@ -464,6 +465,26 @@ describe("tracing across processes, exported with OpenTelemetry", () => {
       }
       assert.strictEqual(root!.resource.attributes["service.name"], "graflow-producer")
     }), 60_000)
+})
+
+describe("Worker.run in this process", () => {
+  it.live("serves until interrupted; then its connections, and the producer's once its layer closes, are gone", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const admin = new Redis(url)
+      yield* Effect.addFinalizer(() => Effect.promise(() => admin.quit()))
+      const named = Effect.promise(async () =>
+        String(await admin.client("LIST")).split("\n").filter((line) => line.includes(`name=${prefix}`)).length)
+      const worker = yield* Worker.run({ workflows: [etl], redis: url, prefix, concurrency: 4 }).pipe(
+        Effect.provide(workerLayer),
+        Effect.forkChild
+      )
+      const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
+      assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
+      assert.isAbove(yield* named, 0)
+      yield* Fiber.interrupt(worker)
+      assert.strictEqual(yield* named, 0)
+    }).pipe(Effect.scoped), 60_000)
 })
 
 describe("a worker whose Redis connections are killed", () => {
