@@ -227,11 +227,30 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
           })
         }
         const jobKeys = `${prefix}:${name}:`
+        /**
+         * Removes jobs; how many went. A job that is running is locked and stays (BullMQ removes
+         * it `keepJobs` after it ends); one that cannot be removed otherwise is logged, never thrown.
+         */
+        const removeJobs = (jobIds: ReadonlyArray<string>): Effect.Effect<number> =>
+          Effect.flatMap(Effect.promise(() => Promise.allSettled(jobIds.map((id) => queue.remove(id)))), (settled) => {
+            let removed = 0
+            const failed: Array<unknown> = []
+            for (const outcome of settled) {
+              if (outcome.status === "fulfilled") removed += outcome.value
+              else failed.push(outcome.reason)
+            }
+            return failed.length === 0 ? Effect.succeed(removed) : Effect.as(
+              Effect.logWarning(
+                `effect-graflow: ${failed.length} of ${jobIds.length} jobs could not be removed; they go ${keepSeconds} s after they end`,
+                failed[0]
+              ),
+              removed
+            )
+          })
         return Dispatcher.of({
           channel,
           checkpoints,
-          remove: (jobIds) =>
-            Effect.promise(() => Promise.all(jobIds.map((id) => queue.remove(id).catch(() => 0)))).pipe(Effect.asVoid),
+          remove: (jobIds) => Effect.asVoid(removeJobs(jobIds)),
           removeRun: (namespace) =>
             Effect.acquireUseRelease(
               Effect.sync(() => new Redis(redisOptions(options.redis))),
@@ -240,19 +259,17 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
                   // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after the id.
                   const match = `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`
                   let cursor = "0"
-                  let removed = 0
+                  const all: Array<string> = []
                   do {
                     const [next, keys] = await client.scan(cursor, "MATCH", match, "COUNT", 1000)
                     cursor = next
                     const ids = keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
-                    // A job that is running is locked and stays (it goes `keepJobs` after it ends).
-                    const results = await Promise.all(ids.map((id) => queue.remove(id).catch(() => 0)))
-                    removed += results.reduce((sum: number, n) => sum + n, 0)
+                    all.push(...ids)
                   } while (cursor !== "0")
-                  return removed
+                  return all
                 }),
               (client) => Effect.sync(() => client.disconnect())
-            ),
+            ).pipe(Effect.flatMap(removeJobs)),
           send: (data: JobData, jobId: string, durable: boolean) =>
             Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
               waiting.set(jobId, (outcome) =>
