@@ -19,164 +19,32 @@ import type { Duration, Effect, Option, Pipeable, Schedule } from "effect"
 import type * as Channel from "./Channel.js"
 import type { Json } from "./ChannelBackend.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
-import type { ByTask, Flow, FlowShape } from "./Flow.js"
+import type { Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
-import type { BodyError, BodyReturn, BodyServices, BodySuccess, ResultProblem } from "./types/BodyResult.js"
+import type { AwaitsOf, AwaitTypes } from "./types/Awaits.js"
+import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
+import type { Control, ControlOf, GotoIds, GotoOption, NoControl, SkipsOf, StopsOf } from "./types/Control.js"
+import type { Deps, NeedsOf, WantsOf } from "./types/Deps.js"
+import type { AnyEntry, Entry } from "./types/Entry.js"
+import type { DeclaredIo, InputIo, Io, NoIo } from "./types/Io.js"
+import type { EngineError, ResultBound } from "./types/Options.js"
+import type { TaskShape } from "./types/TaskShape.js"
 import type {
   CheckpointStoreError,
   CycleLimitExceededError,
   InvalidNextTaskError,
   ResultNotAvailableError,
-  TaskFailed,
-  TaskTimeoutError,
   UnknownTaskError,
   WorkflowCancelled
 } from "./WorkflowError.js"
 
-/**
- * What a task declares, as it is recorded in its type.
- *
- * - `needs`: the results it requires, as the entries of the tasks it declared
- *   in `after` ({@link Entry}: the id and the type it reads, so a need is met
- *   only by a task of that id *and* that result type);
- * - `wants`: the same for the results it reads if they exist (`Task.optional`);
- * - `reads`: channel keys it reads (some task before it must write them);
- * - `writes`: channel keys it writes;
- * - `channels`: the value types of the keys it touches (`{}` when untyped);
- * - `goto`: ids it may jump to;
- * - `skips`: `true` when it may skip what follows it (it may jump);
- * - `stops`: `true` when it may terminate the run;
- * - `adds`: the shapes of the tasks it may add with `ctx.nextTask` (their
- *   failures and services are the task's too);
- * - `schema`: `true` when its result has a `result` schema (so it need not be JSON);
- * - `awaits`: the requests it may wait for ({@link Await}: a name and the response's type);
- * - `input`: for a {@link input} task, the type of the run's input.
- *
- * **Example**
- *
- * ```ts
- * import { Task } from "effect-graflow"
- *
- * const fetch = Task.make("fetch", () => [1, 2, 3])
- * const sum = Task.make("sum", { after: [fetch] }, (ctx) => ctx.getResult("fetch"))
- * type Declared = typeof sum extends Task.Task<string, unknown, unknown, unknown, infer I> ? I["needs"]["id"] : never // "fetch"
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface Io {
-  readonly needs: AnyEntry
-  readonly wants: AnyEntry
-  readonly reads: string
-  readonly writes: string
-  readonly channels: object
-  readonly goto: string
-  readonly skips: true
-  readonly stops: true
-  readonly adds: FlowShape
-  readonly schema: true
-  readonly awaits: AnyAwait
-  readonly input: unknown
-}
-
-/**
- * A task's result as the checks see it: its id and its result type, invariant
- * in the result type (`in out`), so that an entry satisfies a need only when
- * the result types are the same (a wider result under the same id would
- * otherwise pass as the narrower one). An interface rather than a tuple: two
- * entries compare by their type arguments, where tuples compare member by
- * member, array methods included.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type E = Task.Entry<"fetch", number>
- * type Id = E["id"]         // "fetch"
- * type Result = E["result"] // number
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export interface Entry<Id extends string, in out A> {
-  readonly id: Id
-  readonly result: A
-}
-
-/**
- * Any entry: what every `Entry<Id, A>` is assignable to.
- *
- * @category type-level
- * @since 0.1.0
- */
-export interface AnyEntry {
-  readonly id: string
-  readonly result: unknown
-}
-
-/**
- * The declarations of a task that declares nothing.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Plain = Task.Task<"plain", number, never, never, Task.NoIo>
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface NoIo {
-  readonly needs: never
-  readonly wants: never
-  readonly reads: never
-  readonly writes: never
-  readonly channels: never
-  readonly goto: never
-  readonly skips: never
-  readonly stops: never
-  readonly adds: never
-  readonly schema: never
-  readonly awaits: never
-  readonly input: never
-}
-
-/**
- * A request a task may wait for (human in the loop): its name and the type of
- * its response. Invariant in the response type, like {@link Entry}.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Approval = Task.Await<"approval", { readonly approved: boolean }>
- * type Name = Approval["name"] // "approval"
- * ```
- *
- * @category type-level
- * @since 0.2.0
- */
-export interface Await<Name extends string, in out A> {
-  readonly name: Name
-  readonly value: A
-}
-
-/**
- * Any request: what every `Await<Name, A>` is assignable to.
- *
- * @category type-level
- * @since 0.2.0
- */
-export interface AnyAwait {
-  readonly name: string
-  readonly value: unknown
-}
+// What a user reads in a task's type or hover, defined with the algorithms
+// that build it in src/types/ and documented there.
+export type { Control, ControlOf, GotoOption, NoControl } from "./types/Control.js"
+export type { Deps, NoDeps } from "./types/Deps.js"
+export type { AnyAwait, AnyEntry, Await, Entry } from "./types/Entry.js"
+export type { DeclaredIo, InputIo, Io, NoIo } from "./types/Io.js"
+export type { TaskShape } from "./types/TaskShape.js"
 
 /**
  * The `awaits` option: a schema per request name, for the responses.
@@ -197,134 +65,6 @@ export interface AwaitSchemas {
   readonly [name: string]: Channel.ValueSchema
 }
 
-/**
- * The response types of an `awaits` option, by name: what `ctx.waitFor(name)` gives.
- *
- * **Example**
- *
- * ```ts
- * import { Schema } from "effect"
- * import type { Task } from "effect-graflow"
- *
- * type T = Task.AwaitTypes<{ approval: Schema.Boolean }> // { readonly approval: boolean }
- * ```
- *
- * @category type-level
- * @since 0.2.0
- */
-export type AwaitTypes<Aw extends AwaitSchemas> = { readonly [K in keyof Aw & string]: Aw[K]["Type"] }
-
-/**
- * The requests of an `awaits` option, as a union of {@link Await}s.
- *
- * **Example**
- *
- * ```ts
- * import { Schema } from "effect"
- * import type { Task } from "effect-graflow"
- *
- * type A = Task.AwaitsOf<{ approval: Schema.Boolean }> // Task.Await<"approval", boolean>
- * ```
- *
- * @category type-level
- * @since 0.2.0
- */
-export type AwaitsOf<Aw extends AwaitSchemas> = { [K in keyof Aw & string]: Await<K, Aw[K]["Type"]> }[keyof Aw & string]
-
-/**
- * What a task adds to a flow's shape: its result, its needs paired with its
- * id, and its failure (`TaskFailed` with this id, so a run's error narrows by
- * `taskId`). A failed result write (the value is not JSON, the backend failed)
- * fails the task too, so those errors are part of its failures.
- *
- * **Example**
- *
- * ```ts
- * import type { Flow, Task } from "effect-graflow"
- *
- * type Shape = Task.TaskShape<"a", number, never, never, Task.NoIo>
- * type Provides = Shape["results"] // Task.Entry<"a", number>
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export interface TaskShape<Id extends string, A, E, R, I extends Io> {
-  readonly ids: Id
-  readonly lits: LiteralId<Id>
-  readonly certain: [LiteralId<Id>] extends [never] ? never : Entry<Id, A>
-  readonly present: LiteralId<Id>
-  readonly results: Entry<Id, A>
-  readonly writes: I["writes"]
-  readonly needs: I["needs"] extends infer Need extends AnyEntry ? Need extends unknown ? ByTask<Need, Id> : never : never
-  readonly wants: I["wants"] extends infer Want extends AnyEntry ? Want extends unknown ? ByTask<Want, Id> : never : never
-  readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? ByTask<Key, Id> : never : never
-  readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? ByTask<Target, Id> : never
-    : never
-  readonly dups: never
-  readonly invalid: IdProblems<Id> | ([I["schema"]] extends [never] ? ResultProblem<Id, A> : never)
-  readonly channels: I["channels"]
-  readonly skips: I["skips"]
-  readonly stops: I["stops"]
-  readonly groups: never
-  readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError> | I["adds"]["failures"]
-  readonly cancels: Extract<E, WorkflowCancelled> | I["adds"]["cancels"]
-  readonly services: R | I["adds"]["services"]
-  readonly input: I["input"]
-  readonly awaits: I["awaits"]
-}
-
-/**
- * A task id as the checks see it: a literal id, or `never` for an id the type
- * checker only knows as `string` (or a template such as `` `fetch-${string}` ``),
- * and for a union of ids: such a task meets no need and is checked for
- * duplicates only when the workflow is made. (Written with `Record` and a
- * per-member check rather than type-fest's `IsStringLiteral`/`IsUnion`: once
- * per task, those cost about 160 more instantiations.)
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type A = Task.LiteralId<"fetch"> // "fetch"
- * type B = Task.LiteralId<string>  // never
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type LiteralId<Id extends string> = {} extends Record<Id, 1> ? never : OneId<Id>
-
-/** `Id` when it is one string type, `never` for a union (checked per member: cheaper than a general IsUnion). */
-type OneId<Id extends string, All extends string = Id> = Id extends unknown ? [All] extends [Id] ? Id : never : never
-
-/**
- * What is wrong with a task id itself, in words (reported by `Workflow.make`):
- * a union of ids (`flag ? "a" : "b"`, which would otherwise satisfy the readers
- * of each), or an id ending in `.__result__` (the suffix of result keys).
- * `never` for a good id. A generic id (in a helper that makes tasks) is
- * checked where the helper is used.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Ok = Task.IdProblems<"fetch">     // never
- * type Union = Task.IdProblems<"a" | "b"> // a message per member
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type IdProblems<Id extends string> = [LiteralId<Id>] extends [never]
-  // a computed id has no problem to report here; a union has one per member
-  ? {} extends Record<Id, 1> ? never
-  : Id extends unknown ? `task id "${Id}" is one of a union of ids: a task has one id; make one task per id`
-  : never
-  : Id extends `${string}.__result__` ? `task id "${Id}" ends in ".__result__", the suffix of the keys that hold results`
-  : never
 
 /**
  * A task with id `Id`, result `A`, errors `E` and requirements `R`; `I` holds
@@ -462,103 +202,6 @@ export const optional = <T extends Any>(task: T): Optional<T> => internal.option
  * @since 0.1.0
  */
 export type AfterEntry = Any | Optional<Any>
-
-// These look at the entries' tags and shapes, never `E extends Any`: a structural
-// check against the whole task interface per entry costs more than the rest of a
-// task's type, and grew with every task before it.
-
-// Entries are read through the `~entry` property every `after` entry has: an
-// indexed access, where an `infer` pattern would build new object types per use.
-/** The entries of the required `after` tasks: each task's own entry (the same type object). */
-type NeedsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E extends AfterEntry
-  ? E extends { readonly _tag: "Optional" } ? never : E["~entry"]
-  : never
-/** The entries of the `Task.optional` tasks of `after`. */
-type WantsOf<After extends ReadonlyArray<AfterEntry>> = After[number] extends infer E extends AfterEntry
-  ? E extends { readonly _tag: "Optional" } ? E["~entry"] : never
-  : never
-
-/**
- * The results a task can read, from its `after` list:
- * `{ fetch: { data: number[] }; mirror: Option<string> }` (with no `after`, a
- * record whose only key is the {@link NoDeps} message).
- *
- * **Example**
- *
- * ```ts
- * import { Task } from "effect-graflow"
- *
- * const a = Task.make("a", () => 1)
- * const b = Task.make("b", () => "two")
- * type D = Task.Deps<[typeof a, Task.Optional<typeof b>]> // { readonly a: number } & { readonly b: Option<string> }
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type Deps<After extends ReadonlyArray<AfterEntry>> = After extends readonly [] ? { readonly [K in NoDeps]: never }
-  // Each entry carries its own record (`~dep`, made once per task): one or two
-  // entries are read directly, more are intersected. A mapped type over the
-  // entries would be rebuilt for every inference pass of every task.
-  : After extends readonly [infer Only extends DepOf] ? Only["~dep"]
-  : After extends readonly [infer First extends DepOf, infer Second extends DepOf] ? First["~dep"] & Second["~dep"]
-  : AllDeps<After[number]>
-
-interface DepOf {
-  readonly "~dep": object
-}
-
-/** The intersection of the entries' records (each entry in a contravariant position, then inferred). */
-type AllDeps<E> = (E extends DepOf ? (deps: E["~dep"]) => void : never) extends (deps: infer All) => void ? All : never
-
-/**
- * What the body of a task may do besides reading and writing: iterate with
- * input `Input`, jump to `Goto`, stop the run when `Terminate` is `true`.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type LoopControl = Task.ControlOf<{ readonly n: number }, readonly ["cleanup"], false>
- * type Input = LoopControl["input"] // { readonly n: number }
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface Control {
-  readonly input: unknown
-  readonly goto: string
-  readonly skip: boolean
-  readonly terminate: boolean
-  readonly adds: Any
-  /** The response type of each request the task may wait for, by name. */
-  readonly awaits: object
-}
-
-/**
- * The control of a task that declares none: no input, no jumps, no terminate.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type PlainContext = Task.Context<{}, {}, never, never, Task.NoControl>
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export interface NoControl {
-  readonly input: void
-  readonly goto: never
-  readonly skip: false
-  readonly terminate: false
-  readonly adds: never
-  readonly awaits: {}
-}
 
 /**
  * Options of `ctx.nextTask`.
@@ -731,6 +374,7 @@ export interface WaitOptions {
   readonly prompt?: string
 }
 
+
 /**
  * What `ctx.waitFor` takes in a task that declares no `awaits`: a message.
  *
@@ -738,6 +382,7 @@ export interface WaitOptions {
  * @since 0.2.0
  */
 export type NoAwaits = "declare the requests this task waits for in `awaits: { name: schema }`"
+
 
 /**
  * What `ctx.nextTask` takes in a task that declares no `adds`: a message.
@@ -747,15 +392,6 @@ export type NoAwaits = "declare the requests this task waits for in `awaits: { n
  */
 export type NoAdds = "declare the tasks this task may add in `adds: [task]`: their errors and services become this task's"
 
-/**
- * The one "result" of a task that declares no `after`: a message, so that
- * `ctx.getResult("x")` there says what to do instead of `… parameter of type
- * 'never'`.
- *
- * @category type-level
- * @since 0.1.0
- */
-export type NoDeps = "this task declares no `after`: add the task whose result it reads to `after: [task]`"
 
 /**
  * The retry policy of a task: a `Schedule` that accepts any input (such as
@@ -854,199 +490,7 @@ export interface Options<
   readonly awaits?: Awaits
 }
 
-/**
- * What a body may return when the task has a `result` schema.
- *
- * **Example**
- *
- * ```ts
- * import { Effect, Schema } from "effect"
- * import { Task } from "effect-graflow"
- *
- * // With `result: Schema.Date`, the body must return a Date (or an Effect of one).
- * const stamp = Task.make("stamp", { result: Schema.Date }, () => Effect.succeed(new Date(0)))
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type ResultBound<RA> = [RA] extends [never] ? unknown : RA | Effect.Effect<RA, unknown, unknown>
 
-/**
- * The declarations recorded in a task's type. Every argument is a plain union
- * (entries, keys) or the value types of the touched keys, never the types of
- * the `after` tasks themselves (an entry is the dependency's id and result
- * type): a task's type does not nest the types of the tasks before it, so a
- * chain of 500 tasks costs 500 small types, not a 500-deep one.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * // what `Task.make("process", { after: [fetch], reads: ["config"] }, …)` records
- * type Io = Task.DeclaredIo<Task.Entry<"fetch", number>, never, "config", never, { readonly config: { batchSize: number } }, never, never, never>
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export interface DeclaredIo<
-  Needs extends AnyEntry,
-  Wants extends AnyEntry,
-  Reads extends string,
-  Writes extends string,
-  Channels extends object,
-  Goto extends string,
-  Skips extends true,
-  Stops extends true,
-  Adds extends FlowShape = never,
-  Schema extends true = never,
-  Awaits extends AnyAwait = never
-> extends Io {
-  readonly needs: Needs
-  readonly wants: Wants
-  readonly reads: Reads
-  readonly writes: Writes
-  readonly channels: Channels
-  readonly goto: Goto
-  readonly skips: Skips
-  readonly stops: Stops
-  readonly adds: Adds
-  readonly schema: Schema
-  readonly awaits: Awaits
-  readonly input: never
-}
-
-/**
- * Whether a task with this `goto` option may skip what follows it: `true` when
- * it declares `goto` (targets or `true`), `never` otherwise.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Jumps = Task.SkipsOf<readonly ["cleanup"]> // true
- * type Plain = Task.SkipsOf<readonly []>          // never
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type SkipsOf<Goto> = Skips<Goto> extends true ? true : never
-
-/**
- * Whether a task with this `terminate` option may stop the run: `true` or `never`.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Stops = Task.StopsOf<true> // true
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type StopsOf<Terminate extends boolean> = Terminate extends true ? true : never
-
-/**
- * The `goto` option: the ids of the tasks it may jump to, or `true`.
- *
- * **Example**
- *
- * ```ts
- * import { Task } from "effect-graflow"
- *
- * const jumps = Task.make("jumps", { goto: ["cleanup"] }, (ctx) => ctx.goto("cleanup"))
- * ```
- *
- * @category models
- * @since 0.1.0
- */
-export type GotoOption = ReadonlyArray<string> | true
-
-/**
- * The jump targets a `goto` option declares.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Ids = Task.GotoIds<readonly ["cleanup", "retry"]> // "cleanup" | "retry"
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type GotoIds<Goto> = Goto extends ReadonlyArray<infer Id extends string> ? Id : never
-
-/**
- * Whether a `goto` option lets the task skip what follows it.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type Yes = Task.Skips<true>          // true
- * type No = Task.Skips<readonly []>    // false
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type Skips<Goto> = Goto extends true ? true : [GotoIds<Goto>] extends [never] ? false : true
-
-/**
- * The control a body gets from these options.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type C = Task.ControlOf<number, readonly ["cleanup"], true>
- * type CanTerminate = C["terminate"] // true
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export interface ControlOf<
-  Input,
-  Goto extends GotoOption,
-  Terminate extends boolean,
-  Adds extends ReadonlyArray<Any> = readonly [],
-  Awaits extends object = {}
-> extends Control {
-  readonly input: Input
-  readonly goto: GotoIds<Goto>
-  readonly skip: Skips<Goto>
-  readonly terminate: Terminate
-  readonly adds: Adds[number]
-  readonly awaits: Awaits
-}
-
-/**
- * The errors the engine adds to a task's own: a timeout, when it has one.
- *
- * **Example**
- *
- * ```ts
- * import type { Task } from "effect-graflow"
- *
- * type WithTimeout = Task.EngineError<"5 seconds"> // TaskTimeoutError
- * type Without = Task.EngineError<never>           // never
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-export type EngineError<Timeout> = [Timeout] extends [never] ? never : TaskTimeoutError
 
 /**
  * Creates a task. The body gets the task's {@link Context} (and its input) and
@@ -1075,6 +519,11 @@ export type EngineError<Timeout> = [Timeout] extends [never] ? never : TaskTimeo
  * @category constructors
  * @since 0.1.0
  */
+// The return types of `make` and `template` are spelled out, twice, on purpose:
+// an alias taking `After` (the tasks a task reads) is kept on each task's type
+// with its arguments, so every task's type would nest the types of the tasks
+// before it (a 100-task workflow then overflows: "excessively deep"), and an
+// alias over the errors would show in hovers instead of the errors themselves.
 export const make: {
   <const Id extends string, Out>(
     id: Id,
@@ -1246,17 +695,6 @@ export const forEach: <const Ids extends ReadonlyArray<string>, A, E, R, I exten
   make: (id: Ids[number], index: number) => Task<Ids[number], A, E, R, I>
 ) => { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach
 
-/**
- * The declarations of a {@link input} task: its result is the run's input, of
- * type `A`, with a schema.
- *
- * @category type-level
- * @since 0.2.0
- */
-export interface InputIo<A> extends Omit<NoIo, "schema" | "input"> {
-  readonly schema: true
-  readonly input: A
-}
 
 /**
  * The task where a run's input enters the workflow: its result is the input

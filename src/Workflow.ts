@@ -17,18 +17,15 @@
 import { type Duration, Effect, Option, Pipeable } from "effect"
 import * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
-import type * as Flow from "./Flow.js"
-import { isFlow } from "./Flow.js"
+import * as Flow from "./Flow.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
-import { compile, Composite } from "./internal/plan.js"
+import { compile } from "./internal/plan.js"
 import { WorkflowImpl } from "./internal/workflow.js"
-import { toPolicy } from "./internal/group.js"
 import { executionOf, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
-import type { FoldShape } from "./types/FoldShape.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
 import type { CheckedName } from "./types/WorkflowProblems.js"
 import type * as Checkpoint from "./Checkpoint.js"
@@ -39,7 +36,6 @@ import type {
   CheckpointStoreError,
   InvalidResponseError,
   InvalidRunInputError,
-  MemberOutcome,
   ParallelGroupError,
   RunNotFoundError,
   TaskFailed,
@@ -47,211 +43,92 @@ import type {
 } from "./WorkflowError.js"
 
 /**
- * Flows that run one after another.
- *
- * **Example**
- *
- * ```ts
- * import { Task, Workflow } from "effect-graflow"
- *
- * const both = Workflow.chain(Task.make("a", () => 1), Task.make("b", () => 2))
- * both._tag // "Sequence"
- * ```
+ * Flows that run one after another: {@link Flow.Sequence}.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Sequence<out S extends Flow.FlowShape> extends Flow.Flow<S> {
-  readonly _tag: "Sequence"
-  readonly flows: ReadonlyArray<Flow.Any>
-}
+export type Sequence<S extends Flow.FlowShape> = Flow.Sequence<S>
 
 /**
- * Flows that run concurrently.
- *
- * **Example**
- *
- * ```ts
- * import { Task, Workflow } from "effect-graflow"
- *
- * const group = Workflow.parallel(Task.make("a", () => 1), Task.make("b", () => 2))
- * group._tag // "Parallel"
- * ```
+ * Flows that run concurrently: {@link Flow.Parallel}.
  *
  * @category models
  * @since 0.1.0
  */
-export interface Parallel<out S extends Flow.FlowShape> extends Flow.Flow<S> {
-  readonly _tag: "Parallel"
-  readonly flows: ReadonlyArray<Flow.Any>
-}
+export type Parallel<S extends Flow.FlowShape> = Flow.Parallel<S>
 
 /**
- * Runs flows one after another (Graflow's `a >> b >> c`): each starts when the
- * one before it has finished, and sees its results and writes.
- *
- * **Example**
- *
- * ```ts
- * import { Effect } from "effect"
- * import { Task, Workflow } from "effect-graflow"
- *
- * const fetch = Task.make("fetch", () => Effect.succeed([1, 2, 3]))
- * const count = Task.make("count", { after: [fetch] }, (ctx) => Effect.map(ctx.getResult("fetch"), (xs) => xs.length))
- * const flow = Workflow.chain(fetch, count)
- * ```
- *
- * @category composition
- * @since 0.1.0
- */
-export const chain = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>]>(
-  ...flows: Flows
-): Sequence<FoldShape<"sequence", Flows>> => new Composite<"Sequence", FoldShape<"sequence", Flows>>("Sequence", flows)
-
-/**
- * Runs flows concurrently on the same channel (Graflow's `a | b | c`), with
- * the strict policy: when a member fails, the others still run to their end,
- * then the group fails with a `ParallelGroupError` listing how each member
- * ended (`Workflow.parallelWith({ policy: "strict", failFast: true }, …)`
- * interrupts them at the first failure instead). A member does not see its
- * siblings' results; what comes after the group sees all of them.
- *
- * **Example**
- *
- * ```ts
- * import { Effect } from "effect"
- * import { Task, Workflow } from "effect-graflow"
- *
- * const a = Task.make("a", (ctx) => ctx.untyped.append("items", "a"))
- * const b = Task.make("b", (ctx) => ctx.untyped.append("items", "b"))
- * const both = Workflow.parallel(a, b) // afterwards "items" holds both
- * ```
- *
- * @category composition
- * @since 0.1.0
- */
-export const parallel = <const Flows extends readonly [Flow.Any, ...Array<Flow.Any>]>(
-  ...flows: Flows
-): Parallel<FoldShape<"strict", Flows>> => new Composite<"Parallel", FoldShape<"strict", Flows>>("Parallel", flows)
-
-/**
- * How a parallel group treats member failures.
- *
- * - `"strict"` (default): the group fails when any member fails.
- * - `"best-effort"`: the group never fails; failed members have no result.
- * - `{ atLeast: n }`: the group fails when fewer than `n` members succeed.
- * - `{ critical: ids }`: the group fails when a member holding one of these
- *   task ids fails; the others may fail.
- * - a function of the members' outcomes: `true` when the group succeeds.
- *
- * Every member runs to its end before the policy decides, unless the group
- * has `failFast` (see {@link GroupOptions}) or a member cancels the run. The
- * results of members that may fail are optional in the types: read them with
- * `Task.optional(…)`.
- *
- * **Example**
- *
- * ```ts
- * import { Task, Workflow } from "effect-graflow"
- *
- * const a = Task.make("a", () => 1)
- * const b = Task.make("b", () => 2)
- * const atLeastOne = Workflow.parallelWith({ policy: { atLeast: 1 } }, a, b)
- * const aMatters = Workflow.parallelWith({ policy: { critical: ["a"] } }, a, b)
- * const custom = Workflow.parallelWith({ policy: (members) => members.some((m) => m.outcome === "succeeded") }, a, b)
- * ```
+ * How a parallel group treats member failures: {@link Flow.Policy}.
  *
  * @category models
  * @since 0.1.0
  */
-export type Policy<Ids extends string = string> =
-  | "strict"
-  | "best-effort"
-  | { readonly atLeast: number }
-  | { readonly critical: ReadonlyArray<Ids> }
-  | ((members: ReadonlyArray<MemberOutcome<unknown>>) => boolean)
+export type Policy<Ids extends string = string> = Flow.Policy<Ids>
 
 /**
- * The options of {@link parallelWith}.
- *
- * **Example**
- *
- * ```ts
- * import { Task, Workflow } from "effect-graflow"
- *
- * const named = Workflow.parallelWith({ policy: "best-effort", name: "enrichment" }, Task.make("a", () => 1), Task.make("b", () => 2))
- * ```
+ * The options of {@link parallelWith}: {@link Flow.GroupOptions}.
  *
  * @category models
  * @since 0.1.0
  */
-export interface GroupOptions<P> {
-  /** How member failures are treated. */
-  readonly policy: P
-  /** A name for the group, in errors, spans and diagrams. */
-  readonly name?: string
-  /**
-   * Interrupt the other members as soon as the policy cannot be met any more
-   * (strict: the first failure; `{ critical }`: a critical member's failure;
-   * `{ atLeast: n }`: too many failures). By default every member runs to its
-   * end and the error reports them all.
-   */
-  readonly failFast?: boolean
-}
+export type GroupOptions<P> = Flow.GroupOptions<P>
 
 /**
- * The type-level kind of a policy.
- *
- * **Example**
- *
- * ```ts
- * import type { Workflow } from "effect-graflow"
- *
- * type K = Workflow.KindOf<{ readonly critical: ReadonlyArray<"a"> }> // { readonly critical: "a" }
- * ```
+ * The type-level kind of a policy: {@link Flow.KindOf}.
  *
  * @category type-level
  * @since 0.1.0
  */
-export type KindOf<P> = P extends "strict" ? "strict"
-  : P extends { readonly critical: ReadonlyArray<infer Id extends string> } ? { readonly critical: Id }
-  : "lenient"
+export type KindOf<P> = Flow.KindOf<P>
 
 /**
- * Runs flows concurrently with a policy for member failures (see
- * {@link Policy}). Under a lenient policy the members' results become optional
- * in the types, so a task after the group must read them with
- * `Task.optional(…)`; it sees exactly the results of the members that succeeded.
+ * Runs flows one after another (Graflow's `a >> b >> c`): {@link Flow.chain}.
  *
  * **Example**
  *
  * ```ts
- * import { Effect, Option } from "effect"
  * import { Task, Workflow } from "effect-graflow"
  *
- * const primary = Task.make("primary", () => Effect.succeed("from primary"))
- * const mirror = Task.make("mirror", () => Effect.fail("mirror down" as const))
- * const merge = Task.make("merge", { after: [Task.optional(primary), Task.optional(mirror)] }, (ctx) =>
- *   Effect.map(ctx.getResult("mirror"), Option.getOrElse(() => "no mirror")))
- *
- * const flow = Workflow.chain(Workflow.parallelWith({ policy: { atLeast: 1 } }, primary, mirror), merge)
+ * const flow = Workflow.chain(Task.make("a", () => 1), Task.make("b", () => 2))
  * ```
  *
  * @category composition
  * @since 0.1.0
  */
-export const parallelWith = <
-  const Flows extends readonly [Flow.Any, ...Array<Flow.Any>],
-  const P extends Policy<Flow.Shape<Flows[number]>["ids"]>
->(
-  options: GroupOptions<P> & GroupOptions<Policy<Flow.Shape<Flows[number]>["ids"]>>,
-  ...flows: Flows
-): Parallel<FoldShape<KindOf<P>, Flows>> =>
-  new Composite<"Parallel", FoldShape<KindOf<P>, Flows>>("Parallel", flows, {
-    name: options?.name,
-    policy: toPolicy(options?.policy),
-    failFast: options?.failFast === true
-  })
+export const chain: typeof Flow.chain = Flow.chain
+
+/**
+ * Runs flows concurrently (Graflow's `a | b | c`), strict: {@link Flow.parallel}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const both = Workflow.parallel(Task.make("a", () => 1), Task.make("b", () => 2))
+ * ```
+ *
+ * @category composition
+ * @since 0.1.0
+ */
+export const parallel: typeof Flow.parallel = Flow.parallel
+
+/**
+ * Runs flows concurrently with a policy for member failures: {@link Flow.parallelWith}.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const either = Workflow.parallelWith({ policy: { atLeast: 1 } }, Task.make("a", () => 1), Task.make("b", () => 2))
+ * ```
+ *
+ * @category composition
+ * @since 0.1.0
+ */
+export const parallelWith: typeof Flow.parallelWith = Flow.parallelWith
 
 /**
  * A checked workflow: `Results` maps task ids to results, `E` is how a run can
@@ -479,7 +356,7 @@ export const make: {
   maybeFlow?: Flow.Any
 ): never => {
   const [options, flow]: readonly [MakeOptions<object, { readonly [key: string]: unknown }>, unknown] =
-    isFlow(optionsOrFlow) ? [{}, optionsOrFlow] : [optionsOrFlow, maybeFlow]
+    Flow.isFlow(optionsOrFlow) ? [{}, optionsOrFlow] : [optionsOrFlow, maybeFlow]
   const initial = options.initial ?? {}
   const plan = compile(name, flow, Object.keys(initial))
   const defaults = options.defaults === undefined ? engine.noDefaults : executionOf(`${name} (defaults)`, options.defaults)

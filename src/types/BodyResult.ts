@@ -11,7 +11,7 @@ import type { JsonIssue } from "./JsonIssue.js"
  *
  * ```ts
  * import type { Effect } from "effect"
- * import type { BodySuccess } from "effect-graflow/types/BodyResult"
+ * import type { BodySuccess } from "./BodyResult.js"
  *
  * type A = BodySuccess<Effect.Effect<number, "e">> // number
  * type B = BodySuccess<string>                     // string
@@ -39,7 +39,7 @@ type BodyParts<Out> = IsAny<Out> extends true ? readonly [unknown, never, never]
  *
  * ```ts
  * import type { Effect } from "effect"
- * import type { BodyError } from "effect-graflow/types/BodyResult"
+ * import type { BodyError } from "./BodyResult.js"
  *
  * type E = BodyError<Effect.Effect<number, "e">> // "e"
  * ```
@@ -57,7 +57,7 @@ export type BodyError<Out> = BodyParts<Out>[1]
  *
  * ```ts
  * import type { Effect } from "effect"
- * import type { BodyServices } from "effect-graflow/types/BodyResult"
+ * import type { BodyServices } from "./BodyResult.js"
  *
  * type R = BodyServices<Effect.Effect<number, never, "Db">> // "Db"
  * ```
@@ -78,7 +78,7 @@ export type BodyServices<Out> = BodyParts<Out>[2]
  * **Example**
  *
  * ```ts
- * import type { BodyReturn } from "effect-graflow/types/BodyResult"
+ * import type { BodyReturn } from "./BodyResult.js"
  *
  * type Ok = BodyReturn<{ n: number }>             // { n: number }
  * type NoPromise = BodyReturn<Promise<number>>    // the message
@@ -99,7 +99,7 @@ export type BodyReturn<Out> = Out extends PromiseLike<unknown> ? PromiseMessage 
  * **Example**
  *
  * ```ts
- * import type { ResultProblem } from "effect-graflow/types/BodyResult"
+ * import type { ResultProblem } from "./BodyResult.js"
  *
  * type Ok = ResultProblem<"t", number>       // never
  * type Bad = ResultProblem<"t", { at: Date }> // 'the result of task "t" is not JSON: at ["at"]: a Date …'

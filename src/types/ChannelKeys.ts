@@ -10,7 +10,7 @@ import type { NumberKeys } from "./NumberKeys.js"
  * **Example**
  *
  * ```ts
- * import type { WritableKey } from "effect-graflow/types/ChannelKeys"
+ * import type { WritableKey } from "./ChannelKeys.js"
  *
  * type K = WritableKey<"total">  // "total"
  * type M = WritableKey<never>    // the message
@@ -31,7 +31,7 @@ export type WritableKey<Writable extends string> = [Writable] extends [never] ? 
  * **Example**
  *
  * ```ts
- * import type { PresentKey } from "effect-graflow/types/ChannelKeys"
+ * import type { PresentKey } from "./ChannelKeys.js"
  *
  * type K = PresentKey<"config">  // "config"
  * type M = PresentKey<never>     // the message
@@ -66,7 +66,7 @@ export type NoWrites = "this task declares no `writes`: add the key to `writes: 
  * **Example**
  *
  * ```ts
- * import type { ListKey } from "effect-graflow/types/ChannelKeys"
+ * import type { ListKey } from "./ChannelKeys.js"
  *
  * type K = ListKey<{ logs: ReadonlyArray<string>; total: number }, "logs" | "total"> // "logs"
  * ```
@@ -94,7 +94,7 @@ export type NoListKey =
  * **Example**
  *
  * ```ts
- * import type { NumberKey } from "effect-graflow/types/ChannelKeys"
+ * import type { NumberKey } from "./ChannelKeys.js"
  *
  * type K = NumberKey<{ logs: ReadonlyArray<string>; total: number }, "logs" | "total"> // "total"
  * ```
@@ -123,7 +123,7 @@ export type NoNumberKey = "atomicAdd needs a key of the task's `writes` whose sc
  * **Example**
  *
  * ```ts
- * import type { ValueFor } from "effect-graflow/types/ChannelKeys"
+ * import type { ValueFor } from "./ChannelKeys.js"
  *
  * type A = ValueFor<{ a: number; b: string }, "a">       // number
  * type B = ValueFor<{ a: number; b: string }, "a" | "b"> // never
@@ -143,7 +143,7 @@ export type ValueFor<T, K extends keyof T> = (K extends unknown ? (value: T[K]) 
  * **Example**
  *
  * ```ts
- * import type { ElementFor } from "effect-graflow/types/ChannelKeys"
+ * import type { ElementFor } from "./ChannelKeys.js"
  *
  * type E = ElementFor<{ logs: ReadonlyArray<string> }, "logs"> // string
  * ```

@@ -4,7 +4,7 @@
  * **Example**
  *
  * ```ts
- * import type { ElementOf } from "effect-graflow/types/ElementOf"
+ * import type { ElementOf } from "./ElementOf.js"
  *
  * type A = ElementOf<ReadonlyArray<string>> // string
  * type B = ElementOf<number>                // never

@@ -1,4 +1,4 @@
-import type { AnyAwait, AnyEntry } from "../Task.js"
+import type { AnyAwait, AnyEntry } from "./Entry.js"
 
 /**
  * What a flow (a task, a chain or a parallel group) provides to what runs after

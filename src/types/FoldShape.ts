@@ -1,4 +1,9 @@
-import type * as Flow from "../Flow.js"
+import type { ByTask, FlowShape } from "./FlowShape.js"
+
+/** A flow, as the fold reads it: its shape. */
+interface AnyFlow {
+  readonly "~shape": FlowShape
+}
 
 /**
  * How a parallel group treats its members' failures, as far as types go:
@@ -9,7 +14,7 @@ import type * as Flow from "../Flow.js"
  * **Example**
  *
  * ```ts
- * import type { PolicyKind } from "effect-graflow/types/FoldShape"
+ * import type { PolicyKind } from "./FoldShape.js"
  *
  * const strict: PolicyKind = "strict"
  * const critical: PolicyKind = { critical: "fetch" }
@@ -45,7 +50,7 @@ type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
  * **Example**
  *
  * ```ts
- * import type { FoldShape } from "effect-graflow/types/FoldShape"
+ * import type { FoldShape } from "./FoldShape.js"
  * import type { Task } from "effect-graflow"
  *
  * type S = FoldShape<"sequence", [Task.Task<"a", number>, Task.Task<"b", string>]>
@@ -58,7 +63,7 @@ type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
 export type FoldShape<Mode extends "sequence" | PolicyKind, Flows extends ReadonlyArray<unknown>> = Shaped<
   Complete<
     Fold<Mode, Flows, never, never, never, never, never, never, never, never, never, never, never>,
-    Flows[number] extends infer F ? F extends { readonly "~shape": infer S extends Flow.FlowShape } ? S : never : never,
+    Flows[number] extends infer F ? F extends { readonly "~shape": infer S extends FlowShape } ? S : never : never,
     Mode extends "sequence" ? never : true
   >
 >
@@ -68,15 +73,15 @@ export type FoldShape<Mode extends "sequence" | PolicyKind, Flows extends Readon
  * union of their shapes instead of being carried through every step of the
  * fold: the fold's per-step cost is its number of accumulators.
  */
-type Complete<Folded, All extends Flow.FlowShape, Group extends true> = Folded extends {
+type Complete<Folded, All extends FlowShape, Group extends true> = Folded extends {
   readonly lits: infer Lits extends string
-  readonly certain: infer Certain extends Flow.FlowShape["certain"]
+  readonly certain: infer Certain extends FlowShape["certain"]
   readonly present: infer Present extends string
-  readonly results: infer Results extends Flow.FlowShape["results"]
+  readonly results: infer Results extends FlowShape["results"]
   readonly writes: infer Writes extends string
-  readonly needs: infer Needs extends Flow.FlowShape["needs"]
-  readonly wants: infer Wants extends Flow.FlowShape["wants"]
-  readonly reads: infer Reads extends Flow.FlowShape["reads"]
+  readonly needs: infer Needs extends FlowShape["needs"]
+  readonly wants: infer Wants extends FlowShape["wants"]
+  readonly reads: infer Reads extends FlowShape["reads"]
   readonly dups: infer Dups extends string
   readonly skips: infer Skips extends true
   readonly stops: infer Stops extends true
@@ -106,11 +111,11 @@ type Complete<Folded, All extends Flow.FlowShape, Group extends true> = Folded e
   : never
 
 /** The fold's result as a `FlowShape` (which TypeScript cannot see through the recursion by itself). */
-type Shaped<S> = S extends Flow.FlowShape ? S : never
+type Shaped<S> = S extends FlowShape ? S : never
 
 /** The shape of the flows of an array of unknown length (`Array<F>`), taken as one repeated flow. */
 type Spread<Small extends ReadonlyArray<unknown>> = Small[number] extends infer F
-  ? F extends Flow.Any ? F["~shape"] : never
+  ? F extends AnyFlow ? F["~shape"] : never
   : never
 
 /**
@@ -188,7 +193,7 @@ interface Folded<
  * in a sequence, what the flows before it do not meet (`Met`); in a group, all
  * of it (no member sees a sibling's result or writes).
  */
-type Unmet<Mode, Needs, Met> = Mode extends "sequence" ? Exclude<Needs, Flow.ByTask<Met, string>> : Needs
+type Unmet<Mode, Needs, Met> = Mode extends "sequence" ? Exclude<Needs, ByTask<Met, string>> : Needs
 
 type Fold<
   Mode,
@@ -245,7 +250,7 @@ type Fold<
     // An array of unknown length: any number of its flows, in an order we do not
     // know, none of them certain; then the flows fixed after it, in order.
     : Trailing<Flows> extends readonly [infer Head extends ReadonlyArray<unknown>, infer Tail extends ReadonlyArray<unknown>]
-      ? Spread<Head> extends infer S extends Flow.FlowShape ? Chunk<
+      ? Spread<Head> extends infer S extends FlowShape ? Chunk<
           Mode,
           Tail,
           readonly [],
@@ -307,7 +312,7 @@ type SeqChunk<
 > = I extends Small["length"]
   ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Fold<"sequence", Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? SeqChunk<
+  : Small[I] extends { readonly "~shape": infer S extends FlowShape } ? SeqChunk<
       Small,
       Rest,
       Next[I],
@@ -316,9 +321,9 @@ type SeqChunk<
       Present | ([Skips | Stops] extends [never] ? S["present"] : never),
       Results | S["results"],
       Writes | ([Skips] extends [never] ? S["writes"] : never),
-      Needs | Exclude<S["needs"], Flow.ByTask<Certain, string>>,
-      Wants | Exclude<S["wants"], Flow.ByTask<Results, string>>,
-      Reads | Exclude<S["reads"], Flow.ByTask<Writes, string>>,
+      Needs | Exclude<S["needs"], ByTask<Certain, string>>,
+      Wants | Exclude<S["wants"], ByTask<Results, string>>,
+      Reads | Exclude<S["reads"], ByTask<Writes, string>>,
       Dups | S["dups"] | Extract<S["lits"], Lits>,
       Skips | S["skips"],
       Stops | S["stops"]
@@ -344,7 +349,7 @@ type ParChunk<
 > = I extends Small["length"]
   ? Rest extends readonly [] ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Fold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : Small[I] extends { readonly "~shape": infer S extends Flow.FlowShape } ? ParChunk<
+  : Small[I] extends { readonly "~shape": infer S extends FlowShape } ? ParChunk<
       P,
       Small,
       Rest,

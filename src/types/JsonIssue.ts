@@ -10,7 +10,7 @@
  * **Example**
  *
  * ```ts
- * import type { JsonIssue } from "effect-graflow/types/JsonIssue"
+ * import type { JsonIssue } from "./JsonIssue.js"
  *
  * type A = JsonIssue<{ n: number; tags: string[] }> // never
  * type B = JsonIssue<{ at: Date }>                  // 'at ["at"]: a Date'

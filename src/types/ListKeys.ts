@@ -5,7 +5,7 @@
  * **Example**
  *
  * ```ts
- * import type { ListKeys } from "effect-graflow/types/ListKeys"
+ * import type { ListKeys } from "./ListKeys.js"
  *
  * type K = ListKeys<{ logs: ReadonlyArray<string>; total: number }, "logs" | "total"> // "logs"
  * ```

@@ -5,7 +5,7 @@
  * **Example**
  *
  * ```ts
- * import type { NumberKeys } from "effect-graflow/types/NumberKeys"
+ * import type { NumberKeys } from "./NumberKeys.js"
  *
  * type K = NumberKeys<{ logs: ReadonlyArray<string>; total: number }, "logs" | "total"> // "total"
  * ```

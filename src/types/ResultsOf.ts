@@ -1,5 +1,5 @@
 import type { Simplify } from "type-fest"
-import type { AnyEntry } from "../Task.js"
+import type { AnyEntry } from "./Entry.js"
 
 /**
  * The results record of a workflow, from its entries (`Task.Entry<id, result>`):
@@ -12,7 +12,7 @@ import type { AnyEntry } from "../Task.js"
  *
  * ```ts
  * import type { Task } from "effect-graflow"
- * import type { ResultsOf } from "effect-graflow/types/ResultsOf"
+ * import type { ResultsOf } from "./ResultsOf.js"
  *
  * type R = ResultsOf<Task.Entry<"a", number> | Task.Entry<"b", string>, "b">
  * // { readonly a: number; readonly b?: string }

@@ -1,5 +1,5 @@
 import type { IsEqual } from "type-fest"
-import type { AnyEntry } from "../Task.js"
+import type { AnyEntry } from "./Entry.js"
 import type { ByTask, FlowShape } from "./FlowShape.js"
 
 type Quote<S extends string> = `"${S}"`
@@ -68,7 +68,7 @@ type ChannelProblems<Touched, T> = Touched extends object ? {
  * **Example**
  *
  * ```ts
- * import type { WorkflowProblems } from "effect-graflow/types/WorkflowProblems"
+ * import type { WorkflowProblems } from "./WorkflowProblems.js"
  * import type { Flow } from "effect-graflow"
  *
  * type P = WorkflowProblems<Flow.EmptyShape, {}, never> // never
@@ -97,7 +97,7 @@ export type WorkflowProblems<S extends FlowShape, T, Initial extends string> = M
  * **Example**
  *
  * ```ts
- * import type { CheckedName } from "effect-graflow/types/WorkflowProblems"
+ * import type { CheckedName } from "./WorkflowProblems.js"
  * import type { Flow } from "effect-graflow"
  *
  * type OK = CheckedName<"w", Flow.EmptyShape, {}, never> // "w"
