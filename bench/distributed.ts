@@ -24,6 +24,8 @@ import { join } from "node:path"
 import { startRedisServer } from "../test/support/redis.js"
 import { fanout, single } from "./fixtures/distributed-flows.js"
 import { machine, median, printTable, spread } from "./support.js"
+import { bullConnection } from "../src/internal/redis/connection.js"
+import { queueOf } from "../src/internal/redis/keys.js"
 
 // From the project's root (bench/run.mjs bundles this file and the worker into .bench/).
 const worker = join(process.cwd(), ".bench", "distributed-worker.mjs")
@@ -73,8 +75,8 @@ const main = async () => {
       const raws = await Promise.all(Array.from({ length: n }, () => start("raw", url, rawPrefix)))
       const layer = Distributed.layer({ redis: url, prefix })
       // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
-      const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix: rawPrefix })
-      const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+      const { name, prefix: bull } = queueOf({ prefix: rawPrefix })
+      const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
       queue.setMaxListeners(0)
       // Read from the server's time now, as Distributed does: from "$" (the default) an event that comes
       // before the first blocking read is missed, and its job waited for forever.
@@ -82,7 +84,7 @@ const main = async () => {
       const [seconds, micros] = await clock.time()
       clock.disconnect()
       const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-      const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bull, lastEventId })
+      const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
       await events.waitUntilReady()
       const rawRound = async () => {
         const started = performance.now()

@@ -132,20 +132,22 @@ export const resultKey: (taskId: string) => string = keys.resultKey
 export const isResultKey: (key: string) => boolean = keys.isResultKey
 
 /**
- * Options of {@link ChannelStore.lock}.
+ * How long {@link ChannelStore.lock} waits for a held lock, in milliseconds
+ * (what `Channel.LockOptions` becomes once its duration is checked; called
+ * `LockOptions` before 0.3.0).
  *
  * **Example**
  *
  * ```ts
  * import type { ChannelBackend } from "effect-graflow"
  *
- * const options: ChannelBackend.LockOptions = { timeout: 10_000 }
+ * const wait: ChannelBackend.LockWait = { timeout: 10_000 }
  * ```
  *
  * @category models
- * @since 0.1.0
+ * @since 0.3.0
  */
-export interface LockOptions {
+export interface LockWait {
   /** How long to wait for the lock, in milliseconds. */
   readonly timeout: number
 }
@@ -208,7 +210,7 @@ export interface ChannelStore {
   readonly lock: <A, E, R>(
     key: string,
     self: Effect.Effect<A, E, R>,
-    options: LockOptions
+    options: LockWait
   ) => Effect.Effect<A, E | LockTimeoutError | ChannelError, R>
   /**
    * Applies a retention to the namespace now (a run does this when it ends):

@@ -15,16 +15,13 @@
  *
  * @since 0.2.0
  */
-import { Queue, QueueEvents } from "bullmq"
-import { Redis } from "ioredis"
 import { Context, Duration, Effect, Layer, Option } from "effect"
 import { Channel as ChannelService } from "./Channel.js"
-import type { ChannelBackend } from "./ChannelBackend.js"
-import type * as Checkpoint from "./Checkpoint.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { show } from "./internal/format.js"
-import { type Dispatch, type JobData, jobIdPrefixOf, remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
+import { type DispatcherShape, makeDispatcher } from "./internal/dispatcher.js"
+import { remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
 import { isWorkflowImpl } from "./internal/workflow.js"
 import * as RedisChannel from "./RedisChannel.js"
@@ -72,18 +69,7 @@ export interface RemoteTaskError extends RemoteTaskErrorClass {}
  * @category services
  * @since 0.2.0
  */
-export class Dispatcher extends Context.Service<Dispatcher, {
-  /** Sends an attempt as a job; its result. */
-  readonly send: Dispatch["send"]
-  /** Removes jobs a durable run kept, once it has ended. */
-  readonly remove: Dispatch["remove"]
-  /** Removes every job of the run of this namespace that is not running (see {@link deleteRun}); how many. */
-  readonly removeRun: (namespace: string) => Effect.Effect<number>
-  /** The run's channel: Redis, the one the workers use. */
-  readonly channel: ChannelBackend
-  /** Where the runs' checkpoints and journals go: Redis too. */
-  readonly checkpoints: Checkpoint.Store
-}>()("effect-graflow/Dispatcher") {}
+export class Dispatcher extends Context.Service<Dispatcher, DispatcherShape>()("effect-graflow/Dispatcher") {}
 
 /**
  * Where the jobs go: the Redis server (the run's channel is on it too), the
@@ -130,11 +116,6 @@ export interface LayerOptions extends Options {
   readonly keepJobs?: Duration.Input | undefined
 }
 
-/** The BullMQ prefix and queue name of the options. */
-export const queueOf = (options: Options): { readonly prefix: string; readonly name: string } => {
-  const prefix = options.prefix ?? "graflow:"
-  return { prefix: `${prefix.endsWith(":") ? prefix : `${prefix}:`}:bull`, name: options.queue ?? "effect-graflow" }
-}
 
 /**
  * The coordinator's side: a dispatcher on a BullMQ queue, with the run's
@@ -158,156 +139,14 @@ export const queueOf = (options: Options): { readonly prefix: string; readonly n
  */
 export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelError> =>
   Layer.effect(
-      Dispatcher,
-      Effect.gen(function*() {
-        const keepSeconds = keepSecondsOf(options.keepJobs)
-        const redis = yield* Layer.build(RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix }))
-        const channel = Context.get(redis, ChannelService)
-        const checkpoints = Context.get(redis, CheckpointStore)
-        const { name, prefix } = queueOf(options)
-        const queue = yield* Effect.acquireRelease(
-          Effect.sync(() => {
-            const q = new Queue(name, { connection: redisOptions(options.redis), prefix })
-            // Each add awaiting the connection listens for "closing": many concurrent adds are not a leak.
-            q.setMaxListeners(0)
-            return q
-          }),
-          (q) => Effect.promise(() => q.close())
-        )
-        const events = yield* Effect.acquireRelease(
-          Effect.promise(async () => {
-            // The stream is read from the server's time now, not from "$" (whatever comes after the
-            // first blocking read, which starts a little later): no event of a job added from now on is missed.
-            const clock = new Redis(redisOptions(options.redis))
-            const [seconds, micros] = await clock.time()
-            clock.disconnect()
-            const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-            const e = new QueueEvents(name, { connection: redisOptions(options.redis), prefix, lastEventId })
-            await e.waitUntilReady()
-            return e
-          }),
-          (e) => Effect.promise(() => e.close())
-        )
-        // Each job's outcome is awaited from the queue's event stream (a blocking read, no polling),
-        // registered before the job is added, so that a job finished and removed at once is not missed.
-        const waiting = new Map<string, (outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string }) => void>()
-        events.on("completed", ({ jobId, returnvalue }) => {
-          const resume = waiting.get(jobId)
-          if (resume === undefined) return
-          waiting.delete(jobId)
-          resume({ ok: true, value: typeof returnvalue === "string" ? parseJson(returnvalue) : returnvalue })
-        })
-        events.on("failed", ({ failedReason, jobId }) => {
-          const resume = waiting.get(jobId)
-          if (resume === undefined) return
-          waiting.delete(jobId)
-          resume({ ok: false, reason: failedReason })
-        })
-        const jobFailed = (data: JobData, message: string) =>
-          new RemoteTaskErrorClass({ taskId: data.task, tag: "JobFailed", message, defect: true })
-        // The attempts sent in one turn of the event loop (the members of a group starting) are added
-        // with one addBulk: one script call for all of them instead of one each.
-        let batch: Array<{ readonly jobId: string; readonly data: JobData; readonly durable: boolean }> = []
-        const flush = () => {
-          const jobs = batch
-          batch = []
-          queue.addBulk(jobs.map(({ data, durable, jobId }) => ({
-            name: data.task,
-            data,
-            // A durable run's jobs stay `keepJobs` (a day) after they end, for a producer that takes the run over.
-            opts: durable
-              ? { jobId, removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds }, attempts: 1 }
-              : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
-          }))).catch((cause: unknown) => {
-            for (const { jobId } of jobs) {
-              const resume = waiting.get(jobId)
-              waiting.delete(jobId)
-              resume?.({ ok: false, reason: `the job could not be queued: ${cause instanceof Error ? cause.message : "unknown"}` })
-            }
-          })
-        }
-        const jobKeys = `${prefix}:${name}:`
-        /**
-         * Removes jobs; how many went. A job that is running is locked and stays (BullMQ removes
-         * it `keepJobs` after it ends); one that cannot be removed otherwise is logged, never thrown.
-         */
-        const removeJobs = (jobIds: ReadonlyArray<string>): Effect.Effect<number> =>
-          Effect.flatMap(Effect.promise(() => Promise.allSettled(jobIds.map((id) => queue.remove(id)))), (settled) => {
-            let removed = 0
-            const failed: Array<unknown> = []
-            for (const outcome of settled) {
-              if (outcome.status === "fulfilled") removed += outcome.value
-              else failed.push(outcome.reason)
-            }
-            return failed.length === 0 ? Effect.succeed(removed) : Effect.as(
-              Effect.logWarning(
-                `effect-graflow: ${failed.length} of ${jobIds.length} jobs could not be removed; they go ${keepSeconds} s after they end`,
-                failed[0]
-              ),
-              removed
-            )
-          })
-        return Dispatcher.of({
-          channel,
-          checkpoints,
-          remove: (jobIds) => Effect.asVoid(removeJobs(jobIds)),
-          removeRun: (namespace) =>
-            Effect.acquireUseRelease(
-              Effect.sync(() => new Redis(redisOptions(options.redis))),
-              (client) =>
-                Effect.promise(async () => {
-                  // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after the id.
-                  const match = `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`
-                  let cursor = "0"
-                  const all: Array<string> = []
-                  do {
-                    const [next, keys] = await client.scan(cursor, "MATCH", match, "COUNT", 1000)
-                    cursor = next
-                    const ids = keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
-                    all.push(...ids)
-                  } while (cursor !== "0")
-                  return all
-                }),
-              (client) => Effect.sync(() => client.disconnect())
-            ).pipe(Effect.flatMap(removeJobs)),
-          send: (data: JobData, jobId: string, durable: boolean) =>
-            Effect.callback<unknown, RemoteTaskErrorClass>((resume) => {
-              waiting.set(jobId, (outcome) =>
-                resume(outcome.ok ? Effect.succeed(outcome.value) : Effect.fail(jobFailed(data, outcome.reason))))
-              if (!durable) {
-                batch.push({ jobId, data, durable })
-                if (batch.length === 1) setImmediate(flush)
-              } else {
-                // A durable run may have sent this attempt before (its producer died): take the job over.
-                queue.getJob(jobId).then(async (existing) => {
-                  if (existing === undefined || existing === null) {
-                    batch.push({ jobId, data, durable })
-                    if (batch.length === 1) setImmediate(flush)
-                    return
-                  }
-                  const state = await existing.getState()
-                  const settle = waiting.get(jobId)
-                  if (settle === undefined) return
-                  if (state === "completed") {
-                    waiting.delete(jobId)
-                    settle({ ok: true, value: existing.returnvalue })
-                  } else if (state === "failed") {
-                    waiting.delete(jobId)
-                    settle({ ok: false, reason: existing.failedReason })
-                  }
-                  // Otherwise it is waiting or running: its completion event settles it.
-                }).catch((cause: unknown) => {
-                  const settle = waiting.get(jobId)
-                  waiting.delete(jobId)
-                  settle?.({ ok: false, reason: `the job could not be looked up: ${cause instanceof Error ? cause.message : "unknown"}` })
-                })
-              }
-              return Effect.sync(() => {
-                waiting.delete(jobId)
-              })
-            })
-        })
-      })
+    Dispatcher,
+    Effect.gen(function*() {
+      const keepSeconds = keepSecondsOf(options.keepJobs)
+      const redis = yield* Layer.build(RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix }))
+      return Dispatcher.of(
+        yield* makeDispatcher({ ...options, keepSeconds }, Context.get(redis, ChannelService), Context.get(redis, CheckpointStore))
+      )
+    })
   )
 
 /** How long the jobs of a durable run stay after they end (a producer that dies may take the run over), in seconds. */
@@ -321,29 +160,6 @@ const keepSecondsOf = (keepJobs: Duration.Input | undefined): number => {
   return Math.ceil(millis / 1000)
 }
 
-/** A Redis glob matching `text` literally. */
-const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
-
-/** ioredis options from a URL, for BullMQ's connections. */
-export const redisOptions = (url: string) => {
-  const parsed = new URL(url)
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port === "" ? 6379 : parsed.port),
-    ...(parsed.password === "" ? {} : { password: decodeURIComponent(parsed.password) }),
-    ...(parsed.username === "" ? {} : { username: decodeURIComponent(parsed.username) }),
-    ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
-    maxRetriesPerRequest: null
-  }
-}
 
 /**
  * A run's failures with the causes they have when bodies run remotely: a
@@ -413,9 +229,7 @@ export const run = <
   const Local extends ReadonlyArray<Task.Any> = readonly []
 >(
   workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
-  ...options: [In] extends [never] ? [options?: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
-    : unknown extends In ? [options?: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
-    : [options: O & Workflow.RunOptions<NoInfer<In>> & LocalOptions<Local>]
+  ...options: Workflow.RunArguments<In, O & LocalOptions<Local>>
 ): Effect.Effect<
   Workflow.Output<Results, T, Aw>,
   Remoted<Workflow.RunError<E, In, Aw, O>>,
@@ -423,7 +237,7 @@ export const run = <
 > =>
   Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
     if (!isWorkflowImpl(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
-    const { local, ...given }: engine.RunOptions & LocalOptions<Local> = options[0] ?? {}
+    const { local, ...given }: engine.RunSettings & LocalOptions<Local> = options[0] ?? {}
     const here = new Set((local ?? []).map((task) => task.id))
     /** The jobs a durable run keeps for a producer that might take it over: removed once it has ended. */
     const kept = new Set<string>()

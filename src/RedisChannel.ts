@@ -17,7 +17,10 @@ import type { ChannelBackend } from "./ChannelBackend.js"
 import type { ChannelError } from "./ChannelError.js"
 import { retentionOf } from "./internal/channel.js"
 import { CheckpointStore, fromKeyValueStore } from "./internal/checkpoint.js"
-import { acquireClient, makeBackend, makeKeyValueStore, normalizePrefix } from "./internal/redis.js"
+import { makeKeyValueStore } from "./internal/redis/checkpoints.js"
+import { acquireClient } from "./internal/redis/connection.js"
+import { normalizePrefix } from "./internal/redis/keys.js"
+import { makeBackend } from "./internal/redis/store.js"
 
 /**
  * How to reach Redis, and how the channel uses it.

@@ -16,8 +16,10 @@ import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
 import { isWorkflowImpl } from "./internal/workflow.js"
+import { bullConnection } from "./internal/redis/connection.js"
+import { queueOf } from "./internal/redis/keys.js"
 import type { Runnable } from "./internal/run.js"
-import * as Distributed from "./Distributed.js"
+import type * as Distributed from "./Distributed.js"
 import * as RedisChannel from "./RedisChannel.js"
 import type * as Workflow from "./Workflow.js"
 
@@ -86,7 +88,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
         if (!isWorkflowImpl(workflow)) return yield* Effect.die(new TypeError("Worker.run: not a workflow made by Workflow.make"))
         registry.set(workflow.name, workflow)
       }
-      const { name, prefix } = Distributed.queueOf(options)
+      const { name, prefix } = queueOf(options)
       // Named, so that CLIENT LIST shows which connections are a worker's channel.
       const backend = yield* RedisChannel.make({
         url: options.redis,
@@ -114,7 +116,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
               throw new Error(exit.cause.toString())
             },
             {
-              connection: Distributed.redisOptions(options.redis),
+              connection: bullConnection(options.redis),
               prefix,
               concurrency: options.concurrency ?? 1,
               ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),

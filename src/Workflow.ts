@@ -546,6 +546,28 @@ export type RunOptions<In = never> =
   )
 
 /**
+ * The arguments after the workflow of {@link run} (and `Distributed.run`):
+ * the options `O`, which a workflow with an input always takes (its `input`
+ * typed `In`); optional for a workflow without one, and for a workflow of a
+ * flow typed `Flow.Any` (`unknown` input: it may or may not take one).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Args = Workflow.RunArguments<{ readonly id: string }, Workflow.RunOptions<{ readonly id: string }>>
+ * // [options: …] — required, with its input
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type RunArguments<In, O> = [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>]
+  : unknown extends In ? [options?: O & RunOptions<NoInfer<In>>]
+  : [options: O & RunOptions<NoInfer<In>>]
+
+/**
  * The options every run takes (see {@link RunOptions}).
  *
  * **Example**
@@ -734,12 +756,8 @@ export const run: <
   const O extends RunOptions<NoInfer<In>> = RunOptions<NoInfer<In>>
 >(
   workflow: Workflow<Name, Results, E, R, T, In, Aw>,
-  // A workflow with an input takes its options (and the input) always; the input's type is the workflow's.
-  ...options: [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>]
-    // A flow whose shape is not known (typed `Flow.Any`) may or may not take an input.
-    : unknown extends In ? [options?: O & RunOptions<NoInfer<In>>]
-    : [options: O & RunOptions<NoInfer<In>>]
-) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunOptions): never => {
+  ...options: RunArguments<In, O>
+) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunSettings): never => {
   if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
   // `make` checked the flow and computed the run's types from it; the engine
   // runs that flow, so its output has those types.

@@ -18,40 +18,14 @@ import * as Distributed from "../src/Distributed.js"
 import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
 import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
+import { bullConnection } from "../src/internal/redis/connection.js"
+import { queueOf } from "../src/internal/redis/keys.js"
+import { lineOf, startScript, stderr, stopAll } from "./support/processes.js"
 
 const url = inject("redisUrl")
 const fixture = fileURLToPath(new URL("./fixtures/distributed-worker.ts", import.meta.url))
 
-/** What each worker wrote to stderr (drained, so that a full pipe never blocks it). */
-const errors = new Map<ChildProcess, string>()
-
-const startWorker = (prefix: string, env: Record<string, string> = {}): ChildProcess => {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, url, prefix], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...env }
-  })
-  errors.set(child, "")
-  child.stderr?.on("data", (chunk: Buffer) => errors.set(child, (errors.get(child) ?? "") + chunk.toString()))
-  return child
-}
-
-/** Resolves with the first stdout line of `child` that satisfies `match`. */
-const lineOf = (child: ChildProcess, match: (line: string) => boolean): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let buffer = ""
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString()
-      for (const line of buffer.split("\n")) if (match(line)) resolve(line)
-    })
-    child.once("exit", (code, signal) => reject(new Error(`worker exited (${code ?? signal})`)))
-  })
-
-const stopAll = async (children: ReadonlyArray<ChildProcess>) => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
-  await Promise.all(children.map((child) =>
-    new Promise<void>((resolve) => child.exitCode !== null || child.signalCode !== null ? resolve() : child.once("exit", () => resolve()))
-  ))
-}
+const startWorker = (prefix: string, env: Record<string, string> = {}): ChildProcess => startScript(fixture, [url, prefix], env)
 
 describe("distributed runs on two worker processes", () => {
   const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
@@ -63,7 +37,7 @@ describe("distributed runs on two worker processes", () => {
   }, 60_000)
   afterAll(async () => {
     await stopAll(workers)
-    for (const worker of workers) if ((errors.get(worker) ?? "") !== "") console.error(`worker ${worker.pid}:`, errors.get(worker))
+    for (const worker of workers) if (stderr(worker) !== "") console.error(`worker ${worker.pid}:`, stderr(worker))
   })
 
   it.live("a 200-task fan-out: every member appended once, every result there, both workers took part", () =>
@@ -188,9 +162,9 @@ describe("distributed runs on two worker processes", () => {
     }).pipe(Effect.provide(layer)), 60_000)
 
   it("a job naming an unknown workflow or task, or a foreign payload, fails with the reason and runs nothing", async () => {
-    const { name, prefix: bullPrefix } = Distributed.queueOf({ redis: url, prefix })
-    const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
-    const events = new QueueEvents(name, { connection: Distributed.redisOptions(url), prefix: bullPrefix })
+    const { name, prefix: bullPrefix } = queueOf({ prefix })
+    const queue = new Queue(name, { connection: bullConnection(url), prefix: bullPrefix })
+    const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bullPrefix })
     await events.waitUntilReady()
     // Kept when it fails (removeOnFail: false): waitUntilFinished reads the reason of a job that ended already.
     const reasonOf = async (data: unknown) => {
@@ -289,12 +263,12 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
     try {
       await lineOf(workerProcess, (l) => l === "READY")
       // The job of "long" ends while no producer runs: the next one must take its outcome over.
-      const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix })
+      const { name, prefix: bull } = queueOf({ prefix })
       const clock = new Redis(url)
       const [seconds, micros] = await clock.time()
       await clock.quit()
       const events = new QueueEvents(name, {
-        connection: Distributed.redisOptions(url),
+        connection: bullConnection(url),
         prefix: bull,
         lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
       })
@@ -316,7 +290,7 @@ describe("a producer killed with SIGKILL during a durable distributed run", () =
       await redis.quit()
       assert.deepStrictEqual(counts, ["1", "1", "1"])
       // The run ended: the jobs it kept for a takeover are gone.
-      const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+      const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
       const afterJob = jobIdOf(Workflow.namespace("handover", runId), { task: "after", iteration: 1, attempt: 1 })
       assert.isUndefined(await queue.getJob(longJob) ?? undefined)
       assert.isUndefined(await queue.getJob(afterJob) ?? undefined)
@@ -335,8 +309,8 @@ describe("Distributed.deleteRun: a durable run whose producer never came back", 
     const workerProcess = startWorker(prefix)
     const redis = new Redis(url)
     const layer = Distributed.layer({ redis: url, prefix })
-    const { name, prefix: bull } = Distributed.queueOf({ redis: url, prefix })
-    const queue = new Queue(name, { connection: Distributed.redisOptions(url), prefix: bull })
+    const { name, prefix: bull } = queueOf({ prefix })
+    const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
     /** The keys of the channel and checkpoint store that name `workflow` (the queue's are apart, under `:bull:`). */
     const runKeys = async (workflow: string) =>
       (await redis.keys(`${prefix}*`)).filter((key) => !key.startsWith(bull) && key.includes(workflow))
@@ -344,7 +318,7 @@ describe("Distributed.deleteRun: a durable run whose producer never came back", 
       await lineOf(workerProcess, (l) => l === "READY")
       const [seconds, micros] = await redis.time()
       const events = new QueueEvents(name, {
-        connection: Distributed.redisOptions(url),
+        connection: bullConnection(url),
         prefix: bull,
         lastEventId: `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
       })

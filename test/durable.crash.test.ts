@@ -6,7 +6,7 @@
  * the journal) and on the file-system checkpoint store (memory channel).
  */
 import { assert, describe, it } from "@effect/vitest"
-import { type ChildProcess, spawn } from "node:child_process"
+import type { ChildProcess } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -14,33 +14,13 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
+import { exited, lineOf, startScript } from "./support/processes.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/durable-crash.ts", import.meta.url))
 const url = inject("redisUrl")
 
 const start = (where: string, runId: string, hang: boolean): ChildProcess =>
-  spawn(process.execPath, ["--import", "tsx", fixture, url, where, runId], {
-    env: { ...process.env, HANG: hang ? "1" : "0" },
-    stdio: ["ignore", "pipe", "pipe"]
-  })
-
-/** Resolves with the child's first stdout line that satisfies `match`. */
-const lineOf = (child: ChildProcess, match: (line: string) => boolean): Promise<string> =>
-  new Promise((resolve, reject) => {
-    let buffer = ""
-    let errors = ""
-    child.stderr?.on("data", (chunk: Buffer) => {
-      errors += chunk.toString()
-    })
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString()
-      for (const line of buffer.split("\n")) if (match(line)) resolve(line)
-    })
-    child.once("exit", (code, signal) => reject(new Error(`child exited (${code ?? signal}) before the line: ${errors}`)))
-  })
-
-const exited = (child: ChildProcess): Promise<number | null> =>
-  new Promise((resolve) => child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code)))
+  startScript(fixture, [url, where, runId], { HANG: hang ? "1" : "0" })
 
 const crashAndContinue = async (where: string) => {
   const runId = `crash-${randomUUID().slice(0, 8)}`

@@ -12,18 +12,10 @@ import { createServer, type Server } from "node:net"
 import { inspect } from "node:util"
 import { Channel, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
-import { type RedisServer, startRedisServer } from "./support/redis.js"
+import { adminClient, type RedisServer, throwawayServer } from "./support/redis.js"
 
-/** A throwaway server for one test, stopped (and resumed first, if a test stopped it) when the scope closes. */
-const server = (args: ReadonlyArray<string> = []) =>
-  Effect.acquireRelease(Effect.promise(() => startRedisServer(args)), (s) => Effect.promise(() => s.stop()))
-
-/** A plain ioredis connection for looking at what the channel wrote. */
-const admin = (s: RedisServer) =>
-  Effect.acquireRelease(
-    Effect.sync(() => new Redis(s.url)),
-    (client) => Effect.promise(() => client.quit().catch(() => "closed"))
-  )
+const server = throwawayServer
+const admin = (s: RedisServer) => adminClient(s.url)
 
 const scans = (redis: Redis) =>
   Effect.promise(async () => {

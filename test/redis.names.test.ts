@@ -5,7 +5,8 @@
  * password before they reach a message.
  */
 import { describe, expect, it } from "vitest"
-import { decodeSegment, encodeSegment, namespaceBase, normalizePrefix, redactUrl } from "../src/internal/redis.js"
+import { redactUrl } from "../src/internal/redis/connection.js"
+import { decodeSegment, encodeSegment, namespaceBase, normalizePrefix } from "../src/internal/redis/keys.js"
 
 /** Random strings over an alphabet full of what is special: separators, escapes, surrogates alone and paired. */
 const alphabet = [":", "%", "3", "A", "u", "D", "8", "0", "a", "/", "*", "\uD800", "\uDBFF", "\uDC00", "😀", "\uFFFD", "é", "k"]

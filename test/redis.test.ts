@@ -9,14 +9,11 @@ import { promisify } from "node:util"
 import { inject } from "vitest"
 import { Channel, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
+import { adminClient } from "./support/redis.js"
 
 const url = inject("redisUrl")
 
-/** A plain ioredis connection for looking at what the channel wrote. */
-const admin = Effect.acquireRelease(
-  Effect.sync(() => new Redis(url, { lazyConnect: false })),
-  (client) => Effect.promise(() => client.quit())
-)
+const admin = adminClient(url)
 
 const connectionNames = (client: Redis) =>
   Effect.promise(async () => {

@@ -12,7 +12,7 @@ import { TaskContext } from "./context.js"
 import { requestsOf, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { storeResult } from "./results.js"
-import { End, type Failure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
+import { End, type StepFailure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
 import { replayKey, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflowError.js"
@@ -103,7 +103,7 @@ const attempt = (
  * Runs a task: one execution per iteration, each with its attempts (retries,
  * timeout), its result stored, then the requests of the attempt that succeeded.
  */
-export const runTask = (task: TaskImpl, index: number, state: RunState): Effect.Effect<Signal, Failure, unknown> =>
+export const runTask = (task: TaskImpl, index: number, state: RunState): Effect.Effect<Signal, StepFailure, unknown> =>
   state.stopped ? Effect.succeed(Stop) : iterate(task, index, state, task.input)
 
 const iterate = (
@@ -111,7 +111,7 @@ const iterate = (
   index: number,
   state: RunState,
   input: unknown
-): Effect.Effect<Signal, Failure, unknown> => {
+): Effect.Effect<Signal, StepFailure, unknown> => {
   const own = task.declarations.execution
   const defaults = state.workflow.defaults
   const timeout = own.timeout ?? defaults.timeout
@@ -137,13 +137,13 @@ const iterate = (
       { schedule: retry.schedule, while: (error) => !stopsRun(error) }
     )
   }
-  const fail = (cause: unknown): Failure =>
+  const fail = (cause: unknown): StepFailure =>
     stopsRun(cause)
       ? cause
       : new TaskFailed({ taskId: task.id, cause, attempts: last.attempt, retryLimit: retry === undefined ? 0 : retry.limit })
   return Effect.matchEffect(attempts, {
     onFailure: (cause) => Effect.fail(fail(cause)),
-    onSuccess: (value): Effect.Effect<Signal, Failure, unknown> => {
+    onSuccess: (value): Effect.Effect<Signal, StepFailure, unknown> => {
       const requests = last.requests
       const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last.attempt, requests), (cause) => {
         state.uncomplete(task.id, index, iteration)
@@ -172,8 +172,8 @@ const replayed = (
   index: number,
   state: RunState,
   recorded: Completion
-): Effect.Effect<Signal, Failure, unknown> => {
-  const fail = (cause: unknown): Failure => new TaskFailed({ taskId: task.id, cause, attempts: recorded.attempts, retryLimit: 0 })
+): Effect.Effect<Signal, StepFailure, unknown> => {
+  const fail = (cause: unknown): StepFailure => new TaskFailed({ taskId: task.id, cause, attempts: recorded.attempts, retryLimit: 0 })
   const requests = requestsOf(task, recorded)
   if (typeof requests === "string") {
     return Effect.fail(fail(new CheckpointMismatchError({ workflow: state.workflow.name, runId: state.runId, reason: requests })))
@@ -205,12 +205,12 @@ const apply = (
   index: number,
   state: RunState,
   requests: Requests
-): Effect.Effect<Signal, Failure, unknown> => {
+): Effect.Effect<Signal, StepFailure, unknown> => {
   if (requests.terminate) {
     state.stopped = true
     return Effect.succeed(Stop)
   }
-  const next = (): Effect.Effect<Signal, Failure, unknown> => {
+  const next = (): Effect.Effect<Signal, StepFailure, unknown> => {
     if (requests.goto !== undefined) return Effect.succeed({ _tag: "Jump", target: requests.goto })
     if (requests.added.some((added) => added.goto)) return Effect.succeed(End)
     return requests.iterate === undefined ? Effect.void : iterate(task, index, state, requests.iterate.input)
@@ -222,10 +222,10 @@ const apply = (
 const runAdded = (
   added: ReadonlyArray<{ readonly task: TaskImpl }>,
   state: RunState
-): Effect.Effect<Signal, Failure, unknown> =>
+): Effect.Effect<Signal, StepFailure, unknown> =>
   Effect.suspend(() => {
     let i = 0
-    const next: Effect.Effect<Signal, Failure, unknown> = Effect.suspend(() => {
+    const next: Effect.Effect<Signal, StepFailure, unknown> = Effect.suspend(() => {
       const entry = added[i++]
       if (entry === undefined) return Effect.succeed(undefined)
       if (entry.task.declarations.result !== undefined) {

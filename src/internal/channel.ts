@@ -41,7 +41,7 @@ const DEFAULT_LOCK_TIMEOUT = 10_000
  * (Redis rejects an expiry past 2^63 ms, and a backend that failed a write
  * after a first step would leave it half-applied).
  */
-export const ttlMillis = (key: string, ttl: Duration.Input | undefined): number | undefined | InvalidTtlError => {
+const ttlMillis = (key: string, ttl: Duration.Input | undefined): number | undefined | InvalidTtlError => {
   if (ttl === undefined) return undefined
   const decoded = Duration.fromInput(ttl)
   if (Option.isNone(decoded)) return new InvalidTtlError({ key, ttl: show(ttl) })
@@ -94,7 +94,7 @@ export const checkValue = (key: string, value: unknown): Value | InvalidValueErr
 const invalid = (key: string, message: string) => new InvalidValueError({ key, issues: [{ path: [], message }] })
 
 /** Checks a list element: a JSON value (not `undefined`) that leaves room for the list around it. */
-export const checkElement = (key: string, value: unknown): Json | InvalidValueError => {
+const checkElement = (key: string, value: unknown): Json | InvalidValueError => {
   const checked = checkValue(key, value)
   if (checked instanceof InvalidValueError) return checked
   if (checked === undefined) return invalid(key, "a list element cannot be undefined")
@@ -314,7 +314,7 @@ const absent: unique symbol = Symbol("effect-graflow/absent")
  * The typed view: every read is decoded with the key's schema, every write
  * encoded with it. `codecFor` returns the key's codec.
  */
-export const makeTyped = <T extends object, R extends keyof T & string, W extends keyof T & string>(
+const makeTyped = <T extends object, R extends keyof T & string, W extends keyof T & string>(
   store: ChannelStore,
   codecFor: <K extends keyof T & string>(key: K) => Codec<T[K]>
 ): Api.Typed<T, R, W> => {

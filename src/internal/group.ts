@@ -11,11 +11,11 @@
 import { Cause, Effect, Exit, Option } from "effect"
 import { quote, show } from "./format.js"
 import type { ParallelStep, Step } from "./plan.js"
-import { combine, type Failure, type Signal, stopsRun } from "./signal.js"
+import { combine, type StepFailure, type Signal, stopsRun } from "./signal.js"
 import { type MemberOutcome, ParallelGroupError } from "./workflowError.js"
 
 /** A parallel group's policy at run time (`Invalid`: a value that is no policy, reported by `compile`). */
-export type Policy =
+export type PolicyRule =
   | { readonly _tag: "Strict" }
   | { readonly _tag: "BestEffort" }
   | { readonly _tag: "AtLeast"; readonly n: number }
@@ -23,10 +23,10 @@ export type Policy =
   | { readonly _tag: "Custom"; readonly decide: (members: ReadonlyArray<MemberOutcome<unknown>>) => boolean }
   | { readonly _tag: "Invalid"; readonly value: string }
 
-export const strict: Policy = { _tag: "Strict" }
+export const strict: PolicyRule = { _tag: "Strict" }
 
 /** The runtime form of a policy option; anything else is `Invalid`, so `Workflow.make` names it. */
-export const toPolicy = (policy: unknown): Policy => {
+export const toPolicy = (policy: unknown): PolicyRule => {
   if (policy === undefined || policy === "strict") return strict
   if (policy === "best-effort") return { _tag: "BestEffort" }
   if (typeof policy === "function") {
@@ -47,7 +47,7 @@ export const toPolicy = (policy: unknown): Policy => {
  * Whether the members that ended so far already make the policy fail, whatever
  * the others do (for `failFast`).
  */
-export const cannotSucceed = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+const cannotSucceed = (policy: PolicyRule, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
   switch (policy._tag) {
     case "Strict":
       return members.some((m) => m.outcome === "failed")
@@ -63,7 +63,7 @@ export const cannotSucceed = (policy: Policy, members: ReadonlyArray<MemberOutco
 }
 
 /** Whether the members' outcomes meet the policy (every member has ended). */
-export const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
+export const satisfied = (policy: PolicyRule, members: ReadonlyArray<MemberOutcome<unknown>>): boolean => {
   switch (policy._tag) {
     case "Strict":
       return members.every((m) => m.outcome === "succeeded")
@@ -80,7 +80,7 @@ export const satisfied = (policy: Policy, members: ReadonlyArray<MemberOutcome<u
   }
 }
 
-export const describePolicy = (policy: Policy): string => {
+export const describePolicy = (policy: PolicyRule): string => {
   switch (policy._tag) {
     case "Strict":
       return "strict"
@@ -104,7 +104,7 @@ export const describePolicy = (policy: Policy): string => {
  */
 export const policyProblems = (
   name: string,
-  policy: Policy,
+  policy: PolicyRule,
   failFast: boolean,
   members: ReadonlyArray<ReadonlyArray<string>>
 ): ReadonlyArray<string> => {
@@ -134,7 +134,7 @@ export const policyProblems = (
 }
 
 /** Whether a member's tasks certainly ran once the group succeeded (its results need no `Task.optional`). */
-export const memberIsCertain = (policy: Policy, member: ReadonlyArray<string>): boolean =>
+export const memberIsCertain = (policy: PolicyRule, member: ReadonlyArray<string>): boolean =>
   policy._tag === "Strict" || (policy._tag === "Critical" && member.some((id) => policy.ids.includes(id)))
 
 // ---------------------------------------------------------------------------
@@ -156,14 +156,14 @@ const halt: unique symbol = Symbol("effect-graflow/halt")
  */
 export const runGroup = (
   step: ParallelStep,
-  run: (child: Step) => Effect.Effect<Signal, Failure, unknown>
-): Effect.Effect<Signal, Failure, unknown> =>
+  run: (child: Step) => Effect.Effect<Signal, StepFailure, unknown>
+): Effect.Effect<Signal, StepFailure, unknown> =>
   Effect.suspend(() => {
     const outcomes: Array<MemberOutcome<unknown>> = step.members.map((tasks) => ({ tasks, outcome: "interrupted" }))
     // By member, so that the first jump in the flow's order wins, not the first to finish.
     const signals: Array<Signal> = new Array(step.steps.length).fill(undefined)
     /** What ends the group at once instead of the policy: a cancel, a defect, an interruption. */
-    let abort: Cause.Cause<Failure> | undefined
+    let abort: Cause.Cause<StepFailure> | undefined
     const member = (child: Step, i: number) =>
       Effect.flatMap(Effect.exit(run(child)), (exit): Effect.Effect<void, typeof halt> => {
         const tasks = step.members[i]!
@@ -183,7 +183,7 @@ export const runGroup = (
       })
     return Effect.forEach(step.steps, member, { concurrency: "unbounded", discard: true }).pipe(
       Effect.catch(() => Effect.void),
-      Effect.flatMap((): Effect.Effect<Signal, Failure> => {
+      Effect.flatMap((): Effect.Effect<Signal, StepFailure> => {
         if (abort !== undefined) return Effect.failCause(abort)
         return satisfied(step.policy, outcomes) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, outcomes))
       })

@@ -45,7 +45,7 @@ export const planHash = (plan: Plan): string => {
 // ---------------------------------------------------------------------------
 
 /** The control flow an execution asked for, as data (what journals, checkpoints and jobs carry). */
-export interface EncodedRequests {
+interface EncodedRequests {
   readonly iterate?: { readonly input?: Json }
   readonly adds?: ReadonlyArray<{ readonly id: string; readonly goto: boolean }>
   readonly goto?: string

@@ -15,13 +15,13 @@ export type Json = null | boolean | number | string | ReadonlyArray<Json> | { re
 export type Value = Json | undefined
 
 /** Why a value is not a channel value, and where inside it. */
-export interface Rejection {
+interface Rejection {
   readonly path: ReadonlyArray<string | number>
   readonly reason: string
 }
 
 /** Result of {@link snapshot}: the frozen copy, or the first rejection found. */
-export type SnapshotResult =
+type SnapshotResult =
   | { readonly ok: true; readonly value: Value }
   | { readonly ok: false; readonly rejection: Rejection }
 

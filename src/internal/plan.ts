@@ -9,13 +9,13 @@ import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
 import { isFlow, TypeId } from "./flow.js"
 import { quote, show } from "./format.js"
-import { describePolicy, memberIsCertain, type Policy, policyProblems, strict } from "./group.js"
+import { describePolicy, memberIsCertain, type PolicyRule, policyProblems, strict } from "./group.js"
 import { isTask, type TaskImpl } from "./task.js"
 import { WorkflowDefinitionError } from "./workflowError.js"
 
-export interface GroupOptions {
+interface GroupSettings {
   readonly name: string | undefined
-  readonly policy: Policy
+  readonly policy: PolicyRule
   /** Stop the other members as soon as the policy cannot be met any more. */
   readonly failFast: boolean
 }
@@ -27,7 +27,7 @@ export class Composite<Tag extends "Sequence" | "Parallel", S = Flow.FlowShape> 
   constructor(
     readonly _tag: Tag,
     readonly flows: ReadonlyArray<Flow.Any>,
-    readonly group: GroupOptions = { name: undefined, policy: strict, failFast: false }
+    readonly group: GroupSettings = { name: undefined, policy: strict, failFast: false }
   ) {}
 }
 
@@ -43,7 +43,7 @@ export type Step =
     readonly _tag: "Parallel"
     readonly steps: ReadonlyArray<Step>
     readonly name: string
-    readonly policy: Policy
+    readonly policy: PolicyRule
     readonly failFast: boolean
     /** The task ids of each member, for outcomes. */
     readonly members: ReadonlyArray<ReadonlyArray<string>>
@@ -111,7 +111,7 @@ const toStep = (flow: unknown, problems: Array<string>): Step => {
   if (isTask(flow)) return { _tag: "Task", task: flow, index: -1 }
   if (flow instanceof Composite) {
     const steps: Array<Step> = []
-    const plainGroup = (group: GroupOptions) => group.policy._tag === "Strict" && group.name === undefined && !group.failFast
+    const plainGroup = (group: GroupSettings) => group.policy._tag === "Strict" && group.name === undefined && !group.failFast
     for (const child of flow.flows) {
       const step = toStep(child, problems)
       // chain(chain(a, b), c) runs as chain(a, b, c); likewise for unnamed strict groups.

@@ -31,7 +31,7 @@ import {
 
 export type { Runnable } from "./state.js"
 
-export interface RunOptions {
+export interface RunSettings {
   readonly runId?: string | undefined
   readonly retention?: Channel.Retention | undefined
   /** The run's input (for a workflow with a `Task.input` task). */
@@ -42,13 +42,13 @@ export interface RunOptions {
   readonly remote?: RunState["remote"]
 }
 
-export interface ResumeOptions {
+interface ResumeSettings {
   readonly runId?: string | undefined
   readonly retention?: Channel.Retention | undefined
   readonly durable?: boolean | undefined
 }
 
-export interface FinishedOutput {
+interface FinishedOutput {
   readonly workflow: string
   readonly runId: string
   readonly status: "completed" | "terminated"
@@ -56,7 +56,7 @@ export interface FinishedOutput {
   readonly channel: { readonly [key: string]: unknown }
 }
 
-export interface SuspendedOutput {
+interface SuspendedOutput {
   readonly workflow: string
   readonly runId: string
   readonly status: "suspended"
@@ -67,7 +67,7 @@ export interface SuspendedOutput {
   readonly channel: { readonly [key: string]: unknown }
 }
 
-export type RunOutput = FinishedOutput | SuspendedOutput
+type RunOutput = FinishedOutput | SuspendedOutput
 
 /** How a run begins: afresh (its input and the initial values), or from a checkpoint (its channel and completions). */
 type Start =
@@ -168,7 +168,7 @@ const loadCheckpoint = (workflow: Runnable, from: unknown) =>
     return data
   })
 
-export const run = (workflow: Runnable, options: RunOptions | undefined) =>
+export const run = (workflow: Runnable, options: RunSettings | undefined) =>
   Effect.suspend(() =>
     begin(workflow, options?.runId ?? randomUUID(), options, {
       _tag: "Fresh",
@@ -177,7 +177,7 @@ export const run = (workflow: Runnable, options: RunOptions | undefined) =>
     })
   )
 
-export const resume = (workflow: Runnable, from: unknown, options: ResumeOptions | undefined) =>
+export const resume = (workflow: Runnable, from: unknown, options: ResumeSettings | undefined) =>
   Effect.flatMap(loadCheckpoint(workflow, from), (data) => begin(workflow, options?.runId ?? data.runId, options, { _tag: "Checkpoint", data }))
 
 /** Queues a response to a request of a run, checked against the request's schema first. */
@@ -203,7 +203,7 @@ const latestResults = (completed: ReadonlyArray<Completion>) => {
 
 const replayOf = (completed: ReadonlyArray<Completion>) => new Map(completed.map((c) => [replayKey(c.task, c.iteration), c]))
 
-const begin = (workflow: Runnable, runId: unknown, options: RunOptions | ResumeOptions | undefined, start: Start) =>
+const begin = (workflow: Runnable, runId: unknown, options: RunSettings | ResumeSettings | undefined, start: Start) =>
   Effect.scoped(
     Effect.gen(function*() {
       if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))

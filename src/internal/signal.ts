@@ -47,7 +47,7 @@ export class Suspend {
 }
 
 /** A failure of a step: a task's, a group's, the run's cancellation, or its suspension. */
-export type Failure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
+export type StepFailure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
 
 const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
 

@@ -10,10 +10,10 @@ import { Effect } from "effect"
 import { runTask } from "./attempt.js"
 import { runGroup } from "./group.js"
 import type { Step } from "./plan.js"
-import { type Failure, type Signal, Stop } from "./signal.js"
+import { type StepFailure, type Signal, Stop } from "./signal.js"
 import type { RunState } from "./state.js"
 
-const exec = (step: Step, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
+const exec = (step: Step, state: RunState): Effect.Effect<Signal, StepFailure, unknown> => {
   switch (step._tag) {
     case "Task":
       return runTask(step.task, step.index, state)
@@ -28,7 +28,7 @@ const runSequence = (
   steps: ReadonlyArray<Step>,
   from: number,
   state: RunState
-): Effect.Effect<Signal, Failure, unknown> => {
+): Effect.Effect<Signal, StepFailure, unknown> => {
   let i = from
   let signal: Signal = undefined
   return Effect.as(
@@ -44,7 +44,7 @@ const runSequence = (
 }
 
 /** Runs `step` from the task at `path` on: that task, then everything that follows it. */
-const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Effect.Effect<Signal, Failure, unknown> => {
+const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Effect.Effect<Signal, StepFailure, unknown> => {
   const [index, ...rest] = path
   if (index === undefined || step._tag === "Task") return exec(step, state)
   const child = step.steps[index]!
@@ -56,9 +56,9 @@ const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Eff
 }
 
 /** Runs the whole flow, following jumps until the run ends. */
-export const drive = (state: RunState): Effect.Effect<void, Failure, unknown> => {
+export const drive = (state: RunState): Effect.Effect<void, StepFailure, unknown> => {
   const { plan } = state.workflow
-  const loop = (signal: Signal): Effect.Effect<void, Failure, unknown> => {
+  const loop = (signal: Signal): Effect.Effect<void, StepFailure, unknown> => {
     if (signal === undefined || signal._tag !== "Jump") return Effect.void
     const path = plan.positions.get(signal.target)!
     return Effect.flatMap(execFrom(plan.root, path, state), loop)

@@ -14,7 +14,7 @@ import { resultKey } from "./keys.js"
 export type Body = (ctx: never, input: never) => unknown
 
 /** A retry policy at run time: the schedule, and the number of retries it allows when it says (`{ times }`). */
-export interface Retry {
+interface Retry {
   readonly schedule: Schedule.Schedule<unknown, unknown>
   readonly limit: number | undefined
 }
@@ -27,7 +27,7 @@ export interface Execution {
 }
 
 /** The runtime declarations of a task. */
-export interface Declarations {
+interface Declarations {
   readonly after: ReadonlyArray<TaskImpl>
   readonly optional: ReadonlyArray<TaskImpl>
   readonly reads: ReadonlyArray<string>
@@ -89,7 +89,7 @@ export class TaskImpl extends Pipeable.Class {
   }
 }
 
-export class OptionalImpl<T extends TaskImpl> {
+class OptionalImpl<T extends TaskImpl> {
   readonly _tag = "Optional" as const
   declare readonly "~entry": T["~entry"]
   declare readonly "~dep": T["~optionalDep"]

@@ -5,7 +5,7 @@ import type { AnyEntry } from "./Entry.js"
  * one, with its result entry (`~entry`) and the record a reader gets (`~dep`).
  * Every `Task.AfterEntry` is one.
  */
-export interface AfterLike {
+interface AfterLike {
   readonly _tag: "Task" | "Optional"
   readonly "~entry": AnyEntry
   readonly "~dep": object

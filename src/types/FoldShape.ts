@@ -10,20 +10,8 @@ interface AnyFlow {
  * `"strict"` (every member's result is certain afterwards), `"lenient"` (any
  * member may have failed: every result may be absent), or the union of the
  * critical task ids (members holding one are certain, the others may be absent).
- *
- * **Example**
- *
- * ```ts
- * import type { PolicyKind } from "./FoldShape.js"
- *
- * const strict: PolicyKind = "strict"
- * const critical: PolicyKind = { critical: "fetch" }
- * ```
- *
- * @category type-level
- * @since 0.1.0
  */
-export type PolicyKind = "strict" | "lenient" | { readonly critical: string }
+type PolicyKind = "strict" | "lenient" | { readonly critical: string }
 
 /** What a member contributes to what is certain after a group with policy `P`: all of `X`, or nothing. */
 type MemberCertain<P, Ids extends string, X> = P extends "strict" ? X
@@ -147,7 +135,14 @@ interface Next {
   16: 16
 }
 
-/** The accumulated fields of a fold when it ends. */
+/**
+ * The accumulated fields of a fold when it ends. The steps below carry them as
+ * eleven type parameters, listed in each step, rather than as one instance of
+ * this interface: packed into one accumulator, TypeScript's check of the fold
+ * against `FlowShape` (where `Flows` is still generic, in Flow.ts) recurses
+ * through the steps without end ("excessive stack depth"), measured with
+ * TypeScript 6.0.3.
+ */
 interface Folded<
   Lits extends string,
   Certain,

@@ -3,6 +3,8 @@
  * (never 6379), persistence off, in a temporary directory. Used by the test
  * setup and by the benchmarks.
  */
+import { Effect } from "effect"
+import { Redis } from "ioredis"
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createConnection, createServer } from "node:net"
@@ -87,3 +89,14 @@ export const startRedisServer = async (args: ReadonlyArray<string> = []): Promis
     }
   }
 }
+
+/** A throwaway server for one test (an Effect), stopped — resumed first, if a test stopped it — when the scope closes. */
+export const throwawayServer = (args: ReadonlyArray<string> = []) =>
+  Effect.acquireRelease(Effect.promise(() => startRedisServer(args)), (s) => Effect.promise(() => s.stop()))
+
+/** A plain ioredis connection for looking at what the code under test wrote; closed with the scope. */
+export const adminClient = (url: string) =>
+  Effect.acquireRelease(
+    Effect.sync(() => new Redis(url)),
+    (client) => Effect.promise(() => client.quit().catch(() => "closed"))
+  )

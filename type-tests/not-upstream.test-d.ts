@@ -1,5 +1,5 @@
 /**
- * G3: the result of a task that is not certainly upstream — a parallel sibling,
+ * the result of a task that is not certainly upstream — a parallel sibling,
  * a downstream task, a task on another branch — does not compile.
  */
 import { Effect } from "effect"

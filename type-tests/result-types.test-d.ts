@@ -1,4 +1,4 @@
-/** G1: ctx.getResult("x") has x's result type: its Effect's success type, or its return value. */
+/** ctx.getResult("x") has x's result type: its Effect's success type, or its return value. */
 import { Effect, Option, Schema } from "effect"
 import { expectError, expectType } from "tsd"
 import { type ChannelError, Task } from "effect-graflow"

@@ -1,5 +1,5 @@
 /**
- * G5: with a channel schema, an undeclared key, a value of the wrong type, or
+ * with a channel schema, an undeclared key, a value of the wrong type, or
  * append/prepend on a key that is not a list does not compile; get returns the
  * key's type; get without a default takes only the keys in `reads`.
  */

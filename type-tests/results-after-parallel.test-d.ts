@@ -1,4 +1,4 @@
-/** G4: after a parallel group, every member's result is visible downstream. */
+/** after a parallel group, every member's result is visible downstream. */
 import { Effect } from "effect"
 import { expectType } from "tsd"
 import { Task, Workflow } from "effect-graflow"

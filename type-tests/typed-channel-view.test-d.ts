@@ -1,5 +1,5 @@
 /**
- * G7: ctx.typedChannel(SomeSchema): a wrong value does not compile; data that
+ * ctx.typedChannel(SomeSchema): a wrong value does not compile; data that
  * fails the schema at run time is a typed error (ChannelDecodeError), never a
  * silent None.
  */

@@ -1,4 +1,4 @@
-/** G8: a duplicate task id in one workflow does not compile (see type-tests/messages.test.ts). */
+/** a duplicate task id in one workflow does not compile (see test/type-messages.test.ts). */
 import { expectError, expectType } from "tsd"
 import { Task, Workflow } from "effect-graflow"
 

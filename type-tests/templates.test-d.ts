@@ -1,5 +1,5 @@
 /**
- * G10: task instances with bound parameters (Graflow's
+ * task instances with bound parameters (Graflow's
  * `fetch_data(task_id="fetch_a", source="api")`) are typed: a wrong parameter
  * type or a missing parameter does not compile.
  */

@@ -1,5 +1,5 @@
 /**
- * G9: task errors (E) and requirements (R) flow into the type of the run
+ * task errors (E) and requirements (R) flow into the type of the run
  * Effect; running without providing a service does not compile.
  */
 import { Context, Effect, Layer } from "effect"

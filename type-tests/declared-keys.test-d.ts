@@ -1,7 +1,7 @@
 /**
- * G6: a task may write only the keys it declares; a key that a task reads but
+ * a task may write only the keys it declares; a key that a task reads but
  * no upstream task writes (and that has no initial value) makes the workflow
- * fail to compile, naming the key (see type-tests/messages.test.ts).
+ * fail to compile, naming the key (see test/type-messages.test.ts).
  */
 import { Effect, Schema } from "effect"
 import { expectError, expectType } from "tsd"

@@ -1,6 +1,6 @@
 /**
- * G2: an unknown or misspelled task id does not compile; the error shows the
- * ids that are available (checked in type-tests/messages.test.ts).
+ * an unknown or misspelled task id does not compile; the error shows the
+ * ids that are available (checked in test/type-messages.test.ts).
  */
 import { Effect } from "effect"
 import { expectError, expectType } from "tsd"

@@ -1,4 +1,4 @@
-/** G11: an untyped, ad-hoc channel stays available: any string key, values read back as `unknown`, never `any`. */
+/** an untyped, ad-hoc channel stays available: any string key, values read back as `unknown`, never `any`. */
 import { Effect } from "effect"
 import { expectError, expectType } from "tsd"
 import { Channel, Task } from "effect-graflow"

@@ -1,0 +1,397 @@
+/**
+ * The Lua scripts of the Redis backend, and how they are defined on a client
+ * and called. Every write is one script that writes the key and its index
+ * entry together, so nothing is ever half-written; `keys`, `entries`, `clear`
+ * and retention read the index, never the keyspace, so they cost what the
+ * namespace holds. Each script says which keys (KEYS) and arguments (ARGV)
+ * it takes: the names come from keys.ts.
+ *
+ * @internal
+ */
+import type { Redis } from "ioredis"
+
+/**
+ * Shared by the scripts that write: the server's time, and `track`, which
+ * scores a data key in the index by its expiry (`inf` without one, removed
+ * when the key is gone) and drops the entries of keys that have expired.
+ */
+const TRACK = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function track(data, index, member)
+  local now = now_ms()
+  local p = redis.call('PTTL', data)
+  if p == -2 then redis.call('ZREM', index, member)
+  elseif p == -1 then redis.call('ZADD', index, 'inf', member)
+  else redis.call('ZADD', index, now + p, member) end
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', '(' .. now)
+end
+`
+
+/** TYPE, then GET or LRANGE: `{0}` missing, `{1, text}` a value, `{2, items}` a list, `{3, type}` foreign data. */
+const GET = `
+local t = redis.call('TYPE', KEYS[1])['ok']
+if t == 'string' then return {1, redis.call('GET', KEYS[1])} end
+if t == 'list' then return {2, redis.call('LRANGE', KEYS[1], 0, -1)} end
+if t == 'none' then return {0} end
+return {3, t}`
+
+/**
+ * The values set in one tick in one namespace (the results of a group's
+ * members, typically), each as SET_VALUE writes it: one script call for all.
+ * Called with the number of keys first. KEYS: index, data… ARGV: (text, ttl
+ * ('' none), member)… per data key.
+ */
+const SET_VALUES = `${TRACK}
+local now
+for i = 2, #KEYS do
+  local j = (i - 2) * 3
+  local text, ttl, member = ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
+  if ttl == '' then
+    redis.call('SET', KEYS[i], text)
+    redis.call('ZADD', KEYS[1], 'inf', member)
+  else
+    redis.call('SET', KEYS[i], text, 'PX', ttl)
+    now = now or now_ms()
+    redis.call('ZADD', KEYS[1], now + tonumber(ttl), member)
+  end
+end
+if now then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now) end
+return 1`
+
+/**
+ * A value that is not an array: the most common write, so the shortest script.
+ * Without a TTL the key never expires (index score `inf`); with one, its index
+ * entry expires with it, and entries of keys that have expired are dropped
+ * (only writes with a TTL add entries that expire, so pruning on those bounds
+ * the index). KEYS: data, index. ARGV: text, ttl ('' none), member.
+ */
+const SET_VALUE = `${TRACK}
+if ARGV[2] == '' then
+  redis.call('SET', KEYS[1], ARGV[1])
+  redis.call('ZADD', KEYS[2], 'inf', ARGV[3])
+else
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  local now = now_ms()
+  redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[3])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. now)
+end
+return 1`
+
+/** An array written by set: the key becomes a list of its items ("[]" when empty). KEYS: data, index. ARGV: ttl ('' none), member, items… */
+const SET_LIST = `${TRACK}
+redis.call('DEL', KEYS[1])
+if #ARGV > 2 then
+  for i = 3, #ARGV, 4000 do
+    redis.call('RPUSH', KEYS[1], unpack(ARGV, i, math.min(i + 3999, #ARGV)))
+  end
+else
+  redis.call('SET', KEYS[1], '[]')
+end
+if ARGV[1] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+track(KEYS[1], KEYS[2], ARGV[2])
+return 1`
+
+/**
+ * RPUSH/LPUSH one item, creating the list, converting "[]"; ttl set or kept.
+ * KEYS: data, index. ARGV: command, ttl ('' keep), item, member. `{n}` the new
+ * length, `{-1, first character}` a non-list value, `{-2, type}` foreign data.
+ */
+const PUSH = `${TRACK}
+local t = redis.call('TYPE', KEYS[1])['ok']
+local n
+if t == 'string' then
+  local v = redis.call('GET', KEYS[1])
+  if v ~= '[]' then return {-1, string.sub(v, 1, 1)} end
+  local kept = redis.call('PTTL', KEYS[1])
+  redis.call('DEL', KEYS[1])
+  n = redis.call(ARGV[1], KEYS[1], ARGV[3])
+  if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) elseif kept > 0 then redis.call('PEXPIRE', KEYS[1], kept) end
+elseif t == 'list' or t == 'none' then
+  n = redis.call(ARGV[1], KEYS[1], ARGV[3])
+  if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+else
+  return {-2, t}
+end
+track(KEYS[1], KEYS[2], ARGV[4])
+return {n}`
+
+/**
+ * Adds on doubles (Lua numbers are IEEE doubles, like JavaScript's) and stores
+ * the sum with 17 significant digits, so it parses back to the same double;
+ * keeps the TTL. KEYS: data, index. ARGV: delta, member. `{1, text}` the new
+ * number, `{-1, first character or 'list'}` not a number, `{-2, type}` foreign
+ * data, `{-3}` not finite.
+ */
+const ADD = `${TRACK}
+local t = redis.call('TYPE', KEYS[1])['ok']
+local x
+if t == 'none' then
+  x = tonumber(ARGV[1])
+else
+  if t == 'list' then return {-1, 'list'} end
+  if t ~= 'string' then return {-2, t} end
+  local v = redis.call('GET', KEYS[1])
+  local c = string.sub(v, 1, 1)
+  if not (c == '-' or (c >= '0' and c <= '9')) then return {-1, c} end
+  x = tonumber(v) + tonumber(ARGV[1])
+end
+if x ~= x or x == math.huge or x == -math.huge then return {-3} end
+if x == 0 then x = 0 end
+local s = string.format('%.17g', x)
+if t == 'none' then redis.call('SET', KEYS[1], s) else redis.call('SET', KEYS[1], s, 'KEEPTTL') end
+track(KEYS[1], KEYS[2], ARGV[2])
+return {1, s}`
+
+/**
+ * Compare-and-set of a number (a typed atomicAdd whose schema checked the sum
+ * in JavaScript): writes `next` only if the key still holds `expected` ('' for
+ * missing); keeps the TTL. KEYS: data, index. ARGV: expected, next, member.
+ * `1` written, `0` the value changed meanwhile.
+ */
+const SET_IF = `${TRACK}
+local t = redis.call('TYPE', KEYS[1])['ok']
+if ARGV[1] == '' then
+  if t ~= 'none' then return 0 end
+  redis.call('SET', KEYS[1], ARGV[2])
+else
+  if t ~= 'string' or redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+end
+track(KEYS[1], KEYS[2], ARGV[3])
+return 1`
+
+/** KEYS: data, index. ARGV: member. The number of keys deleted. */
+const DELETE = `
+local n = redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return n`
+
+/**
+ * The live members of the index (stale entries — expired, evicted, deleted by
+ * another program — are removed on the way). KEYS: index. ARGV: data prefix.
+ */
+const LIVE = `
+local function live(index, base)
+  local out = {}
+  for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do
+    if redis.call('EXISTS', base .. m) == 1 then out[#out + 1] = m else redis.call('ZREM', index, m) end
+  end
+  return out
+end
+`
+
+const KEYS_ = `${LIVE}
+return live(KEYS[1], ARGV[1])`
+
+/**
+ * Every live key with its value: `{member, 1, text, member, 2, items, …}`
+ * (results left out, before anything is asked of them: a run's end reads
+ * only its other keys). KEYS: index. ARGV: data prefix.
+ */
+const ENTRIES = `
+local out = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if string.sub(m, -11) ~= '.__result__' then
+    local k = ARGV[1] .. m
+    local t = redis.call('TYPE', k)['ok']
+    if t == 'string' then out[#out + 1] = m; out[#out + 1] = 1; out[#out + 1] = redis.call('GET', k)
+    elseif t == 'list' then out[#out + 1] = m; out[#out + 1] = 2; out[#out + 1] = redis.call('LRANGE', k, 0, -1)
+    elseif t == 'none' then redis.call('ZREM', KEYS[1], m)
+    else out[#out + 1] = m; out[#out + 1] = 3; out[#out + 1] = t end
+  end
+end
+return out`
+
+/** Removes every key but the results. KEYS: index. ARGV: data prefix. */
+const CLEAR = `
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  if string.sub(m, -11) ~= '.__result__' then
+    redis.call('UNLINK', ARGV[1] .. m)
+    redis.call('ZREM', KEYS[1], m)
+  end
+end
+return 1`
+
+/**
+ * Removes every key of the namespace, results included, the index, the journal
+ * and the responses. KEYS: index, journal, response names. ARGV: data prefix,
+ * response prefix.
+ */
+const DROP = `
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', ARGV[2] .. m) end
+redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3])
+return 1`
+
+/**
+ * Every key of the namespace expires after `ms` at the latest (shorter TTLs are
+ * kept), and the index, the journal and the responses with them. KEYS: index,
+ * journal, response names. ARGV: data prefix, ms, response prefix.
+ */
+const EXPIRE = `${TRACK}
+local ms = tonumber(ARGV[2])
+local now = now_ms()
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local k = ARGV[1] .. m
+  local p = redis.call('PTTL', k)
+  if p == -2 then redis.call('ZREM', KEYS[1], m)
+  elseif p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
+  -- otherwise the key keeps its shorter TTL. Entries keep their scores: the index expires with the
+  -- keys (below), and until then a read checks that a key is there (LIVE).
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
+for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
+for i = 1, 3 do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ms) end
+end
+return 1`
+
+/**
+ * Every live key with its kind, payload and PTTL, results included:
+ * `{member, 1, text, pttl, member, 2, items, pttl, member, 3, type, pttl, …}`
+ * (3: foreign data). KEYS: index. ARGV: data prefix.
+ */
+const DUMP = `${LIVE}
+local out = {}
+for _, m in ipairs(live(KEYS[1], ARGV[1])) do
+  local k = ARGV[1] .. m
+  local t = redis.call('TYPE', k)['ok']
+  out[#out + 1] = m
+  if t == 'string' then
+    out[#out + 1] = 1
+    out[#out + 1] = redis.call('GET', k)
+  elseif t == 'list' then
+    out[#out + 1] = 2
+    out[#out + 1] = redis.call('LRANGE', k, 0, -1)
+  else
+    out[#out + 1] = 3
+    out[#out + 1] = t
+  end
+  out[#out + 1] = redis.call('PTTL', k)
+end
+return out`
+
+/** Pushes ARGV[from..to] onto a list, in slices Lua's unpack can take. */
+const PUSH_RANGE = `
+local function push_range(key, from, to)
+  for i = from, to, 4000 do
+    redis.call('RPUSH', key, unpack(ARGV, i, math.min(i + 3999, to)))
+  end
+end
+`
+
+/**
+ * Replaces the namespace's keys (and, with a journal, its journal) in one
+ * step. KEYS: index, journal. ARGV: data prefix, with journal ('1'/'0'),
+ * number of entries, then per entry: member, ttl ('' none), kind ('1' a value,
+ * '2' a list), number of items, the items; then the journal's entries.
+ */
+const RESTORE = `${TRACK}${PUSH_RANGE}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
+redis.call('DEL', KEYS[1])
+local i = 4
+for _ = 1, tonumber(ARGV[3]) do
+  local m, ttl, kind, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local k = ARGV[1] .. m
+  i = i + 4
+  if kind == '1' then redis.call('SET', k, ARGV[i])
+  elseif n == 0 then redis.call('SET', k, '[]')
+  else push_range(k, i, i + n - 1) end
+  i = i + n
+  if ttl ~= '' then redis.call('PEXPIRE', k, ttl) end
+  track(k, KEYS[1], m)
+end
+if ARGV[2] == '1' then
+  redis.call('DEL', KEYS[2])
+  if i <= #ARGV then push_range(KEYS[2], i, #ARGV) end
+end
+return 1`
+
+/** The journal's entries, writing the header into an empty one. KEYS: journal. ARGV: header. */
+const JOURNAL_OPEN = `
+if redis.call('LLEN', KEYS[1]) == 0 then redis.call('RPUSH', KEYS[1], ARGV[1]) end
+return redis.call('LRANGE', KEYS[1], 0, -1)`
+
+/**
+ * A task's result and its journal entry, in one step. KEYS: data, index,
+ * journal. ARGV: entry, member, kind ('1' a value, '2' a list), the text or
+ * the items.
+ */
+const JOURNAL_APPEND = `${PUSH_RANGE}
+redis.call('DEL', KEYS[1])
+if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4])
+elseif #ARGV == 3 then redis.call('SET', KEYS[1], '[]')
+else push_range(KEYS[1], 4, #ARGV) end
+redis.call('ZADD', KEYS[2], 'inf', ARGV[2])
+redis.call('RPUSH', KEYS[3], ARGV[1])
+return 1`
+
+/** Queues a response. KEYS: the name's list, the response names. ARGV: the response, the name's member. */
+const RESPOND = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('SADD', KEYS[2], ARGV[2])
+return 1`
+
+/** Deletes the lock key if it still holds our token. ARGV: token. */
+const UNLOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
+/** Extends the lock's lease if it still holds our token. ARGV: token, lease ms. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`
+
+const scripts = {
+  GET: [1, GET],
+  SET_VALUE: [2, SET_VALUE],
+  SET_VALUES: [undefined, SET_VALUES],
+  SET_LIST: [2, SET_LIST],
+  PUSH: [2, PUSH],
+  ADD: [2, ADD],
+  SET_IF: [2, SET_IF],
+  DELETE: [2, DELETE],
+  KEYS: [1, KEYS_],
+  ENTRIES: [1, ENTRIES],
+  CLEAR: [1, CLEAR],
+  DROP: [3, DROP],
+  EXPIRE: [3, EXPIRE],
+  DUMP: [1, DUMP],
+  RESTORE: [2, RESTORE],
+  JOURNAL_OPEN: [1, JOURNAL_OPEN],
+  JOURNAL_APPEND: [3, JOURNAL_APPEND],
+  RESPOND: [2, RESPOND],
+  UNLOCK: [1, UNLOCK],
+  RENEW: [1, RENEW]
+} as const
+type ScriptName = keyof typeof scripts
+const commandName = (name: ScriptName) => `effectGraflow3${name}`
+
+/** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
+export const runScript = (
+  client: Redis,
+  name: ScriptName,
+  keys: ReadonlyArray<string>,
+  args: ReadonlyArray<string>
+): Promise<unknown> => {
+  // defineCommand adds the command as a method of the client at run time.
+  const command: unknown = Reflect.get(client, commandName(name))
+  if (typeof command !== "function") return Promise.reject(new Error(`script ${name} is not defined on the client`))
+  return Promise.resolve(command.call(client, ...keys, ...args))
+}
+
+/** Runs a script defined without a number of keys: the keys are counted here. */
+export const runScriptWithKeys = (client: Redis, name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> =>
+  runScript(client, name, [`${keys.length}`, ...keys], args)
+
+export const defineScripts = (client: Redis): void => {
+  for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) {
+    const command = `effectGraflow3${name}`
+    if (typeof Reflect.get(client, command) !== "function") {
+      client.defineCommand(command, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua })
+    }
+  }
+}

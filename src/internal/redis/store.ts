@@ -1,0 +1,534 @@
+/**
+ * The Redis channel backend: a namespace's store (every operation of a
+ * channel, on the keys of keys.ts, through the scripts of scripts.ts, values
+ * as codec.ts holds them), responses, retention, and the backend itself.
+ *
+ * @internal
+ */
+import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
+import type { Redis } from "ioredis"
+import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../../ChannelBackend.js"
+import {
+  ChannelError,
+  InvalidValueError,
+  type Issue,
+  KeyNotFoundError,
+  LockTimeoutError,
+  WrongTypeError
+} from "../channelError.js"
+import type { Json, Value } from "../json.js"
+import { isResultKey } from "../keys.js"
+import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
+import { isTimeout } from "./connection.js"
+import { decodeSegment, encodeSegment, namespaceKeys } from "./keys.js"
+import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
+
+/** Redis did not answer within the command timeout: not retried (the server is stuck or gone, not reconnecting). */
+class CommandTimeout extends Error {}
+
+interface StoreOptions {
+  /** Empty, or ending in ":" (see {@link normalizePrefix}). */
+  readonly prefix: string
+  /** Retries of the operations that are safe to repeat (reads, set, clear). */
+  readonly retry: Schedule.Schedule<unknown, ChannelError>
+  /** The lease of a lock; it is renewed while the holder runs. */
+  readonly lease: number
+  /** The command timeout of the client, in ms (for messages). */
+  readonly commandTimeout: number | undefined
+  /** What a run's namespace gets when the run ends. */
+  readonly retention: Retention
+}
+
+type CheckSum = (next: number) => ReadonlyArray<Issue> | undefined
+
+/** What stores share: the client, the options, and where background work (lock releases) runs. */
+interface Shared {
+  readonly client: Redis
+  readonly options: StoreOptions
+  readonly cork: () => void
+  /** The backend's scope: a lock release retried in the background lives as long as the backend. */
+  readonly scope: Scope.Scope
+}
+
+/**
+ * Batches the commands a tick issues into one socket write: the first command
+ * of a tick corks the socket, a `nextTick` uncorks it. Concurrent fibers then
+ * share writes (the throughput of ioredis's auto-pipelining), while a lone
+ * command is written at the end of its tick (none of auto-pipelining's
+ * `setImmediate` delay).
+ */
+const makeCork = (client: Redis) => {
+  let corked = false
+  const uncork = (stream: Redis["stream"]) => {
+    corked = false
+    stream.uncork()
+  }
+  return (): void => {
+    if (corked) return
+    const stream = client.stream
+    if (stream === undefined || stream === null || typeof stream.cork !== "function") return
+    corked = true
+    stream.cork()
+    process.nextTick(uncork, stream)
+  }
+}
+
+
+/** The ChannelError of a failed command (a timeout says so, and what the command may still do). */
+const commandError = (op: string, key: string | undefined, error: unknown, timeout: number | undefined): ChannelError => {
+  const cause = isTimeout(error)
+    ? new CommandTimeout(
+      `Redis did not answer within ${timeout ?? "the"} ms (commandTimeout); the server is stopped, overloaded or unreachable. The command may still be applied if the server answers later`
+    )
+    : error
+  return new ChannelError(key === undefined ? { op, cause } : { op, key, cause })
+}
+
+const retriable = (error: ChannelError): boolean => !(error.cause instanceof Undecodable || error.cause instanceof CommandTimeout)
+
+/** The most values one SET_VALUES call writes. */
+const SET_BATCH = 1000
+
+const makeStore = (shared: Shared, namespace: string): ChannelStore => {
+  const { client, options, cork } = shared
+  const keys = namespaceKeys(options.prefix, namespace)
+  const { dataPrefix, index, journal: journalKey } = keys
+  const dataKey = keys.data
+  const lockKey = keys.lock
+
+  /**
+   * The values (not lists) set in one tick: the first is sent at once (a lone
+   * `set` waits for nothing), the others made in the same tick are written at
+   * its end by one SET_VALUES: a group's members storing their results cost
+   * Redis a couple of script calls, not one each. Writes that wait for each
+   * other keep their order; only writes made at once share a call.
+   */
+  let setsOpen = false
+  let pendingSets: Array<{
+    readonly key: string
+    readonly text: string
+    readonly ttl: string
+    readonly resolve: (reply: unknown) => void
+    readonly reject: (error: unknown) => void
+  }> = []
+  const setOne = (key: string, text: string, ttl: string) =>
+    runScript(client, "SET_VALUE", [dataKey(key), index], [text, ttl, encodeSegment(key)])
+  const flushSets = () => {
+    setsOpen = false
+    const batch = pendingSets
+    if (batch.length === 0) return
+    pendingSets = []
+    cork()
+    if (batch.length === 1) {
+      const one = batch[0]!
+      setOne(one.key, one.text, one.ttl).then(one.resolve, one.reject)
+      return
+    }
+    // At most SET_BATCH writes a call: a script holds the server while it runs.
+    for (let from = 0; from < batch.length; from += SET_BATCH) {
+      const chunk = batch.slice(from, from + SET_BATCH)
+      const keys = [index]
+      const args: Array<string> = []
+      for (const write of chunk) {
+        keys.push(dataKey(write.key))
+        args.push(write.text, write.ttl, encodeSegment(write.key))
+      }
+      runScriptWithKeys(client, "SET_VALUES", keys, args).then(
+        (reply) => {
+          for (const write of chunk) write.resolve(reply)
+        },
+        (error: unknown) => {
+          for (const write of chunk) write.reject(error)
+        }
+      )
+    }
+  }
+  const setValue = (key: string, text: string, ttl: number | undefined): Promise<unknown> => {
+    const ttlArg = ttl === undefined ? "" : `${ttl}`
+    if (!setsOpen) {
+      setsOpen = true
+      process.nextTick(flushSets)
+      return setOne(key, text, ttlArg)
+    }
+    return new Promise<unknown>((resolve, reject) => {
+      pendingSets.push({ key, text, ttl: ttlArg, resolve, reject })
+    })
+  }
+
+  /** One command: a rejection (or a reply we cannot read) is a ChannelError naming the op and key. */
+  const call = <A>(op: string, key: string | undefined, run: () => Promise<A>): Effect.Effect<A, ChannelError> =>
+    Effect.tryPromise({
+      try: () => {
+        cork()
+        return run()
+      },
+      catch: (cause) => commandError(op, key, cause, options.commandTimeout)
+    })
+  /** An operation that may be repeated after a failure (nothing it does depends on how often it ran). */
+  const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) => {
+    const once = call(op, key, run)
+    // The retry machinery is entered only after a failure: the common path is one command.
+    return Effect.catch(once, (error) =>
+      retriable(error) ? Effect.retry(once, { schedule: options.retry, while: retriable }) : Effect.fail(error))
+  }
+
+  const read = (key: string): Effect.Effect<Value | typeof absent, ChannelError> =>
+    idempotent("get", key, async () => {
+      // A plain GET answers for every value but a list; a list (WRONGTYPE) is read
+      // by the script, which looks at the type and reads atomically.
+      let text: string | null
+      try {
+        text = await client.get(dataKey(key))
+      } catch (error) {
+        if (!(error instanceof Error) || !error.message.startsWith("WRONGTYPE")) throw error
+        return fromGet(key, await runScript(client, "GET", [dataKey(key)], []))
+      }
+      return text === null ? absent : decode(key, text)
+    })
+
+  const liveKeys = (op: string) =>
+    Effect.map(
+      idempotent(op, undefined, () => runScript(client, "KEYS", [index], [dataPrefix])),
+      (reply): ReadonlyArray<string> => isReply(reply) ? reply.map((member) => decodeSegment(text(member))) : []
+    )
+
+  const push = (op: "append" | "prepend") => (key: string, value: Json, ttl: number | undefined) =>
+    Effect.flatMap(
+      call(op, key, () =>
+        runScript(client, "PUSH", [dataKey(key), index], [
+          op === "append" ? "RPUSH" : "LPUSH",
+          ttl === undefined ? "" : `${ttl}`,
+          encode(value),
+          encodeSegment(key)
+        ])),
+      (reply): Effect.Effect<number, WrongTypeError | ChannelError> => {
+        if (isReply(reply) && typeof reply[0] === "number" && reply[0] >= 0) return Effect.succeed(reply[0])
+        if (isReply(reply) && reply[0] === -1) {
+          return Effect.fail(new WrongTypeError({ key, op, expected: "list", actual: kindOfFirst(text(reply[1])) }))
+        }
+        return Effect.fail(
+          new ChannelError({ op, key, cause: new Undecodable(`the key holds a Redis ${isReply(reply) ? text(reply[1]) : "value"}, not a channel value`) })
+        )
+      }
+    )
+
+  const wrongNumber = (key: string, first: string) =>
+    new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOfFirst(first) })
+
+  const notFinite = (key: string, delta: number) =>
+    new InvalidValueError({ key, issues: [{ path: [], message: `adding ${delta} does not give a finite number` }] })
+
+  /** atomicAdd in one script: every finite sum is acceptable. */
+  const addDirect = (key: string, delta: number) =>
+    Effect.flatMap(
+      call("atomicAdd", key, () => runScript(client, "ADD", [dataKey(key), index], [`${delta}`, encodeSegment(key)])),
+      (reply): Effect.Effect<number, WrongTypeError | InvalidValueError | ChannelError> => {
+        if (isReply(reply) && reply[0] === 1) return Effect.succeed(Number(reply[1]))
+        if (isReply(reply) && reply[0] === -1) return Effect.fail(wrongNumber(key, text(reply[1])))
+        if (isReply(reply) && reply[0] === -3) return Effect.fail(notFinite(key, delta))
+        return Effect.fail(new ChannelError({ op: "atomicAdd", key, cause: new Undecodable("the key holds foreign Redis data") }))
+      }
+    )
+
+  /**
+   * atomicAdd whose sum a schema must accept: read, add and check in
+   * JavaScript, then compare-and-set; a concurrent change makes it start over.
+   * A sum the schema rejects is never written.
+   */
+  const addChecked = (key: string, delta: number, checkSum: CheckSum) => {
+    const once = Effect.flatMap(
+      call("atomicAdd", key, async () => {
+        try {
+          return await client.get(dataKey(key))
+        } catch (error) {
+          if (error instanceof Error && error.message.startsWith("WRONGTYPE")) return absent
+          throw error
+        }
+      }),
+      (current): Effect.Effect<number | "conflict", WrongTypeError | InvalidValueError | ChannelError> => {
+        if (current === absent) return Effect.fail(wrongNumber(key, "list"))
+        let base = 0
+        if (current !== null) {
+          const first = current.slice(0, 1)
+          if (!(first === "-" || (first >= "0" && first <= "9"))) return Effect.fail(wrongNumber(key, first))
+          base = Number(current)
+        }
+        const sum = base + delta
+        if (!Number.isFinite(sum)) return Effect.fail(notFinite(key, delta))
+        const next = sum === 0 ? 0 : sum
+        const issues = checkSum(next)
+        if (issues !== undefined) return Effect.fail(new InvalidValueError({ key, issues }))
+        return Effect.map(
+          call("atomicAdd", key, () =>
+            runScript(client, "SET_IF", [dataKey(key), index], [current ?? "", JSON.stringify(next), encodeSegment(key)])),
+          (written) => written === 1 ? next : "conflict" as const
+        )
+      }
+    )
+    return Effect.flatMap(
+      Effect.repeat(once, {
+        schedule: Schedule.exponential("1 millis", 1.5).pipe(
+          Schedule.modifyDelay(({ duration }) => Effect.succeed(Duration.min(duration, Duration.millis(20)))),
+          Schedule.jittered,
+          Schedule.upTo({ times: 1000 })
+        ),
+        while: (outcome) => outcome === "conflict"
+      }),
+      (outcome) =>
+        outcome === "conflict"
+          ? Effect.fail(new ChannelError({ op: "atomicAdd", key, cause: new Error("the value kept changing: 1000 compare-and-set attempts failed") }))
+          : Effect.succeed(outcome)
+    )
+  }
+
+  // -------------------------------------------------------------------------
+  // locks
+  // -------------------------------------------------------------------------
+
+  /**
+   * Releases a lock token. When the release cannot be sent (the connection
+   * dropped), it is retried in the background every 50 ms until it gets
+   * through or the lease has passed, so a lock nobody holds lasts at most until
+   * Redis is reachable again (plus 50 ms), never a whole lease.
+   */
+  const release = (key: string, token: string): Effect.Effect<void> => {
+    const unlock = call("unlock", key, () => runScript(client, "UNLOCK", [lockKey(key)], [token]))
+    const background = unlock.pipe(
+      Effect.retry(Schedule.spaced("50 millis").pipe(Schedule.upTo({ duration: Duration.millis(options.lease) }))),
+      Effect.catch((error) =>
+        Effect.logWarning(`effect-graflow: the lock on ${JSON.stringify(key)} could not be released; it expires with its lease`, error)
+      )
+    )
+    return Effect.catch(Effect.asVoid(unlock), () => Effect.asVoid(Effect.forkIn(background, shared.scope)))
+  }
+
+  /**
+   * Takes the lock: one attempt first, whatever the timeout, then attempts every
+   * 5–25 ms until the timeout has passed. An attempt in flight is never
+   * abandoned by the timeout (its answer decides); when the acquisition ends
+   * any other way than with the lock (interrupted, or the connection failed
+   * while an attempt was in flight), the token is released, so a `SET NX` that
+   * went through after all does not leave a lock held by nobody.
+   */
+  const acquire = (key: string, timeout: number): Effect.Effect<string, LockTimeoutError | ChannelError> =>
+    Effect.suspend(() => {
+      const token = `${process.pid}:${Math.random().toString(36).slice(2)}:${Date.now().toString(36)}`
+      const attempt = call("lock", key, () => client.set(lockKey(key), token, "PX", options.lease, "NX"))
+      const loop = Effect.gen(function*() {
+        const deadline = (yield* Clock.currentTimeMillis) + timeout
+        let delay = 5
+        while (true) {
+          if ((yield* attempt) === "OK") return token
+          const remaining = deadline - (yield* Clock.currentTimeMillis)
+          if (remaining <= 0) return yield* new LockTimeoutError({ key, timeout: `${timeout}ms` })
+          yield* Effect.sleep(Math.min(delay, remaining))
+          delay = Math.min(delay * 1.5, 25)
+        }
+      })
+      // Whatever else ended the acquisition, the token may be on the server: release it (a no-op when it is not).
+      return Effect.onExit(loop, (exit) => Exit.isSuccess(exit) ? Effect.void : release(key, token))
+    })
+
+  const keepAlive = (key: string, token: string): Effect.Effect<void> =>
+    Effect.repeat(
+      Effect.flatMap(
+        call("lock", key, () => runScript(client, "RENEW", [lockKey(key)], [token, `${options.lease}`])),
+        (renewed) =>
+          renewed === 1 ? Effect.void : Effect.logWarning(`effect-graflow: the lock on ${JSON.stringify(key)} was lost (its lease expired)`)
+      ).pipe(Effect.ignore),
+      Schedule.spaced(Math.max(1, Math.floor(options.lease / 3)))
+    ).pipe(Effect.asVoid)
+
+  return {
+    namespace,
+    get: (key) =>
+      Effect.flatMap(read(key), (value) =>
+        value === absent ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(value)),
+    getOrElse: (key, fallback) => Effect.map(read(key), (value) => value === absent ? fallback : value),
+    set: (key, value, ttl) =>
+      idempotent("set", key, () =>
+        Array.isArray(value)
+          ? runScript(client, "SET_LIST", [dataKey(key), index], [ttl === undefined ? "" : `${ttl}`, encodeSegment(key), ...value.map(encode)])
+          : setValue(key, encode(value), ttl)).pipe(
+          Effect.asVoid
+        ),
+    exists: (key) => idempotent("exists", key, () => client.exists(dataKey(key))).pipe(Effect.map((n) => n > 0)),
+    delete: (key) =>
+      call("delete", key, () => runScript(client, "DELETE", [dataKey(key), index], [encodeSegment(key)])).pipe(
+        Effect.map((n) => n === 1)
+      ),
+    keys: Effect.map(liveKeys("keys"), (keys) => keys.filter((key) => !isResultKey(key))),
+    entries: Effect.flatMap(
+      idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])),
+      (reply) =>
+        Effect.try({
+          try: () => {
+            const out: Array<readonly [string, Value]> = []
+            if (!isReply(reply)) return out
+            for (let i = 0; i + 2 < reply.length; i += 3) {
+              const key = decodeSegment(text(reply[i]))
+              out.push([key, fromTyped(key, reply[i + 1], reply[i + 2])])
+            }
+            return out
+          },
+          catch: (cause) => new ChannelError({ op: "entries", cause })
+        })
+    ),
+    clear: idempotent("clear", undefined, () => runScript(client, "CLEAR", [index], [dataPrefix])).pipe(Effect.asVoid),
+    append: push("append"),
+    prepend: push("prepend"),
+    atomicAdd: (key, delta, checkSum) => checkSum === undefined ? addDirect(key, delta) : addChecked(key, delta, checkSum),
+    lock: (key, self, lockOptions) =>
+      Effect.uninterruptibleMask((restore) =>
+        Effect.flatMap(restore(acquire(key, lockOptions.timeout)), (token) =>
+          Effect.flatMap(Effect.forkChild(Effect.interruptible(keepAlive(key, token))), (renewer) =>
+            restore(self).pipe(Effect.ensuring(Effect.andThen(Fiber.interrupt(renewer), release(key, token))))))
+      ),
+    retain: (retention) => retain(shared, namespace, retention),
+    dump: Effect.flatMap(
+      idempotent("dump", undefined, () => runScript(client, "DUMP", [index], [dataPrefix])),
+      (reply) =>
+        Effect.try({
+          try: () => {
+            const out: Array<DumpEntry> = []
+            if (!isReply(reply)) return out
+            for (let i = 0; i + 3 < reply.length; i += 4) {
+              const key = decodeSegment(text(reply[i]))
+              const pttl = Number(reply[i + 3])
+              out.push({ key, value: fromTyped(key, reply[i + 1], reply[i + 2]), ttl: pttl > 0 ? pttl : undefined })
+            }
+            return out
+          },
+          catch: (cause) => new ChannelError({ op: "dump", cause })
+        })
+    ),
+    restore: (entries, journal) =>
+      Effect.suspend(() => {
+        const args: Array<string> = [dataPrefix, journal === undefined ? "0" : "1", `${entries.length}`]
+        for (const { key, value, ttl } of entries) {
+          const list = Array.isArray(value)
+          args.push(encodeSegment(key), ttl === undefined ? "" : `${ttl}`, list ? "2" : "1")
+          if (Array.isArray(value)) args.push(`${value.length}`, ...value.map(encode))
+          else args.push("1", encode(value))
+        }
+        if (journal !== undefined) args.push(...journal)
+        return idempotent("restore", undefined, () => runScript(client, "RESTORE", [index, journalKey], args))
+      }).pipe(Effect.asVoid),
+    journal: {
+      open: (header) =>
+        Effect.map(
+          idempotent("journal", undefined, () => runScript(client, "JOURNAL_OPEN", [journalKey], [header])),
+          (reply): ReadonlyArray<string> => isReply(reply) ? reply.map(text) : []
+        ),
+      append: (entry, key, value) =>
+        call("journal", key, () =>
+          runScript(
+            client,
+            "JOURNAL_APPEND",
+            [dataKey(key), index, journalKey],
+            Array.isArray(value)
+              ? [entry, encodeSegment(key), "2", ...value.map(encode)]
+              : [entry, encodeSegment(key), "1", encode(value)]
+          )).pipe(Effect.asVoid)
+    },
+    awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout)
+  }
+}
+
+const decodeResponse = (name: string, raw: string): Effect.Effect<Json, ChannelError> =>
+  Effect.try({
+    try: () => {
+      const value = decode(`response ${name}`, raw)
+      if (value === undefined) throw new Undecodable(`the response queued under ${JSON.stringify(name)} is empty`)
+      return value
+    },
+    catch: (cause) => new ChannelError({ op: "awaitResponse", key: name, cause })
+  })
+
+/**
+ * Takes the oldest response queued under `name`: at once when one is queued,
+ * otherwise with a blocking BLPOP on a connection of its own (so waiting does
+ * not poll, and does not hold up the shared connection), closed when the wait
+ * ends or is interrupted.
+ */
+const awaitResponse = (
+  shared: Shared,
+  namespace: string,
+  name: string,
+  timeout: number | undefined
+): Effect.Effect<Json | undefined, ChannelError> => {
+  const { client, options } = shared
+  const list = namespaceKeys(options.prefix, namespace).responses(name)
+  const fail = (cause: unknown) => commandError("awaitResponse", name, cause, options.commandTimeout)
+  return Effect.flatMap(
+    Effect.tryPromise({ try: () => client.lpop(list), catch: fail }),
+    (queued): Effect.Effect<Json | undefined, ChannelError> => {
+      if (queued !== null) return decodeResponse(name, queued)
+      if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
+      return Effect.acquireUseRelease(
+        Effect.tryPromise({
+          try: async () => {
+            // No command timeout: the BLPOP's own timeout bounds it.
+            const blocking = client.duplicate({ commandTimeout: undefined })
+            blocking.on("error", () => {})
+            await blocking.connect()
+            return blocking
+          },
+          catch: fail
+        }),
+        (blocking) =>
+          Effect.flatMap(
+            Effect.tryPromise({
+              // BLPOP takes seconds (decimals allowed); 0 waits as long as it takes.
+              try: () => blocking.blpop(list, timeout === undefined ? 0 : Math.max(timeout, 1) / 1000),
+              catch: fail
+            }),
+            (popped) => popped === null ? Effect.succeed(undefined) : decodeResponse(name, popped[1])
+          ),
+        (blocking) => Effect.sync(() => blocking.disconnect())
+      )
+    }
+  )
+}
+
+const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
+  if (retention._tag === "Keep") return Effect.void
+  const keys = namespaceKeys(shared.options.prefix, namespace)
+  const args = retention._tag === "Delete"
+    ? [keys.dataPrefix, keys.responsePrefix]
+    : [keys.dataPrefix, `${retention.millis}`, keys.responsePrefix]
+  return Effect.tryPromise({
+    try: () => {
+      shared.cork()
+      return runScript(
+        shared.client,
+        retention._tag === "Delete" ? "DROP" : "EXPIRE",
+        [keys.index, keys.journal, keys.responseNames],
+        args
+      )
+    },
+    catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
+  }).pipe(Effect.asVoid)
+}
+
+
+export const makeBackend = (client: Redis, options: StoreOptions, scope: Scope.Scope): ChannelBackend => {
+  defineScripts(client)
+  const shared: Shared = { client, options, cork: makeCork(client), scope }
+  return {
+    name: "redis",
+    defaultRetention: options.retention,
+    open: (namespace) => Effect.sync(() => makeStore(shared, namespace)),
+    drop: (namespace) => retain(shared, namespace, { _tag: "Delete" }),
+    respond: (namespace, name, value) => {
+      const keys = namespaceKeys(options.prefix, namespace)
+      return Effect.tryPromise({
+        try: () => {
+          shared.cork()
+          return runScript(client, "RESPOND", [keys.responses(name), keys.responseNames], [encode(value), encodeSegment(name)])
+        },
+        catch: (cause) => commandError("respond", name, cause, options.commandTimeout)
+      }).pipe(Effect.asVoid)
+    }
+  }
+}
