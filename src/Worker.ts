@@ -16,7 +16,7 @@ import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
 import { isWorkflowImpl } from "./internal/workflow.js"
-import { bullConnection } from "./internal/redis/connection.js"
+import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ } from "./internal/redis/connection.js"
 import { queueOf } from "./internal/redis/keys.js"
 import type { Runnable } from "./internal/run.js"
 import type * as Distributed from "./Distributed.js"
@@ -99,6 +99,13 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       const context = yield* Effect.context<ServicesOf<Ws>>()
       // Each job runs with the worker's services, through one runner made here (not provided per job).
       const runExit = Effect.runPromiseExitWith(context)
+      // The attempts running here: closing lets them finish (as BullMQ does), and is bounded after that.
+      let running = 0
+      let closing = false
+      let idle: (() => void) | undefined
+      const attemptsEnded = new Promise<void>((resolve) => {
+        idle = resolve
+      })
       yield* Effect.acquireRelease(
         Effect.sync(() =>
           new BullWorker(
@@ -110,7 +117,11 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
                 InvalidJobError,
                 ServicesOf<Ws>
               >
-              const exit = await runExit(attempt)
+              running++
+              const exit = await runExit(attempt).finally(() => {
+                running--
+                if (running === 0 && closing) idle?.()
+              })
               if (Exit.isSuccess(exit)) return exit.value
               // A job that cannot be run fails (BullMQ keeps the reason); it is never retried.
               throw new Error(exit.cause.toString())
@@ -124,7 +135,14 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
             }
           )
         ),
-        (worker) => Effect.promise(() => worker.close())
+        (worker) =>
+          Effect.suspend(() => {
+            closing = true
+            if (running === 0) idle?.()
+            // BullMQ's own work after the attempts (moving jobs to finished, QUIT) may wait for ever on a
+            // server that died or stopped: it is bounded once the attempts have ended.
+            return closeBullMQ(worker, BULLMQ_CLOSE_BOUND, attemptsEnded)
+          })
       )
       return yield* Effect.never
     })

@@ -12,7 +12,7 @@ import { Effect, type Scope } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
 import type { Store } from "./checkpoint.js"
 import { type Dispatch, type JobData, jobIdPrefixOf, RemoteTaskError } from "./remote.js"
-import { bullConnection } from "./redis/connection.js"
+import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ, destroyClient } from "./redis/connection.js"
 import { jobKeysOf, queueOf } from "./redis/keys.js"
 
 /** What distributed runs need of the dispatcher (`Distributed.Dispatcher`'s service). */
@@ -53,21 +53,21 @@ export const makeDispatcher = (
         q.setMaxListeners(0)
         return q
       }),
-      (q) => Effect.promise(() => q.close())
+      (q) => closeBullMQ(q)
     )
     const events = yield* Effect.acquireRelease(
       Effect.promise(async () => {
         // The stream is read from the server's time now, not from "$" (whatever comes after the
         // first blocking read, which starts a little later): no event of a job added from now on is missed.
-        const clock = new Redis(bullConnection(options.redis))
-        const [seconds, micros] = await clock.time()
-        clock.disconnect()
+        // Bounded, and closed whatever happens (a server gone since the channel connected).
+        const clock = new Redis({ ...bullConnection(options.redis), commandTimeout: BULLMQ_CLOSE_BOUND })
+        const [seconds, micros] = await clock.time().finally(() => destroyClient(clock))
         const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
         const e = new QueueEvents(name, { connection: bullConnection(options.redis), prefix, lastEventId })
         await e.waitUntilReady()
         return e
       }),
-      (e) => Effect.promise(() => e.close())
+      (e) => closeBullMQ(e)
     )
     // Each job's outcome is awaited from the queue's event stream (a blocking read, no polling),
     // registered before the job is added, so that a job finished and removed at once is not missed.

@@ -78,7 +78,7 @@ const urlProblem = (url: string): string | undefined => {
   return undefined
 }
 
-/** Connects a client we own; closes it (QUIT, then waits for the socket to end) with the scope. */
+/** Connects a client we own; closes it with the scope, in bounded time (see {@link closeClient}). */
 export const acquireClient = (
   url: string,
   redisOptions: Omit<RedisOptions, "replyMapping">
@@ -112,13 +112,115 @@ export const acquireClient = (
           })
       })
     }),
-    (client) =>
-      Effect.callback<void>((resume) => {
-        if (client.status === "end") return resume(Effect.void)
-        client.once("end", () => resume(Effect.void))
-        client.quit().catch(() => client.disconnect())
-      })
+    (client) => closeClient(client, (redisOptions.commandTimeout ?? 5_000) + 1_000)
   )
+
+/** What {@link destroyClient} uses of an ioredis client (BullMQ's connections are ioredis clients too). */
+export interface Closable {
+  readonly status: string
+  readonly connect: () => Promise<void>
+  readonly disconnect: () => void
+}
+
+/**
+ * Closes a client at once, whatever its status; whether "end" will follow. No
+ * reconnect (disconnect() cancels a pending one), and the socket destroyed
+ * (disconnect() only half-closes it: a server that does not answer would keep
+ * it open). A client waiting to reconnect (its server died) has no socket left
+ * to close, and disconnect() alone leaves it "reconnecting" for ever, its queued
+ * commands never settled and no "end" emitted: connect() then disconnect() at
+ * once makes ioredis give that attempt up before it opens a socket, which
+ * rejects every queued command ("Connection is closed.") and ends the client.
+ */
+export const destroyClient = (client: Closable): boolean => {
+  client.disconnect()
+  if (client.status === "reconnecting") {
+    client.connect().catch(() => {})
+    client.disconnect()
+    return true
+  }
+  const stream: unknown = Reflect.get(client, "stream")
+  if (typeof stream !== "object" || stream === null || Reflect.get(stream, "destroyed") !== false) return false
+  const destroy: unknown = Reflect.get(stream, "destroy")
+  if (typeof destroy === "function") destroy.call(stream)
+  return true
+}
+
+/**
+ * Closes a client we own, in bounded time: QUIT when the connection is ready,
+ * otherwise (or when QUIT fails) the socket is destroyed; done when ioredis
+ * says "end", at once when no socket is left, and after `bound` ms whatever
+ * happens (a stopped server answers no QUIT; a client closed while it waits
+ * to reconnect emits no "end").
+ */
+export const closeClient = (client: Redis, bound: number): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    if (client.status === "end") return resume(Effect.void)
+    let done = false
+    const finish = () => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      client.off("end", finish)
+      resume(Effect.void)
+    }
+    const force = () => {
+      if (!done && !destroyClient(client)) finish()
+    }
+    const timer = setTimeout(() => {
+      force()
+      finish()
+    }, bound)
+    client.once("end", finish)
+    if (client.status === "ready") client.quit().catch(force)
+    else force()
+  })
+
+/** What {@link closeBullMQ} uses of a BullMQ Queue, QueueEvents or Worker (on its default Redis backend). */
+export interface BullMQClosable {
+  readonly close: () => Promise<void>
+  readonly getBackend: () => {
+    readonly client: Promise<Closable>
+    readonly blockingClient?: Promise<Closable> | undefined
+  }
+}
+
+/** How long a BullMQ close may take before its connections are destroyed (its QUIT has no command timeout). */
+export const BULLMQ_CLOSE_BOUND = 5_000
+
+/**
+ * BullMQ's close, in bounded time: `close()` QUITs without a command timeout
+ * (a stopped server never answers), and QueueEvents' and Worker's wait for
+ * "end" after disconnect(), which never comes for a connection that is
+ * reconnecting (a server that died). `bound` ms after `start` (for a worker:
+ * once its attempts have ended) the connections are destroyed, which settles
+ * the commands BullMQ waits for, so that its close goes on (stopping its
+ * timers) while this returns.
+ */
+export const closeBullMQ = (
+  target: BullMQClosable,
+  bound: number = BULLMQ_CLOSE_BOUND,
+  start: Promise<void> = Promise.resolve()
+): Effect.Effect<void> =>
+  Effect.callback<void>((resume) => {
+    let done = false
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const finish = () => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      resume(Effect.void)
+    }
+    target.close().then(finish, finish)
+    void start.then(() => {
+      if (done) return
+      timer = setTimeout(() => {
+        const backend = target.getBackend()
+        for (const client of [backend.client, backend.blockingClient]) client?.then(destroyClient, () => {})
+        finish()
+      }, bound)
+    })
+  })
 
 /**
  * ioredis options from a URL, for BullMQ's connections (BullMQ makes its own

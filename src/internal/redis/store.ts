@@ -19,7 +19,7 @@ import {
 import type { Json, Value } from "../json.js"
 import { isResultKey } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
-import { isTimeout } from "./connection.js"
+import { destroyClient, isTimeout } from "./connection.js"
 import { decodeSegment, encodeSegment, namespaceKeys } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 
@@ -485,7 +485,7 @@ const awaitResponse = (
             }),
             (popped) => popped === null ? Effect.succeed(undefined) : decodeResponse(name, popped[1])
           ),
-        (blocking) => Effect.sync(() => blocking.disconnect())
+        (blocking) => Effect.sync(() => destroyClient(blocking))
       )
     }
   )
