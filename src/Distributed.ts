@@ -23,7 +23,8 @@ import { show } from "./internal/format.js"
 import { type DispatcherShape, makeDispatcher } from "./internal/dispatcher.js"
 import { remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
-import { isWorkflowImpl } from "./internal/workflow.js"
+import type * as Checkpoint from "./Checkpoint.js"
+import { isWorkflowImpl, workflowProblem } from "./internal/workflow.js"
 import * as RedisChannel from "./RedisChannel.js"
 import type * as Task from "./Task.js"
 import * as Workflow from "./Workflow.js"
@@ -235,9 +236,120 @@ export const run = <
   Remoted<Workflow.RunError<E, In, Aw, O>>,
   Dispatcher | LocalServices<Local>
 > =>
-  Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
-    if (!isWorkflowImpl(workflow)) return Effect.die(new TypeError("Distributed.run: not a workflow made by Workflow.make"))
+  Effect.suspend(() => {
     const { local, ...given }: engine.RunSettings & LocalOptions<Local> = options[0] ?? {}
+    return distribute("Distributed.run", workflow, local, (runnable, remote) => engine.run(runnable, { ...given, remote }))
+  }) as never
+
+/**
+ * Continues a distributed run from a checkpoint (its id, the checkpoint, or
+ * `{ runId }` for the run's latest one): what `Workflow.resume` does, with the
+ * tasks that run again sent to the workers like the run's others — a run that
+ * suspended for a request, answered with `Workflow.respond`, continues on the
+ * workers. (Running the same durable run again with {@link run} continues it
+ * too, from its journal.)
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval", { timeout: 0 }))
+ * const release = Workflow.make("release", review)
+ * const program = Effect.gen(function*() {
+ *   const out = yield* Distributed.run(release, { runId: "r1" })
+ *   if (out.status !== "suspended") return out
+ *   yield* Distributed.respond(release, "r1", "approval", true)
+ *   return yield* Distributed.resume(release, { runId: "r1" })
+ * }).pipe(Effect.provide(Distributed.layer({ redis: "redis://127.0.0.1:6380" })))
+ * ```
+ *
+ * @category running
+ * @since 0.3.0
+ */
+export const resume = <
+  Name extends string,
+  Results,
+  E,
+  R,
+  T extends object,
+  In,
+  Aw extends Task.AnyAwait,
+  const Local extends ReadonlyArray<Task.Any> = readonly []
+>(
+  workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
+  from: string | Checkpoint.Checkpoint | { readonly runId: string },
+  options?: Workflow.ResumeOptions & LocalOptions<Local>
+): Effect.Effect<
+  Workflow.Output<Results, T, Aw>,
+  Remoted<Workflow.RunError<E, In, Aw, { readonly durable: true }> | Workflow.ResumeError>,
+  Dispatcher | LocalServices<Local>
+> =>
+  Effect.suspend(() => {
+    const { local, ...given } = options ?? {}
+    return distribute("Distributed.resume", workflow, local, (runnable, remote) => engine.resume(runnable, from, { ...given, remote }))
+  }) as never
+
+/**
+ * Answers request `name` of a distributed run (`Workflow.respond` on the
+ * dispatcher's Redis, where the run and its workers are): checked against the
+ * request's schema at compile time and at run time, then queued for the task
+ * that waits for it, on whichever worker it runs.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ * import * as Distributed from "effect-graflow/Distributed"
+ *
+ * const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval"))
+ * const release = Workflow.make("release", review)
+ * const approve = Distributed.respond(release, "r1", "approval", true).pipe(
+ *   Effect.provide(Distributed.layer({ redis: "redis://127.0.0.1:6380" }))
+ * )
+ * ```
+ *
+ * @category running
+ * @since 0.3.0
+ */
+export const respond = <
+  Name extends string,
+  Results,
+  E,
+  R,
+  T extends object,
+  In,
+  Aw extends Task.AnyAwait,
+  const N extends Aw["name"]
+>(
+  workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
+  runId: string,
+  name: [Aw] extends [never] ? Workflow.NoRequests : N,
+  value: Workflow.ResponseOf<Aw, N>
+): Effect.Effect<void, Workflow.RespondError, Dispatcher> =>
+  Effect.flatMap(Effect.service(Dispatcher), (dispatcher) =>
+    Workflow.respond(workflow, runId, name, value).pipe(
+      Effect.provideService(ChannelService, dispatcher.channel),
+      Effect.provideService(CheckpointStore, dispatcher.checkpoints)
+    ))
+
+/**
+ * A run of the engine with its attempts sent to the workers (but for the
+ * `local` tasks and the `Task.input` task, which runs in the producer: its
+ * body is the run's input), on the dispatcher's channel and checkpoints.
+ */
+const distribute = <A extends { readonly status: string }, E>(
+  operation: string,
+  workflow: unknown,
+  local: ReadonlyArray<Task.Any> | undefined,
+  start: (workflow: engine.Runnable, remote: NonNullable<engine.RunSettings["remote"]>) => Effect.Effect<A, E, unknown>
+): Effect.Effect<A, E, unknown> =>
+  Effect.flatMap(Effect.service(Dispatcher), (dispatcher) => {
+    const problem = workflowProblem(operation, workflow)
+    if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem))
     const here = new Set((local ?? []).map((task) => task.id))
     /** The jobs a durable run keeps for a producer that might take it over: removed once it has ended. */
     const kept = new Set<string>()
@@ -245,16 +357,15 @@ export const run = <
     // Channel provided around the run: a memory channel would lose what workers write. The engine
     // runs the checked flow with each attempt sent to a worker, so the output and errors have the
     // workflow's types, with the causes attempts have remotely.
-    return engine.run(workflow, {
-      ...given,
-      remote: (task, ctx, timeout) =>
-        here.has(task.id) ? undefined : remoteAttempt(dispatcher, task, ctx, timeout, (id) => kept.add(id))
-    }).pipe(
-      // A run that completed or terminated needs its jobs no more; one that failed or suspended may continue.
-      Effect.tap((out) => out.status === "suspended" || kept.size === 0 ? Effect.void : dispatcher.remove([...kept])),
-      Effect.provideService(ChannelService, dispatcher.channel),
-      Effect.provideService(CheckpointStore, dispatcher.checkpoints)
-    ) as never
+    return start(workflow, (task, ctx, timeout) =>
+      here.has(task.id) || task.declarations.runInput !== undefined
+        ? undefined
+        : remoteAttempt(dispatcher, task, ctx, timeout, (id) => kept.add(id))).pipe(
+        // A run that completed or terminated needs its jobs no more; one that failed or suspended may continue.
+        Effect.tap((out) => out.status === "suspended" || kept.size === 0 ? Effect.void : dispatcher.remove([...kept])),
+        Effect.provideService(ChannelService, dispatcher.channel),
+        Effect.provideService(CheckpointStore, dispatcher.checkpoints)
+      )
   })
 
 /**

@@ -15,7 +15,7 @@ import { Effect, Exit } from "effect"
 import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
-import { isWorkflowImpl } from "./internal/workflow.js"
+import { isWorkflowImpl, workflowProblem } from "./internal/workflow.js"
 import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ } from "./internal/redis/connection.js"
 import { queueOf } from "./internal/redis/keys.js"
 import type { Runnable } from "./internal/run.js"
@@ -85,7 +85,8 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
     Effect.gen(function*() {
       const registry = new Map<string, Runnable>()
       for (const workflow of options.workflows) {
-        if (!isWorkflowImpl(workflow)) return yield* Effect.die(new TypeError("Worker.run: not a workflow made by Workflow.make"))
+        const problem = workflowProblem("Worker.run", workflow)
+        if (problem !== undefined || !isWorkflowImpl(workflow)) return yield* Effect.die(new TypeError(problem))
         registry.set(workflow.name, workflow)
       }
       const { name, prefix } = queueOf(options)

@@ -23,7 +23,7 @@ import * as engine from "./internal/run.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
 import { compile } from "./internal/plan.js"
-import { WorkflowImpl } from "./internal/workflow.js"
+import { isWorkflowImpl, WorkflowImpl, workflowProblem } from "./internal/workflow.js"
 import { executionOf, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
@@ -758,7 +758,9 @@ export const run: <
   workflow: Workflow<Name, Results, E, R, T, In, Aw>,
   ...options: RunArguments<In, O>
 ) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunSettings): never => {
-  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.run: not a workflow made by Workflow.make")
+  // Misuse the types let through (a value that is no workflow) is a defect, inside the Effect.
+  const problem = workflowProblem("Workflow.run", workflow)
+  if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem)) as never
   // `make` checked the flow and computed the run's types from it; the engine
   // runs that flow, so its output has those types.
   return engine.run(workflow, options) as never
@@ -802,7 +804,8 @@ export const resume: <Name extends string, Results, E, R, T extends object, In, 
   RunError<E, In, Aw, { readonly durable: true }> | ResumeError,
   R
 > = (workflow: Any, from: unknown, options?: ResumeOptions): never => {
-  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.resume: not a workflow made by Workflow.make")
+  const problem = workflowProblem("Workflow.resume", workflow)
+  if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem)) as never
   // As for `run`: the engine runs the checked flow, from the checkpoint.
   return engine.resume(workflow, from, options) as never
 }
@@ -832,6 +835,23 @@ export type ResponseOf<Aw extends Task.AnyAwait, N extends string> = Aw extends
  * @since 0.2.0
  */
 export type NoRequests = "no task of this workflow waits for a request: declare it with `awaits: { name: schema }`"
+
+/**
+ * How {@link respond} can fail: a response that does not fit the request's
+ * schema (or a name no task awaits), or the channel.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const tag = (e: Workflow.RespondError) => e._tag // "InvalidResponseError" | …
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type RespondError = InvalidResponseError | ChannelError
 
 /**
  * Answers request `name` of run `runId`: the value is checked against the
@@ -873,13 +893,14 @@ export const respond: <
   runId: string,
   name: [Aw] extends [never] ? NoRequests : N,
   value: ResponseOf<Aw, N>
-) => Effect.Effect<void, InvalidResponseError | ChannelError, Channel.Channel> = (
+) => Effect.Effect<void, RespondError, Channel.Channel> = (
   workflow: Any,
   runId: string,
   name: string,
   value: unknown
 ): never => {
-  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.respond: not a workflow made by Workflow.make")
+  const problem = workflowProblem("Workflow.respond", workflow)
+  if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem)) as never
   // The engine's effect has exactly these error and service types; the overload names them.
   return engine.respond(workflow, runId, name, value) as never
 }
@@ -937,7 +958,9 @@ export const resultOf = <T extends Task.Any>(
  * @since 0.1.0
  */
 export const toMermaid = (workflow: Any): string => {
-  if (!(workflow instanceof WorkflowImpl)) throw new TypeError("Workflow.toMermaid: not a workflow made by Workflow.make")
+  // A function, not an Effect: a value that is no workflow (only reachable past the types) throws.
+  const problem = workflowProblem("Workflow.toMermaid", workflow)
+  if (problem !== undefined || !isWorkflowImpl(workflow)) throw new TypeError(problem)
   return renderMermaid(workflow.name, workflow.plan)
 }
 
@@ -955,4 +978,4 @@ export const toMermaid = (workflow: Any): string => {
  * @category guards
  * @since 0.1.0
  */
-export const isWorkflow = (u: unknown): u is Any => u instanceof WorkflowImpl
+export const isWorkflow = (u: unknown): u is Any => isWorkflowImpl(u)

@@ -14,6 +14,8 @@ import { existsSync, readFileSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Cause, Effect, Exit, Fiber, Layer } from "effect"
+import { hasProperty } from "effect/Predicate"
+import { workflowProblem } from "./internal/workflow.js"
 import { isWorkflow, toMermaid } from "./Workflow.js"
 
 const usage = `usage: effect-graflow graph <module> [--export <name>]
@@ -128,11 +130,21 @@ export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
     return {
       code: 1,
       stdout: "",
-      stderr: only === undefined ? `${path} exports no workflow` : `${path} exports no workflow named ${JSON.stringify(only)}`
+      stderr: noWorkflow(path, module) ??
+        (only === undefined ? `${path} exports no workflow` : `${path} exports no workflow named ${JSON.stringify(only)}`)
     }
   }
   const charts = workflows.flatMap(([, value]) => isWorkflow(value) ? [toMermaid(value)] : [])
   return { code: 0, stdout: `${charts.join("\n\n")}\n`, stderr: "" }
+}
+
+/** Why a module that exports workflows of another copy of effect-graflow, which this one cannot run, has none to offer. */
+const noWorkflow = (path: string, module: { readonly [name: string]: unknown }): string | undefined => {
+  for (const [name, value] of Object.entries(module)) {
+    const problem = hasProperty(value, "~effect-graflow/Workflow") ? workflowProblem(`export ${name} of ${path}`, value) : undefined
+    if (problem !== undefined) return problem
+  }
+  return undefined
 }
 
 /** `worker`: serves the module's workflows until SIGINT or SIGTERM. */
@@ -148,7 +160,7 @@ const worker = async (
     return { code: 2, stdout: "", stderr: `worker: --concurrency must be a whole number ≥ 1, not ${flags["--concurrency"]}` }
   }
   const workflows = Object.values(module).filter(isWorkflow)
-  if (workflows.length === 0) return { code: 1, stdout: "", stderr: `${path} exports no workflow` }
+  if (workflows.length === 0) return { code: 1, stdout: "", stderr: noWorkflow(path, module) ?? `${path} exports no workflow` }
   const provided = module["workerLayer"]
   if (provided !== undefined && !Layer.isLayer(provided)) {
     return { code: 1, stdout: "", stderr: `${path}: its export workerLayer is not a Layer` }

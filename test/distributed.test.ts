@@ -17,7 +17,7 @@ import { MemoryChannel, Progress, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
-import { aggregateHere, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
+import { aggregateHere, approvals, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, orders, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
 import { bullConnection } from "../src/internal/redis/connection.js"
 import { queueOf } from "../src/internal/redis/keys.js"
 import { lineOf, startScript, stderr, stopAll } from "./support/processes.js"
@@ -159,6 +159,45 @@ describe("distributed runs on two worker processes", () => {
       assert.strictEqual(ids.length, 2)
       const last = yield* dispatcher.checkpoints.load(ids[1]!)
       assert.strictEqual(last.metadata["iteration"], 2)
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("a workflow with a typed input: the input enters in the producer, the task that reads it runs on a worker", () =>
+    Effect.gen(function*() {
+      const out = yield* Distributed.run(orders, { input: { id: "o-1", amount: 12.5 } })
+      assert.strictEqual(out.status, "completed")
+      if (out.status !== "completed") return
+      assert.deepStrictEqual(out.results.order, { id: "o-1", amount: 12.5 })
+      assert.strictEqual(out.results.charge.cents, 1250)
+      assert.isTrue(workers.some((w) => w.pid === out.results.charge.pid))
+      const bad = yield* Effect.flip(Distributed.run(orders, { input: { id: "o-2", amount: "lots" as unknown as number } }))
+      assert.strictEqual(bad._tag, "InvalidRunInputError")
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("an approval answered while the run is suspended continues on the workers: run again (durable), or resume", () =>
+    Effect.gen(function*() {
+      const workflow = approvals(url)
+      const workerPids = new Set(workers.map((w) => w.pid))
+      // Durable: running it again continues it; the waiting task runs again (on a worker) and takes the answer.
+      const runId = randomUUID()
+      const first = yield* Distributed.run(workflow, { runId, durable: true })
+      assert.strictEqual(first.status, "suspended")
+      yield* Distributed.respond(workflow, runId, "approval", true)
+      const again = yield* Distributed.run(workflow, { runId, durable: true })
+      assert.strictEqual(again.status, "completed")
+      if (again.status !== "completed") return
+      assert.deepStrictEqual({ approved: again.results.ask.approved, asked: again.results.ask.asked }, { approved: true, asked: 2 })
+      assert.isTrue(workerPids.has(again.results.ask.pid))
+      assert.strictEqual(again.results.ship, "shipped")
+      // Resumed from its checkpoint: the rest runs on the workers too.
+      const other = randomUUID()
+      const suspended = yield* Distributed.run(workflow, { runId: other })
+      assert.strictEqual(suspended.status, "suspended")
+      yield* Distributed.respond(workflow, other, "approval", false)
+      const resumed = yield* Distributed.resume(workflow, { runId: other })
+      assert.strictEqual(resumed.status, "completed")
+      if (resumed.status !== "completed") return
+      assert.isTrue(workerPids.has(resumed.results.ask.pid))
+      assert.strictEqual(resumed.results.ship, "held")
     }).pipe(Effect.provide(layer)), 60_000)
 
   it("a job naming an unknown workflow or task, or a foreign payload, fails with the reason and runs nothing", async () => {

@@ -5,7 +5,9 @@
  */
 import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { ChannelError, WorkflowError } from "../src/index.js"
+import * as Distributed from "../src/Distributed.js"
+import { ChannelError, MemoryChannel, Workflow, WorkflowError } from "../src/index.js"
+import * as Worker from "../src/Worker.js"
 
 const cyclic = (): unknown => {
   const value: { amount: bigint; self?: unknown } = { amount: 10n }
@@ -65,4 +67,36 @@ describe("error messages never throw", () => {
     expect(new ChannelError.InvalidNamespaceError({ namespace: "undefined", reason: "a namespace is a non-empty string, not undefined" }).message)
       .toBe("cannot open the channel namespace undefined: a namespace is a non-empty string, not undefined")
   })
+})
+
+describe("one way to fail: misuse the types let through is a defect inside the Effect", () => {
+  const notAWorkflow = { name: "not-a-workflow" } as unknown as Workflow.Any
+  const defectOf = (effect: Effect.Effect<unknown, unknown, never>) => {
+    const exit = Effect.runSyncExit(effect)
+    if (Exit.isSuccess(exit)) throw new Error("expected a defect")
+    const defect = Cause.squash(exit.cause)
+    return { dies: Cause.hasDies(exit.cause), message: defect instanceof Error ? defect.message : "" }
+  }
+  // Each call makes an Effect (nothing thrown while making it); running it dies with a TypeError in words.
+  const cases: ReadonlyArray<readonly [string, () => Effect.Effect<unknown, unknown, never>]> = [
+    ["Workflow.run", () => Workflow.run(notAWorkflow as never) as Effect.Effect<unknown, unknown, never>],
+    ["Workflow.resume", () => Workflow.resume(notAWorkflow as never, "cp") as Effect.Effect<unknown, unknown, never>],
+    [
+      "Workflow.respond",
+      () => Workflow.respond(notAWorkflow as never, "r1", "x" as never, true as never).pipe(Effect.provide(MemoryChannel.layer))
+    ],
+    [
+      "Distributed.run",
+      () => Distributed.run(notAWorkflow as never).pipe(Effect.provideService(Distributed.Dispatcher, {} as never))
+    ],
+    ["Worker.run", () => Worker.run({ workflows: [notAWorkflow], redis: "redis://127.0.0.1:1" }) as Effect.Effect<unknown, unknown, unknown> as Effect.Effect<unknown, unknown, never>]
+  ]
+  for (const [name, make] of cases) {
+    it(name, () => {
+      const effect = make()
+      const { dies, message } = defectOf(effect)
+      expect(dies).toBe(true)
+      expect(message).toBe(`${name}: expects a workflow made by Workflow.make, not {"name":"not-a-workflow"}`)
+    })
+  }
 })

@@ -201,6 +201,80 @@ export const failedTask: Extract<Effect.Error<typeof run>, { readonly _tag: "Tas
     await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.use.json")], { cwd: dir })
   }, 120_000)
 
+  it("two installed copies: a workflow, a task and a flow of one are run, drawn and served by the other", async () => {
+    // A second copy of the package next to the first, as two installs (or sources next to a build) give.
+    const copy = join(withIoredis, "node_modules", "effect-graflow-copy")
+    await run("cp", ["-R", join(withIoredis, "node_modules", "effect-graflow"), copy])
+    const manifest = JSON.parse(readFileSync(join(copy, "package.json"), "utf8"))
+    writeFileSync(join(copy, "package.json"), JSON.stringify({ ...manifest, name: "effect-graflow-copy" }))
+    writeFileSync(
+      join(withIoredis, "flows.mjs"),
+      `import { Effect } from "effect"
+import { Task, Workflow } from "effect-graflow-copy"
+const a = Task.make("a", () => 1)
+const b = Task.make("b", { after: [a] }, (ctx) => Effect.map(ctx.getResult("a"), (n) => n + 1))
+export const made = Workflow.make("made-by-the-copy", Workflow.chain(a, b))
+export const flow = Workflow.chain(a, b)
+export const task = Task.make("c", () => "c")
+`
+    )
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { Effect } from "effect"
+import { Task, Workflow } from "effect-graflow"
+import { flow, made, task } from "./flows.mjs"
+const out = await Effect.runPromise(Workflow.run(made))
+const mixed = await Effect.runPromise(Workflow.run(Workflow.make("mixed", Workflow.chain(flow, task, Task.make("d", { after: [task] }, (ctx) => ctx.getResult("c"))))))
+console.log(JSON.stringify({ isWorkflow: Workflow.isWorkflow(made), results: out.results, mixed: mixed.results, chart: Workflow.toMermaid(made).split("\\n")[0] }))`
+    ], { cwd: withIoredis })
+    expect(JSON.parse(stdout)).toEqual({
+      isWorkflow: true,
+      results: { a: 1, b: 2 },
+      mixed: { a: 1, b: 2, c: "c", d: "c" },
+      chart: "flowchart TD"
+    })
+    // The command of one copy reads the other's workflows.
+    const graph = await run(process.execPath, [join(withIoredis, "node_modules", "effect-graflow", "dist", "cli.js"), "graph", "flows.mjs"], { cwd: withIoredis })
+    expect(graph.stdout).toContain("made-by-the-copy")
+  }, 120_000)
+
+  it("a copy of another runtime format is refused in words, never run: run, make, the command", async () => {
+    const other = join(withIoredis, "node_modules", "effect-graflow-other")
+    await run("cp", ["-R", join(withIoredis, "node_modules", "effect-graflow"), other])
+    const manifest = JSON.parse(readFileSync(join(other, "package.json"), "utf8"))
+    writeFileSync(join(other, "package.json"), JSON.stringify({ ...manifest, name: "effect-graflow-other" }))
+    // The same package, but its values in another runtime format (what a later, incompatible release would make).
+    const flowModule = join(other, "dist", "internal", "flow.js")
+    writeFileSync(flowModule, readFileSync(flowModule, "utf8").replace("export const RUNTIME = 1", "export const RUNTIME = 99"))
+    writeFileSync(
+      join(withIoredis, "other.mjs"),
+      `import { Task, Workflow } from "effect-graflow-other"
+export const task = Task.make("a", () => 1)
+export const made = Workflow.make("other", task)
+`
+    )
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { Cause, Effect, Exit } from "effect"
+import { Workflow } from "effect-graflow"
+import { made, task } from "./other.mjs"
+const exit = await Effect.runPromiseExit(Workflow.run(made))
+let make = ""
+try { Workflow.make("mine", task) } catch (error) { make = error.message }
+console.log(JSON.stringify({ isWorkflow: Workflow.isWorkflow(made), run: Exit.isFailure(exit) ? Cause.pretty(exit.cause) : "ran", make }))`
+    ], { cwd: withIoredis })
+    const outcome = JSON.parse(stdout) as { readonly isWorkflow: boolean; readonly run: string; readonly make: string }
+    expect(outcome.isWorkflow).toBe(false)
+    expect(outcome.run).toContain("the workflow given to Workflow.run was made by another copy of effect-graflow")
+    expect(outcome.run).toContain("runtime format 99; this copy's is 1")
+    expect(outcome.make).toContain("a task in the flow given to Workflow.make was made by another copy of effect-graflow")
+    const graph = await run(process.execPath, [join(withIoredis, "node_modules", "effect-graflow", "dist", "cli.js"), "graph", "other.mjs"], { cwd: withIoredis })
+      .then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
+    expect(graph).toContain("install one version of effect-graflow")
+  }, 120_000)
+
   it("blocks the internal modules", async () => {
     const failure = await importAlone(withIoredis, "effect-graflow/internal/run").then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
     expect(failure).toContain("ERR_PACKAGE_PATH_NOT_EXPORTED")

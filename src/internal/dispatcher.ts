@@ -11,7 +11,7 @@ import { Redis } from "ioredis"
 import { Effect, type Scope } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
 import type { Store } from "./checkpoint.js"
-import { type Dispatch, type JobData, jobIdPrefixOf, RemoteTaskError } from "./remote.js"
+import { type Dispatch, isSuspension, type JobData, jobIdPrefixOf, parseJson, RemoteTaskError } from "./remote.js"
 import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ, destroyClient } from "./redis/connection.js"
 import { jobKeysOf, queueOf } from "./redis/keys.js"
 
@@ -169,6 +169,15 @@ export const makeDispatcher = (
               const state = await existing.getState()
               const settle = waiting.get(jobId)
               if (settle === undefined) return
+              if (state === "completed" && isSuspension(existing.returnvalue)) {
+                // The attempt suspended the run (it waited for a response that had not come): the run
+                // continues now, so the attempt runs again — the response may be there — rather than
+                // replaying the suspension.
+                await existing.remove()
+                batch.push({ jobId, data, durable })
+                if (batch.length === 1) setImmediate(flush)
+                return
+              }
               if (state === "completed") {
                 waiting.delete(jobId)
                 settle({ ok: true, value: existing.returnvalue })
@@ -192,11 +201,3 @@ export const makeDispatcher = (
 
 /** A Redis glob matching `text` literally. */
 const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)
-
-const parseJson = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}

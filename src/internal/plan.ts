@@ -7,7 +7,7 @@
  */
 import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
-import { isFlow, TypeId } from "./flow.js"
+import { foreignRuntime, isFlow, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import { quote, show } from "./format.js"
 import { describePolicy, memberIsCertain, type PolicyRule, policyProblems, strict } from "./group.js"
 import { isTask, type TaskImpl } from "./task.js"
@@ -23,6 +23,7 @@ interface GroupSettings {
 /** A composite flow node at run time. */
 export class Composite<Tag extends "Sequence" | "Parallel", S = Flow.FlowShape> {
   readonly [TypeId] = TypeId
+  readonly [RuntimeId] = RUNTIME
   declare readonly "~shape": S
   constructor(
     readonly _tag: Tag,
@@ -105,11 +106,17 @@ class Upstream {
 const taskIds = (step: Step): Array<string> =>
   step._tag === "Task" ? [step.task.id] : step.steps.flatMap(taskIds)
 
+/** Whether a value is a chain or a parallel group this copy can run (ours, or another copy's of the same runtime format). */
+const isComposite = (u: unknown): u is Composite<"Sequence" | "Parallel"> => {
+  const tag = tagOf(u)
+  return (tag === "Sequence" || tag === "Parallel") && ownRuntime(u)
+}
+
 const nothing: Step = { _tag: "Sequence", steps: [] }
 
 const toStep = (flow: unknown, problems: Array<string>): Step => {
   if (isTask(flow)) return { _tag: "Task", task: flow, index: -1 }
-  if (flow instanceof Composite) {
+  if (isComposite(flow)) {
     const steps: Array<Step> = []
     const plainGroup = (group: GroupSettings) => group.policy._tag === "Strict" && group.name === undefined && !group.failFast
     for (const child of flow.flows) {
@@ -133,7 +140,8 @@ const toStep = (flow: unknown, problems: Array<string>): Step => {
       members
     }
   }
-  problems.push(`${isFlow(flow) ? "an unknown kind of flow" : `${show(flow)} is not a task or a flow`} (in the flow given to Workflow.make)`)
+  const foreign = foreignRuntime(`${tagOf(flow) === "Task" ? "a task" : "a flow"} in the flow given to Workflow.make`, flow)
+  problems.push(foreign ?? `${isFlow(flow) ? "an unknown kind of flow" : `${show(flow)} is not a task or a flow`} (in the flow given to Workflow.make)`)
   return nothing
 }
 

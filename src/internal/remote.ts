@@ -18,7 +18,7 @@ import { encodeRequests, planHash, requestsOf } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
 import { encodeResult } from "./results.js"
-import { isSuspend, Suspend } from "./signal.js"
+import { isCancel, isSuspend, Suspend } from "./signal.js"
 import { type Runnable, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { WorkflowCancelled } from "./workflowError.js"
@@ -82,6 +82,21 @@ export type JobResult = typeof JobResult.Type
 
 const decodeJobData = Schema.decodeUnknownResult(JobData)
 const decodeJobResult = Schema.decodeUnknownResult(JobResult)
+
+/** Whether a job's result is an attempt that suspended the run (its request had no response yet). */
+export const isSuspension = (raw: unknown): boolean => {
+  const decoded = decodeJobResult(typeof raw === "string" ? parseJson(raw) : raw)
+  return Result.isSuccess(decoded) && !decoded.success.ok && decoded.success.suspend !== undefined
+}
+
+/** JSON text as a value; text that is not JSON as itself. */
+export const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
 
 /** An error of a body that ran on a worker, as it came back: its tag, message and data. */
 export class RemoteTaskError extends Schema.TaggedError<RemoteTaskError>()("RemoteTaskError", {
@@ -365,7 +380,7 @@ const outcomeOf = (task: TaskImpl, ctx: TaskContext, exit: Exit.Exit<unknown, un
     return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure(Cause.squash(exit.cause), true) })
   }
   const error = failure.value
-  if (error instanceof WorkflowCancelled) {
+  if (isCancel(error)) {
     return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure(error, false), cancel: error.reason })
   }
   if (isSuspend(error)) {

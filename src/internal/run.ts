@@ -46,6 +46,8 @@ interface ResumeSettings {
   readonly runId?: string | undefined
   readonly retention?: Channel.Retention | undefined
   readonly durable?: boolean | undefined
+  /** Where task attempts run when not in this process (distributed runs). */
+  readonly remote?: RunState["remote"]
 }
 
 interface FinishedOutput {
@@ -67,7 +69,7 @@ interface SuspendedOutput {
   readonly channel: { readonly [key: string]: unknown }
 }
 
-type RunOutput = FinishedOutput | SuspendedOutput
+export type RunOutput = FinishedOutput | SuspendedOutput
 
 /** How a run begins: afresh (its input and the initial values), or from a checkpoint (its channel and completions). */
 type Start =

@@ -11,7 +11,8 @@
  * @internal
  */
 import type { Request } from "./checkpoint.js"
-import { type ParallelGroupError, type TaskFailed, WorkflowCancelled } from "./workflowError.js"
+import { hasProperty } from "effect/Predicate"
+import type { ParallelGroupError, TaskFailed, WorkflowCancelled } from "./workflowError.js"
 
 export type Signal = void | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
   readonly _tag: "Jump"
@@ -49,9 +50,13 @@ export class Suspend {
 /** A failure of a step: a task's, a group's, the run's cancellation, or its suspension. */
 export type StepFailure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
 
-const isCancel = (error: unknown): error is WorkflowCancelled => error instanceof WorkflowCancelled
+/** A cancel, by its tag (one made by another copy of the package is one too). */
+export const isCancel = (error: unknown): error is WorkflowCancelled =>
+  hasProperty(error, "_tag") && error._tag === "WorkflowCancelled" && hasProperty(error, "taskId") && hasProperty(error, "reason")
 
-export const isSuspend = (error: unknown): error is Suspend => error instanceof Suspend
+/** A suspension, by its tag. */
+export const isSuspend = (error: unknown): error is Suspend =>
+  hasProperty(error, "_tag") && error._tag === "Suspend" && hasProperty(error, "requests") && Array.isArray(error.requests)
 
 /** What stops a run at once rather than failing one task: a cancel or a suspension (never retried, never absorbed by a policy). */
 export const stopsRun = (error: unknown): error is WorkflowCancelled | Suspend => isCancel(error) || isSuspend(error)

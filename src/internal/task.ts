@@ -7,7 +7,8 @@ import { Duration, Option, Pipeable, Schedule, Schema } from "effect"
 import type * as Channel from "../Channel.js"
 import type * as Task from "../Task.js"
 import { type Codec, codecOf } from "./channel.js"
-import { TypeId } from "./flow.js"
+import { hasProperty } from "effect/Predicate"
+import { foreignRuntime, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import { resultKey } from "./keys.js"
 
 /** What the engine calls: the body, with the context built for the run and the task's input. */
@@ -70,6 +71,7 @@ const none: Declarations = {
 
 export class TaskImpl extends Pipeable.Class {
   readonly [TypeId] = TypeId
+  readonly [RuntimeId] = RUNTIME
   readonly _tag = "Task"
   declare readonly "~shape": Task.Any["~shape"]
   declare readonly "~entry": Task.Any["~entry"]
@@ -90,6 +92,7 @@ export class TaskImpl extends Pipeable.Class {
 }
 
 class OptionalImpl<T extends TaskImpl> {
+  readonly [RuntimeId] = RUNTIME
   readonly _tag = "Optional" as const
   declare readonly "~entry": T["~entry"]
   declare readonly "~dep": T["~optionalDep"]
@@ -99,10 +102,19 @@ class OptionalImpl<T extends TaskImpl> {
   }
 }
 
-export const isTask = (u: unknown): u is TaskImpl => u instanceof TaskImpl
+/**
+ * Whether a value is a task this copy can run: ours, or another copy's of the
+ * same runtime format (which has the same shape; no `instanceof`, which would
+ * refuse it).
+ */
+export const isTask = (u: unknown): u is TaskImpl => tagOf(u) === "Task" && ownRuntime(u)
+
+/** Whether a value is a `Task.optional(task)` entry this copy can read (the same rule as {@link isTask}). */
+const isOptional = (u: unknown): u is OptionalImpl<TaskImpl> =>
+  hasProperty(u, "_tag") && u._tag === "Optional" && ownRuntime(u) && hasProperty(u, "task") && isTask(u.task)
 
 export const optional = <T extends Task.Any>(task: T): Task.Optional<T> => {
-  if (!isTask(task)) throw new TypeError("Task.optional: expects a task")
+  if (!isTask(task)) throw new TypeError(foreignRuntime("the task given to Task.optional", task) ?? "Task.optional: expects a task")
   return new OptionalImpl(task)
 }
 
@@ -157,13 +169,13 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
   const optionalAfter: Array<TaskImpl> = []
   for (const entry of options.after ?? []) {
     if (isTask(entry)) after.push(entry)
-    else if (entry instanceof OptionalImpl && isTask(entry.task)) optionalAfter.push(entry.task)
-    else throw new TypeError(`Task ${JSON.stringify(id)}: \`after\` takes tasks and Task.optional(task)`)
+    else if (isOptional(entry)) optionalAfter.push(entry.task)
+    else throw new TypeError(foreignRuntime(`an entry of the \`after\` of task ${JSON.stringify(id)}`, entry) ?? `Task ${JSON.stringify(id)}: \`after\` takes tasks and Task.optional(task)`)
   }
   const adds: Array<TaskImpl> = []
   for (const entry of options.adds ?? []) {
     if (isTask(entry)) adds.push(entry)
-    else throw new TypeError(`Task ${JSON.stringify(id)}: \`adds\` takes tasks`)
+    else throw new TypeError(foreignRuntime(`an entry of the \`adds\` of task ${JSON.stringify(id)}`, entry) ?? `Task ${JSON.stringify(id)}: \`adds\` takes tasks`)
   }
   return {
     after,
@@ -246,7 +258,7 @@ export const forEach: typeof Task.forEach = (
   if (typeof make !== "function") throw new TypeError("Task.forEach: expects a function that makes the task of an id")
   return ids.map((id, index) => {
     const task = make(id, index)
-    if (!(task instanceof TaskImpl)) {
+    if (!isTask(task)) {
       throw new TypeError(`Task.forEach: the function returned no task for the id ${JSON.stringify(id)}`)
     }
     if (task.id !== id) {
