@@ -1,6 +1,6 @@
 /** RedisChannel specifics: construction, connection lifecycle, isolation, foreign data, failures, processes. */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Deferred, Effect, Exit, Fiber, Layer } from "effect"
+import { ConfigProvider, Deferred, Effect, Exit, Fiber, Layer, Logger, Schema } from "effect"
 import { Redis } from "ioredis"
 import { execFile } from "node:child_process"
 import { randomUUID } from "node:crypto"
@@ -9,6 +9,7 @@ import { promisify } from "node:util"
 import { inject } from "vitest"
 import { Channel, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
+import { namespaceKeys } from "../src/internal/redis/keys.js"
 import { adminClient } from "./support/redis.js"
 
 const url = inject("redisUrl")
@@ -166,6 +167,34 @@ describe("RedisChannel", () => {
         expect(hash.message).toContain("hash")
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
     }))
+
+  it.live("a foreign item in a run's response list is skipped with a warning: the valid answer behind it is taken", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:foreign:${randomUUID().slice(0, 8)}:`
+      const layer = RedisChannel.layer({ url, prefix })
+      const waiting = yield* Deferred.make<void>()
+      const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) =>
+        Effect.andThen(Deferred.succeed(waiting, undefined), ctx.waitFor("approval", { timeout: "20 seconds" })))
+      const workflow = Workflow.make("foreign-answers", review)
+      const warnings: Array<string> = []
+      const capture = Logger.make((options) => {
+        if (options.logLevel === "Warn") warnings.push(String(Logger.formatLogFmt.log(options)))
+      })
+      const run = yield* Effect.forkChild(
+        Workflow.run(workflow, { runId: "r1" }).pipe(Effect.provide(layer), Effect.provide(Logger.layer([capture])))
+      )
+      yield* Deferred.await(waiting)
+      // Another program pushes what no respond writes: text that is not JSON, and an empty item.
+      const list = namespaceKeys(prefix, Workflow.namespace(workflow, "r1")).responses("approval")
+      yield* Effect.promise(() => redis.rpush(list, "approved!", ""))
+      yield* Workflow.respond(workflow, "r1", "approval", true).pipe(Effect.provide(layer))
+      const out = yield* Fiber.join(run)
+      assert.strictEqual(out.status, "completed")
+      assert.strictEqual(out.status === "completed" ? out.results.review : undefined, true)
+      assert.strictEqual(warnings.filter((w) => w.includes("is not a response")).length, 2)
+      expect(warnings.join("\n")).toContain("approved!")
+    }), 30_000)
 
   it.live("a run's results stay readable from another connection after the run", () =>
     Effect.gen(function*() {

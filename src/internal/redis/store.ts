@@ -435,21 +435,22 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
   }
 }
 
-const decodeResponse = (name: string, raw: string): Effect.Effect<Json, ChannelError> =>
-  Effect.try({
-    try: () => {
-      const value = decode(`response ${name}`, raw)
-      if (value === undefined) throw new Undecodable(`the response queued under ${JSON.stringify(name)} is empty`)
-      return value
-    },
-    catch: (cause) => new ChannelError({ op: "awaitResponse", key: name, cause })
-  })
+/** A queued response as a value; `undefined` for one that is not a channel's JSON (another program pushed it). */
+const decodeResponse = (raw: string): Json | undefined => {
+  try {
+    return decode("response", raw)
+  } catch {
+    return undefined
+  }
+}
 
 /**
  * Takes the oldest response queued under `name`: at once when one is queued,
  * otherwise with a blocking BLPOP on a connection of its own (so waiting does
  * not poll, and does not hold up the shared connection), closed when the wait
- * ends or is interrupted.
+ * ends or is interrupted. A queued item that is not a response (not JSON, or
+ * empty: pushed by another program) is logged and skipped, and the wait goes
+ * on until the same deadline: a valid answer behind it is taken.
  */
 const awaitResponse = (
   shared: Shared,
@@ -460,35 +461,49 @@ const awaitResponse = (
   const { client, options } = shared
   const list = namespaceKeys(options.prefix, namespace).responses(name)
   const fail = (cause: unknown) => commandError("awaitResponse", name, cause, options.commandTimeout)
-  return Effect.flatMap(
-    Effect.tryPromise({ try: () => client.lpop(list), catch: fail }),
-    (queued): Effect.Effect<Json | undefined, ChannelError> => {
-      if (queued !== null) return decodeResponse(name, queued)
-      if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
-      return Effect.acquireUseRelease(
-        Effect.tryPromise({
-          try: async () => {
-            // No command timeout: the BLPOP's own timeout bounds it.
-            const blocking = client.duplicate({ commandTimeout: undefined })
-            blocking.on("error", () => {})
-            await blocking.connect()
-            return blocking
-          },
-          catch: fail
-        }),
-        (blocking) =>
-          Effect.flatMap(
-            Effect.tryPromise({
-              // BLPOP takes seconds (decimals allowed); 0 waits as long as it takes.
-              try: () => blocking.blpop(list, timeout === undefined ? 0 : Math.max(timeout, 1) / 1000),
-              catch: fail
-            }),
-            (popped) => popped === null ? Effect.succeed(undefined) : decodeResponse(name, popped[1])
-          ),
-        (blocking) => Effect.sync(() => destroyClient(blocking))
-      )
+  const skip = (raw: string) =>
+    Effect.logWarning(
+      `effect-graflow: an item of the responses to ${JSON.stringify(name)} of ${JSON.stringify(namespace)} is not a response (not JSON written by Workflow.respond); it was skipped: ${
+        JSON.stringify(raw.slice(0, 80))
+      }`
+    )
+  const blockingPop = (seconds: number) =>
+    Effect.acquireUseRelease(
+      Effect.tryPromise({
+        try: async () => {
+          // No command timeout: the BLPOP's own timeout bounds it.
+          const blocking = client.duplicate({ commandTimeout: undefined })
+          blocking.on("error", () => {})
+          await blocking.connect()
+          return blocking
+        },
+        catch: fail
+      }),
+      // BLPOP takes seconds (decimals allowed); 0 waits as long as it takes.
+      (blocking) => Effect.tryPromise({ try: () => blocking.blpop(list, seconds), catch: fail }),
+      (blocking) => Effect.sync(() => destroyClient(blocking))
+    )
+  return Effect.flatMap(Clock.currentTimeMillis, (started) => {
+    const deadline = timeout === undefined ? undefined : started + timeout
+    const take = (raw: string): Effect.Effect<Json | undefined, ChannelError> => {
+      const value = decodeResponse(raw)
+      return value === undefined ? Effect.andThen(skip(raw), next) : Effect.succeed(value)
     }
-  )
+    const next: Effect.Effect<Json | undefined, ChannelError> = Effect.suspend(() =>
+      Effect.flatMap(Effect.tryPromise({ try: () => client.lpop(list), catch: fail }), (queued) => {
+        if (queued !== null) return take(queued)
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const remaining = deadline === undefined ? undefined : deadline - now
+          if (remaining !== undefined && remaining <= 0) return Effect.succeed(undefined)
+          return Effect.flatMap(
+            blockingPop(remaining === undefined ? 0 : Math.max(remaining, 1) / 1000),
+            (popped) => popped === null ? Effect.succeed(undefined) : take(popped[1])
+          )
+        })
+      })
+    )
+    return next
+  })
 }
 
 const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
