@@ -17,6 +17,8 @@ export interface RedisServer {
   readonly version: string
   /** The server's process id (tests stop it with SIGSTOP to see a server that does not answer). */
   readonly pid: number
+  /** Settles when the process has exited (after `stop()`, or a SIGKILL a test sent). */
+  readonly exited: Promise<void>
   readonly stop: () => Promise<void>
 }
 
@@ -49,7 +51,17 @@ const ping = (port: number): Promise<boolean> =>
   })
 
 /** Starts a throwaway server; `args` are more redis-server options (`["--requirepass", "…"]`). */
-export const startRedisServer = async (args: ReadonlyArray<string> = []): Promise<RedisServer> => {
+export const startRedisServer = (args: ReadonlyArray<string> = []): Promise<RedisServer> => startOn(undefined, args)
+
+/**
+ * A new server on the port of `server`, which a test killed (SIGKILL): what
+ * clients see as the same server restarted (empty: there is no persistence).
+ * It is stopped by its own `stop()`.
+ */
+export const restartOnSamePort = (server: RedisServer, args: ReadonlyArray<string> = []): Promise<RedisServer> =>
+  startOn(server.port, args)
+
+const startOn = async (givenPort: number | undefined, args: ReadonlyArray<string>): Promise<RedisServer> => {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" })
   if (probe.error !== undefined) {
     throw new Error(
@@ -57,7 +69,7 @@ export const startRedisServer = async (args: ReadonlyArray<string> = []): Promis
     )
   }
   const version = /v=(\S+)/.exec(probe.stdout)?.[1] ?? "unknown"
-  const port = await freePort()
+  const port = givenPort ?? await freePort()
   const dir = mkdtempSync(join(tmpdir(), "effect-graflow-redis-"))
   const server: ChildProcess = spawn(
     "redis-server",
@@ -79,8 +91,10 @@ export const startRedisServer = async (args: ReadonlyArray<string> = []): Promis
     port,
     version,
     pid: server.pid ?? 0,
+    exited,
     stop: async () => {
-      if (server.pid !== undefined && server.exitCode === null) {
+      // A process killed by a signal has no exit code, but a signal code: it cannot be signalled again.
+      if (server.pid !== undefined && server.exitCode === null && server.signalCode === null) {
         process.kill(server.pid, "SIGCONT") // a stopped server handles SIGTERM only once it runs again
         process.kill(server.pid, "SIGTERM")
       }
