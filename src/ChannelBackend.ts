@@ -238,6 +238,8 @@ export interface ChannelStore {
    * `undefined` when none came in time. Waiting does not poll.
    */
   readonly awaitResponse: (name: string, timeout: number | undefined) => Effect.Effect<Json | undefined, ChannelError>
+  /** The lease and record of the namespace's run. */
+  readonly run: RunLease
 }
 
 /**
@@ -280,8 +282,12 @@ export interface DumpEntry {
 export interface Journal {
   /** The journal's entries, its header first; an empty journal gets `header` as its first entry. */
   readonly open: (header: string) => Effect.Effect<ReadonlyArray<string>, ChannelError>
-  /** Writes a task's result and appends its journal entry, in one step. */
-  readonly append: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError>
+  /**
+   * Writes a task's result and appends its journal entry, in one step, if
+   * `owner` still drives the run (it holds, or last held, the run's lease);
+   * `false`, writing nothing, when another driver has taken the run over.
+   */
+  readonly append: (entry: string, resultKey: string, result: Value, owner: string) => Effect.Effect<boolean, ChannelError>
 }
 
 /**
@@ -333,6 +339,108 @@ export interface ChannelBackend {
   readonly drop: (namespace: string) => Effect.Effect<void, ChannelError>
   /** What a run's namespace gets when the run ends and the run does not say (`Workflow.run`'s `retention`). */
   readonly defaultRetention: Retention
-  /** Queues a response under `name` in a namespace, for `ChannelStore.awaitResponse` (open or not). */
-  readonly respond: (namespace: string, name: string, value: Json) => Effect.Effect<void, ChannelError>
+  /**
+   * Queues a response under `name` in a namespace, for
+   * `ChannelStore.awaitResponse`, if the namespace's run can still take one
+   * (its record says running or suspended, or failed or interrupted and
+   * durable: it can be continued), checking and queuing in one step.
+   * Otherwise nothing is written and the record (`undefined`: there is none) is
+   * the answer.
+   */
+  readonly respond: (namespace: string, name: string, value: Json) => Effect.Effect<RespondOutcome, ChannelError>
+  /** The record of the run of a namespace, `undefined` when there is none (it never started, or its namespace is gone). */
+  readonly runRecord: (namespace: string) => Effect.Effect<RunRecord | undefined, ChannelError>
+}
+
+/**
+ * What {@link ChannelBackend.respond} did: queued the response, or refused it
+ * because the namespace's run takes none (its record, or `undefined` for none).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const said = (outcome: ChannelBackend.RespondOutcome) => outcome._tag === "Queued" ? "queued" : outcome.record?.status ?? "no such run"
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type RespondOutcome =
+  | { readonly _tag: "Queued" }
+  | { readonly _tag: "Refused"; readonly record: RunRecord | undefined }
+
+/**
+ * How a run stands: what the backend records of the run of a namespace when
+ * it starts and when it ends (a run started with a `runId`). `Workflow.respond`
+ * reads it to refuse an answer for a run that does not exist or has ended.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const live = (record: ChannelBackend.RunRecord) => record.status === "running" || record.status === "suspended"
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface RunRecord {
+  readonly status: RunStatus
+  /** Whether the run is durable: a durable run that failed, or was interrupted, can be continued. */
+  readonly durable: boolean
+  /** When the run (its latest driver) started, in ms since the epoch. */
+  readonly startedAt: number
+  /** When it ended, in ms since the epoch; `undefined` while it runs. */
+  readonly endedAt: number | undefined
+  /** The names of the requests a suspended run waits for. */
+  readonly waitingFor: ReadonlyArray<string>
+}
+
+/**
+ * Where a run stands: `"running"` (a driver holds its lease), or how it ended.
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type RunStatus = "running" | "suspended" | "completed" | "terminated" | "failed" | "interrupted"
+
+/**
+ * The lease of a run on its namespace: one driver at a time. `claim` waits
+ * while another driver holds the lease (a live one renews it; a dead one's
+ * lapses `ttl` ms after its last renewal), then takes it for `owner` (a token
+ * unique to that driver) and records the run as running. `renew` keeps it
+ * (`false`: it is lost — another driver took the run over after it lapsed);
+ * `end` records how the run ended and gives the lease up. Only the latest
+ * owner's `end` (and its journal appends) count: a driver that lost the lease
+ * changes nothing. A backend whose data dies with the process (memory) needs
+ * no lapse: a waiting driver waits for `end`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const drive = (lease: ChannelBackend.RunLease) =>
+ *   Effect.gen(function*() {
+ *     yield* lease.claim("driver-1", { durable: false })
+ *     yield* lease.end("driver-1", { status: "completed", waitingFor: [] })
+ *   })
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface RunLease {
+  readonly claim: (owner: string, options: { readonly durable: boolean }) => Effect.Effect<void, ChannelError>
+  readonly renew: (owner: string) => Effect.Effect<boolean, ChannelError>
+  readonly end: (
+    owner: string,
+    outcome: { readonly status: Exclude<RunStatus, "running">; readonly waitingFor: ReadonlyArray<string> }
+  ) => Effect.Effect<void, ChannelError>
+  /** How long a lease lasts without a renewal, in ms (`Infinity`: it never lapses). */
+  readonly ttl: number
 }

@@ -96,11 +96,13 @@ export interface Options {
 }
 
 /**
- * The options of {@link layer}: where the jobs go ({@link Options}), and how
+ * The options of {@link layer}: where the jobs go ({@link Options}), how
  * long the jobs of a durable run stay after they end (`keepJobs`, default a
- * day) for a producer that takes the run over. A durable run removes its jobs
- * when it completes or terminates; {@link deleteRun} removes those of a run
- * whose producer never came back.
+ * day) for a producer that takes the run over, and how long a run's lease
+ * outlives a producer that died (`runLease`, default 10 seconds: see
+ * `RedisChannel.Options`). A durable run removes its jobs when it completes or
+ * terminates; {@link deleteRun} removes those of a run whose producer never
+ * came back.
  *
  * **Example**
  *
@@ -115,8 +117,8 @@ export interface Options {
  */
 export interface LayerOptions extends Options {
   readonly keepJobs?: Duration.Input | undefined
+  readonly runLease?: Duration.Input | undefined
 }
-
 
 /**
  * The coordinator's side: a dispatcher on a BullMQ queue, with the run's
@@ -143,7 +145,9 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
     Dispatcher,
     Effect.gen(function*() {
       const keepSeconds = keepSecondsOf(options.keepJobs)
-      const redis = yield* Layer.build(RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix }))
+      const redis = yield* Layer.build(
+        RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix, runLease: options.runLease })
+      )
       return Dispatcher.of(
         yield* makeDispatcher({ ...options, keepSeconds }, Context.get(redis, ChannelService), Context.get(redis, CheckpointStore))
       )
@@ -160,7 +164,6 @@ const keepSecondsOf = (keepJobs: Duration.Input | undefined): number => {
   }
   return Math.ceil(millis / 1000)
 }
-
 
 /**
  * A run's failures with the causes they have when bodies run remotely: a
@@ -284,7 +287,7 @@ export const resume = <
   options?: Workflow.ResumeOptions & LocalOptions<Local>
 ): Effect.Effect<
   Workflow.Output<Results, T, Aw>,
-  Remoted<Workflow.RunError<E, In, Aw, { readonly durable: true }> | Workflow.ResumeError>,
+  Remoted<Workflow.RunError<E, In, Aw, { readonly durable: true; readonly runId: string }> | Workflow.ResumeError>,
   Dispatcher | LocalServices<Local>
 > =>
   Effect.suspend(() => {

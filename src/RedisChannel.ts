@@ -37,6 +37,10 @@ import { makeBackend } from "./internal/redis/store.js"
  *   them may have run before the connection dropped.
  * - `lockLease`: how long a lock outlives a crashed holder (default 30
  *   seconds); a live holder renews it.
+ * - `runLease`: how long a run started with a `runId` stays its driver's
+ *   when the driver stops renewing it (default 10 seconds): one process
+ *   drives a run at a time, and after a driver dies (`kill -9`) another takes
+ *   the run over once its lease lapses. A live driver renews it every third.
  * - `commandTimeout`: how long a command may wait for its answer before it
  *   fails with `ChannelError` (default 5 seconds). A command given up on may
  *   still be applied if the server answers later (see docs/redis.md).
@@ -55,6 +59,7 @@ import { makeBackend } from "./internal/redis/store.js"
  *   prefix: "etl:",
  *   retry: Schedule.spaced("100 millis").pipe(Schedule.upTo({ times: 5 })),
  *   lockLease: "1 minute",
+ *   runLease: "15 seconds",
  *   commandTimeout: "2 seconds",
  *   retention: { expireAfter: "7 days" }
  * }
@@ -68,6 +73,7 @@ export type Options =
     readonly prefix?: string | undefined
     readonly retry?: Schedule.Schedule<unknown, ChannelError> | undefined
     readonly lockLease?: Duration.Input | undefined
+    readonly runLease?: Duration.Input | undefined
     readonly commandTimeout?: Duration.Input | undefined
     readonly retention?: Channel.Retention | undefined
   }
@@ -148,6 +154,7 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
       prefix: prefixOf(options),
       retry: options.retry ?? defaultRetry,
       lease: millisOf("lockLease", options.lockLease, 30_000, 10),
+      runLease: millisOf("runLease", options.runLease, 10_000, 30),
       commandTimeout,
       retention: retentionOf(options.retention ?? defaultRetention, "RedisChannel")
     }
@@ -269,6 +276,7 @@ export const layerWithCheckpoints = (options: Options): Layer.Layer<Channel.Chan
         prefix: options.prefix,
         retry: options.retry,
         lockLease: options.lockLease,
+        runLease: options.runLease,
         retention: options.retention,
         client
       })

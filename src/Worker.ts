@@ -16,7 +16,7 @@ import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
 import { isWorkflowImpl, workflowProblem } from "./internal/workflow.js"
-import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ } from "./internal/redis/connection.js"
+import { BULLMQ_CLOSE_BOUND, bullConnection, bullErrorLogger, closeBullMQ } from "./internal/redis/connection.js"
 import { queueOf } from "./internal/redis/keys.js"
 import type { Runnable } from "./internal/run.js"
 import type * as Distributed from "./Distributed.js"
@@ -107,6 +107,9 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       const attemptsEnded = new Promise<void>((resolve) => {
         idle = resolve
       })
+      const log = (message: string, error: unknown) => {
+        Effect.runForkWith(context)(Effect.logWarning(message, error))
+      }
       yield* Effect.acquireRelease(
         Effect.sync(() =>
           new BullWorker(
@@ -134,7 +137,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
               ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),
               ...(options.stalledInterval === undefined ? {} : { stalledInterval: options.stalledInterval })
             }
-          )
+          ).on("error", bullErrorLogger("a worker", log))
         ),
         (worker) =>
           Effect.suspend(() => {

@@ -37,7 +37,9 @@ import type {
   InvalidResponseError,
   InvalidRunInputError,
   ParallelGroupError,
+  RunLeaseLostError,
   RunNotFoundError,
+  RunNotWaitingError,
   TaskFailed,
   TaskTimeoutError
 } from "./WorkflowError.js"
@@ -661,6 +663,7 @@ export type RunError<E, In, Aw, O> =
   | ChannelDecodeError
   | ([In] extends [never] ? never : InvalidRunInputError)
   | ([O] extends [{ readonly durable: true }] ? CheckpointStoreError | CheckpointMismatchError : never)
+  | ([O] extends [{ readonly runId: string }] ? RunLeaseLostError : never)
   | ([Aw] extends [never] ? never : CheckpointStoreError)
 
 /**
@@ -801,7 +804,7 @@ export const resume: <Name extends string, Results, E, R, T extends object, In, 
   options?: ResumeOptions
 ) => Effect.Effect<
   Output<Results, T, Aw>,
-  RunError<E, In, Aw, { readonly durable: true }> | ResumeError,
+  RunError<E, In, Aw, { readonly durable: true; readonly runId: string }> | ResumeError,
   R
 > = (workflow: Any, from: unknown, options?: ResumeOptions): never => {
   const problem = workflowProblem("Workflow.resume", workflow)
@@ -838,7 +841,8 @@ export type NoRequests = "no task of this workflow waits for a request: declare 
 
 /**
  * How {@link respond} can fail: a response that does not fit the request's
- * schema (or a name no task awaits), or the channel.
+ * schema (or a name no task awaits), a run that takes no response (there is
+ * none of that id, or it has ended), or the channel.
  *
  * **Example**
  *
@@ -851,7 +855,7 @@ export type NoRequests = "no task of this workflow waits for a request: declare 
  * @category models
  * @since 0.3.0
  */
-export type RespondError = InvalidResponseError | ChannelError
+export type RespondError = InvalidResponseError | RunNotWaitingError | ChannelError
 
 /**
  * Answers request `name` of run `runId`: the value is checked against the
@@ -859,7 +863,11 @@ export type RespondError = InvalidResponseError | ChannelError
  * type does not compile) and at run time (`InvalidResponseError`, nothing
  * sent), then queued for the task that waits for it — now, in this process or
  * another one on the same channel backend, or when the suspended run is
- * resumed.
+ * resumed. Only a run that can still take it does: one that runs, is
+ * suspended, or failed durably (it can be continued). For a run that does not
+ * exist (a typo in the id: it never started) or has ended, it fails with
+ * `RunNotWaitingError` and writes nothing — no answer waits for a future run
+ * of the same id.
  *
  * **Example**
  *
@@ -868,11 +876,12 @@ export type RespondError = InvalidResponseError | ChannelError
  * import { MemoryChannel, Task, Workflow } from "effect-graflow"
  *
  * const review = Task.make("review", { awaits: { approval: Schema.Struct({ approved: Schema.Boolean }) } }, (ctx) =>
- *   Effect.map(ctx.waitFor("approval", { prompt: "Ship it?" }), (answer) => answer.approved))
+ *   Effect.map(ctx.waitFor("approval", { prompt: "Ship it?", timeout: 0 }), (answer) => answer.approved))
  * const release = Workflow.make("release", review)
  * const program = Effect.gen(function*() {
+ *   const out = yield* Workflow.run(release, { runId: "r1" }) // suspended: nobody answered yet
  *   yield* Workflow.respond(release, "r1", "approval", { approved: true })
- *   return yield* Workflow.run(release, { runId: "r1" }) // results.review === true
+ *   return yield* Workflow.resume(release, { runId: "r1" }) // results.review === true
  * }).pipe(Effect.provide(MemoryChannel.layer))
  * ```
  *

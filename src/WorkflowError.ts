@@ -433,6 +433,69 @@ export const RunNotFoundError: typeof internal.RunNotFoundError = internal.RunNo
 export interface RunNotFoundError extends internal.RunNotFoundError {}
 
 /**
+ * `Workflow.respond` for a run that takes no response: there is no run of
+ * that id (it never started — a typo in the id —, was deleted, or expired), or
+ * it has ended (`status`). Nothing was written: no answer waits for a future
+ * run of the same id. `waitingFor` names what the run waits for, if anything.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval"))
+ * const release = Workflow.make("release", review)
+ * const program = Workflow.respond(release, "no-such-run", "approval", true).pipe(
+ *   Effect.catchTag("RunNotWaitingError", (e) => Effect.succeed(e.message)),
+ *   Effect.provide(MemoryChannel.layer)
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export const RunNotWaitingError: typeof internal.RunNotWaitingError = internal.RunNotWaitingError
+
+/**
+ * The type of {@link RunNotWaitingError} errors.
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export interface RunNotWaitingError extends internal.RunNotWaitingError {}
+
+/**
+ * A run started with a `runId` lost its lease: its driver did not renew it in
+ * time (paused, or cut off from Redis), another driver took the run over, and
+ * this one stopped without writing more of it. The run goes on in the other.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const w = Workflow.make("w", Task.make("a", () => 1))
+ * const program = Workflow.run(w, { runId: "nightly" }).pipe(
+ *   Effect.catchTag("RunLeaseLostError", (e) => Effect.logWarning(e.message))
+ * )
+ * ```
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export const RunLeaseLostError: typeof internal.RunLeaseLostError = internal.RunLeaseLostError
+
+/**
+ * The type of {@link RunLeaseLostError} errors.
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export interface RunLeaseLostError extends internal.RunLeaseLostError {}
+
+/**
  * The input given to `Workflow.run` does not fit the workflow's `Task.input`
  * schema (or the workflow takes none); `issues` names each path. Nothing ran.
  *

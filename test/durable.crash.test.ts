@@ -62,3 +62,52 @@ describe("durable runs survive SIGKILL", () => {
     }
   }, 60_000)
 })
+
+describe("one driver per run id, across processes (Redis)", () => {
+  const driver = fileURLToPath(new URL("./fixtures/durable-driver.ts", import.meta.url))
+  const prefix = `test:driver:${randomUUID().slice(0, 8)}:`
+  const countsOf = async (runId: string) => {
+    const redis = new Redis(url)
+    const counts = await Promise.all(Array.from({ length: 45 }, (_, i) => redis.get(`${prefix}count:${runId}:t${i + 1}`)))
+    await redis.quit()
+    return counts.map(Number)
+  }
+
+  it("two processes continuing the same durable run at once: the second waits for the first, every task body runs once", async () => {
+    const runId = `twice-${randomUUID().slice(0, 8)}`
+    const first = startScript(driver, [url, prefix, runId])
+    await lineOf(first, (line) => line === "RUNNING t3")
+    const second = startScript(driver, [url, prefix, runId])
+    await lineOf(second, (line) => line === "STARTED")
+    const [one, two] = await Promise.all([
+      lineOf(first, (line) => line.startsWith("OUTCOME")),
+      lineOf(second, (line) => line.startsWith("OUTCOME"))
+    ])
+    await Promise.all([exited(first), exited(second)])
+    assert.deepStrictEqual([one, two], ["OUTCOME completed", "OUTCOME completed"])
+    assert.deepStrictEqual(await countsOf(runId), Array.from({ length: 45 }, () => 1))
+  }, 60_000)
+
+  it("a driver paused past its lease is taken over; resumed, it stops with RunLeaseLostError and writes nothing more", async () => {
+    const runId = `paused-${randomUUID().slice(0, 8)}`
+    // Slow steps, a short lease: the first driver is stopped (SIGSTOP) in the middle of t5.
+    const env = { STEP_MS: "300", RUN_LEASE_MS: "600" }
+    const first = startScript(driver, [url, prefix, runId], env)
+    await lineOf(first, (line) => line === "RUNNING t5")
+    process.kill(first.pid!, "SIGSTOP")
+    try {
+      // The second takes the run over once the first's lease has lapsed, and finishes it (the steps quicker now).
+      const second = startScript(driver, [url, prefix, runId], { ...env, STEP_MS: "5" })
+      const two = await lineOf(second, (line) => line.startsWith("OUTCOME"))
+      await exited(second)
+      assert.strictEqual(two, "OUTCOME completed")
+    } finally {
+      process.kill(first.pid!, "SIGCONT")
+    }
+    assert.strictEqual(await lineOf(first, (line) => line.startsWith("OUTCOME")), "OUTCOME failed: RunLeaseLostError")
+    await exited(first)
+    // Every task ran once but t5, which was running when the first driver was paused (at least once, as documented).
+    const counts = await countsOf(runId)
+    assert.deepStrictEqual(counts, Array.from({ length: 45 }, (_, i) => i === 4 ? 2 : 1))
+  }, 60_000)
+})

@@ -72,7 +72,7 @@ describe("RedisChannel: cost independent of the database", () => {
 })
 
 describe("RedisChannel: retention", () => {
-  it.live("by default a finished run's keys, results and index expire after a day", () =>
+  it.live("by default a finished run's keys, results, index and record expire after a day", () =>
     Effect.gen(function*() {
       const s = yield* server()
       const redis = yield* admin(s)
@@ -80,7 +80,7 @@ describe("RedisChannel: retention", () => {
         runId: "r"
       }).pipe(Effect.provide(RedisChannel.layer({ url: s.url, prefix: "ret:" })))
       const keys = (yield* Effect.promise(() => redis.keys("ret:*"))).sort()
-      expect(keys).toEqual(["ret:w/r:i:", "ret:w/r:k:k", "ret:w/r:k:t.__result__"])
+      expect(keys).toEqual(["ret:w/r:i:", "ret:w/r:k:k", "ret:w/r:k:t.__result__", "ret:w/r:run:"])
       for (const key of keys) {
         const ttl = yield* Effect.promise(() => redis.pttl(key))
         expect(ttl).toBeGreaterThan(86_400_000 - 60_000)

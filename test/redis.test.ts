@@ -196,6 +196,24 @@ describe("RedisChannel", () => {
       expect(warnings.join("\n")).toContain("approved!")
     }), 30_000)
 
+  it.live("an answer for a run that has completed or never ran writes no key (none without a TTL either)", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:late:${randomUUID().slice(0, 8)}:`
+      const layer = RedisChannel.layer({ url, prefix })
+      const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, () => "not asked")
+      const workflow = Workflow.make("late-answers", review)
+      yield* Workflow.run(workflow, { runId: "done" }).pipe(Effect.provide(layer))
+      const before = (yield* Effect.promise(() => redis.keys(`${prefix}*`))).sort()
+      const late = yield* Effect.flip(Workflow.respond(workflow, "done", "approval", true).pipe(Effect.provide(layer)))
+      assert.strictEqual(late._tag, "RunNotWaitingError")
+      const typo = yield* Effect.flip(Workflow.respond(workflow, "dnoe", "approval", true).pipe(Effect.provide(layer)))
+      assert.strictEqual(typo._tag === "RunNotWaitingError" ? typo.status : typo._tag, undefined)
+      const after = (yield* Effect.promise(() => redis.keys(`${prefix}*`))).sort()
+      assert.deepStrictEqual(after, before)
+      for (const key of after) assert.isAbove(yield* Effect.promise(() => redis.pttl(key)), 0, key)
+    }), 30_000)
+
   it.live("a run's results stay readable from another connection after the run", () =>
     Effect.gen(function*() {
       const prefix = `test:results:${randomUUID().slice(0, 8)}:`

@@ -66,6 +66,10 @@ expectAssignable<Effect.Error<typeof durable>>(null! as WorkflowError.Checkpoint
 expectAssignable<Effect.Error<typeof durable>>(null! as WorkflowError.CheckpointMismatchError)
 const notDurable = Workflow.run(plain, { runId: "nightly" })
 expectNotAssignable<Effect.Error<typeof notDurable>>(null! as WorkflowError.CheckpointMismatchError)
+// a named run takes the run's lease: it may lose it; a run without a runId takes none
+expectAssignable<Effect.Error<typeof notDurable>>(null! as WorkflowError.RunLeaseLostError)
+expectAssignable<Effect.Error<typeof durable>>(null! as WorkflowError.RunLeaseLostError)
+expectNotAssignable<Effect.Error<typeof plainRun>>(null! as WorkflowError.RunLeaseLostError)
 
 // ---------------------------------------------------------------------------
 // checkpoints: ctx.checkpoint's metadata is JSON; its store failure is the task's
@@ -87,6 +91,7 @@ expectType<Workflow.RunResult<{ readonly a: number }, {}>>(null! as Effect.Succe
 expectAssignable<Effect.Error<typeof resumed>>(null! as WorkflowError.CheckpointNotFoundError)
 expectAssignable<Effect.Error<typeof resumed>>(null! as WorkflowError.CheckpointDecodeError)
 expectAssignable<Effect.Error<typeof resumed>>(null! as WorkflowError.RunNotFoundError)
+expectAssignable<Effect.Error<typeof resumed>>(null! as WorkflowError.RunLeaseLostError)
 Workflow.resume(plain, "plain/r1/cp-1-abc")
 Workflow.resume(plain, null! as Checkpoint.Checkpoint)
 expectError(Workflow.resume(plain, 42))
@@ -130,7 +135,7 @@ expectType<Workflow.Workflow<
 
 // respond: a known name and a value of its type
 const responded = Workflow.respond(release, "r1", "approval", { approved: true })
-expectType<Effect.Effect<void, WorkflowError.InvalidResponseError | ChannelError.ChannelError, Channel.Channel>>(responded)
+expectType<Effect.Effect<void, WorkflowError.InvalidResponseError | WorkflowError.RunNotWaitingError | ChannelError.ChannelError, Channel.Channel>>(responded)
 Workflow.respond(release, "r1", "note", "looks good")
 expectError(Workflow.respond(release, "r1", "refund", { approved: true }))
 expectError(Workflow.respond(release, "r1", "approval", { approved: "yes" }))

@@ -12,7 +12,7 @@ import { Effect, type Scope } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
 import type { Store } from "./checkpoint.js"
 import { type Dispatch, isSuspension, type JobData, jobIdPrefixOf, parseJson, RemoteTaskError } from "./remote.js"
-import { BULLMQ_CLOSE_BOUND, bullConnection, closeBullMQ, destroyClient } from "./redis/connection.js"
+import { BULLMQ_CLOSE_BOUND, bullConnection, bullErrorLogger, closeBullMQ, destroyClient } from "./redis/connection.js"
 import { jobKeysOf, queueOf } from "./redis/keys.js"
 
 /** What distributed runs need of the dispatcher (`Distributed.Dispatcher`'s service). */
@@ -45,12 +45,18 @@ export const makeDispatcher = (
 ): Effect.Effect<DispatcherShape, never, Scope.Scope> =>
   Effect.gen(function*() {
     const { keepSeconds } = options
+    // BullMQ's connection errors, logged through this layer's logger (not the console).
+    const context = yield* Effect.context<never>()
+    const log = (message: string, error: unknown) => {
+      Effect.runForkWith(context)(Effect.logWarning(message, error))
+    }
     const { name, prefix } = queueOf(options)
     const queue = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const q = new Queue(name, { connection: bullConnection(options.redis), prefix })
         // Each add awaiting the connection listens for "closing": many concurrent adds are not a leak.
         q.setMaxListeners(0)
+        q.on("error", bullErrorLogger("the queue of distributed runs", log))
         return q
       }),
       (q) => closeBullMQ(q)
@@ -64,6 +70,7 @@ export const makeDispatcher = (
         const [seconds, micros] = await clock.time().finally(() => destroyClient(clock))
         const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
         const e = new QueueEvents(name, { connection: bullConnection(options.redis), prefix, lastEventId })
+        e.on("error", bullErrorLogger("the events of distributed runs", log))
         await e.waitUntilReady()
         return e
       }),

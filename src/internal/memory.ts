@@ -7,7 +7,9 @@
  * @internal
  */
 import { Clock, Effect, Option, Semaphore } from "effect"
-import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, DumpEntry, Retention, RunLease } from "../ChannelBackend.js"
+import type { RespondOutcome, RunRecord } from "../ChannelBackend.js"
+import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
 import { isResultKey } from "./keys.js"
@@ -26,9 +28,17 @@ interface LockSlot {
   users: number
 }
 
+/** The run of a namespace: its record, the owner of its lease, and the drivers waiting for the lease. */
+interface RunSlot {
+  record: RunRecord | undefined
+  owner: string | undefined
+  readonly waiting: Array<() => void>
+}
+
 interface Space {
   readonly entries: Map<string, Entry>
   readonly locks: Map<string, LockSlot>
+  readonly run: RunSlot
   /** How many entries carry an expiry: when 0, reads never consult the clock. */
   expiring: number
   /** How many stores have the namespace open. */
@@ -37,7 +47,14 @@ interface Space {
   retainedUntil: number | undefined
 }
 
-const emptySpace = (): Space => ({ entries: new Map(), locks: new Map(), expiring: 0, openers: 0, retainedUntil: undefined })
+const emptySpace = (): Space => ({
+  entries: new Map(),
+  locks: new Map(),
+  run: { record: undefined, owner: undefined, waiting: [] },
+  expiring: 0,
+  openers: 0,
+  retainedUntil: undefined
+})
 
 const kindOf = (entry: Entry): string => {
   if (entry.list !== undefined) return "list"
@@ -58,6 +75,51 @@ interface Retainer {
   readonly expireAt: (namespace: string, deadline: number) => void
   readonly mailbox: (namespace: string, name: string) => Mailbox
   readonly dropResponses: (namespace: string) => void
+}
+
+/**
+ * The lease of a namespace's run in memory: a driver takes it when nobody
+ * holds it, and waits otherwise until its holder ends the run. It never
+ * lapses: a holder dies only with the process, and the memory with it.
+ */
+const leaseOf = (slot: RunSlot, clock: Clock.Clock): RunLease => {
+  const take = (owner: string, durable: boolean) => {
+    slot.owner = owner
+    slot.record = { status: "running", durable, startedAt: clock.currentTimeMillisUnsafe(), endedAt: undefined, waitingFor: [] }
+  }
+  const claim = (owner: string, options: { readonly durable: boolean }): Effect.Effect<void> =>
+    Effect.suspend(() => {
+      if (slot.owner === undefined || slot.owner === owner) {
+        take(owner, options.durable)
+        return Effect.void
+      }
+      // Another driver of this process holds it: wait for its end, then try again.
+      return Effect.andThen(
+        Effect.callback<void>((resume) => {
+          const wake = () => resume(Effect.void)
+          slot.waiting.push(wake)
+          return Effect.sync(() => {
+            const at = slot.waiting.indexOf(wake)
+            if (at >= 0) slot.waiting.splice(at, 1)
+          })
+        }),
+        claim(owner, options)
+      )
+    })
+  return {
+    ttl: Number.POSITIVE_INFINITY,
+    claim,
+    renew: (owner) => Effect.sync(() => slot.owner === owner),
+    end: (owner, outcome) =>
+      Effect.sync(() => {
+        if (slot.owner !== owner) return
+        if (slot.record !== undefined) {
+          slot.record = { ...slot.record, status: outcome.status, endedAt: clock.currentTimeMillisUnsafe(), waitingFor: outcome.waitingFor }
+        }
+        slot.owner = undefined
+        slot.waiting.shift()?.()
+      })
+  }
 }
 
 const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer: Retainer): ChannelStore => {
@@ -224,6 +286,8 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
             space.expiring = 0
             space.retainedUntil = undefined
             retainer.dropResponses(namespace)
+            // Nothing of the run is left, its record neither (but for a driver holding the lease now).
+            if (space.run.owner === undefined) space.run.record = undefined
             return
           case "Expire": {
             const deadline = clock.currentTimeMillisUnsafe() + retention.millis
@@ -256,6 +320,7 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       }),
     // Memory does not outlive the process: durable runs journal to the CheckpointStore.
     journal: undefined,
+    run: leaseOf(space.run, clock),
     awaitResponse: (name, timeout) =>
       Effect.suspend(() => {
         const box = retainer.mailbox(namespace, name)
@@ -360,6 +425,8 @@ export const makeBackend = (): ChannelBackend => {
         retainer.dropResponses(namespace)
         const space = spaces.get(namespace)
         if (space === undefined) return
+        // The run's record goes; a driver holding its lease keeps it until it ends.
+        space.run.record = undefined
         space.entries.clear()
         space.expiring = 0
         space.retainedUntil = undefined
@@ -367,7 +434,9 @@ export const makeBackend = (): ChannelBackend => {
         if (space.openers === 0) spaces.delete(namespace)
       }),
     respond: (namespace, name, value) =>
-      Effect.sync(() => {
+      Effect.sync((): RespondOutcome => {
+        const record = spaces.get(namespace)?.run.record
+        if (!takesResponses(record)) return { _tag: "Refused", record }
         const box = retainer.mailbox(namespace, name)
         // The oldest waiter takes it; with none waiting, it is queued.
         const waiter = box.waiters.values().next()
@@ -376,7 +445,9 @@ export const makeBackend = (): ChannelBackend => {
           box.waiters.delete(waiter.value)
           waiter.value(value)
         }
-      })
+        return { _tag: "Queued" }
+      }),
+    runRecord: (namespace) => Effect.sync(() => spaces.get(namespace)?.run.record)
   }
 }
 

@@ -13,7 +13,7 @@ import { resultKey } from "./keys.js"
 import { entryText } from "./journal.js"
 import { absent, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
-import { type CheckpointStoreError, ResultNotAvailableError } from "./workflowError.js"
+import { type CheckpointStoreError, ResultNotAvailableError, type RunLeaseLostError } from "./workflowError.js"
 
 /** A result without a schema, checked as JSON: the checked (frozen) value, or the error naming the task's key. */
 const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
@@ -43,7 +43,7 @@ export const storeResult = (
   iteration: number,
   attempts: number,
   requests: Requests | undefined
-): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
+): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError | RunLeaseLostError> => {
   state.setResult(task, index, value)
   const codec = task.declarations.result
   if (codec !== undefined) {
@@ -61,7 +61,7 @@ const write = (
   iteration: number,
   attempts: number,
   requests: Requests | undefined
-): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError> => {
+): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError | RunLeaseLostError> => {
   const durable = state.durable
   if (durable === undefined) {
     state.complete(task.id, index, iteration, attempts, requests)

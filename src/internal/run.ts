@@ -22,11 +22,14 @@ import { isSuspend, type Suspend } from "./signal.js"
 import { type DurableSink, replayKey, type Runnable, type RunInput, RunState } from "./state.js"
 import { drive } from "./steps.js"
 import type { Execution } from "./task.js"
+import { endStatus, keepLease } from "./lease.js"
 import {
   CheckpointMismatchError,
   InvalidResponseError,
   InvalidRunInputError,
-  RunNotFoundError
+  RunLeaseLostError,
+  RunNotFoundError,
+  RunNotWaitingError
 } from "./workflowError.js"
 
 export type { Runnable } from "./state.js"
@@ -172,7 +175,7 @@ const loadCheckpoint = (workflow: Runnable, from: unknown) =>
 
 export const run = (workflow: Runnable, options: RunSettings | undefined) =>
   Effect.suspend(() =>
-    begin(workflow, options?.runId ?? randomUUID(), options, {
+    begin(workflow, options?.runId ?? randomUUID(), options?.runId !== undefined, options, {
       _tag: "Fresh",
       input: options?.input,
       hasInput: options !== undefined && "input" in options
@@ -180,7 +183,7 @@ export const run = (workflow: Runnable, options: RunSettings | undefined) =>
   )
 
 export const resume = (workflow: Runnable, from: unknown, options: ResumeSettings | undefined) =>
-  Effect.flatMap(loadCheckpoint(workflow, from), (data) => begin(workflow, options?.runId ?? data.runId, options, { _tag: "Checkpoint", data }))
+  Effect.flatMap(loadCheckpoint(workflow, from), (data) => begin(workflow, options?.runId ?? data.runId, true, options, { _tag: "Checkpoint", data }))
 
 /** Queues a response to a request of a run, checked against the request's schema first. */
 export const respond = (workflow: Runnable, runId: string, name: string, value: unknown) =>
@@ -193,7 +196,16 @@ export const respond = (workflow: Runnable, runId: string, name: string, value: 
     }
     const encoded = yield* Effect.mapError(awaited.codec.encode(name, value), (error) => invalid(error.issues))
     const backend = yield* ChannelService
-    yield* backend.respond(runNamespace(workflow.name, runId), name, encoded ?? null)
+    const outcome = yield* backend.respond(runNamespace(workflow.name, runId), name, encoded ?? null)
+    if (outcome._tag === "Refused") {
+      return yield* new RunNotWaitingError({
+        workflow: workflow.name,
+        runId,
+        name,
+        status: outcome.record?.status,
+        waitingFor: outcome.record?.waitingFor ?? []
+      })
+    }
   })
 
 /** The latest completion of each task among `completed`: the results a fresh channel gets back. */
@@ -205,7 +217,14 @@ const latestResults = (completed: ReadonlyArray<Completion>) => {
 
 const replayOf = (completed: ReadonlyArray<Completion>) => new Map(completed.map((c) => [replayKey(c.task, c.iteration), c]))
 
-const begin = (workflow: Runnable, runId: unknown, options: RunSettings | ResumeSettings | undefined, start: Start) =>
+const begin = (
+  workflow: Runnable,
+  runId: unknown,
+  /** Whether the caller named the run (a given `runId`, a resume): then it takes the run's lease. */
+  named: boolean,
+  options: RunSettings | ResumeSettings | undefined,
+  start: Start
+) =>
   Effect.scoped(
     Effect.gen(function*() {
       if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
@@ -233,49 +252,65 @@ const begin = (workflow: Runnable, runId: unknown, options: RunSettings | Resume
       /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
       const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
 
-      // -- prepare the namespace: initial values, or what the run had done --
-      const header = journalHeader(workflow.name, state.planHash, input?.encoded)
-      if (start._tag === "Checkpoint") {
-        const completed = start.data.completed
-        const entries = completed.map((c) => JSON.stringify(c))
-        yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
-        if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
-        state.replay = replayOf(completed)
-      } else if (durable) {
-        const entries = store.journal !== undefined
-          ? yield* store.journal.open(header)
-          : storeJournal !== undefined
-          ? yield* storeJournal.open(header)
-          : []
-        const recorded = readJournal(entries, header, workflow.name, runId)
-        if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
-        const completed = recorded.success
-        if (completed.length === 0) yield* writeInitial(workflow, store)
-        else {
-          state.replay = replayOf(completed)
-          // A channel that keeps no journal may not have outlived the process either (memory in
-          // another process): then it starts again from the initial values, and the results come
-          // back from the journal. One that did (the same process) is used as it is.
-          if (storeJournal !== undefined && (yield* store.dump).length === 0) {
-            yield* writeInitial(workflow, store)
-            for (const c of latestResults(completed).values()) {
-              yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
-            }
-          }
-        }
-      } else yield* writeInitial(workflow, store)
-      if (durable) state.durable = sinkOf(store, storeJournal)
+      // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
+      // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
+      const owner = named || durable || workflow.plan.awaits.size > 0 ? randomUUID() : undefined
+      if (owner !== undefined) yield* store.run.claim(owner, { durable })
 
-      // -- the run, and what the namespace gets when it ends --
       const retain = (what: Retention) =>
         Effect.catch(store.retain(what), (error) =>
           Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
       const finalRetention = retention ?? backend.defaultRetention
-      const output = yield* Effect.onError(
-        execute(state),
-        // A durable run that failed keeps its namespace and journal: running it again continues it.
-        () => retain(durable ? { _tag: "Keep" } : finalRetention)
-      )
+      const drive = Effect.gen(function*() {
+        // -- prepare the namespace: initial values, or what the run had done --
+        const header = journalHeader(workflow.name, state.planHash, input?.encoded)
+        if (start._tag === "Checkpoint") {
+          const completed = start.data.completed
+          const entries = completed.map((c) => JSON.stringify(c))
+          yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
+          if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
+          state.replay = replayOf(completed)
+        } else if (durable) {
+          const entries = store.journal !== undefined
+            ? yield* store.journal.open(header)
+            : storeJournal !== undefined
+            ? yield* storeJournal.open(header)
+            : []
+          const recorded = readJournal(entries, header, workflow.name, runId)
+          if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
+          const completed = recorded.success
+          if (completed.length === 0) yield* writeInitial(workflow, store)
+          else {
+            state.replay = replayOf(completed)
+            // A channel that keeps no journal may not have outlived the process either (memory in
+            // another process): then it starts again from the initial values, and the results come
+            // back from the journal. One that did (the same process) is used as it is.
+            if (storeJournal !== undefined && (yield* store.dump).length === 0) {
+              yield* writeInitial(workflow, store)
+              for (const c of latestResults(completed).values()) {
+                yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
+              }
+            }
+          }
+        } else yield* writeInitial(workflow, store)
+        if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId)
+
+        // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
+        const running = owner !== undefined && Number.isFinite(store.run.ttl)
+          ? Effect.raceFirst(execute(state), keepLease(store.run, owner, workflow.name, runId))
+          : execute(state)
+        return yield* Effect.onError(
+          running,
+          // A durable run that failed keeps its namespace and journal: running it again continues it.
+          () => retain(durable ? { _tag: "Keep" } : finalRetention)
+        )
+      })
+      // The run's record says how it ended (before its retention: an answer is never queued for a run that ended).
+      const output = owner === undefined ? yield* drive : yield* Effect.onExit(drive, (exit) =>
+        Effect.ignore(store.run.end(owner, {
+          status: endStatus(exit),
+          waitingFor: Exit.isSuccess(exit) && exit.value.status === "suspended" ? exit.value.requests.map((r) => r.name) : []
+        })))
       if (output.status === "suspended") {
         // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
         yield* Effect.uninterruptible(store.retain({ _tag: "Keep" }))
@@ -287,10 +322,22 @@ const begin = (workflow: Runnable, runId: unknown, options: RunSettings | Resume
     })
   )
 
-/** Where a durable run writes each completion: with the result on a channel that keeps journals, after it otherwise. */
-const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined): DurableSink => {
+/**
+ * Where a durable run writes each completion: with the result on a channel
+ * that keeps journals (if this driver still drives the run: a driver the run
+ * was taken over from stops with `RunLeaseLostError`), after it otherwise.
+ */
+const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined, owner: string, workflow: string, runId: string): DurableSink => {
   const native = store.journal
-  if (native !== undefined) return { write: (entry, key, value) => native.append(entry, key, value) }
+  if (native !== undefined) {
+    return {
+      write: (entry, key, value) =>
+        Effect.flatMap(
+          native.append(entry, key, value, owner),
+          (written) => written ? Effect.void : Effect.fail(new RunLeaseLostError({ workflow, runId }))
+        )
+    }
+  }
   return {
     write: (entry, key, value) =>
       Effect.andThen(store.set(key, value, undefined), storeJournal === undefined ? Effect.void : storeJournal.append(entry))

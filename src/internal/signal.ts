@@ -12,7 +12,7 @@
  */
 import type { Request } from "./checkpoint.js"
 import { hasProperty } from "effect/Predicate"
-import type { ParallelGroupError, TaskFailed, WorkflowCancelled } from "./workflowError.js"
+import type { ParallelGroupError, RunLeaseLostError, TaskFailed, WorkflowCancelled } from "./workflowError.js"
 
 export type Signal = void | { readonly _tag: "Stop" } | { readonly _tag: "End" } | {
   readonly _tag: "Jump"
@@ -48,7 +48,7 @@ export class Suspend {
 }
 
 /** A failure of a step: a task's, a group's, the run's cancellation, or its suspension. */
-export type StepFailure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend
+export type StepFailure = TaskFailed<string, unknown> | ParallelGroupError<unknown> | WorkflowCancelled | Suspend | RunLeaseLostError
 
 /** A cancel, by its tag (one made by another copy of the package is one too). */
 export const isCancel = (error: unknown): error is WorkflowCancelled =>
@@ -58,5 +58,9 @@ export const isCancel = (error: unknown): error is WorkflowCancelled =>
 export const isSuspend = (error: unknown): error is Suspend =>
   hasProperty(error, "_tag") && error._tag === "Suspend" && hasProperty(error, "requests") && Array.isArray(error.requests)
 
-/** What stops a run at once rather than failing one task: a cancel or a suspension (never retried, never absorbed by a policy). */
-export const stopsRun = (error: unknown): error is WorkflowCancelled | Suspend => isCancel(error) || isSuspend(error)
+/** What stops a run at once rather than failing one task: a cancel, a suspension, a lost lease (never retried, never absorbed by a policy). */
+export const stopsRun = (error: unknown): error is WorkflowCancelled | Suspend | RunLeaseLostError =>
+  isCancel(error) || isSuspend(error) || isLeaseLost(error)
+
+/** A lost run lease, by its tag: the driver stops, it is no task's failure. */
+const isLeaseLost = (error: unknown): error is RunLeaseLostError => hasProperty(error, "_tag") && error._tag === "RunLeaseLostError"

@@ -16,7 +16,7 @@ import type { ChannelError } from "./channelError.js"
 import type { Json, Value } from "./json.js"
 import type { Plan } from "./plan.js"
 import type { Execution, TaskImpl } from "./task.js"
-import type { CheckpointStoreError } from "./workflowError.js"
+import type { CheckpointStoreError, RunLeaseLostError } from "./workflowError.js"
 
 /** What the body of an attempt asked for (made on the first request only). */
 export interface Requests {
@@ -40,7 +40,7 @@ export interface Done {
 
 /** Where a durable run writes each completion: with the result (a channel's journal) or after it (the checkpoint store's). */
 export interface DurableSink {
-  readonly write: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError>
+  readonly write: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
 }
 
 /** The run's input: the value tasks read, and its encoding (stored in checkpoints and journals). */

@@ -179,6 +179,48 @@ export class RunNotFoundError extends Schema.TaggedError<RunNotFoundError>()("Ru
   }
 }
 
+/** How a run stands, in the words of an error about it. */
+const standing = (status: string | undefined, waitingFor: ReadonlyArray<string>): string => {
+  switch (status) {
+    case undefined:
+      return "no run of that id exists (it never started, it was deleted, or its namespace expired)"
+    case "suspended":
+      return `it is suspended, waiting for ${waitingFor.length === 0 ? "no request" : waitingFor.map(quote).join(", ")}`
+    case "running":
+      return "it is running"
+    default:
+      return `it has ${status === "failed" ? "failed" : status === "interrupted" ? "been interrupted" : status} and waits for nothing`
+  }
+}
+
+export class RunNotWaitingError extends Schema.TaggedError<RunNotWaitingError>()("RunNotWaitingError", {
+  workflow: Schema.String,
+  runId: Schema.String,
+  /** The request the response was for. */
+  name: Schema.String,
+  /** How the run stands: `undefined` when there is no such run, otherwise how it ended. */
+  status: Schema.optional(Schema.String),
+  /** The requests the run waits for (a suspended run's), if any. */
+  waitingFor: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `the response to ${quote(this.name)} for run ${quote(this.runId)} of workflow ${quote(this.workflow)} was not sent: ${
+      standing(this.status, this.waitingFor)
+    }; nothing was written`
+  }
+}
+
+export class RunLeaseLostError extends Schema.TaggedError<RunLeaseLostError>()("RunLeaseLostError", {
+  workflow: Schema.String,
+  runId: Schema.String
+}) {
+  override get message(): string {
+    return `run ${quote(this.runId)} of workflow ${
+      quote(this.workflow)
+    } was taken over by another driver: this one did not renew its lease in time (the process was paused, or Redis could not be reached), so it stopped`
+  }
+}
+
 export class InvalidRunInputError extends Schema.TaggedError<InvalidRunInputError>()("InvalidRunInputError", {
   workflow: Schema.String,
   issues: Schema.Array(Issue)

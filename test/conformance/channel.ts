@@ -1005,7 +1005,8 @@ export const channelConformance = (subject: Subject) => {
       test("a queued response is taken at once, oldest first; none in time gives undefined", (ch, env) =>
         Effect.gen(function*() {
           const backend = yield* Channel.Channel
-          yield* backend.respond(ch.namespace, "approval", { ok: true })
+          yield* env.store.run.claim("driver", { durable: false })
+          assert.deepStrictEqual(yield* backend.respond(ch.namespace, "approval", { ok: true }), { _tag: "Queued" })
           yield* backend.respond(ch.namespace, "approval", { ok: false })
           assert.deepStrictEqual(yield* env.store.awaitResponse("approval", 0), { ok: true })
           assert.deepStrictEqual(yield* env.store.awaitResponse("approval", undefined), { ok: false })
@@ -1018,9 +1019,11 @@ export const channelConformance = (subject: Subject) => {
       test("a waiter gets a response sent after it started waiting; names and namespaces are apart", (ch, env) =>
         Effect.gen(function*() {
           const backend = yield* Channel.Channel
+          yield* env.store.run.claim("driver", { durable: false })
           const waiting = yield* Effect.forkChild(env.store.awaitResponse("approval", undefined))
           yield* backend.respond(ch.namespace, "other", 1)
-          yield* backend.respond(env.unique("/elsewhere"), "approval", 2)
+          // A namespace with no run takes no response: nothing is queued there.
+          assert.deepStrictEqual(yield* backend.respond(env.unique("/elsewhere"), "approval", 2), { _tag: "Refused", record: undefined })
           yield* backend.respond(ch.namespace, "approval", "yes")
           assert.strictEqual(yield* Fiber.join(waiting), "yes")
           assert.strictEqual(yield* env.store.awaitResponse("other", 0), 1)
@@ -1029,6 +1032,7 @@ export const channelConformance = (subject: Subject) => {
       test("an interrupted wait takes nothing; responses survive restore and go with drop", (ch, env) =>
         Effect.gen(function*() {
           const backend = yield* Channel.Channel
+          yield* env.store.run.claim("driver", { durable: false })
           const waiting = yield* Effect.forkChild(env.store.awaitResponse("approval", undefined))
           yield* Effect.yieldNow
           yield* Fiber.interrupt(waiting)
@@ -1037,6 +1041,61 @@ export const channelConformance = (subject: Subject) => {
           assert.strictEqual(yield* env.store.awaitResponse("approval", 0), "kept")
           yield* backend.respond(ch.namespace, "approval", "dropped")
           yield* backend.drop(ch.namespace)
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), undefined)
+          // Dropped with its namespace: the run's record is gone, and a response is refused.
+          assert.deepStrictEqual(yield* backend.respond(ch.namespace, "approval", "late"), { _tag: "Refused", record: undefined })
+        }), 30_000)
+    })
+
+    describe("a run's lease and record", () => {
+      test("a second driver waits for the first to end; the record says how each ended", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          assert.strictEqual(yield* backend.runRecord(ch.namespace), undefined)
+          yield* env.store.run.claim("first", { durable: true })
+          const running = yield* backend.runRecord(ch.namespace)
+          assert.strictEqual(running?.status, "running")
+          assert.strictEqual(running?.durable, true)
+          assert.strictEqual(running?.endedAt, undefined)
+          const second = yield* Effect.forkChild(env.store.run.claim("second", { durable: false }))
+          yield* Effect.yieldNow
+          assert.isUndefined(second.pollUnsafe())
+          // The first keeps its lease; the second cannot renew one it does not hold.
+          assert.isTrue(yield* env.store.run.renew("first"))
+          assert.isFalse(yield* env.store.run.renew("second"))
+          yield* env.store.run.end("first", { status: "suspended", waitingFor: ["approval"] })
+          yield* Fiber.join(second)
+          assert.strictEqual((yield* backend.runRecord(ch.namespace))?.status, "running")
+          // Only the latest driver's end counts: the first's is ignored now.
+          yield* env.store.run.end("first", { status: "failed", waitingFor: [] })
+          assert.strictEqual((yield* backend.runRecord(ch.namespace))?.status, "running")
+          yield* env.store.run.end("second", { status: "completed", waitingFor: [] })
+          const ended = yield* backend.runRecord(ch.namespace)
+          assert.strictEqual(ended?.status, "completed")
+          assert.strictEqual(ended?.durable, false)
+          assert.isNumber(ended?.endedAt)
+        }), 30_000)
+
+      test("responses are taken by a running, a suspended, or a failed durable run; refused by an ended one", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          const outcome = (status: Exclude<ChannelBackend.RunStatus, "running">, durable: boolean) =>
+            Effect.gen(function*() {
+              yield* env.store.run.claim("d", { durable })
+              yield* env.store.run.end("d", { status, waitingFor: status === "suspended" ? ["approval"] : [] })
+              const said = yield* backend.respond(ch.namespace, "approval", status)
+              return said._tag === "Queued" ? "queued" : `refused: ${said.record?.status}`
+            })
+          assert.strictEqual(yield* outcome("suspended", false), "queued")
+          assert.strictEqual(yield* outcome("failed", true), "queued")
+          assert.strictEqual(yield* outcome("interrupted", true), "queued")
+          assert.strictEqual(yield* outcome("failed", false), "refused: failed")
+          assert.strictEqual(yield* outcome("completed", true), "refused: completed")
+          assert.strictEqual(yield* outcome("terminated", false), "refused: terminated")
+          // What was refused was never queued.
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), "suspended")
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), "failed")
+          assert.strictEqual(yield* env.store.awaitResponse("approval", 0), "interrupted")
           assert.strictEqual(yield* env.store.awaitResponse("approval", 0), undefined)
         }), 30_000)
     })

@@ -363,6 +363,57 @@ export const durableConformance = (subject: Subject) => {
         }).pipe(provide))
     })
 
+    describe("one driver per run id", () => {
+      test("a second driver of a durable run waits for the first: no task body runs twice, both give the run's output", () =>
+        Effect.gen(function*() {
+          const counts = yield* makeCounts()
+          const inB = yield* Deferred.make<void>()
+          const gate = yield* Deferred.make<void>()
+          const a = Task.make("a", () => Effect.as(counts.ran("a"), 1))
+          const b = Task.make("b", () =>
+            Effect.gen(function*() {
+              yield* counts.ran("b")
+              yield* Deferred.succeed(inB, undefined)
+              yield* Deferred.await(gate)
+              return 2
+            }))
+          const c = Task.make("c", () => Effect.as(counts.ran("c"), 3))
+          const flow = Workflow.make("one-driver", Workflow.chain(a, b, c))
+          const runId = unique("one-driver")
+          const first = yield* Effect.forkChild(Workflow.run(flow, { runId, durable: true, retention: "keep" }))
+          yield* Deferred.await(inB)
+          const second = yield* Effect.forkChild(Workflow.run(flow, { runId, durable: true, retention: "keep" }))
+          for (let i = 0; i < 5; i++) yield* Effect.yieldNow
+          // While the first drives the run, the second has done nothing.
+          assert.isUndefined(second.pollUnsafe())
+          assert.deepStrictEqual(yield* counts.get, { a: 1, b: 1 })
+          yield* Deferred.succeed(gate, undefined)
+          const [one, two] = [yield* Fiber.join(first), yield* Fiber.join(second)]
+          assert.deepStrictEqual(one.results, { a: 1, b: 2, c: 3 })
+          assert.deepStrictEqual(two.results, { a: 1, b: 2, c: 3 })
+          assert.deepStrictEqual(yield* counts.get, { a: 1, b: 1, c: 1 })
+        }).pipe(provide))
+
+      test("two runs of one named run id at once run one after the other, not over each other", () =>
+        Effect.gen(function*() {
+          const inside = yield* Ref.make(0)
+          const most = yield* Ref.make(0)
+          const step = Task.make("step", () =>
+            Effect.gen(function*() {
+              const now = yield* Ref.updateAndGet(inside, (n) => n + 1)
+              yield* Ref.update(most, (m) => Math.max(m, now))
+              yield* Effect.yieldNow
+              yield* Ref.update(inside, (n) => n - 1)
+              return now
+            }))
+          const flow = Workflow.make("named", step)
+          const runId = unique("named")
+          const outs = yield* Effect.all([Workflow.run(flow, { runId }), Workflow.run(flow, { runId })], { concurrency: "unbounded" })
+          assert.deepStrictEqual(outs.map((o) => o.status), ["completed", "completed"])
+          assert.strictEqual(yield* Ref.get(most), 1)
+        }).pipe(provide))
+    })
+
     describe("human in the loop", () => {
       const Approval = Schema.Struct({ approved: Schema.Boolean, by: Schema.String })
       const makeRelease = (timeout: Duration.Input | undefined) => {
@@ -418,23 +469,57 @@ export const durableConformance = (subject: Subject) => {
           const { release } = makeRelease(0)
           const runId = unique("skip")
           const backend = yield* Channel.Channel
+          assert.strictEqual((yield* Workflow.run(release, { runId })).status, "suspended")
+          // Queued past the schema (as another program could): the task skips it and takes the next one.
           yield* backend.respond(Workflow.namespace(release, runId), "approval", { approved: 1 })
           yield* Workflow.respond(release, runId, "approval", { approved: true, by: "cy" })
-          const out = yield* Workflow.run(release, { runId })
+          const out = yield* Workflow.resume(release, { runId })
           assert.strictEqual(out.status === "completed" ? out.results.review : out.status, "shipped by cy")
         }).pipe(provide))
 
       test("two runs waiting at once are answered independently", () =>
         Effect.gen(function*() {
-          const { release } = makeRelease(undefined)
+          const one = makeRelease(undefined)
+          const two = makeRelease(undefined)
           const [r1, r2] = [unique("two"), unique("two")]
-          const f1 = yield* Effect.forkChild(Workflow.run(release, { runId: r1 }))
-          const f2 = yield* Effect.forkChild(Workflow.run(release, { runId: r2 }))
-          yield* Workflow.respond(release, r2, "approval", { approved: true, by: "second" })
-          yield* Workflow.respond(release, r1, "approval", { approved: false, by: "first" })
+          const f1 = yield* Effect.forkChild(Workflow.run(one.release, { runId: r1 }))
+          const f2 = yield* Effect.forkChild(Workflow.run(two.release, { runId: r2 }))
+          yield* Deferred.await(one.started)
+          yield* Deferred.await(two.started)
+          yield* Workflow.respond(two.release, r2, "approval", { approved: true, by: "second" })
+          yield* Workflow.respond(one.release, r1, "approval", { approved: false, by: "first" })
           const [o1, o2] = [yield* Fiber.join(f1), yield* Fiber.join(f2)]
           assert.strictEqual(o1.status === "completed" ? o1.results.review : o1.status, "held by first")
           assert.strictEqual(o2.status === "completed" ? o2.results.review : o2.status, "shipped by second")
+        }).pipe(provide))
+
+      test("an answer for a run that does not exist, or has ended, is refused in words; nothing waits for a later run", () =>
+        Effect.gen(function*() {
+          const { release } = makeRelease(0)
+          const runId = unique("typo")
+          // No run of that id: refused, and a run started later with it does not take an answer.
+          const none = yield* Effect.flip(Workflow.respond(release, runId, "approval", { approved: true, by: "ana" }))
+          assert.strictEqual(none._tag, "RunNotWaitingError")
+          if (none._tag !== "RunNotWaitingError") return
+          assert.deepStrictEqual({ runId: none.runId, status: none.status, waitingFor: none.waitingFor }, { runId, status: undefined, waitingFor: [] })
+          expect(none.message).toBe(
+            `the response to "approval" for run "${runId}" of workflow "release" was not sent: no run of that id exists (it never started, it was deleted, or its namespace expired); nothing was written`
+          )
+          const later = yield* Workflow.run(release, { runId })
+          assert.strictEqual(later.status, "suspended")
+          // Suspended: it waits for "approval", and takes it.
+          const backend = yield* Channel.Channel
+          const suspended = yield* backend.runRecord(Workflow.namespace(release, runId))
+          assert.deepStrictEqual({ status: suspended?.status, waitingFor: suspended?.waitingFor }, { status: "suspended", waitingFor: ["approval"] })
+          yield* Workflow.respond(release, runId, "approval", { approved: true, by: "bo" })
+          const done = yield* Workflow.resume(release, { runId }, { retention: "keep" })
+          assert.strictEqual(done.status === "completed" ? done.results.review : done.status, "shipped by bo")
+          // Completed: refused, in words; nothing queued for the next run of that id.
+          const ended = yield* Effect.flip(Workflow.respond(release, runId, "approval", { approved: false, by: "cy" }))
+          assert.strictEqual(ended._tag, "RunNotWaitingError")
+          expect(ended.message).toContain("it has completed and waits for nothing; nothing was written")
+          const again = yield* Workflow.run(release, { runId })
+          assert.strictEqual(again.status, "suspended")
         }).pipe(provide))
 
       test("progress: the waiting task's attempt ends as TaskSuspended, a resume reports what it replayed", () =>

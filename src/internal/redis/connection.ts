@@ -185,6 +185,22 @@ export interface BullMQClosable {
   }
 }
 
+/**
+ * A listener for the "error" events of BullMQ's connections (a Queue, its
+ * events, a Worker): without one they go to the console, one line per
+ * reconnect attempt. It logs a warning through Effect's logger, at most one
+ * every 10 seconds per connection.
+ */
+export const bullErrorLogger = (what: string, log: (message: string, error: unknown) => void) => {
+  let last = Number.NEGATIVE_INFINITY
+  return (error: unknown): void => {
+    const now = Date.now()
+    if (now - last < 10_000) return
+    last = now
+    log(`effect-graflow: ${what}: the connection to Redis failed (BullMQ reconnects)`, error)
+  }
+}
+
 /** How long a BullMQ close may take before its connections are destroyed (its QUIT has no command timeout). */
 export const BULLMQ_CLOSE_BOUND = 5_000
 

@@ -7,8 +7,9 @@
  * - A namespace's keys are `{prefix}{namespace}:{tag}:{key}`: `k` for data,
  *   `l` for locks, `r` for the responses queued under a name; and per
  *   namespace `{prefix}{namespace}:i:` (the index: a sorted set of the data
- *   keys scored by their expiry), `:j:` (the journal of a durable run, a list)
- *   and `:rs:` (the set of response names).
+ *   keys scored by their expiry), `:j:` (the journal of a durable run, a list),
+ *   `:rs:` (the set of response names), `:run:` (the run's record, a hash) and
+ *   `:lease:` (the run's lease: its driver's token, with a TTL).
  * - Namespace and key are encoded (`%` → `%25`, `:` → `%3A`, a lone surrogate
  *   → `%uXXXX`): no `:` inside them, and a prefix that is empty or ends in `:`,
  *   make every Redis key name exactly one (prefix, namespace, key), and keep
@@ -48,7 +49,7 @@ export const normalizePrefix = (prefix: string): string => prefix === "" || pref
 export const namespaceBase = (prefix: string, namespace: string): string => `${prefix}${encodeSegment(namespace)}:`
 
 /** The Redis keys of one namespace. */
-interface NamespaceKeys {
+export interface NamespaceKeys {
   /** What every data key starts with (the scripts that walk the index add the member). */
   readonly dataPrefix: string
   /** What every response list starts with. */
@@ -59,6 +60,10 @@ interface NamespaceKeys {
   readonly journal: string
   /** The set of the names responses were queued under. */
   readonly responseNames: string
+  /** The record of the namespace's run (a hash: status, owner, durable, startedAt, endedAt, waitingFor). */
+  readonly runRecord: string
+  /** The lease of the namespace's run: its driver's token, expiring unless renewed. */
+  readonly runLease: string
   /** The key holding a channel key's value. */
   readonly data: (key: string) => string
   /** The key of a channel key's lock. */
@@ -79,6 +84,8 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
     index: `${base}i:`,
     journal: `${base}j:`,
     responseNames: `${base}rs:`,
+    runRecord: `${base}run:`,
+    runLease: `${base}lease:`,
     data: (key) => dataPrefix + encodeSegment(key),
     lock: (key) => lockPrefix + encodeSegment(key),
     responses: (name) => responsePrefix + encodeSegment(name)

@@ -216,20 +216,23 @@ end
 return 1`
 
 /**
- * Removes every key of the namespace, results included, the index, the journal
- * and the responses. KEYS: index, journal, response names. ARGV: data prefix,
+ * Removes every key of the namespace, results included, the index, the journal,
+ * the responses, the run's record and its lease (the run is given up: a driver
+ * still holding the lease loses it, and stops at its next renewal). KEYS:
+ * index, journal, response names, run record, run lease. ARGV: data prefix,
  * response prefix.
  */
 const DROP = `
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', ARGV[2] .. m) end
-redis.call('UNLINK', KEYS[1], KEYS[2], KEYS[3])
+redis.call('UNLINK', unpack(KEYS))
 return 1`
 
 /**
  * Every key of the namespace expires after `ms` at the latest (shorter TTLs are
- * kept), and the index, the journal and the responses with them. KEYS: index,
- * journal, response names. ARGV: data prefix, ms, response prefix.
+ * kept), and the index, the journal, the responses and the run's record with
+ * them (not the run's lease, which has its own). KEYS: index, journal,
+ * response names, run record, run lease. ARGV: data prefix, ms, response prefix.
  */
 const EXPIRE = `${TRACK}
 local ms = tonumber(ARGV[2])
@@ -244,7 +247,7 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
-for i = 1, 3 do
+for i = 1, 4 do
   if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ms) end
 end
 return 1`
@@ -316,23 +319,86 @@ if redis.call('LLEN', KEYS[1]) == 0 then redis.call('RPUSH', KEYS[1], ARGV[1]) e
 return redis.call('LRANGE', KEYS[1], 0, -1)`
 
 /**
- * A task's result and its journal entry, in one step. KEYS: data, index,
- * journal. ARGV: entry, member, kind ('1' a value, '2' a list), the text or
- * the items.
+ * A task's result and its journal entry, in one step, if the run is still
+ * driven by `owner` (the owner of its latest lease: a driver the run was taken
+ * over from writes nothing). KEYS: data, index, journal, run record. ARGV:
+ * entry, member, owner, kind ('1' a value, '2' a list), the text or the items.
+ * `1` written, `0` fenced out.
  */
 const JOURNAL_APPEND = `${PUSH_RANGE}
+if redis.call('HGET', KEYS[4], 'owner') ~= ARGV[3] then return 0 end
 redis.call('DEL', KEYS[1])
-if ARGV[3] == '1' then redis.call('SET', KEYS[1], ARGV[4])
-elseif #ARGV == 3 then redis.call('SET', KEYS[1], '[]')
-else push_range(KEYS[1], 4, #ARGV) end
+if ARGV[4] == '1' then redis.call('SET', KEYS[1], ARGV[5])
+elseif #ARGV == 4 then redis.call('SET', KEYS[1], '[]')
+else push_range(KEYS[1], 5, #ARGV) end
 redis.call('ZADD', KEYS[2], 'inf', ARGV[2])
 redis.call('RPUSH', KEYS[3], ARGV[1])
 return 1`
 
-/** Queues a response. KEYS: the name's list, the response names. ARGV: the response, the name's member. */
+/**
+ * Queues a response if the run of the namespace takes one (running, suspended,
+ * or failed or interrupted durably): in one step with the check, so a run
+ * that ends meanwhile gets nothing. A run whose namespace already expires
+ * (its retention was applied) gives the queue the same TTL. KEYS: the name's
+ * list, the response names, the run record. ARGV: the response, the name's
+ * member. `1` queued, `0` refused.
+ */
 const RESPOND = `
+local f = redis.call('HMGET', KEYS[3], 'status', 'durable')
+local s, d = f[1], f[2]
+if not (s == 'running' or s == 'suspended' or ((s == 'failed' or s == 'interrupted') and d == '1')) then return 0 end
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('SADD', KEYS[2], ARGV[2])
+local p = redis.call('PTTL', KEYS[3])
+if p > 0 then
+  redis.call('PEXPIRE', KEYS[1], p)
+  redis.call('PEXPIRE', KEYS[2], p)
+end
+return 1`
+
+/**
+ * Takes a run's lease for `owner` when nobody else holds it, and records the
+ * run as running (a new record: the latest driver's). KEYS: lease, run record.
+ * ARGV: owner, lease ms, durable ('1'/'0'). `{1}` taken, `{0, pttl}` held by
+ * another driver for `pttl` more ms.
+ */
+const RUN_CLAIM = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return {0, redis.call('PTTL', KEYS[1])} end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local t = redis.call('TIME')
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 'status', 'running', 'owner', ARGV[1], 'durable', ARGV[3], 'startedAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+return {1}`
+
+/**
+ * Keeps `owner`'s lease; takes it back when it lapsed and nobody took the run
+ * over since (the record's owner is still `owner`). KEYS: lease, run record.
+ * ARGV: owner, lease ms. `1` kept, `0` lost.
+ */
+const RUN_RENEW = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return 1
+end
+if not holder and redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`
+
+/**
+ * Records how `owner`'s run ended (if it is still the run's latest driver) and
+ * gives its lease up. KEYS: lease, run record. ARGV: owner, status, the names
+ * waited for (JSON).
+ */
+const RUN_END = `
+if redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
+  local t = redis.call('TIME')
+  redis.call('HSET', KEYS[2], 'status', ARGV[2], 'endedAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 'waitingFor', ARGV[3])
+end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`
 
 /** Deletes the lock key if it still holds our token. ARGV: token. */
@@ -357,18 +423,22 @@ const scripts = {
   KEYS: [1, KEYS_],
   ENTRIES: [1, ENTRIES],
   CLEAR: [1, CLEAR],
-  DROP: [3, DROP],
-  EXPIRE: [3, EXPIRE],
+  DROP: [5, DROP],
+  EXPIRE: [5, EXPIRE],
   DUMP: [1, DUMP],
   RESTORE: [2, RESTORE],
   JOURNAL_OPEN: [1, JOURNAL_OPEN],
-  JOURNAL_APPEND: [3, JOURNAL_APPEND],
-  RESPOND: [2, RESPOND],
+  JOURNAL_APPEND: [4, JOURNAL_APPEND],
+  RESPOND: [3, RESPOND],
+  RUN_CLAIM: [2, RUN_CLAIM],
+  RUN_RENEW: [2, RUN_RENEW],
+  RUN_END: [2, RUN_END],
   UNLOCK: [1, UNLOCK],
   RENEW: [1, RENEW]
 } as const
 type ScriptName = keyof typeof scripts
-const commandName = (name: ScriptName) => `effectGraflow3${name}`
+/** The command a script is defined as (the number changes when a script's keys or replies do). */
+const commandName = (name: ScriptName) => `effectGraflow4${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (
@@ -388,8 +458,9 @@ export const runScriptWithKeys = (client: Redis, name: ScriptName, keys: Readonl
   runScript(client, name, [`${keys.length}`, ...keys], args)
 
 export const defineScripts = (client: Redis): void => {
-  for (const [name, [numberOfKeys, lua]] of Object.entries(scripts)) {
-    const command = `effectGraflow3${name}`
+  for (const name of Object.keys(scripts).filter((n): n is ScriptName => Object.hasOwn(scripts, n))) {
+    const [numberOfKeys, lua] = scripts[name]
+    const command = commandName(name)
     if (typeof Reflect.get(client, command) !== "function") {
       client.defineCommand(command, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua })
     }

@@ -7,7 +7,8 @@
  */
 import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
 import type { Redis } from "ioredis"
-import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord } from "../../ChannelBackend.js"
+import { recordOfFields } from "../runRecord.js"
 import {
   ChannelError,
   InvalidValueError,
@@ -20,7 +21,7 @@ import type { Json, Value } from "../json.js"
 import { isResultKey } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { destroyClient, isTimeout } from "./connection.js"
-import { decodeSegment, encodeSegment, namespaceKeys } from "./keys.js"
+import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 
 /** Redis did not answer within the command timeout: not retried (the server is stuck or gone, not reconnecting). */
@@ -37,6 +38,8 @@ interface StoreOptions {
   readonly commandTimeout: number | undefined
   /** What a run's namespace gets when the run ends. */
   readonly retention: Retention
+  /** How long a run's lease lasts without a renewal (a driver that died lets it lapse), in ms. */
+  readonly runLease: number
 }
 
 type CheckSum = (next: number) => ReadonlyArray<Issue> | undefined
@@ -420,18 +423,59 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
           idempotent("journal", undefined, () => runScript(client, "JOURNAL_OPEN", [journalKey], [header])),
           (reply): ReadonlyArray<string> => isReply(reply) ? reply.map(text) : []
         ),
-      append: (entry, key, value) =>
+      append: (entry, key, value, owner) =>
         call("journal", key, () =>
           runScript(
             client,
             "JOURNAL_APPEND",
-            [dataKey(key), index, journalKey],
+            [dataKey(key), index, journalKey, keys.runRecord],
             Array.isArray(value)
-              ? [entry, encodeSegment(key), "2", ...value.map(encode)]
-              : [entry, encodeSegment(key), "1", encode(value)]
-          )).pipe(Effect.asVoid)
+              ? [entry, encodeSegment(key), owner, "2", ...value.map(encode)]
+              : [entry, encodeSegment(key), owner, "1", encode(value)]
+          )).pipe(Effect.map((written) => written === 1))
     },
-    awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout)
+    awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout),
+    run: runLease(shared, keys)
+  }
+}
+
+/**
+ * The lease of a namespace's run on Redis: a key holding the driver's token,
+ * expiring `runLease` ms after its last renewal (a driver that died lets it
+ * lapse, and the run can be taken over); the run's record next to it. A
+ * driver waiting for it asks again as the holder's lease runs out (at most
+ * every 250 ms): a rare path, where a subscription would cost every run.
+ */
+const runLease = (shared: Shared, keys: NamespaceKeys): RunLease => {
+  const { client, options } = shared
+  const ttl = options.runLease
+  const keysOf = [keys.runLease, keys.runRecord]
+  const call = <A>(op: string, run: () => Promise<A>) =>
+    Effect.tryPromise({
+      try: () => {
+        shared.cork()
+        return run()
+      },
+      catch: (cause) => commandError(op, undefined, cause, options.commandTimeout)
+    })
+  const claim = (owner: string, claimOptions: { readonly durable: boolean }): Effect.Effect<void, ChannelError> =>
+    Effect.flatMap(
+      call("claim the run", () => runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])),
+      (reply) => {
+        if (isReply(reply) && reply[0] === 1) return Effect.void
+        const left = isReply(reply) ? Number(reply[1]) : 0
+        return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
+      }
+    )
+  return {
+    ttl,
+    claim,
+    renew: (owner) =>
+      Effect.map(call("renew the run's lease", () => runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])), (kept) => kept === 1),
+    end: (owner, outcome) =>
+      Effect.asVoid(
+        call("end the run", () => runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)]))
+      )
   }
 }
 
@@ -471,8 +515,9 @@ const awaitResponse = (
     Effect.acquireUseRelease(
       Effect.tryPromise({
         try: async () => {
-          // No command timeout: the BLPOP's own timeout bounds it.
-          const blocking = client.duplicate({ commandTimeout: undefined })
+          // No command timeout: the BLPOP's own timeout bounds it; and, for a finite one, a client-side one
+          // too (ioredis's blockingTimeout: BLPOP's timeout and 100 ms), for a server that stops answering.
+          const blocking = client.duplicate({ commandTimeout: undefined, blockingTimeout: seconds === 0 ? undefined : 1 })
           blocking.on("error", () => {})
           await blocking.connect()
           return blocking
@@ -506,6 +551,13 @@ const awaitResponse = (
   })
 }
 
+/** The record of a namespace's run, `undefined` when there is none. */
+const readRecord = (shared: Shared, keys: NamespaceKeys): Effect.Effect<RunRecord | undefined, ChannelError> =>
+  Effect.tryPromise({
+    try: () => shared.client.hgetall(keys.runRecord),
+    catch: (cause) => commandError("read the run's record", undefined, cause, shared.options.commandTimeout)
+  }).pipe(Effect.map(recordOfFields))
+
 const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
   if (retention._tag === "Keep") return Effect.void
   const keys = namespaceKeys(shared.options.prefix, namespace)
@@ -518,7 +570,7 @@ const retain = (shared: Shared, namespace: string, retention: Retention): Effect
       return runScript(
         shared.client,
         retention._tag === "Delete" ? "DROP" : "EXPIRE",
-        [keys.index, keys.journal, keys.responseNames],
+        [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runLease],
         args
       )
     },
@@ -537,13 +589,20 @@ export const makeBackend = (client: Redis, options: StoreOptions, scope: Scope.S
     drop: (namespace) => retain(shared, namespace, { _tag: "Delete" }),
     respond: (namespace, name, value) => {
       const keys = namespaceKeys(options.prefix, namespace)
-      return Effect.tryPromise({
-        try: () => {
-          shared.cork()
-          return runScript(client, "RESPOND", [keys.responses(name), keys.responseNames], [encode(value), encodeSegment(name)])
-        },
-        catch: (cause) => commandError("respond", name, cause, options.commandTimeout)
-      }).pipe(Effect.asVoid)
-    }
+      return Effect.flatMap(
+        Effect.tryPromise({
+          try: () => {
+            shared.cork()
+            return runScript(client, "RESPOND", [keys.responses(name), keys.responseNames, keys.runRecord], [encode(value), encodeSegment(name)])
+          },
+          catch: (cause) => commandError("respond", name, cause, options.commandTimeout)
+        }),
+        (queued): Effect.Effect<RespondOutcome, ChannelError> =>
+          queued === 1
+            ? Effect.succeed({ _tag: "Queued" })
+            : Effect.map(readRecord(shared, keys), (record) => ({ _tag: "Refused", record }))
+      )
+    },
+    runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace))
   }
 }
