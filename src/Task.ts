@@ -25,13 +25,17 @@ import type { AwaitsOf, AwaitTypes } from "./types/Awaits.js"
 import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
 import type { Control, ControlOf, GotoIds, GotoOption, NoControl, SkipsOf, StopsOf } from "./types/Control.js"
 import type { Deps, NeedsOf, WantsOf } from "./types/Deps.js"
-import type { AnyEntry, Entry } from "./types/Entry.js"
+import type { AnyAwait, AnyEntry, Entry } from "./types/Entry.js"
 import type { DeclaredIo, InputIo, Io, NoIo } from "./types/Io.js"
 import type { EngineError, ResultBound } from "./types/Options.js"
 import type { TaskShape } from "./types/TaskShape.js"
+import type * as Workflow from "./Workflow.js"
 import type {
+  CheckpointMismatchError,
   CheckpointStoreError,
   CycleLimitExceededError,
+  InvalidRunInputError,
+  RunLeaseLostError,
   InvalidNextTaskError,
   ResultNotAvailableError,
   UnknownTaskError,
@@ -695,6 +699,145 @@ export const forEach: <const Ids extends ReadonlyArray<string>, A, E, R, I exten
   make: (id: Ids[number], index: number) => Task<Ids[number], A, E, R, I>
 ) => { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach
 
+
+/**
+ * What a `Task.workflow` step fails with, as its `TaskFailed`'s cause: what a
+ * run of its workflow fails with — its tasks' `TaskFailed` (narrow by
+ * `cause.taskId`: the path is the step's id, then the task's), a group's
+ * error, a bad input, the channel's and the journal's errors.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const charge = Workflow.make("charge", Task.make("debit", () => Effect.fail("declined" as const)))
+ * const checkout = Workflow.make("checkout", Task.workflow("pay", charge))
+ * const declined = Workflow.run(checkout).pipe(
+ *   Effect.catchTag("TaskFailed", (e) =>
+ *     Effect.succeed(e.taskId === "pay" && e.cause._tag === "TaskFailed" ? `${e.cause.taskId}: ${String(e.cause.cause)}` : "other"))
+ * )
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export type WorkflowStepError<E, In> =
+  | E
+  | ChannelError
+  | InvalidValueError
+  | ChannelDecodeError
+  | CheckpointStoreError
+  | CheckpointMismatchError
+  | RunLeaseLostError
+  | ([In] extends [never] ? never : InvalidRunInputError)
+
+/**
+ * The options of {@link workflow} for a workflow with a `Task.input`: the
+ * tasks whose results the step reads (`after`), the function that makes the
+ * workflow's input from them (`InputOut`: the input, or an Effect of it), and
+ * the step's execution policy.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const amount = Task.input("amount", Schema.Number)
+ * const charge = Workflow.make("charge", Workflow.chain(amount, Task.make("debit", { after: [amount] }, (ctx) => ctx.getResult("amount"))))
+ * const order = Task.make("order", () => ({ total: 12 }))
+ * const options: Task.WorkflowOptions<readonly [typeof order], Effect.Effect<number>, never> = {
+ *   after: [order],
+ *   input: (ctx) => Effect.map(ctx.getResult("order"), (o) => o.total)
+ * }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface WorkflowOptions<After extends ReadonlyArray<AfterEntry>, InputOut, Timeout = Duration.Input> {
+  /** The tasks whose results `input` reads (they must certainly run before the step). */
+  readonly after?: After
+  /** Makes the workflow's input from the step's context: a value, or an Effect of one. */
+  readonly input: (ctx: Context<Deps<After>, {}, never, never>) => InputOut
+  /** Retries of the whole sub-workflow (each one continues it: its completed tasks do not run again). */
+  readonly retry?: RetryPolicy
+  /** The time limit of each attempt of the step. */
+  readonly timeout?: Timeout
+}
+
+/**
+ * A step that runs a whole workflow (a sub-workflow): its result is the
+ * workflow's results record, read with `ctx.getResult(id)` like any result;
+ * the workflow's own tasks are not readable from outside it. The workflow's
+ * input, when it takes one, is made by `input` from the step's `after` tasks,
+ * and checked against its `Task.input` schema. Its errors (inside the step's
+ * `TaskFailed`), its services and the requests its tasks wait for (answered
+ * with `Workflow.respond` of the outer workflow) are the step's.
+ *
+ * At run time the sub-workflow is a run of its own, durable, with its own
+ * namespace (`{outer}/{runId}/{step}`), kept while the outer run runs and
+ * given its retention when it ends: an outer run continued after a crash, or
+ * resumed after the sub-workflow suspended, continues it — its completed tasks
+ * do not run again. In a distributed run its tasks run on the workers.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const amount = Task.input("amount", Schema.Number)
+ * const debit = Task.make("debit", { after: [amount] }, (ctx) => Effect.map(ctx.getResult("amount"), (n) => `debited ${n}`))
+ * const charge = Workflow.make("charge", Workflow.chain(amount, debit))
+ *
+ * const order = Task.make("order", () => ({ total: 12 }))
+ * const pay = Task.workflow("pay", charge, { after: [order], input: (ctx) => Effect.map(ctx.getResult("order"), (o) => o.total) })
+ * const receipt = Task.make("receipt", { after: [pay] }, (ctx) => Effect.map(ctx.getResult("pay"), (r) => r.debit))
+ * const checkout = Workflow.make("checkout", Workflow.chain(order, pay, receipt))
+ * ```
+ *
+ * @category constructors
+ * @since 0.3.0
+ */
+export const workflow: {
+  <const Id extends string, Name extends string, Results, E, R, T extends object, Aw extends AnyAwait, Timeout extends Duration.Input = never>(
+    id: Id,
+    workflow: Workflow.Workflow<Name, Results, E, R, T, never, Aw>,
+    options?: { readonly retry?: RetryPolicy; readonly timeout?: Timeout }
+  ): Task<
+    Id,
+    Results,
+    WorkflowStepError<E, never> | EngineError<Timeout>,
+    R,
+    DeclaredIo<never, never, never, never, {}, never, never, never, never, true, Aw>
+  >
+  <
+    const Id extends string,
+    Name extends string,
+    Results,
+    E,
+    R,
+    T extends object,
+    In,
+    Aw extends AnyAwait,
+    const After extends ReadonlyArray<AfterEntry> = readonly [],
+    InputOut extends In | Effect.Effect<In, unknown, unknown> = In,
+    Timeout extends Duration.Input = never
+  >(
+    id: Id,
+    workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
+    options: WorkflowOptions<After, InputOut, Timeout>
+  ): Task<
+    Id,
+    Results,
+    WorkflowStepError<E, In> | BodyError<InputOut> | EngineError<Timeout>,
+    R | BodyServices<InputOut>,
+    DeclaredIo<NeedsOf<After>, WantsOf<After>, never, never, {}, never, never, never, never, true, Aw>
+  >
+} = internal.workflow
 
 /**
  * The task where a run's input enters the workflow: its result is the input

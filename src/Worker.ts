@@ -14,7 +14,7 @@ import { Worker as BullWorker } from "bullmq"
 import { Effect, Exit } from "effect"
 import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
-import { type InvalidJobError, type JobResult, runJob } from "./internal/remote.js"
+import { type InvalidJobError, type JobResult, runJob, servedWorkflows } from "./internal/remote.js"
 import { isWorkflowImpl, workflowProblem } from "./internal/workflow.js"
 import { BULLMQ_CLOSE_BOUND, bullConnection, bullErrorLogger, closeBullMQ } from "./internal/redis/connection.js"
 import { queueOf } from "./internal/redis/keys.js"
@@ -83,12 +83,15 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
 ): Effect.Effect<never, ChannelError, ServicesOf<Ws>> =>
   Effect.scoped(
     Effect.gen(function*() {
-      const registry = new Map<string, Runnable>()
+      const given: Array<Runnable> = []
       for (const workflow of options.workflows) {
         const problem = workflowProblem("Worker.run", workflow)
         if (problem !== undefined || !isWorkflowImpl(workflow)) return yield* Effect.die(new TypeError(problem))
-        registry.set(workflow.name, workflow)
+        given.push(workflow)
       }
+      // The workflows given, and the sub-workflows their steps run: a job may name any of them.
+      const registry = servedWorkflows(given)
+      if (typeof registry === "string") return yield* Effect.die(new TypeError(`Worker.run: ${registry}`))
       const { name, prefix } = queueOf(options)
       // Named, so that CLIENT LIST shows which connections are a worker's channel.
       const backend = yield* RedisChannel.make({

@@ -11,6 +11,7 @@ import type { Completion } from "./checkpoint.js"
 import { TaskContext } from "./context.js"
 import { requestsOf, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
+import { runNamespace } from "./keys.js"
 import { storeResult } from "./results.js"
 import { End, type StepFailure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
 import { replayKey, type Requests, type RunState } from "./state.js"
@@ -37,9 +38,19 @@ const suspensionOf = (cause: Cause.Cause<unknown>): string | undefined => {
   return Option.isSome(error) && isSuspend(error.value) ? error.value.requests[0]?.name : undefined
 }
 
-/** A task's body on its context (the engine builds the context the body's type was checked against). */
-export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> =>
-  start(task.body as RuntimeBody, ctx, ctx.input)
+/**
+ * A task's body on its context (the engine builds the context the body's type
+ * was checked against); for a `Task.workflow` step, its workflow's run.
+ */
+export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> => {
+  if (task.declarations.subWorkflow !== undefined) {
+    const runChild = ctx.state.runChild
+    return runChild === undefined
+      ? Effect.die(new Error(`task "${task.id}" runs a workflow, which only a run of the engine can do`))
+      : runChild(task, ctx)
+  }
+  return start(task.body as RuntimeBody, ctx, ctx.input)
+}
 
 /**
  * One attempt: the body, with the task's timeout, in a span when a tracer is
@@ -52,7 +63,8 @@ const attempt = (
   timeout: Duration.Duration | undefined,
   retries: boolean
 ): Effect.Effect<unknown, unknown, unknown> => {
-  let effect = state.remote?.(task, ctx, timeout) ?? startBody(task, ctx)
+  // A sub-workflow step runs here (its workflow's tasks may run elsewhere); any other task where the run says.
+  let effect = (task.declarations.subWorkflow === undefined ? state.remote?.(task, ctx, timeout) : undefined) ?? startBody(task, ctx)
   if (timeout !== undefined) {
     effect = Effect.timeoutOrElse(effect, {
       duration: timeout,
@@ -186,6 +198,9 @@ const replayed = (
     onSuccess: (value) => {
       state.setResult(task, index, value)
       state.complete(task.id, index, recorded.iteration, recorded.attempts, requests)
+      // A sub-workflow step's run is not run again, but its namespace follows this run's retention all the same.
+      const sub = task.declarations.subWorkflow
+      if (sub !== undefined) state.children.add(runNamespace(sub.workflow.name, state.childRunId(task, recorded.iteration)))
       const event = state.event({
         _tag: "TaskReplayed",
         workflow: state.workflow.name,

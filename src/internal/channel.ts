@@ -187,6 +187,57 @@ const compile = <A>(schema: Api.ValueSchema<A>): Codec<A> => {
   }
 }
 
+/**
+ * The codec of a record whose fields have codecs of their own (a sub-workflow's
+ * results, stored as its step's result): each field with a codec is encoded
+ * and decoded with it, every other one is checked as JSON. An issue's path
+ * starts with the field.
+ */
+export const recordCodec = (fields: ReadonlyMap<string, Codec<unknown>>): Codec<unknown> => {
+  const notRecord = (key: string) => invalid(key, "a record of results was expected")
+  return {
+    encode: (key, value) => {
+      if (typeof value !== "object" || value === null || Array.isArray(value)) return Effect.fail(notRecord(key))
+      return Effect.map(
+        Effect.forEach(Object.entries(value), ([field, fieldValue]) => {
+          const codec = fields.get(field)
+          const encoded = codec === undefined ? checkedEffect(`${key}.${field}`, fieldValue) : codec.encode(`${key}.${field}`, fieldValue)
+          return Effect.mapBoth(encoded, {
+            onFailure: (error) => new InvalidValueError({ key, issues: error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })) }),
+            onSuccess: (json) => [field, json] as const
+          })
+        }),
+        (pairs): Value => Object.fromEntries(pairs.flatMap(([field, json]) => json === undefined ? [] : [[field, json]]))
+      )
+    },
+    decode: (key, raw) => {
+      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+        return Effect.fail(new ChannelDecodeError({ key, issues: [{ path: [], message: "a record of results was expected" }] }))
+      }
+      return Effect.map(
+        Effect.forEach(Object.entries(raw), ([field, fieldRaw]) => {
+          const codec = fields.get(field)
+          if (codec === undefined) return Effect.succeed([field, fieldRaw] as const)
+          return Effect.mapBoth(codec.decode(`${key}.${field}`, fieldRaw), {
+            onFailure: (error) =>
+              new ChannelDecodeError({ key, issues: error.issues.map((issue) => ({ ...issue, path: [field, ...issue.path] })) }),
+            onSuccess: (value) => [field, value] as const
+          })
+        }),
+        (pairs) => Object.freeze(Object.fromEntries(pairs))
+      )
+    },
+    encodeElement: (key) => Effect.fail(invalid(key, "a record of results is not a list")),
+    checkSum: undefined
+  }
+}
+
+/** A value checked as JSON, as an Effect. */
+const checkedEffect = (key: string, value: unknown): Effect.Effect<Value, InvalidValueError> => {
+  const checked = checkValue(key, value)
+  return checked instanceof InvalidValueError ? Effect.fail(checked) : Effect.succeed(checked)
+}
+
 /** The compiled codec of a schema (compiled once per schema object). */
 export const codecOf = <A>(schema: Api.ValueSchema<A>): Codec<A> => {
   const cached = codecs.get(schema)

@@ -181,9 +181,11 @@ export class TaskContext {
         return Effect.die(new TypeError(`waitFor: the timeout of "${name}" is not a duration`))
       }
       const request: Request = options?.prompt === undefined
-        ? { name, taskId: this.task.id, runId: this.state.runId }
-        : { name, taskId: this.task.id, runId: this.state.runId, prompt: options.prompt }
-      const { clock, store } = this.state
+        ? { name, taskId: this.state.pathOf(this.task.id), runId: this.state.rootRunId }
+        : { name, taskId: this.state.pathOf(this.task.id), runId: this.state.rootRunId, prompt: options.prompt }
+      const { clock } = this.state
+      // Answers are queued in the root run's namespace (for a sub-workflow's task too).
+      const store = this.state.responses
       const deadline = timeout === undefined ? undefined : clock.currentTimeMillisUnsafe() + Duration.toMillis(timeout.value)
       const next: Effect.Effect<unknown, ChannelError | Suspend> = Effect.suspend(() =>
         Effect.flatMap(

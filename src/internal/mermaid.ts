@@ -24,6 +24,17 @@ export const toMermaid = (name: string, plan: Plan): string => {
   const lines: Array<string> = ["flowchart TD"]
   const nodeIds = new Map<string, string>()
   let groups = 0
+  /** The path of the sub-workflow being drawn (`step/`): its tasks' nodes are apart from the outer ones. */
+  let prefix = ""
+  const withPrefix = <A>(next: string, f: () => A): A => {
+    const before = prefix
+    prefix = next
+    try {
+      return f()
+    } finally {
+      prefix = before
+    }
+  }
   const nodeOf = (taskId: string): string => {
     let node = nodeIds.get(taskId)
     if (node === undefined) {
@@ -36,7 +47,16 @@ export const toMermaid = (name: string, plan: Plan): string => {
   const draw = (step: Step, indent: string): { readonly entry: ReadonlyArray<string>; readonly exit: ReadonlyArray<string> } => {
     switch (step._tag) {
       case "Task": {
-        const node = nodeOf(step.task.id)
+        const sub = step.task.declarations.subWorkflow
+        if (sub !== undefined) {
+          // A sub-workflow: its own flow, drawn inside a subgraph named after the step and its workflow.
+          const group = `g${groups++}`
+          lines.push(`${indent}subgraph ${group}[${label(`${step.task.id} · workflow ${sub.workflow.name}`)}]`)
+          const inner = withPrefix(`${prefix}${step.task.id}/`, () => draw(sub.workflow.plan.root, `${indent}  `))
+          lines.push(`${indent}end`)
+          return inner
+        }
+        const node = nodeOf(prefix + step.task.id)
         lines.push(`${indent}${node}[${label(step.task.id)}]`)
         return { entry: [node], exit: [node] }
       }

@@ -77,9 +77,10 @@ const describe = (step: Step): string => {
     case "Task": {
       const { id, declarations: d } = step.task
       const list = (ids: ReadonlyArray<string>) => ids.map((x) => JSON.stringify(x)).join(",")
+      const sub = d.subWorkflow === undefined ? "" : `;workflow=${JSON.stringify(d.subWorkflow.workflow.name)}:${d.subWorkflow.workflow.plan.description}`
       return `T(${JSON.stringify(id)};after=${list(d.after.map((t) => t.id))};optional=${list(d.optional.map((t) => t.id))};adds=${
         list(d.adds.map((t) => t.id))
-      };goto=${list(d.goto)};skips=${d.skips};input=${d.runInput !== undefined};awaits=${list([...d.awaits.keys()])})`
+      };goto=${list(d.goto)};skips=${d.skips};input=${d.runInput !== undefined};awaits=${list([...d.awaits.keys()])}${sub})`
     }
     case "Sequence":
       return `S[${step.steps.map(describe).join(",")}]`
@@ -217,6 +218,18 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
   for (const [target, id] of jumps) {
     if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
   }
+  // A workflow may not run itself: a step of it, or of a sub-workflow of it, running a workflow of its name.
+  const contains = (steps: ReadonlyMap<string, TaskImpl>, trail: ReadonlyArray<string>): void => {
+    for (const task of steps.values()) {
+      const sub = task.declarations.subWorkflow
+      if (sub === undefined) continue
+      const path = [...trail, task.id]
+      if (sub.workflow.name === workflow) {
+        problems.push(`step ${path.map(quote).join(" → ")} runs workflow ${quote(workflow)} itself: a workflow cannot contain itself`)
+      } else contains(sub.workflow.plan.tasks, path)
+    }
+  }
+  contains(tasks, [])
   const inputs = [...tasks.values()].filter((task) => task.declarations.runInput !== undefined)
   if (inputs.length > 1) {
     problems.push(

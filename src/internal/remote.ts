@@ -7,7 +7,7 @@
  * @internal
  */
 import { Cause, Clock, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
-import type { ChannelBackend } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
 import { startBody } from "./attempt.js"
 import { checkValue } from "./channel.js"
 import { InvalidValueError } from "./channelError.js"
@@ -19,7 +19,7 @@ import { freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
 import { encodeResult } from "./results.js"
 import { isCancel, isSuspend, Suspend } from "./signal.js"
-import { type Runnable, RunState } from "./state.js"
+import { type Parent, type Runnable, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { WorkflowCancelled } from "./workflowError.js"
 
@@ -43,7 +43,12 @@ export const JobData = Schema.Struct({
   /** Timeout of the attempt, in ms. */
   timeout: Schema.optionalKey(Schema.Number),
   /** The producer's span of the attempt, when it traces: the worker's span is its child (one trace per run). */
-  trace: Schema.optionalKey(Schema.Struct({ traceId: Schema.String, spanId: Schema.String, sampled: Schema.Boolean }))
+  trace: Schema.optionalKey(Schema.Struct({ traceId: Schema.String, spanId: Schema.String, sampled: Schema.Boolean })),
+  /**
+   * For a task of a sub-workflow's run: the root run (its workflow and run id,
+   * the namespace where answers are queued) and the path before the task's id.
+   */
+  parent: Schema.optionalKey(Schema.Struct({ workflow: Schema.String, runId: Schema.String, prefix: Schema.String, responses: Schema.String }))
 })
 export type JobData = typeof JobData.Type
 
@@ -171,7 +176,15 @@ export const remoteAttempt = (
       attempt: ctx.attempt,
       cycles,
       ...(input === undefined ? {} : { input }),
-      ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) })
+      ...(timeout === undefined ? {} : { timeout: Duration.toMillis(timeout) }),
+      ...(state.parent === undefined ? {} : {
+        parent: {
+          workflow: state.parent.workflow,
+          runId: state.parent.runId,
+          prefix: state.parent.prefix,
+          responses: state.parent.responses.namespace
+        }
+      })
     }
     const jobId = jobIdOf(state.store.namespace, data)
     if (state.durable !== undefined) kept(jobId)
@@ -229,6 +242,35 @@ export const remoteAttempt = (
 // ---------------------------------------------------------------------------
 // the worker's side
 // ---------------------------------------------------------------------------
+
+/**
+ * The workflows a worker serves, by name: the ones given, and the ones their
+ * `Task.workflow` steps run (their tasks' jobs name them). Two different
+ * workflows of one name are a programming error, said in words.
+ */
+export const servedWorkflows = (workflows: ReadonlyArray<Runnable>): Map<string, Runnable> | string => {
+  const served = new Map<string, Runnable>()
+  const visit = (workflow: Runnable): string | undefined => {
+    const known = served.get(workflow.name)
+    if (known !== undefined) {
+      return known === workflow || planHash(known.plan) === planHash(workflow.plan)
+        ? undefined
+        : `two different workflows are named ${JSON.stringify(workflow.name)}; a worker tells the workflows of its jobs apart by name`
+    }
+    served.set(workflow.name, workflow)
+    for (const task of workflow.plan.tasks.values()) {
+      const sub = task.declarations.subWorkflow
+      const problem = sub === undefined ? undefined : visit(sub.workflow)
+      if (problem !== undefined) return problem
+    }
+    return undefined
+  }
+  for (const workflow of workflows) {
+    const problem = visit(workflow)
+    if (problem !== undefined) return problem
+  }
+  return served
+}
 
 /** The tasks of a workflow a job may name: the plan's, and the ones they may add. */
 const findTask = (workflow: Runnable, id: string): TaskImpl | undefined => {
@@ -315,11 +357,16 @@ export const runJob = (
   const found = jobOf(workflows, raw)
   if (found instanceof InvalidJobError) return Effect.fail(found)
   const { job, task, workflow } = found
-  return Effect.scoped(Effect.flatMap(Effect.orDie(backend.open(runNamespace(job.workflow, job.runId))), (store) =>
+  const opened = Effect.all([
+    backend.open(runNamespace(job.workflow, job.runId)),
+    job.parent === undefined ? Effect.succeed(undefined) : backend.open(job.parent.responses)
+  ])
+  return Effect.scoped(Effect.flatMap(Effect.orDie(opened), ([store, responses]) =>
     Effect.withFiber((fiber) => {
       // A view of the run for one attempt: nothing allocated per task of the workflow.
       const state = new RunState(workflow, job.runId, store, undefined, false, fiber.getRef(Clock.Clock), checkpoints, job.plan, 0)
       state.seedCycles(job.cycles)
+      state.parent = parentOf(job, responses)
       const ctx = new TaskContext(task, state, job.input === undefined ? undefined : freezeParsed(job.input), job.attempt, job.iteration)
       // Whatever the body logs on the worker says which run, task and attempt it belongs to.
       let body = Effect.annotateLogs(startBody(task, ctx), {
@@ -354,6 +401,12 @@ export const runJob = (
       return Effect.flatMap(Effect.exit(body), (exit) => outcomeOf(task, ctx, exit))
     })))
 }
+
+/** Where a job of a sub-workflow's task stands under the root run (`undefined` for a job of a root run). */
+const parentOf = (job: JobData, responses: ChannelStore | undefined): Parent | undefined =>
+  job.parent === undefined || responses === undefined
+    ? undefined
+    : { workflow: job.parent.workflow, runId: job.parent.runId, prefix: job.parent.prefix, responses }
 
 /** The job's result of an attempt's exit: its value and requests, or what it failed with, as data. */
 const outcomeOf = (task: TaskImpl, ctx: TaskContext, exit: Exit.Exit<unknown, unknown>): Effect.Effect<JobResult> => {

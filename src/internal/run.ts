@@ -6,11 +6,11 @@
  * @internal
  */
 import { randomUUID } from "node:crypto"
-import { Clock, Effect, Exit, Option, References, Result, Tracer } from "effect"
+import { Clock, Effect, Exit, identity, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
-import type { ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
-import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type StoreJournal } from "./checkpoint.js"
+import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type Store, type StoreJournal } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
 import { channelOf, journalHeader, planHash, readJournal, saveCheckpoint } from "./journal.js"
@@ -18,8 +18,8 @@ import { freezeParsed } from "./json.js"
 import { resultKey, runNamespace } from "./keys.js"
 import { makeBackend } from "./memory.js"
 import { Progress } from "./progress.js"
-import { isSuspend, type Suspend } from "./signal.js"
-import { type DurableSink, replayKey, type Runnable, type RunInput, RunState } from "./state.js"
+import { isSuspend, Suspend } from "./signal.js"
+import { type DurableSink, type Parent, replayKey, type RunChild, type Runnable, type RunInput, RunState } from "./state.js"
 import { drive } from "./steps.js"
 import type { Execution } from "./task.js"
 import { endStatus, keepLease } from "./lease.js"
@@ -43,6 +43,8 @@ export interface RunSettings {
   readonly durable?: boolean | undefined
   /** Where task attempts run when not in this process (distributed runs). */
   readonly remote?: RunState["remote"]
+  /** For the run of a sub-workflow: where it stands under the root run. */
+  readonly parent?: Parent | undefined
 }
 
 interface ResumeSettings {
@@ -248,6 +250,9 @@ const begin = (
       const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, planHash(workflow.plan))
       state.input = input
       if (options !== undefined && "remote" in options) state.remote = options.remote
+      if (options !== undefined && "parent" in options) state.parent = options.parent
+      state.runChild = runChild
+      state.backend = backend
       const durable = options?.durable === true
       /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
       const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
@@ -317,10 +322,73 @@ const begin = (
       } else {
         yield* Effect.uninterruptible(store.retain(finalRetention))
         if (storeJournal !== undefined && finalRetention._tag === "Delete") yield* storeJournal.remove
+        // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
+        if (state.children.size > 0) yield* Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain))
       }
       return output
     })
   )
+
+/** Gives the namespaces of a run's sub-workflow runs (and their journals in the checkpoint store) the run's retention. */
+const retainChildren = (
+  backend: ChannelBackend,
+  checkpoints: Store,
+  namespaces: ReadonlySet<string>,
+  retention: Retention,
+  retain: (what: Retention) => Effect.Effect<void>
+) =>
+  Effect.forEach(namespaces, (namespace) =>
+    Effect.scoped(
+      Effect.gen(function*() {
+        const store = yield* Effect.orDie(backend.open(namespace))
+        yield* Effect.catch(store.retain(retention), () => retain(retention))
+        if (retention._tag === "Delete") yield* Effect.ignore(checkpoints.journal(namespace).remove)
+      })
+    ), { discard: true })
+
+/**
+ * Runs the workflow of a `Task.workflow` step, for one of its attempts: a
+ * durable run of its own (so that a run continued after a crash, or resumed
+ * after a suspension, continues the sub-workflow where it was), named after
+ * the step (`{workflow}/{runId}/{step}`, `@{iteration}` after the first), its
+ * namespace kept until the parent ends, its events and requests the root
+ * run's. A suspension of it suspends the parent; its results are the step's.
+ */
+const runChild: RunChild = (task, ctx) =>
+  Effect.suspend(() => {
+    const sub = task.declarations.subWorkflow
+    if (sub === undefined) return Effect.die(new Error(`task "${task.id}" runs no workflow`))
+    const state = ctx.state
+    const childRunId = state.childRunId(task, ctx.iteration)
+    const parent: Parent = {
+      workflow: state.parent?.workflow ?? state.workflow.name,
+      runId: state.rootRunId,
+      prefix: state.pathOf(`${task.id}/`),
+      responses: state.responses
+    }
+    const inputOf = sub.input === undefined ? Effect.succeed(undefined) : Effect.suspend(() => {
+      const made = sub.input!(ctx as never)
+      return Effect.isEffect(made) ? made : Effect.succeed(made)
+    })
+    return Effect.flatMap(inputOf, (input) => {
+      state.children.add(runNamespace(sub.workflow.name, childRunId))
+      const backend = state.backend
+      return Effect.flatMap(
+        begin(sub.workflow, childRunId, true, {
+          runId: childRunId,
+          durable: true,
+          retention: "keep",
+          remote: state.remote,
+          parent,
+          ...(sub.input === undefined ? {} : { input })
+        }, { _tag: "Fresh", input, hasInput: sub.input !== undefined }).pipe(
+          // On the run's backend, whichever is provided where the step runs.
+          backend === undefined ? identity : Effect.provideService(ChannelService, backend)
+        ),
+        (out): Effect.Effect<unknown, Suspend> => out.status === "suspended" ? Effect.fail(new Suspend(out.requests)) : Effect.succeed(out.results)
+      )
+    })
+  })
 
 /**
  * Where a durable run writes each completion: with the result on a channel

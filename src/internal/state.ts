@@ -7,7 +7,7 @@
  */
 import { type Clock, type Duration, Effect } from "effect"
 import type * as Channel from "../Channel.js"
-import type { ChannelStore } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
 import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
 import type { Completion, Request, Store } from "./checkpoint.js"
@@ -58,6 +58,25 @@ export interface Runnable {
   readonly defaults: Execution
 }
 
+/**
+ * Where the run of a sub-workflow (a `Task.workflow` step) stands under the
+ * run that started it: its events, and the requests its tasks wait for, are
+ * the root run's (the workflow and run id of the run a user started, and the
+ * step's path before each task id: `review/approve`), and answers for them are
+ * queued in the root run's namespace (`Workflow.respond` of the root workflow).
+ */
+export interface Parent {
+  readonly workflow: string
+  readonly runId: string
+  /** What goes before a task id of this run in events and requests: `"step/"` (nested: `"outer/inner/"`). */
+  readonly prefix: string
+  /** The store of the root run's namespace, where answers are queued. */
+  readonly responses: ChannelStore
+}
+
+/** Runs a `Task.workflow` step's workflow for an attempt of it (set by run.ts, which the engine's modules do not import). */
+export type RunChild = (task: TaskImpl, ctx: TaskContext) => Effect.Effect<unknown, unknown, unknown>
+
 const DEFAULT_MAX_CYCLES = 10
 
 /** The mark of a plan task without a result yet. */
@@ -94,6 +113,14 @@ export class RunState {
   input: RunInput | undefined = undefined
   /** The requests tasks are waiting on now (human in the loop). */
   readonly waiting = new Set<Request>()
+  /** For the run of a sub-workflow: where it stands under the root run. */
+  parent: Parent | undefined = undefined
+  /** Runs a `Task.workflow` step's workflow. */
+  runChild: RunChild | undefined = undefined
+  /** The channel backend of the run: its sub-workflows run on it too. */
+  backend: ChannelBackend | undefined = undefined
+  /** The namespaces of the sub-workflow runs this run started: they get its retention when it ends. */
+  readonly children = new Set<string>()
   constructor(
     readonly workflow: Runnable,
     readonly runId: string,
@@ -209,7 +236,31 @@ export class RunState {
     return this.workflow.plan.resultCodecs.get(id) ?? this.dynamicCodecs.get(id)
   }
   event(event: Event): Effect.Effect<void> {
-    return this.progress === undefined ? Effect.void : this.progress.onEvent(event)
+    if (this.progress === undefined) return Effect.void
+    const parent = this.parent
+    if (parent === undefined) return this.progress.onEvent(event)
+    // A sub-workflow's run reports as part of the root run: its tasks by their path; its own start and end are the step's.
+    if (event._tag === "RunStarted" || event._tag === "RunFinished") return Effect.void
+    return this.progress.onEvent({ ...event, workflow: parent.workflow, runId: parent.runId, taskId: parent.prefix + event.taskId })
+  }
+  /** The store where answers for this run's requests are queued: the root run's namespace. */
+  get responses(): ChannelStore {
+    return this.parent?.responses ?? this.store
+  }
+  /** A task's id as requests and events name it: with the path of the sub-workflow steps above it. */
+  pathOf(taskId: string): string {
+    return this.parent === undefined ? taskId : this.parent.prefix + taskId
+  }
+  /**
+   * The run id of the workflow a `Task.workflow` step runs in an execution:
+   * `{workflow}/{runId}/{step}`, and `@{iteration}` after the first.
+   */
+  childRunId(task: TaskImpl, iteration: number): string {
+    return `${this.workflow.name}/${this.runId}/${task.id}${iteration > 1 ? `@${iteration}` : ""}`
+  }
+  /** The run id requests name: the root run's. */
+  get rootRunId(): string {
+    return this.parent?.runId ?? this.runId
   }
 }
 

@@ -6,10 +6,12 @@
 import { Duration, Option, Pipeable, Schedule, Schema } from "effect"
 import type * as Channel from "../Channel.js"
 import type * as Task from "../Task.js"
-import { type Codec, codecOf } from "./channel.js"
+import { type Codec, codecOf, recordCodec } from "./channel.js"
 import { hasProperty } from "effect/Predicate"
 import { foreignRuntime, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
+import { isWorkflowImpl, workflowProblem } from "./workflow.js"
 import { resultKey } from "./keys.js"
+import type { Runnable } from "./state.js"
 
 /** What the engine calls: the body, with the context built for the run and the task's input. */
 export type Body = (ctx: never, input: never) => unknown
@@ -48,6 +50,14 @@ interface Declarations {
   readonly runInput: Codec<unknown> | undefined
   /** The requests it may wait for (`ctx.waitFor`), by name, with the codec of each response. */
   readonly awaits: ReadonlyMap<string, Codec<unknown>>
+  /** For a `Task.workflow` step: the workflow it runs, and how its input is made from the step's context. */
+  readonly subWorkflow: SubWorkflow | undefined
+}
+
+/** The workflow a `Task.workflow` step runs, and the function that makes its input (none: it takes no input). */
+export interface SubWorkflow {
+  readonly workflow: Runnable
+  readonly input: ((ctx: never) => unknown) | undefined
 }
 
 const noExecution: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }
@@ -66,7 +76,8 @@ const none: Declarations = {
   adds: [],
   execution: noExecution,
   runInput: undefined,
-  awaits: new Map()
+  awaits: new Map(),
+  subWorkflow: undefined
 }
 
 export class TaskImpl extends Pipeable.Class {
@@ -191,7 +202,8 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     adds,
     execution: executionOf(id, options),
     runInput: undefined,
-    awaits: awaitsOf(id, options.awaits)
+    awaits: awaitsOf(id, options.awaits),
+    subWorkflow: undefined
   }
 }
 
@@ -267,5 +279,47 @@ export const forEach: typeof Task.forEach = (
       )
     }
     return task
+  }) as never
+}
+
+/** The body of a `Task.workflow` step: never called (the engine runs the step's workflow instead). */
+const subWorkflowBody: Body = () => undefined
+
+// A step that runs a workflow: a task whose result is the workflow's results, whose requests are the
+// workflow's, and whose attempts run the workflow (attempt.ts) instead of a body.
+// The overloads in Task.ts type the step from its workflow; at run time a step is a task.
+export const workflow: typeof Task.workflow = (
+  id: string,
+  inner: unknown,
+  options?: RawOptions & { readonly input?: unknown }
+): never => {
+  const checked = checkId(id)
+  const problem = workflowProblem(`Task.workflow ${JSON.stringify(checked)}`, inner)
+  if (problem !== undefined || !isWorkflowImpl(inner)) throw new TypeError(problem)
+  const input = options?.input
+  if (input !== undefined && typeof input !== "function") {
+    throw new TypeError(`Task.workflow ${JSON.stringify(checked)}: \`input\` is a function of the step's context that makes the workflow's input`)
+  }
+  const { input: _, ...rest } = options ?? {}
+  const declared = declarationsOf(checked, rest)
+  const awaits = new Map(declared.awaits)
+  for (const [name, entry] of inner.plan.awaits) awaits.set(name, entry.codec)
+  // The step's result is the workflow's results: stored with the codecs of the tasks that have one.
+  const codecs = new Map(inner.plan.resultCodecs)
+  const seen = new Set<TaskImpl>()
+  const addCodecs = (task: TaskImpl): void => {
+    for (const added of task.declarations.adds) {
+      if (seen.has(added)) continue
+      seen.add(added)
+      if (added.declarations.result !== undefined) codecs.set(added.id, added.declarations.result)
+      addCodecs(added)
+    }
+  }
+  for (const task of inner.plan.tasks.values()) addCodecs(task)
+  return new TaskImpl(checked, subWorkflowBody, undefined, {
+    ...declared,
+    result: codecs.size === 0 ? undefined : recordCodec(codecs),
+    awaits,
+    subWorkflow: { workflow: inner, input: input === undefined ? undefined : (ctx: never) => Reflect.apply(input, undefined, [ctx]) }
   }) as never
 }

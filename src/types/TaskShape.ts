@@ -1,5 +1,8 @@
 import type { ChannelError, InvalidValueError } from "../ChannelError.js"
-import type { TaskFailed, WorkflowCancelled } from "../WorkflowError.js"
+import type { RunLeaseLostError, TaskFailed, WorkflowCancelled } from "../WorkflowError.js"
+
+/** What a task's error may be that stops the run rather than failing the task: a cancel, a lost run lease (a sub-workflow's). */
+type StopsRun = WorkflowCancelled | RunLeaseLostError
 import type { ResultProblem } from "./BodyResult.js"
 import type { Entry } from "./Entry.js"
 import type { ByTask } from "./FlowShape.js"
@@ -41,8 +44,8 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly skips: I["skips"]
   readonly stops: I["stops"]
   readonly groups: never
-  readonly failures: TaskFailed<Id, Exclude<E, WorkflowCancelled> | InvalidValueError | ChannelError> | I["adds"]["failures"]
-  readonly cancels: Extract<E, WorkflowCancelled> | I["adds"]["cancels"]
+  readonly failures: TaskFailed<Id, Exclude<E, StopsRun> | InvalidValueError | ChannelError> | I["adds"]["failures"]
+  readonly cancels: Extract<E, StopsRun> | I["adds"]["cancels"]
   readonly services: R | I["adds"]["services"]
   readonly input: I["input"]
   readonly awaits: I["awaits"]
