@@ -288,6 +288,8 @@ export interface Journal {
    * `false`, writing nothing, when another driver has taken the run over.
    */
   readonly append: (entry: string, resultKey: string, result: Value, owner: string) => Effect.Effect<boolean, ChannelError>
+  /** Appends a journal entry alone (an item of a map: its result is in the entry), on the same terms as `append`. */
+  readonly record: (entry: string, owner: string) => Effect.Effect<boolean, ChannelError>
 }
 
 /**

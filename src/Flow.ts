@@ -16,7 +16,16 @@ import * as internal from "./internal/flow.js"
 import { toPolicy } from "./internal/group.js"
 import type { FlowShape } from "./types/FlowShape.js"
 import type { FoldShape } from "./types/FoldShape.js"
-import type { MemberOutcome } from "./WorkflowError.js"
+import type { Option } from "effect"
+import type { P } from "ts-pattern"
+import * as internalBranch from "./internal/branch.js"
+import type { BranchShape, CaseShape, Excluded } from "./types/BranchShape.js"
+import type { ChannelError, InvalidValueError } from "./ChannelError.js"
+import * as internalTask from "./internal/task.js"
+import type * as Task from "./Task.js"
+import type { ElementOf } from "./types/ElementOf.js"
+import type * as Workflow from "./Workflow.js"
+import type { CheckpointStoreError, MapItemsError, MemberOutcome } from "./WorkflowError.js"
 
 export type { ByTask, EmptyShape, FlowShape } from "./types/FlowShape.js"
 
@@ -63,7 +72,7 @@ export type TypeId = internal.TypeId
  */
 export interface Flow<out S extends FlowShape> {
   readonly [TypeId]: TypeId
-  readonly _tag: "Task" | "Sequence" | "Parallel"
+  readonly _tag: "Task" | "Sequence" | "Parallel" | "Branch"
   /** Type-level only: what the flow provides and needs. */
   readonly "~shape": S
 }
@@ -327,3 +336,254 @@ export const parallelWith = <
     failFast: options?.failFast === true
   })
 
+/**
+ * How a map treats its items' failures: `"strict"` (default: any failure fails
+ * the map), `"best-effort"` (the map never fails; a failed item has no result),
+ * `{ atLeast: n }` (the map fails when fewer than `n` items succeed).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow } from "effect-graflow"
+ *
+ * const policy: Flow.MapPolicy = { atLeast: 90 }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type MapPolicy = "strict" | "best-effort" | { readonly atLeast: number }
+
+/**
+ * The options of {@link map}: how many items run at once (`concurrency`,
+ * default 16), how failures are treated (`policy`), and whether the items
+ * still running are interrupted as soon as the policy cannot be met
+ * (`failFast`; by default every item runs to its end and the error lists them).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow } from "effect-graflow"
+ *
+ * const options: Flow.MapOptions<"best-effort"> = { concurrency: 64, policy: "best-effort" }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface MapOptions<P extends MapPolicy = MapPolicy> {
+  readonly concurrency?: number
+  readonly policy?: P
+  readonly failFast?: boolean
+}
+
+/**
+ * The result of a map: the items' results in the order of the list; under a
+ * lenient policy each one an `Option` (none for an item that failed).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow } from "effect-graflow"
+ *
+ * type Strict = Flow.MapResult<number, "strict">       // ReadonlyArray<number>
+ * type Lenient = Flow.MapResult<number, "best-effort"> // ReadonlyArray<Option<number>>
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export type MapResult<A, P> = [P] extends ["strict"] ? ReadonlyArray<A> : ReadonlyArray<Option.Option<A>>
+
+/** What a map's source is: a task whose result is a list. */
+interface ListSource {
+  readonly "~entry": { readonly result: ReadonlyArray<unknown> }
+}
+
+/** What an item's run may fail with besides its own errors: its result not stored, its journal entry not written. */
+type ItemErrors = InvalidValueError | ChannelError | CheckpointStoreError
+
+/**
+ * A step that runs an item once per element of a list computed at run time —
+ * the result of `source`, a task that runs before it: the URLs a task fetched,
+ * the rows of a file, the documents to embed. The item is a task template
+ * (`Task.template`), called with each element as its parameters, or a
+ * workflow whose input is the element (each element a sub-workflow run of its
+ * own). At most `concurrency` items run at once (default 16).
+ *
+ * The map is a task: its result — the items' results in the order of the
+ * list — is read with `ctx.getResult(id)` downstream. Its failure is
+ * `TaskFailed<id, MapItemsError<…>>`, which lists each failed item by its
+ * index, under the map's `policy` (see {@link MapPolicy}). In a durable run,
+ * every completed item is journaled: a run continued after a crash runs only
+ * the items that had not completed. In a distributed run each item is a job.
+ * Progress events of an item name it `{id}[{index}]`, with its `item` index.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Flow, Task, Workflow } from "effect-graflow"
+ *
+ * const list = Task.make("urls", () => ["https://a.example", "https://b.example"])
+ * const fetchOne = Task.template((_ctx, url: string) => Effect.succeed(url.length))
+ * const fetched = Flow.map("fetched", list, fetchOne, { concurrency: 8 })
+ * const total = Task.make("total", { after: [fetched] }, (ctx) =>
+ *   Effect.map(ctx.getResult("fetched"), (sizes) => sizes.reduce((a, b) => a + b, 0)))
+ * const crawl = Workflow.make("crawl", Flow.chain(list, fetched, total))
+ * ```
+ *
+ * @category composition
+ * @since 0.3.0
+ */
+export const map: {
+  <
+    const Id extends string,
+    Src extends Task.Any & ListSource,
+    A,
+    E,
+    R,
+    I extends Task.Io,
+    const P extends MapPolicy = "strict"
+  >(
+    id: Id,
+    source: Src,
+    item: Task.Template<ElementOf<Task.Result<Src>>, A, E, R, I>,
+    options?: MapOptions<P>
+  ): Task.Task<
+    Id,
+    MapResult<A, P>,
+    MapItemsError<E | ItemErrors>,
+    R,
+    Task.DeclaredIo<Src["~entry"] | I["needs"], I["wants"], I["reads"], I["writes"], I["channels"], never, never, never, never, true, never>
+  >
+  <
+    const Id extends string,
+    Src extends Task.Any & ListSource,
+    Name extends string,
+    Results,
+    E,
+    R,
+    T extends object,
+    const P extends MapPolicy = "strict"
+  >(
+    id: Id,
+    source: Src,
+    item: Workflow.Workflow<Name, Results, E, R, T, ElementOf<Task.Result<Src>>, never>,
+    options?: MapOptions<P>
+  ): Task.Task<
+    Id,
+    MapResult<Results, P>,
+    MapItemsError<Task.WorkflowStepError<E, ElementOf<Task.Result<Src>>> | ItemErrors>,
+    R,
+    Task.DeclaredIo<Src["~entry"], never, never, never, {}, never, never, never, never, true, never>
+  >
+} = (id: string, source: unknown, item: unknown, options?: MapOptions): never => internalTask.map(id, source, item, options) as never
+
+/**
+ * A branch: the flow of the case its source's result matched.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Flow, Task } from "effect-graflow"
+ *
+ * const kind = Task.make("kind", () => "a" as "a" | "b")
+ * const route = Flow.branch("route", kind).with("a", () => Task.make("onA", () => 1)).with("b", () => Task.make("onB", () => 2)).exhaustive()
+ * route._tag // "Branch"
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface Branch<out S extends FlowShape> extends Flow<S> {
+  readonly _tag: "Branch"
+}
+
+/**
+ * What `.exhaustive()` takes when the cases do not handle every value of the
+ * source: the values left (add a case for them, or end with `.otherwise(…)`).
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export interface NotExhaustive<Id extends string, Left> {
+  readonly "the branch does not handle every value of its source: add a .with(…) for the values left, or end with .otherwise(…)": Id
+  readonly left: Left
+}
+
+/**
+ * A branch being written: `.with(pattern, build)` adds a case (its flow made
+ * by `build` from the source narrowed to the case), `.exhaustive()` closes it
+ * when the cases handle every value (checked by the compiler), and
+ * `.otherwise(build)` closes it with a flow for the values left.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Flow, Task } from "effect-graflow"
+ *
+ * const kind = Task.make("kind", () => "a" as "a" | "b")
+ * const open: Flow.BranchBuilder<"route", typeof kind, "b", readonly [Flow.FlowShape]> =
+ *   Flow.branch("route", kind).with("a", () => Task.make("onA", () => 1))
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface BranchBuilder<Id extends string, Src extends Task.Any, Left, Cases extends ReadonlyArray<FlowShape>> {
+  /**
+   * A case: the values `pattern` matches (a ts-pattern pattern: literals,
+   * objects, `P.string`, `P.union(…)`, `P.when(…)`…), run the flow `build`
+   * makes — once, when the branch is written — from the source narrowed to
+   * them: a task of the case with `after: [source]` reads the narrowed result.
+   */
+  with<const Pat extends P.Pattern<Task.Result<Src>>, F extends Any>(
+    pattern: Pat,
+    build: (source: Task.Task<Src["id"], P.narrow<Task.Result<Src>, Pat>>) => F
+  ): BranchBuilder<Id, Src, Exclude<Left, Excluded<Pat>>, readonly [...Cases, CaseShape<Src["id"], P.narrow<Task.Result<Src>, Pat>, F>]>
+  /** Closes the branch; it compiles only when its cases handle every value of the source. */
+  exhaustive(
+    ...left: [Left] extends [never] ? [] : [left: NotExhaustive<Id, Left>]
+  ): Branch<BranchShape<Id, Src["id"], Src["~entry"], Cases>>
+  /** Closes the branch with a flow for the values no case handles (the source narrowed to them). */
+  otherwise<F extends Any>(
+    build: (source: Task.Task<Src["id"], Left>) => F
+  ): Branch<BranchShape<Id, Src["id"], Src["~entry"], readonly [...Cases, CaseShape<Src["id"], Left, F>]>>
+}
+
+/**
+ * A step that chooses a flow by the result of `source` (a task that runs
+ * before it), with ts-pattern's patterns: the first case whose pattern matches
+ * (`isMatching`) runs, or the `otherwise`. The compiler checks that
+ * `.exhaustive()` handles every value; a task of a case reads the source
+ * narrowed to the case; after the branch, a result or a channel key that only
+ * some cases make is optional, one that every case makes is certain. The
+ * choice is recorded (`{id}.__result__`, journaled in a durable run): a resumed
+ * or continued run takes the same case without matching again.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { P } from "ts-pattern"
+ * import { Flow, Task, Workflow } from "effect-graflow"
+ *
+ * type Claim = { readonly kind: "refund"; readonly amount: number } | { readonly kind: "dispute"; readonly reason: string }
+ * const classify = Task.make("classify", (): Claim => ({ kind: "refund", amount: 40 }))
+ * const route = Flow.branch("route", classify)
+ *   .with({ kind: "refund", amount: P.number }, (claim) =>
+ *     Task.make("pay", { after: [claim] }, (ctx) => Effect.map(ctx.getResult("classify"), (c) => c.amount))) // c: the refund
+ *   .with({ kind: "dispute" }, () => Task.make("escalate", () => "to a person"))
+ *   .exhaustive()
+ * const claims = Workflow.make("claims", Flow.chain(classify, route))
+ * ```
+ *
+ * @category composition
+ * @since 0.3.0
+ */
+export const branch: <const Id extends string, Src extends Task.Any>(
+  id: Id,
+  source: Src
+) => BranchBuilder<Id, Src, Task.Result<Src>, readonly []> = (id: string, source: Task.Any): never =>
+  internalBranch.branch(id, source) as never

@@ -80,9 +80,12 @@ export type Event =
 export interface Attempt {
   readonly workflow: string
   readonly runId: string
+  /** The task's id; a sub-workflow's task by its path (`step/task`), a map's item by its index (`map[3]`). */
   readonly taskId: string
   readonly attempt: number
   readonly iteration: number
+  /** For an item of a map: the index of its element in the list. */
+  readonly item?: number
 }
 
 /**

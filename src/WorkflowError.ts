@@ -433,6 +433,41 @@ export const RunNotFoundError: typeof internal.RunNotFoundError = internal.RunNo
 export interface RunNotFoundError extends internal.RunNotFoundError {}
 
 /**
+ * A `Flow.map` whose items failed beyond its policy (strict: any; `{ atLeast:
+ * n }`: too many): how many items there were and succeeded, and each item that
+ * failed, by its index in the list, with its error (or interrupted, when the
+ * map stopped early). Inside the map's `TaskFailed`.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { WorkflowError } from "effect-graflow"
+ *
+ * const first = (e: WorkflowError.MapItemsError<string>) => e.failed.find((f) => f.outcome === "failed")?.index
+ * ```
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export const MapItemsError: typeof internal.MapItemsError = internal.MapItemsError
+
+/**
+ * The type of {@link MapItemsError} errors: `E` is what an item may fail with.
+ *
+ * @category errors
+ * @since 0.3.0
+ */
+export type MapItemsError<E> = internal.MapItemsError<E>
+
+/**
+ * An item of a map that did not succeed (see {@link MapItemsError}).
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type MapItemOutcome<E> = internal.MapItemOutcome<E>
+
+/**
  * `Workflow.respond` for a run that takes no response: there is no run of
  * that id (it never started — a typo in the id —, was deleted, or expired), or
  * it has ended (`status`). Nothing was written: no answer waits for a future

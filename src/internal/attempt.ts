@@ -15,7 +15,7 @@ import { runNamespace } from "./keys.js"
 import { storeResult } from "./results.js"
 import { End, type StepFailure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
 import { replayKey, type Requests, type RunState } from "./state.js"
-import type { TaskImpl } from "./task.js"
+import type { Retry, TaskImpl } from "./task.js"
 import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflowError.js"
 
 /** A body as the engine calls it (see `Body` in task.ts). */
@@ -31,6 +31,9 @@ const start = (body: RuntimeBody, ctx: TaskContext, input: unknown): Effect.Effe
   }
   return Effect.isEffect(out) ? out : Effect.succeed(out)
 }
+
+/** Whether a task's attempts run in this process whatever the run says: a sub-workflow's step, a map (their own tasks may run elsewhere). */
+const runsHere = (task: TaskImpl): boolean => task.declarations.subWorkflow !== undefined || task.declarations.map !== undefined
 
 /** The request an attempt that suspended the run waited for. */
 const suspensionOf = (cause: Cause.Cause<unknown>): string | undefined => {
@@ -49,6 +52,10 @@ export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unkno
       ? Effect.die(new Error(`task "${task.id}" runs a workflow, which only a run of the engine can do`))
       : runChild(task, ctx)
   }
+  if (task.declarations.map !== undefined) {
+    const runMap = ctx.state.runMap
+    return runMap === undefined ? Effect.die(new Error(`task "${task.id}" is a map, which only a run of the engine can run`)) : runMap(task, ctx)
+  }
   return start(task.body as RuntimeBody, ctx, ctx.input)
 }
 
@@ -64,7 +71,7 @@ const attempt = (
   retries: boolean
 ): Effect.Effect<unknown, unknown, unknown> => {
   // A sub-workflow step runs here (its workflow's tasks may run elsewhere); any other task where the run says.
-  let effect = (task.declarations.subWorkflow === undefined ? state.remote?.(task, ctx, timeout) : undefined) ?? startBody(task, ctx)
+  let effect = (runsHere(task) ? undefined : state.remote?.(task, ctx, timeout)) ?? startBody(task, ctx)
   if (timeout !== undefined) {
     effect = Effect.timeoutOrElse(effect, {
       duration: timeout,
@@ -85,13 +92,9 @@ const attempt = (
   }
   if (state.progress === undefined) return effect
   const started = state.clock.currentTimeMillisUnsafe()
-  const common = {
-    workflow: state.workflow.name,
-    runId: state.runId,
-    taskId: task.id,
-    attempt: ctx.attempt,
-    iteration: ctx.iteration
-  }
+  const common = task.item === undefined
+    ? { workflow: state.workflow.name, runId: state.runId, taskId: task.id, attempt: ctx.attempt, iteration: ctx.iteration }
+    : { workflow: state.workflow.name, runId: state.runId, taskId: task.id, attempt: ctx.attempt, iteration: ctx.iteration, item: task.item }
   return Effect.andThen(
     state.event({ _tag: "TaskStarted", ...common }),
     Effect.onExit(effect, (exit) => {
@@ -118,6 +121,34 @@ const attempt = (
 export const runTask = (task: TaskImpl, index: number, state: RunState): Effect.Effect<Signal, StepFailure, unknown> =>
   state.stopped ? Effect.succeed(Stop) : iterate(task, index, state, task.input)
 
+/**
+ * The attempts of one execution of a task: its body (or where the run sends
+ * it), retried by its policy, each with its timeout; `last` gives the context
+ * of the latest attempt (its requests are the ones applied, its number the
+ * attempts made).
+ */
+export const attemptsOf = (
+  task: TaskImpl,
+  state: RunState,
+  input: unknown,
+  iteration: number,
+  timeout: Duration.Duration | undefined,
+  retry: Retry | undefined
+): { readonly attempts: Effect.Effect<unknown, unknown, unknown>; readonly last: () => TaskContext } => {
+  let last = new TaskContext(task, state, input, 1, iteration)
+  if (retry === undefined) return { attempts: attempt(task, state, last, timeout, false), last: () => last }
+  let started = false
+  const attempts = Effect.retry(
+    Effect.suspend(() => {
+      if (started) last = new TaskContext(task, state, input, last.attempt + 1, iteration)
+      started = true
+      return attempt(task, state, last, timeout, true)
+    }),
+    { schedule: retry.schedule, while: (error) => !stopsRun(error) }
+  )
+  return { attempts, last: () => last }
+}
+
 const iterate = (
   task: TaskImpl,
   index: number,
@@ -133,31 +164,16 @@ const iterate = (
     const recorded = state.replay.get(replayKey(task.id, iteration))
     if (recorded !== undefined) return replayed(task, index, state, recorded)
   }
-  // The context of the latest attempt: its requests are the ones applied, its number the attempts made.
-  let last = new TaskContext(task, state, input, 1, iteration)
-  let attempts: Effect.Effect<unknown, unknown, unknown>
-  if (retry === undefined) {
-    attempts = attempt(task, state, last, timeout, false)
-  } else {
-    let started = false
-    attempts = Effect.retry(
-      Effect.suspend(() => {
-        if (started) last = new TaskContext(task, state, input, last.attempt + 1, iteration)
-        started = true
-        return attempt(task, state, last, timeout, true)
-      }),
-      { schedule: retry.schedule, while: (error) => !stopsRun(error) }
-    )
-  }
+  const { attempts, last } = attemptsOf(task, state, input, iteration, timeout, retry)
   const fail = (cause: unknown): StepFailure =>
     stopsRun(cause)
       ? cause
-      : new TaskFailed({ taskId: task.id, cause, attempts: last.attempt, retryLimit: retry === undefined ? 0 : retry.limit })
+      : new TaskFailed({ taskId: task.id, cause, attempts: last().attempt, retryLimit: retry === undefined ? 0 : retry.limit })
   return Effect.matchEffect(attempts, {
     onFailure: (cause) => Effect.fail(fail(cause)),
     onSuccess: (value): Effect.Effect<Signal, StepFailure, unknown> => {
-      const requests = last.requests
-      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last.attempt, requests), (cause) => {
+      const requests = last().requests
+      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last().attempt, requests), (cause) => {
         state.uncomplete(task.id, index, iteration)
         return fail(cause)
       })

@@ -232,6 +232,47 @@ export const recordCodec = (fields: ReadonlyMap<string, Codec<unknown>>): Codec<
   }
 }
 
+/**
+ * The codec of a map's list of results: each element with the item's codec
+ * (checked as JSON without one); with `optional`, an element is an `Option`
+ * (a lenient map: a failed item has none), stored as `[value]` or `[]`.
+ */
+export const listCodec = (item: Codec<unknown> | undefined, optional: boolean): Codec<unknown> => {
+  const encodeOne = (key: string, value: unknown, index: number): Effect.Effect<Json, InvalidValueError> =>
+    Effect.mapBoth(item === undefined ? checkedEffect(key, value) : item.encode(key, value), {
+      onFailure: (error) => new InvalidValueError({ key, issues: error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) }),
+      onSuccess: (json) => json === undefined ? null : json
+    })
+  const decodeOne = (key: string, raw: unknown, index: number): Effect.Effect<unknown, ChannelDecodeError> =>
+    item === undefined ? Effect.succeed(raw) : Effect.mapError(item.decode(key, raw), (error) =>
+      new ChannelDecodeError({ key, issues: error.issues.map((issue) => ({ ...issue, path: [index, ...issue.path] })) }))
+  return {
+    encode: (key, value) => {
+      if (!Array.isArray(value)) return Effect.fail(invalid(key, "a list of results was expected"))
+      return Effect.forEach(value, (element: unknown, index): Effect.Effect<Json, InvalidValueError> => {
+        if (!optional) return encodeOne(key, element, index)
+        if (!Option.isOption(element)) return Effect.fail(invalid(key, `element ${index} is not an Option`))
+        return Option.isNone(element) ? Effect.succeed([]) : Effect.map(encodeOne(key, element.value, index), (json) => [json])
+      })
+    },
+    decode: (key, raw) => {
+      if (!Array.isArray(raw)) return Effect.fail(new ChannelDecodeError({ key, issues: [{ path: [], message: "a list of results was expected" }] }))
+      return Effect.map(
+        Effect.forEach(raw, (element: unknown, index): Effect.Effect<unknown, ChannelDecodeError> => {
+          if (!optional) return decodeOne(key, element, index)
+          if (!Array.isArray(element) || element.length > 1) {
+            return Effect.fail(new ChannelDecodeError({ key, issues: [{ path: [index], message: "an optional result is stored as [value] or []" }] }))
+          }
+          return element.length === 0 ? Effect.succeed(Option.none()) : Effect.map(decodeOne(key, element[0], index), Option.some)
+        }),
+        (values) => Object.freeze(values)
+      )
+    },
+    encodeElement: (key) => Effect.fail(invalid(key, "a map's results are written whole")),
+    checkSum: undefined
+  }
+}
+
 /** A value checked as JSON, as an Effect. */
 const checkedEffect = (key: string, value: unknown): Effect.Effect<Value, InvalidValueError> => {
   const checked = checkValue(key, value)

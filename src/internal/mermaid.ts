@@ -57,7 +57,13 @@ export const toMermaid = (name: string, plan: Plan): string => {
           return inner
         }
         const node = nodeOf(prefix + step.task.id)
-        lines.push(`${indent}${node}[${label(step.task.id)}]`)
+        const map = step.task.declarations.map
+        // A map: a node of its own shape, naming the list it runs over.
+        lines.push(
+          map === undefined
+            ? `${indent}${node}[${label(step.task.id)}]`
+            : `${indent}${node}[[${label(`${step.task.id} · for each of ${map.source.id}`)}]]`
+        )
         return { entry: [node], exit: [node] }
       }
       case "Sequence": {
@@ -79,6 +85,17 @@ export const toMermaid = (name: string, plan: Plan): string => {
         const members = step.steps.map((child) => draw(child, `${indent}  `))
         lines.push(`${indent}end`)
         return { entry: members.flatMap((m) => m.entry), exit: members.flatMap((m) => m.exit) }
+      }
+      case "Branch": {
+        // A decision node, an edge labelled with each case's pattern to the case's flow.
+        const node = nodeOf(`${prefix}${step.id} (branch)`)
+        lines.push(`${indent}${node}{${label(`${step.id} · ${step.source.id}`)}}`)
+        const cases = step.steps.map((child) => draw(child, indent))
+        cases.forEach((drawn, i) => {
+          for (const to of drawn.entry) lines.push(`${indent}${node} -- ${label(step.labels[i] ?? `case ${i}`)} --> ${to}`)
+        })
+        // A case with no task (an empty flow) goes on from the decision itself.
+        return { entry: [node], exit: cases.flatMap((drawn) => drawn.entry.length === 0 ? [node] : drawn.exit) }
       }
     }
   }

@@ -10,6 +10,9 @@ import type { Codec } from "./channel.js"
 import { foreignRuntime, isFlow, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import { quote, show } from "./format.js"
 import { describePolicy, memberIsCertain, type PolicyRule, policyProblems, strict } from "./group.js"
+import type { P } from "ts-pattern"
+import { isBranchFlow } from "./branch.js"
+import { resultKey } from "./keys.js"
 import { isTask, type TaskImpl } from "./task.js"
 import { WorkflowDefinitionError } from "./workflowError.js"
 
@@ -49,9 +52,27 @@ export type Step =
     /** The task ids of each member, for outcomes. */
     readonly members: ReadonlyArray<ReadonlyArray<string>>
   }
+  | {
+    readonly _tag: "Branch"
+    readonly id: string
+    /** The task whose result the cases match. */
+    readonly source: TaskImpl
+    /** The channel key of the choice: `{id}.__result__`. */
+    readonly decisionKey: string
+    /** The cases' patterns, in order. */
+    readonly patterns: ReadonlyArray<P.Pattern<unknown>>
+    /** The cases' steps, in order, then the otherwise's step when there is one. */
+    readonly steps: ReadonlyArray<Step>
+    readonly otherwise: boolean
+    /** A label per step, for diagrams: the pattern in words, or "otherwise". */
+    readonly labels: ReadonlyArray<string>
+  }
 
 /** A parallel group of the plan. */
 export type ParallelStep = Extract<Step, { _tag: "Parallel" }>
+
+/** A branch of the plan. */
+export type BranchStep = Extract<Step, { _tag: "Branch" }>
 
 export interface Plan {
   readonly root: Step
@@ -86,6 +107,10 @@ const describe = (step: Step): string => {
       return `S[${step.steps.map(describe).join(",")}]`
     case "Parallel":
       return `P(${JSON.stringify(describePolicy(step.policy))};failFast=${step.failFast})[${step.steps.map(describe).join(",")}]`
+    case "Branch":
+      return `B(${JSON.stringify(step.id)};source=${JSON.stringify(step.source.id)};cases=${JSON.stringify(step.labels)})[${
+        step.steps.map(describe).join(",")
+      }]`
   }
 }
 
@@ -141,6 +166,20 @@ const toStep = (flow: unknown, problems: Array<string>): Step => {
       members
     }
   }
+  if (isBranchFlow(flow)) {
+    const cases = flow.cases.map((c) => toStep(c.flow, problems))
+    const otherwise = flow.otherwise === undefined ? undefined : toStep(flow.otherwise, problems)
+    return {
+      _tag: "Branch",
+      id: flow.id,
+      source: flow.source,
+      decisionKey: resultKey(flow.id),
+      patterns: flow.cases.map((c) => c.pattern),
+      steps: otherwise === undefined ? cases : [...cases, otherwise],
+      otherwise: otherwise !== undefined,
+      labels: [...flow.cases.map((c) => describePattern(c.pattern)), ...(otherwise === undefined ? [] : ["otherwise"])]
+    }
+  }
   const foreign = foreignRuntime(`${tagOf(flow) === "Task" ? "a task" : "a flow"} in the flow given to Workflow.make`, flow)
   problems.push(foreign ?? `${isFlow(flow) ? "an unknown kind of flow" : `${show(flow)} is not a task or a flow`} (in the flow given to Workflow.make)`)
   return nothing
@@ -154,6 +193,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
   const resultCodecs = new Map<string, Codec<unknown>>()
   const initial = new Set(initialKeys)
   const jumps: Array<readonly [string, string]> = []
+  const branches = new Set<string>()
 
   /** Visits a step; returns whether its tasks are certain (false under a lenient group). */
   const visit = (step: Step, upstream: Upstream, path: ReadonlyArray<number>, certain: boolean): void => {
@@ -161,6 +201,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       case "Task": {
         const { id, declarations } = step.task
         if (tasks.has(id)) problems.push(`task id "${id}" is used more than once`)
+        if (branches.has(id)) problems.push(`task id "${id}" is the id of a branch`)
         step.index = tasks.size
         tasks.set(id, step.task)
         positions.set(id, path)
@@ -196,6 +237,27 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       case "Sequence":
         step.steps.forEach((child, i) => visit(child, upstream, [...path, i], certain))
         return
+      case "Branch": {
+        if (tasks.has(step.id) || branches.has(step.id)) problems.push(`branch id "${step.id}" is used more than once (by a task or another branch)`)
+        branches.add(step.id)
+        if (!upstream.has("certain", step.source.id)) {
+          problems.push(`branch "${step.id}" matches the result of "${step.source.id}", which does not certainly run before it`)
+        }
+        // Each case sees what came before the branch, not its siblings; afterwards, what every case made certain is.
+        const scopes = step.steps.map((child, i) => {
+          const scope = new Upstream(upstream)
+          visit(child, scope, [...path, i], certain)
+          return scope
+        })
+        const inEvery = (set: "certain" | "writes", value: string) => scopes.every((scope) => scope[set].has(value))
+        for (const scope of scopes) {
+          for (const id of scope.ids) upstream.ids.add(id)
+          for (const id of scope.certain) if (inEvery("certain", id)) upstream.certain.add(id)
+          for (const key of scope.writes) if (inEvery("writes", key)) upstream.writes.add(key)
+          if (scope.cut) upstream.cut = true
+        }
+        return
+      }
       case "Parallel": {
         problems.push(...policyProblems(step.name, step.policy, step.failFast, step.members))
         const branches = step.steps.map((child, i) => {
@@ -259,4 +321,11 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     awaits,
     description: `${JSON.stringify(workflow)}:${describe(root)}`
   }
+}
+
+/** A pattern in words, for diagrams: literals as JSON, objects by their fields, matchers as "…". */
+const describePattern = (pattern: unknown, depth = 0): string => {
+  if (pattern === null || typeof pattern !== "object") return typeof pattern === "function" ? "…" : show(pattern)
+  if (depth > 2 || Array.isArray(pattern) || Object.getOwnPropertySymbols(pattern).length > 0) return "…"
+  return `{ ${Object.entries(pattern).map(([k, v]) => `${k}: ${describePattern(v, depth + 1)}`).join(", ")} }`
 }

@@ -17,6 +17,7 @@ import { describeCause } from "./format.js"
 import { encodeRequests, planHash, requestsOf } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
+import { itemTask } from "./map.js"
 import { encodeResult } from "./results.js"
 import { isCancel, isSuspend, Suspend } from "./signal.js"
 import { type Parent, type Runnable, RunState } from "./state.js"
@@ -276,6 +277,10 @@ export const servedWorkflows = (workflows: ReadonlyArray<Runnable>): Map<string,
 const findTask = (workflow: Runnable, id: string): TaskImpl | undefined => {
   const found = workflow.plan.tasks.get(id)
   if (found !== undefined) return found
+  // An item of a map: `{map}[{index}]`, a copy of the map's item.
+  const item = /^(.*)\[(\d+)\]$/.exec(id)
+  const map = item === null ? undefined : workflow.plan.tasks.get(item[1]!)?.declarations.map
+  if (map !== undefined && item !== null) return itemTask(map.item, item[1]!, Number(item[2]), undefined)
   const seen = new Set<TaskImpl>()
   const visit = (task: TaskImpl): TaskImpl | undefined => {
     for (const added of task.declarations.adds) {

@@ -97,3 +97,22 @@ export const readResult = (
     }
   )
 }
+
+/**
+ * Stores a branch's choice (the index of its case) under `key`, journaled in a
+ * durable run, and records it as a completed execution of the branch `id`
+ * (checkpoints list it): a resumed or continued run takes the same case.
+ */
+export const storeDecision = (
+  state: RunState,
+  key: string,
+  id: string,
+  iteration: number,
+  chosen: number
+): Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError> => {
+  state.complete(id, -1, iteration, 1, undefined)
+  const durable = state.durable
+  return durable === undefined
+    ? state.store.set(key, chosen, undefined)
+    : durable.write(JSON.stringify({ task: id, iteration, attempts: 1, result: chosen }), key, chosen)
+}

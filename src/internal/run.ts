@@ -15,6 +15,7 @@ import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
 import { channelOf, journalHeader, planHash, readJournal, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
+import { runMap } from "./map.js"
 import { resultKey, runNamespace } from "./keys.js"
 import { makeBackend } from "./memory.js"
 import { Progress } from "./progress.js"
@@ -252,6 +253,7 @@ const begin = (
       if (options !== undefined && "remote" in options) state.remote = options.remote
       if (options !== undefined && "parent" in options) state.parent = options.parent
       state.runChild = runChild
+      state.runMap = runMap
       state.backend = backend
       const durable = options?.durable === true
       /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
@@ -398,17 +400,16 @@ const runChild: RunChild = (task, ctx) =>
 const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined, owner: string, workflow: string, runId: string): DurableSink => {
   const native = store.journal
   if (native !== undefined) {
+    const fenced = (written: boolean) => written ? Effect.void : Effect.fail(new RunLeaseLostError({ workflow, runId }))
     return {
-      write: (entry, key, value) =>
-        Effect.flatMap(
-          native.append(entry, key, value, owner),
-          (written) => written ? Effect.void : Effect.fail(new RunLeaseLostError({ workflow, runId }))
-        )
+      write: (entry, key, value) => Effect.flatMap(native.append(entry, key, value, owner), fenced),
+      record: (entry) => Effect.flatMap(native.record(entry, owner), fenced)
     }
   }
   return {
     write: (entry, key, value) =>
-      Effect.andThen(store.set(key, value, undefined), storeJournal === undefined ? Effect.void : storeJournal.append(entry))
+      Effect.andThen(store.set(key, value, undefined), storeJournal === undefined ? Effect.void : storeJournal.append(entry)),
+    record: (entry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
   }
 }
 

@@ -41,6 +41,8 @@ export interface Done {
 /** Where a durable run writes each completion: with the result (a channel's journal) or after it (the checkpoint store's). */
 export interface DurableSink {
   readonly write: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
+  /** Journals an entry alone (a map's item, whose result is the entry's). */
+  readonly record: (entry: string) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
 }
 
 /** The run's input: the value tasks read, and its encoding (stored in checkpoints and journals). */
@@ -117,6 +119,8 @@ export class RunState {
   parent: Parent | undefined = undefined
   /** Runs a `Task.workflow` step's workflow. */
   runChild: RunChild | undefined = undefined
+  /** Runs a `Flow.map` step's items. */
+  runMap: RunChild | undefined = undefined
   /** The channel backend of the run: its sub-workflows run on it too. */
   backend: ChannelBackend | undefined = undefined
   /** The namespaces of the sub-workflow runs this run started: they get its retention when it ends. */

@@ -8,6 +8,7 @@
  */
 import { Effect } from "effect"
 import { runTask } from "./attempt.js"
+import { runBranch } from "./branch.js"
 import { runGroup } from "./group.js"
 import type { Step } from "./plan.js"
 import { type StepFailure, type Signal, Stop } from "./signal.js"
@@ -21,6 +22,8 @@ const exec = (step: Step, state: RunState): Effect.Effect<Signal, StepFailure, u
       return runSequence(step.steps, 0, state)
     case "Parallel":
       return runGroup(step, (child) => exec(child, state))
+    case "Branch":
+      return runBranch(step, state, (child) => exec(child, state))
   }
 }
 
@@ -48,7 +51,8 @@ const execFrom = (step: Step, path: ReadonlyArray<number>, state: RunState): Eff
   const [index, ...rest] = path
   if (index === undefined || step._tag === "Task") return exec(step, state)
   const child = step.steps[index]!
-  if (step._tag === "Parallel") return execFrom(child, rest, state)
+  // Into a group's member or a branch's case: its rest, then what follows the group or the branch.
+  if (step._tag === "Parallel" || step._tag === "Branch") return execFrom(child, rest, state)
   return Effect.flatMap(
     execFrom(child, rest, state),
     (signal) => signal === undefined ? runSequence(step.steps, index + 1, state) : Effect.succeed(signal)

@@ -6,18 +6,19 @@
 import { Duration, Option, Pipeable, Schedule, Schema } from "effect"
 import type * as Channel from "../Channel.js"
 import type * as Task from "../Task.js"
-import { type Codec, codecOf, recordCodec } from "./channel.js"
+import { type Codec, codecOf, listCodec, recordCodec } from "./channel.js"
 import { hasProperty } from "effect/Predicate"
 import { foreignRuntime, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import { isWorkflowImpl, workflowProblem } from "./workflow.js"
 import { resultKey } from "./keys.js"
+import { type PolicyRule, toPolicy } from "./group.js"
 import type { Runnable } from "./state.js"
 
 /** What the engine calls: the body, with the context built for the run and the task's input. */
 export type Body = (ctx: never, input: never) => unknown
 
 /** A retry policy at run time: the schedule, and the number of retries it allows when it says (`{ times }`). */
-interface Retry {
+export interface Retry {
   readonly schedule: Schedule.Schedule<unknown, unknown>
   readonly limit: number | undefined
 }
@@ -52,6 +53,18 @@ interface Declarations {
   readonly awaits: ReadonlyMap<string, Codec<unknown>>
   /** For a `Task.workflow` step: the workflow it runs, and how its input is made from the step's context. */
   readonly subWorkflow: SubWorkflow | undefined
+  /** For a `Flow.map` step: its list, its item, and how many items run at once. */
+  readonly map: MapSpec | undefined
+}
+
+/** A `Flow.map` step: the task whose result is the list, what runs per element, how many at once, its policy. */
+export interface MapSpec {
+  readonly source: TaskImpl
+  /** The item as a task (id `{map}[]`): each element runs a copy of it named `{map}[{index}]`, with the element as input. */
+  readonly item: TaskImpl
+  readonly concurrency: number
+  readonly policy: PolicyRule
+  readonly failFast: boolean
 }
 
 /** The workflow a `Task.workflow` step runs, and the function that makes its input (none: it takes no input). */
@@ -77,7 +90,8 @@ const none: Declarations = {
   execution: noExecution,
   runInput: undefined,
   awaits: new Map(),
-  subWorkflow: undefined
+  subWorkflow: undefined,
+  map: undefined
 }
 
 export class TaskImpl extends Pipeable.Class {
@@ -95,7 +109,9 @@ export class TaskImpl extends Pipeable.Class {
     readonly body: Body,
     /** The input of the first iteration (a template's parameters, or the `input` option). */
     readonly input: unknown,
-    readonly declarations: Declarations
+    readonly declarations: Declarations,
+    /** For the item of a map that runs an element: the element's index. */
+    readonly item?: number
   ) {
     super()
     this.resultKey = resultKey(id)
@@ -203,7 +219,8 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     execution: executionOf(id, options),
     runInput: undefined,
     awaits: awaitsOf(id, options.awaits),
-    subWorkflow: undefined
+    subWorkflow: undefined,
+    map: undefined
   }
 }
 
@@ -288,11 +305,10 @@ const subWorkflowBody: Body = () => undefined
 // A step that runs a workflow: a task whose result is the workflow's results, whose requests are the
 // workflow's, and whose attempts run the workflow (attempt.ts) instead of a body.
 // The overloads in Task.ts type the step from its workflow; at run time a step is a task.
-export const workflow: typeof Task.workflow = (
-  id: string,
-  inner: unknown,
-  options?: RawOptions & { readonly input?: unknown }
-): never => {
+export const workflow: typeof Task.workflow = (id: string, inner: unknown, options?: RawOptions & { readonly input?: unknown }): never =>
+  workflowStep(id, inner, options) as never
+
+const workflowStep = (id: string, inner: unknown, options?: RawOptions & { readonly input?: unknown }): TaskImpl => {
   const checked = checkId(id)
   const problem = workflowProblem(`Task.workflow ${JSON.stringify(checked)}`, inner)
   if (problem !== undefined || !isWorkflowImpl(inner)) throw new TypeError(problem)
@@ -321,5 +337,56 @@ export const workflow: typeof Task.workflow = (
     result: codecs.size === 0 ? undefined : recordCodec(codecs),
     awaits,
     subWorkflow: { workflow: inner, input: input === undefined ? undefined : (ctx: never) => Reflect.apply(input, undefined, [ctx]) }
-  }) as never
+  })
+}
+
+/** The body of a `Flow.map` step: never called (the engine runs its items instead). */
+const mapBody: Body = () => undefined
+
+/** The policies a map takes (a `{ critical }` names tasks, which a map's items are not). */
+const mapPolicies = new Set(["Strict", "BestEffort", "AtLeast"])
+
+// A step that runs an item per element of a list computed at run time: a task whose result is the
+// list of the items' results; the engine (map.ts) runs the items.
+export const map = (
+  id: string,
+  source: unknown,
+  item: unknown,
+  options?: { readonly concurrency?: number; readonly policy?: unknown; readonly failFast?: boolean }
+): TaskImpl => {
+  const checked = checkId(id)
+  const where = `Flow.map ${JSON.stringify(checked)}`
+  if (!isTask(source)) throw new TypeError(foreignRuntime(`the source of ${where}`, source) ?? `${where}: the source is the task whose result is the list`)
+  let proto: TaskImpl
+  if (isWorkflowImpl(item)) {
+    // A workflow per element, the element its input.
+    proto = workflowStep(`${checked}[]`, item, item.plan.input === undefined ? undefined : { input: (ctx: { readonly input: unknown }) => ctx.input })
+  } else if (typeof item === "function") {
+    const made: unknown = Reflect.apply(item, undefined, [`${checked}[]`, undefined])
+    if (!isTask(made)) throw new TypeError(`${where}: the item is a task template (Task.template(…)) or a workflow`)
+    proto = made
+  } else throw new TypeError(`${where}: the item is a task template (Task.template(…)) or a workflow`)
+  const d = proto.declarations
+  if (d.goto.length > 0 || d.skips || d.terminate || d.adds.length > 0 || (d.subWorkflow === undefined && d.awaits.size > 0)) {
+    throw new TypeError(`${where}: an item cannot steer the run (goto, terminate, adds) nor wait for requests (awaits)`)
+  }
+  if (d.subWorkflow !== undefined && d.subWorkflow.workflow.plan.awaits.size > 0) {
+    throw new TypeError(`${where}: the workflow of an item waits for requests (awaits): answers could not tell the items apart`)
+  }
+  const policy = toPolicy(options?.policy)
+  if (!mapPolicies.has(policy._tag)) {
+    throw new TypeError(`${where}: a map's policy is "strict", "best-effort" or { atLeast: n }`)
+  }
+  const concurrency = options?.concurrency ?? 16
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new TypeError(`${where}: concurrency must be a whole number ≥ 1`)
+  return new TaskImpl(checked, mapBody, undefined, {
+    ...none,
+    after: [source, ...d.after],
+    optional: d.optional,
+    reads: d.reads,
+    writes: d.writes,
+    channels: d.channels,
+    result: listCodec(d.result, policy._tag !== "Strict"),
+    map: { source, item: proto, concurrency, policy, failFast: options?.failFast === true }
+  })
 }

@@ -179,6 +179,32 @@ export class RunNotFoundError extends Schema.TaggedError<RunNotFoundError>()("Ru
   }
 }
 
+/** An item of a map that did not succeed, by its index in the list. */
+export interface MapItemOutcome<E> {
+  readonly index: number
+  readonly outcome: "failed" | "interrupted"
+  /** What it failed with (none when it was interrupted). */
+  readonly error?: E | undefined
+}
+
+export class MapItemsError<out E> extends Data.TaggedError("MapItemsError")<{
+  /** The map's id. */
+  readonly map: string
+  readonly policy: string
+  /** How many items the list had, and how many succeeded. */
+  readonly items: number
+  readonly succeeded: number
+  /** The items that failed, and those interrupted when the map stopped early, by index (the others succeeded). */
+  readonly failed: ReadonlyArray<MapItemOutcome<E>>
+}> {
+  override get message(): string {
+    const failures = this.failed.filter((f) => f.outcome === "failed")
+    const shown = failures.slice(0, 3).map((f) => `item ${f.index}: ${describeCause(f.error)}`).join("; ")
+    const more = failures.length > 3 ? `; and ${failures.length - 3} more` : ""
+    return `map ${quote(this.map)}: ${failures.length} of ${this.items} items failed (policy ${this.policy}): ${shown}${more}`
+  }
+}
+
 /** How a run stands, in the words of an error about it. */
 const standing = (status: string | undefined, waitingFor: ReadonlyArray<string>): string => {
   switch (status) {

@@ -335,6 +335,12 @@ redis.call('ZADD', KEYS[2], 'inf', ARGV[2])
 redis.call('RPUSH', KEYS[3], ARGV[1])
 return 1`
 
+/** A journal entry alone, if the run is still driven by `owner`. KEYS: journal, run record. ARGV: entry, owner. `1` written, `0` fenced out. */
+const JOURNAL_RECORD = `
+if redis.call('HGET', KEYS[2], 'owner') ~= ARGV[2] then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+return 1`
+
 /**
  * Queues a response if the run of the namespace takes one (running, suspended,
  * or failed or interrupted durably): in one step with the check, so a run
@@ -429,6 +435,7 @@ const scripts = {
   RESTORE: [2, RESTORE],
   JOURNAL_OPEN: [1, JOURNAL_OPEN],
   JOURNAL_APPEND: [4, JOURNAL_APPEND],
+  JOURNAL_RECORD: [2, JOURNAL_RECORD],
   RESPOND: [3, RESPOND],
   RUN_CLAIM: [2, RUN_CLAIM],
   RUN_RENEW: [2, RUN_RENEW],

@@ -432,7 +432,11 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
             Array.isArray(value)
               ? [entry, encodeSegment(key), owner, "2", ...value.map(encode)]
               : [entry, encodeSegment(key), owner, "1", encode(value)]
-          )).pipe(Effect.map((written) => written === 1))
+          )).pipe(Effect.map((written) => written === 1)),
+      record: (entry, owner) =>
+        call("journal", undefined, () => runScript(client, "JOURNAL_RECORD", [journalKey, keys.runRecord], [entry, owner])).pipe(
+          Effect.map((written) => written === 1)
+        )
     },
     awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout),
     run: runLease(shared, keys)
