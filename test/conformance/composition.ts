@@ -7,7 +7,7 @@
 import { assert, describe, expect, it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
 import { randomUUID } from "node:crypto"
-import { Channel, Progress, Task, Workflow } from "../../src/index.js"
+import { Channel, Flow, Progress, Task, Workflow } from "../../src/index.js"
 
 export interface Subject {
   readonly name: string
@@ -160,6 +160,165 @@ export const compositionConformance = (subject: Subject) => {
         yield* Deferred.await(inside)
         yield* Fiber.interrupt(fiber)
         assert.isTrue(Option.isNone(Option.none()))
+      }).pipe(provide))
+  })
+
+  describe(`run-time maps: ${subject.name}`, () => {
+    const listOf = (n: number) => Task.make("list", () => Array.from({ length: n }, (_, i) => i))
+
+    test("the items' results in the list's order, at most `concurrency` at once; an empty list gives an empty result", () =>
+      Effect.gen(function*() {
+        const running = yield* Ref.make(0)
+        const most = yield* Ref.make(0)
+        const list = listOf(20)
+        const factor = Task.make("factor", () => 10)
+        const times = Task.template({ after: [factor] }, (ctx, n: number) =>
+          Effect.gen(function*() {
+            const now = yield* Ref.updateAndGet(running, (r) => r + 1)
+            yield* Ref.update(most, (m) => Math.max(m, now))
+            yield* Effect.yieldNow
+            yield* ctx.untyped.append("seen", n)
+            yield* Ref.update(running, (r) => r - 1)
+            return n * (yield* ctx.getResult("factor"))
+          }))
+        const mapped = Flow.map("times", list, times, { concurrency: 3 })
+        const sum = Task.make("sum", { after: [mapped] }, (ctx) => Effect.map(ctx.getResult("times"), (xs) => xs.reduce((a, b) => a + b, 0)))
+        const out = yield* Workflow.run(Workflow.make("mapped", Flow.chain(factor, list, mapped, sum)))
+        assert.deepStrictEqual(out.results.times, Array.from({ length: 20 }, (_, i) => i * 10))
+        assert.strictEqual(out.results.sum, 1900)
+        assert.strictEqual([...(out.channel["seen"] as ReadonlyArray<number>)].sort((a, b) => a - b).length, 20)
+        assert.isAtMost(yield* Ref.get(most), 3)
+        const none = listOf(0)
+        const empty = yield* Workflow.run(Workflow.make("empty", Flow.chain(factor, none, Flow.map("times", none, times), Task.make("after", () => "ran"))))
+        assert.deepStrictEqual(empty.results.times, [])
+        assert.strictEqual(empty.results.after, "ran")
+      }).pipe(provide))
+
+    test("a failed item under each policy: strict fails with the item's index; best-effort keeps none for it; atLeast counts", () =>
+      Effect.gen(function*() {
+        const list = listOf(5)
+        const item = Task.template((_ctx, n: number) => n === 3 ? Effect.fail({ broken: n } as const) : Effect.succeed(n * 2))
+        const strict = yield* Effect.flip(Workflow.run(Workflow.make("strict-map", Flow.chain(list, Flow.map("doubled", list, item)))))
+        assert.strictEqual(strict._tag, "TaskFailed")
+        if (strict._tag !== "TaskFailed" || strict.taskId !== "doubled") return assert.fail("the map failed")
+        const cause = strict.cause
+        assert.strictEqual(cause._tag, "MapItemsError")
+        if (cause._tag === "MapItemsError") {
+          assert.deepStrictEqual({ items: cause.items, succeeded: cause.succeeded }, { items: 5, succeeded: 4 })
+          assert.deepStrictEqual(cause.failed, [{ index: 3, outcome: "failed", error: { broken: 3 } }])
+          expect(cause.message).toContain(`map "doubled": 1 of 5 items failed (policy strict): item 3:`)
+        }
+        const lenient = yield* Workflow.run(Workflow.make("lenient", Flow.chain(list, Flow.map("doubled", list, item, { policy: "best-effort" }))))
+        assert.deepStrictEqual(lenient.results.doubled.map(Option.getOrNull), [0, 2, 4, null, 8])
+        const enough = yield* Workflow.run(Workflow.make("enough", Flow.chain(list, Flow.map("doubled", list, item, { policy: { atLeast: 4 } }))))
+        assert.strictEqual(enough.results.doubled.filter(Option.isSome).length, 4)
+        const tooFew = yield* Effect.flip(Workflow.run(Workflow.make("few", Flow.chain(list, Flow.map("doubled", list, item, { policy: { atLeast: 5 } })))))
+        assert.strictEqual(tooFew._tag === "TaskFailed" ? tooFew.cause._tag : tooFew._tag, "MapItemsError")
+      }).pipe(provide))
+
+    test("durable: a run continued after a failed item runs only the items that had not completed", () =>
+      Effect.gen(function*() {
+        const counts = yield* makeCounts()
+        const broken = yield* Ref.make(true)
+        const list = listOf(8)
+        const item = Task.template((_ctx, n: number) =>
+          Effect.gen(function*() {
+            yield* counts.ran(`item ${n}`)
+            if (n === 6 && (yield* Ref.get(broken))) return yield* Effect.fail("flaky" as const)
+            return n + 100
+          }))
+        const flow = Workflow.make("durable-map", Flow.chain(list, Flow.map("plus", list, item, { concurrency: 2 })))
+        const runId = unique("durable-map")
+        yield* Effect.flip(Workflow.run(flow, { runId, durable: true }))
+        yield* Ref.set(broken, false)
+        const out = yield* Workflow.run(flow, { runId, durable: true })
+        assert.deepStrictEqual(out.results.plus, [100, 101, 102, 103, 104, 105, 106, 107])
+        const ran = yield* counts.get
+        for (let n = 0; n < 8; n++) assert.strictEqual(ran[`item ${n}`], n === 6 ? 2 : 1, `item ${n}`)
+      }).pipe(provide))
+
+    test("10 000 items: every result, in order", () =>
+      Effect.gen(function*() {
+        const list = listOf(10_000)
+        const item = Task.template((_ctx, n: number) => n % 7)
+        const out = yield* Workflow.run(Workflow.make("big-map", Flow.chain(list, Flow.map("mod", list, item, { concurrency: 64 }))))
+        assert.strictEqual(out.results.mod.length, 10_000)
+        assert.strictEqual(out.results.mod[9_999], 9_999 % 7)
+        assert.strictEqual(out.results.mod.reduce((a, b) => a + b, 0), Array.from({ length: 10_000 }, (_, i) => i % 7).reduce((a, b) => a + b, 0))
+      }).pipe(provide), 60_000)
+
+    test("a workflow per element: each element is the input of a run of its own", () =>
+      Effect.gen(function*() {
+        const n = Task.input("n", Schema.Number)
+        const square = Workflow.make("square", Workflow.chain(n, Task.make("sq", { after: [n] }, (ctx) => Effect.map(ctx.getResult("n"), (x) => x * x))))
+        const list = listOf(4)
+        const out = yield* Workflow.run(Workflow.make("squares", Flow.chain(list, Flow.map("squares", list, square))))
+        assert.deepStrictEqual(out.results.squares.map((r) => r.sq), [0, 1, 4, 9])
+      }).pipe(provide))
+
+    test("progress: each item's events name it by its index", () =>
+      Effect.gen(function*() {
+        const events: Array<Progress.Event> = []
+        const list = listOf(3)
+        const item = Task.template((_ctx, n: number) => n)
+        yield* Workflow.run(Workflow.make("evented", Flow.chain(list, Flow.map("each", list, item)))).pipe(
+          Effect.provide(Progress.layer({ onEvent: (event) => Effect.sync(() => events.push(event)) }))
+        )
+        const items = events.flatMap((e) => e._tag === "TaskSucceeded" && e.item !== undefined ? [[e.taskId, e.item] as const] : [])
+        assert.deepStrictEqual([...items].sort(([, a], [, b]) => a - b), [["each[0]", 0], ["each[1]", 1], ["each[2]", 2]])
+      }).pipe(provide))
+  })
+
+  describe(`branches: ${subject.name}`, () => {
+    type Claim = { readonly kind: "refund"; readonly amount: number } | { readonly kind: "dispute"; readonly reason: string } | { readonly kind: "spam" }
+    const makeClaims = (claim: Claim) => {
+      const classify = Task.make("classify", (): Claim => claim)
+      const route = Flow.branch("route", classify)
+        .with({ kind: "refund" }, (refund) => Task.make("pay", { after: [refund] }, (ctx) => Effect.map(ctx.getResult("classify"), (c) => c.amount * 100)))
+        .with({ kind: "dispute" }, (dispute) =>
+          Flow.chain(
+            Task.make("escalate", { after: [dispute] }, (ctx) => Effect.map(ctx.getResult("classify"), (c) => c.reason)),
+            Task.make("notify", () => "notified")
+          ))
+        .otherwise(() => Task.make("ignore", () => "ignored"))
+      return Workflow.make("claims", Flow.chain(classify, route, Task.make("close", () => "closed")))
+    }
+
+    test("the first case whose pattern matches runs, reading the source narrowed; otherwise takes the rest", () =>
+      Effect.gen(function*() {
+        const refund = yield* Workflow.run(makeClaims({ kind: "refund", amount: 4 }))
+        assert.deepStrictEqual(refund.results, { classify: { kind: "refund", amount: 4 }, pay: 400, close: "closed" })
+        const dispute = yield* Workflow.run(makeClaims({ kind: "dispute", reason: "late" }))
+        assert.deepStrictEqual(dispute.results, { classify: { kind: "dispute", reason: "late" }, escalate: "late", notify: "notified", close: "closed" })
+        const spam = yield* Workflow.run(makeClaims({ kind: "spam" }))
+        assert.deepStrictEqual(spam.results, { classify: { kind: "spam" }, ignore: "ignored", close: "closed" })
+      }).pipe(provide))
+
+    test("durable: the choice is journaled — a continued run takes the same case even if the source reads otherwise now", () =>
+      Effect.gen(function*() {
+        const counts = yield* makeCounts()
+        type Kind = { readonly kind: "refund"; readonly amount: number } | { readonly kind: "dispute" }
+        const classify = Task.make("classify", (): Effect.Effect<Kind> => Effect.as(counts.ran("classify"), { kind: "refund", amount: 5 }))
+        const route = Flow.branch("route", classify)
+          .with({ kind: "refund" }, () =>
+            Task.make("pay", { awaits: { ok: Schema.Boolean } }, (ctx) =>
+              Effect.gen(function*() {
+                yield* counts.ran("pay")
+                return (yield* ctx.waitFor("ok", { timeout: 0 })) ? "paid" : "refused"
+              })))
+          .with({ kind: "dispute" }, () => Task.make("escalate", () => Effect.as(counts.ran("escalate"), "escalated")))
+          .exhaustive()
+        const flow = Workflow.make("journaled-branch", Flow.chain(classify, route))
+        const runId = unique("branch")
+        assert.strictEqual((yield* Workflow.run(flow, { runId, durable: true })).status, "suspended")
+        // The source's stored result is changed behind the run's back: a run that matched again would escalate.
+        const backend = yield* Channel.Channel
+        const store = yield* backend.open(Workflow.namespace(flow, runId))
+        yield* store.set("classify.__result__", { kind: "dispute" }, undefined)
+        yield* Workflow.respond(flow, runId, "ok", true)
+        const out = yield* Workflow.run(flow, { runId, durable: true })
+        assert.strictEqual(out.status === "completed" ? out.results.pay : out.status, "paid")
+        assert.deepStrictEqual(yield* counts.get, { classify: 1, pay: 2 })
       }).pipe(provide))
   })
 }
