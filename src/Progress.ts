@@ -14,8 +14,9 @@ import * as internal from "./internal/progress.js"
  *
  * - `RunStarted` / `RunFinished`: a run begins, ends (with its status).
  * - `TaskStarted`: an attempt of a task starts (`attempt` and `iteration` count from 1).
- * - `TaskSucceeded` / `TaskFailed`: an attempt ends, with its duration in ms;
- *   `willRetry` says whether another attempt follows a failure.
+ * - `TaskSucceeded` / `TaskFailed`: an attempt ends, with its duration in ms
+ *   (and the task's result when it succeeded); `willRetry` says whether
+ *   another attempt follows a failure. {@link EventOf} types them by task id.
  * - `TaskSuspended`: an attempt ends because the run suspends (it waited for
  *   `request` in vain); it runs again when the run is resumed.
  * - `TaskReplayed`: a resumed or continued run took an execution that had
@@ -44,7 +45,7 @@ export type Event =
     readonly durationMs: number
   }
   | ({ readonly _tag: "TaskStarted" } & Attempt)
-  | ({ readonly _tag: "TaskSucceeded"; readonly durationMs: number } & Attempt)
+  | ({ readonly _tag: "TaskSucceeded"; readonly durationMs: number; readonly result: unknown } & Attempt)
   | (
     & {
       readonly _tag: "TaskFailed"
@@ -62,6 +63,45 @@ export type Event =
     readonly taskId: string
     readonly iteration: number
   }
+
+/**
+ * The events of the runs of workflow `W`, typed: `taskId` is one of its task
+ * ids — or, for the tasks of its sub-workflows and the items of its maps, a
+ * path (`step/task`, `map[3]`) — and a `TaskSucceeded` of a task carries that
+ * task's result, typed by its id: narrow on `taskId` to read it.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress, Task, Workflow } from "effect-graflow"
+ *
+ * const fetch = Task.make("fetch", () => ({ rows: 3 }))
+ * const etl = Workflow.make("etl", fetch)
+ * const onEvent = (event: Progress.EventOf<typeof etl>) =>
+ *   event._tag === "TaskSucceeded" && event.taskId === "fetch" ? Effect.log(`${event.result.rows} rows`) : Effect.void
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type EventOf<W> = W extends {
+  readonly name: infer Name extends string
+  readonly "~effect-graflow/Workflow": { readonly results: (_: never) => infer Results }
+} ? EventsOf<Name, Results, keyof Results & string>
+  : Event
+
+/** A path inside a task of the workflow: a sub-workflow's task, a map's item. */
+type Path<Id extends string> = `${Id}/${string}` | `${Id}[${number}]`
+
+type EventsOf<Name extends string, Results, Id extends string> =
+  | { readonly _tag: "RunStarted"; readonly workflow: Name; readonly runId: string }
+  | (Extract<Event, { readonly _tag: "RunFinished" }> & { readonly workflow: Name })
+  | (Id extends unknown ? { readonly _tag: "TaskSucceeded"; readonly taskId: Id; readonly result: Results[Id & keyof Results] } & Omit<Extract<Event, { readonly _tag: "TaskSucceeded" }>, "taskId" | "result" | "workflow"> & { readonly workflow: Name } : never)
+  | ({ readonly _tag: "TaskSucceeded"; readonly taskId: Path<Id>; readonly result: unknown } & Omit<Extract<Event, { readonly _tag: "TaskSucceeded" }>, "taskId" | "result" | "workflow"> & { readonly workflow: Name })
+  | (Exclude<Event, { readonly _tag: "RunStarted" | "RunFinished" | "TaskSucceeded" }> extends infer Other
+    ? Other extends { readonly taskId: string } ? Omit<Other, "taskId" | "workflow"> & { readonly taskId: Id | Path<Id>; readonly workflow: Name } : never
+    : never)
 
 /**
  * Which attempt of which task an event is about.

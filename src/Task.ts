@@ -316,9 +316,24 @@ export interface Context<
    * read through the task value: `ctx.lookupResult(task)` downstream.
    */
   nextTask(
-    task: [C["adds"]] extends [never] ? NoAdds : C["adds"],
+    task: [Extract<C["adds"], Any>] extends [never] ? NoAdds : Extract<C["adds"], Any>,
     ...options: C["skip"] extends true ? [options?: NextTaskOptions] : []
   ): Effect.Effect<void, InvalidNextTaskError | ChannelError>
+  /**
+   * Calls a tool — a template declared in `adds` — with `input`: after this
+   * attempt the call runs as a task of its own, concurrently with the other
+   * tasks this attempt added or called (so an agent's tool calls run in
+   * parallel), and the same tool may be called any number of times, each
+   * call's result kept. Gives the call's task: read its result with
+   * `ctx.lookupResult(call)` later (its id is `{task}.{iteration}.{n}.{name}#{k}`).
+   */
+  call<Tool extends Extract<C["adds"], AnyTemplate>>(
+    tool: [Extract<C["adds"], AnyTemplate>] extends [never] ? NoTools : Tool,
+    input: Tool extends (params: infer P) => Any ? P : never
+  ): Effect.Effect<
+    Tool extends (params: infer _P) => Task<string, infer A, infer E, infer R, infer I> ? Task<string, A, E, R, I> : never,
+    InvalidNextTaskError
+  >
   /**
    * After this task, jump to task `target` of the workflow (one of the ids
    * declared in `goto`) instead of what follows this task. Fails with
@@ -450,6 +465,12 @@ export interface Options<
   readonly channels?: Channel.ChannelSchema<T>
   /** The tasks whose results this task reads (they must certainly run before it, or be `Task.optional`). */
   readonly after?: After
+  /**
+   * For a template: its name, which begins the ids of its instances made
+   * without one (`{name}_{8 hex}`) and of its calls as a tool (default: the
+   * body function's name, else `task`).
+   */
+  readonly name?: string
   /** The channel keys it reads (some task before it must write them, or they have an initial value). */
   readonly reads?: Reads
   /** The channel keys it writes (it may write no others). */
@@ -545,7 +566,7 @@ export const make: {
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
-    const Adds extends ReadonlyArray<Any> = readonly [],
+    const Adds extends ReadonlyArray<Any | AnyTemplate> = readonly [],
     const Aw extends AwaitSchemas = {}
   >(
     id: Id,
@@ -578,7 +599,12 @@ export const make: {
 /**
  * A task template with parameters `P` (Graflow's task instances,
  * `fetch_data(task_id="fetch_a", source="api")`): call it with an id and the
- * parameters to get a task.
+ * parameters to get a task — or with the parameters alone for an instance
+ * with an id of its own (`{name}_{8 hex}`, `name` the body function's, else
+ * `task`: Graflow's `fetch_weather_1a2b3c4d`), whose result is read through
+ * the instance (`ctx.lookupResult(instance)`, `Workflow.resultOf(out,
+ * instance)`), typed. Such an id differs in every process: give ids to the
+ * tasks of a run that continues elsewhere (durable, distributed).
  *
  * **Example**
  *
@@ -589,6 +615,7 @@ export const make: {
  * const fetchData: Task.Template<{ readonly source: string }, string, never, never, Task.NoIo> =
  *   Task.template((_ctx, params: { readonly source: string }) => Effect.succeed(`Data from ${params.source}`))
  * const fetchA = fetchData("fetch_a", { source: "api" })
+ * const fetchAny = fetchData({ source: "db" }) // id "task_…": read it through fetchAny
  * ```
  *
  * @category models
@@ -596,7 +623,30 @@ export const make: {
  */
 export interface Template<P, A, E, R, I extends Io> {
   <const Id extends string>(id: Id, params: P): Task<Id, A, E, R, I>
+  (params: P): Task<string, A, E, R, I>
+  /** Type-level only: what a call of it adds to a task that may call it (`adds: [template]`, `ctx.call`). */
+  readonly "~shape": TaskShape<string, A, E, R, I>
 }
+
+/**
+ * Any template: what `adds` takes besides tasks (a tool a task may call with
+ * `ctx.call(template, input)`, any number of times).
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface AnyTemplate {
+  readonly "~shape": FlowShape
+  (params: never): Any
+}
+
+/**
+ * What `ctx.call` takes in a task that declares no template in `adds`: a message.
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export type NoTools = "declare the templates this task may call in `adds: [template]`: their errors and services become this task's"
 
 /**
  * Creates a task template: a body that also takes parameters. Each instance has
@@ -638,7 +688,7 @@ export const template: {
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
-    const Adds extends ReadonlyArray<Any> = readonly [],
+    const Adds extends ReadonlyArray<Any | AnyTemplate> = readonly [],
     const Aw extends AwaitSchemas = {}
   >(
     options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds, Aw>,

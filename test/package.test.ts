@@ -28,6 +28,7 @@ const install = async (tmp: string, name: string, tarball: string, withIoredis: 
   await run("tar", ["-xzf", tarball, "-C", join(modules, "effect-graflow"), "--strip-components=1"])
   symlinkSync(join(root, "node_modules", "effect"), join(modules, "effect"), "dir")
   symlinkSync(join(root, "node_modules", "type-fest"), join(modules, "type-fest"), "dir")
+  symlinkSync(join(root, "node_modules", "ts-pattern"), join(modules, "ts-pattern"), "dir")
   if (withIoredis) {
     // ioredis and bullmq (the optional peers) and what they require, as npm would have installed them next to it.
     const lock: { readonly packages: Record<string, { readonly dependencies?: Record<string, string> }> } = JSON.parse(
@@ -111,7 +112,7 @@ describe("the package", () => {
     expect(manifest.repository?.url).toMatch(/^git\+https:\/\//)
     expect(manifest.homepage).toMatch(/^https:\/\//)
     expect(manifest.bugs?.url).toMatch(/^https:\/\//)
-    expect(manifest.dependencies).toEqual({ effect: expect.any(String), "type-fest": expect.any(String) })
+    expect(manifest.dependencies).toEqual({ effect: expect.any(String), "ts-pattern": expect.any(String), "type-fest": expect.any(String) })
     expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String), bullmq: expect.any(String) })
     expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true }, bullmq: { optional: true } })
   })

@@ -13,7 +13,7 @@ import { requestsOf, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
 import { storeResult } from "./results.js"
-import { End, type StepFailure, isSuspend, type Signal, Stop, stopsRun } from "./signal.js"
+import { combine, End, isSuspend, type Signal, Stop, type StepFailure, stopsRun } from "./signal.js"
 import { replayKey, type Requests, type RunState } from "./state.js"
 import type { Retry, TaskImpl } from "./task.js"
 import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflowError.js"
@@ -99,7 +99,7 @@ const attempt = (
     state.event({ _tag: "TaskStarted", ...common }),
     Effect.onExit(effect, (exit) => {
       const durationMs = state.clock.currentTimeMillisUnsafe() - started
-      if (Exit.isSuccess(exit)) return state.event({ _tag: "TaskSucceeded", ...common, durationMs })
+      if (Exit.isSuccess(exit)) return state.event({ _tag: "TaskSucceeded", ...common, durationMs, result: exit.value })
       const request = suspensionOf(exit.cause)
       return request !== undefined
         ? state.event({ _tag: "TaskSuspended", ...common, durationMs, request })
@@ -250,19 +250,25 @@ const apply = (
   return Effect.flatMap(runAdded(requests.added, state), (signal) => signal === undefined ? next() : Effect.succeed(signal))
 }
 
+/**
+ * Runs the tasks an attempt added (`nextTask`) and the tools it called
+ * (`call`): at once, each to its end; then the first failure (in the order
+ * they were added) is the step's, or the first jump, or the end of this path.
+ */
 const runAdded = (
   added: ReadonlyArray<{ readonly task: TaskImpl }>,
   state: RunState
 ): Effect.Effect<Signal, StepFailure, unknown> =>
   Effect.suspend(() => {
-    let i = 0
-    const next: Effect.Effect<Signal, StepFailure, unknown> = Effect.suspend(() => {
-      const entry = added[i++]
-      if (entry === undefined) return Effect.succeed(undefined)
-      if (entry.task.declarations.result !== undefined) {
-        state.dynamicCodecs.set(entry.task.id, entry.task.declarations.result)
+    for (const entry of added) {
+      if (entry.task.declarations.result !== undefined) state.dynamicCodecs.set(entry.task.id, entry.task.declarations.result)
+    }
+    if (added.length === 1) return runTask(added[0]!.task, -1, state)
+    return Effect.flatMap(
+      Effect.forEach(added, (entry) => Effect.exit(runTask(entry.task, -1, state)), { concurrency: "unbounded" }),
+      (exits): Effect.Effect<Signal, StepFailure> => {
+        for (const exit of exits) if (Exit.isFailure(exit)) return Effect.failCause(exit.cause)
+        return Effect.succeed(combine(exits.map((exit) => Exit.isSuccess(exit) ? exit.value : undefined)))
       }
-      return Effect.flatMap(runTask(entry.task, -1, state), (signal) => signal === undefined ? next : Effect.succeed(signal))
-    })
-    return next
+    )
   })

@@ -33,7 +33,13 @@ export const Completion = Schema.Struct({
   result: Schema.optionalKey(Schema.Json),
   /** It asked for another iteration, with this input (absent: `undefined`). */
   iterate: Schema.optionalKey(Schema.Struct({ input: Schema.optionalKey(Schema.Json) })),
-  adds: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.String, goto: Schema.Boolean }))),
+  adds: Schema.optionalKey(Schema.Array(Schema.Struct({
+    id: Schema.String,
+    goto: Schema.Boolean,
+    /** A tool called (`ctx.call`): the template's index in `adds`, and the call's input. */
+    tool: Schema.optionalKey(Schema.Int),
+    input: Schema.optionalKey(Schema.Json)
+  }))),
   goto: Schema.optionalKey(Schema.String),
   terminate: Schema.optionalKey(Schema.Boolean)
 })

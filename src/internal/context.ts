@@ -71,7 +71,7 @@ export class TaskContext {
       if (target.declarations.result !== undefined) this.state.dynamicCodecs.set(target.id, target.declarations.result)
       return readResult(this.state, this.task.id, target.id)
     }
-    if (!this.state.workflow.plan.tasks.has(target)) {
+    if (!this.state.workflow.plan.tasks.has(target) && !this.state.ranAdded(target)) {
       return Effect.fail(
         new UnknownTaskError({ taskId: this.task.id, id: target, available: this.state.workflow.plan.ids })
       )
@@ -112,6 +112,29 @@ export class TaskContext {
           return Effect.void
         }
       )
+    })
+  }
+  /**
+   * Calls a tool (a template declared in `adds`) with an input: after this
+   * attempt, the call runs as a task of its own (concurrently with the other
+   * tasks this attempt added), its id `{task}.{iteration}.{tool}.{name}#{n}`;
+   * the same tool may be called any number of times, each call's result kept.
+   * Gives the call's task, to read its result with `lookupResult`.
+   */
+  call(tool: unknown, input: unknown) {
+    return Effect.suspend(() => {
+      const index = this.task.declarations.tools.findIndex((t) => t.template === tool)
+      const entry = this.task.declarations.tools[index]
+      if (entry === undefined) {
+        return Effect.fail(
+          new InvalidNextTaskError({ taskId: this.task.id, id: "?", reason: `it is not a template "${this.task.id}" declares in \`adds\`` })
+        )
+      }
+      const requests = this.ask()
+      const calls = requests.added.filter((a) => a.call?.tool === index).length
+      const instance = entry.make(`${this.task.id}.${this.iteration}.${index}.${entry.name}#${calls + 1}`, input)
+      requests.added.push({ task: instance, goto: false, call: { tool: index, input } })
+      return Effect.succeed(instance)
     })
   }
   goto(target: string) {

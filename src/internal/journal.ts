@@ -47,7 +47,8 @@ export const planHash = (plan: Plan): string => {
 /** The control flow an execution asked for, as data (what journals, checkpoints and jobs carry). */
 interface EncodedRequests {
   readonly iterate?: { readonly input?: Json }
-  readonly adds?: ReadonlyArray<{ readonly id: string; readonly goto: boolean }>
+  /** Tasks added, and tools called (the template's index in `adds`, and the call's input). */
+  readonly adds?: ReadonlyArray<{ readonly id: string; readonly goto: boolean; readonly tool?: number; readonly input?: Json }>
   readonly goto?: string
   readonly terminate?: boolean
 }
@@ -64,7 +65,18 @@ export const encodeRequests = (taskId: string, requests: Requests): EncodedReque
       out.iterate = checked === undefined ? {} : { input: checked }
     }
   }
-  if (requests.added.length > 0) out.adds = requests.added.map((a) => ({ id: a.task.id, goto: a.goto }))
+  if (requests.added.length > 0) {
+    const adds: Array<NonNullable<EncodedRequests["adds"]>[number]> = []
+    for (const a of requests.added) {
+      if (a.call === undefined) adds.push({ id: a.task.id, goto: a.goto })
+      else {
+        const input = checkValue(`the input of ${a.task.id}`, a.call.input)
+        if (input instanceof InvalidValueError) return input
+        adds.push(input === undefined ? { id: a.task.id, goto: a.goto, tool: a.call.tool } : { id: a.task.id, goto: a.goto, tool: a.call.tool, input })
+      }
+    }
+    out.adds = adds
+  }
   if (requests.goto !== undefined) out.goto = requests.goto
   if (requests.terminate) out.terminate = true
   return out
@@ -108,8 +120,15 @@ export const entryText = (task: TaskImpl, done: Done): string | InvalidValueErro
 export const requestsOf = (task: TaskImpl, recorded: EncodedRequests): Requests | undefined | string => {
   const { iterate, adds, goto, terminate } = recorded
   if (iterate === undefined && adds === undefined && goto === undefined && terminate === undefined) return undefined
-  const added: Array<{ readonly task: TaskImpl; readonly goto: boolean }> = []
+  const added: Requests["added"] = []
   for (const add of adds ?? []) {
+    if (add.tool !== undefined) {
+      const tool = task.declarations.tools[add.tool]
+      if (tool === undefined) return `task "${task.id}" called tool ${add.tool}, which it does not declare in \`adds\``
+      const input = add.input === undefined ? undefined : freezeParsed(add.input)
+      added.push({ task: tool.make(add.id, input), goto: false, call: { tool: add.tool, input } })
+      continue
+    }
     const found = task.declarations.adds.find((t) => t.id === add.id)
     if (found === undefined) return `task "${task.id}" added task "${add.id}", which it does not declare in \`adds\``
     added.push({ task: found, goto: add.goto })

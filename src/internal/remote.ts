@@ -55,7 +55,13 @@ export type JobData = typeof JobData.Type
 
 const RequestsData = Schema.Struct({
   iterate: Schema.optionalKey(Schema.Struct({ input: Schema.optionalKey(Schema.Json) })),
-  adds: Schema.optionalKey(Schema.Array(Schema.Struct({ id: Schema.String, goto: Schema.Boolean }))),
+  adds: Schema.optionalKey(Schema.Array(Schema.Struct({
+    id: Schema.String,
+    goto: Schema.Boolean,
+    /** A tool called (`ctx.call`): the template's index in `adds`, and the call's input. */
+    tool: Schema.optionalKey(Schema.Int),
+    input: Schema.optionalKey(Schema.Json)
+  }))),
   goto: Schema.optionalKey(Schema.String),
   terminate: Schema.optionalKey(Schema.Boolean),
   checkpoint: Schema.optionalKey(Schema.Record(Schema.String, Schema.Json))
@@ -295,6 +301,13 @@ const findTask = (workflow: Runnable, id: string): TaskImpl | undefined => {
   for (const task of workflow.plan.tasks.values()) {
     const deeper = visit(task)
     if (deeper !== undefined) return deeper
+  }
+  // A tool's call: `{task}.{iteration}.{tool}.{name}#{n}`, made by the calling task's template.
+  const call = /^(.*)\.(\d+)\.(\d+)\.([^.#]*)#(\d+)$/.exec(id)
+  if (call !== null) {
+    const owner = call[1] === id ? undefined : findTask(workflow, call[1]!)
+    const tool = owner?.declarations.tools[Number(call[3])]
+    if (tool !== undefined) return tool.make(id, undefined)
   }
   return undefined
 }

@@ -21,7 +21,8 @@ import type { CheckpointStoreError, RunLeaseLostError } from "./workflowError.js
 /** What the body of an attempt asked for (made on the first request only). */
 export interface Requests {
   iterate: { readonly input: unknown } | undefined
-  readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean }>
+  /** Tasks added (`nextTask`) and tools called (`call`: the template's index in `adds`, and the call's input). */
+  readonly added: Array<{ readonly task: TaskImpl; readonly goto: boolean; readonly call?: { readonly tool: number; readonly input: unknown } }>
   goto: string | undefined
   terminate: boolean
   /** `ctx.checkpoint(metadata)`: a checkpoint once the task has completed. */
@@ -152,6 +153,10 @@ export class RunState {
   setResult(task: TaskImpl, index: number, value: unknown): void {
     if (index >= 0) this.values[index] = value
     else this.addedValues.set(task.id, value)
+  }
+  /** Whether a task added at run time (`nextTask`, a tool's call) with this id ran in this run. */
+  ranAdded(id: string): boolean {
+    return this.addedCounts.has(id)
   }
   /** The results record of the run: the tasks of the plan in flow order, then the added ones. */
   results(): { readonly [id: string]: unknown } {

@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { randomUUID } from "node:crypto"
 import { Duration, Option, Pipeable, Schedule, Schema } from "effect"
 import type * as Channel from "../Channel.js"
 import type * as Task from "../Task.js"
@@ -46,6 +47,8 @@ interface Declarations {
   readonly terminate: boolean
   /** The tasks it may add with `ctx.nextTask`. */
   readonly adds: ReadonlyArray<TaskImpl>
+  /** The templates it may call with `ctx.call` (tools: each call a task of its own, with its input). */
+  readonly tools: ReadonlyArray<Tool>
   readonly execution: Execution
   /** For a `Task.input` task: the codec of the run's input. */
   readonly runInput: Codec<unknown> | undefined
@@ -65,6 +68,35 @@ export interface MapSpec {
   readonly concurrency: number
   readonly policy: PolicyRule
   readonly failFast: boolean
+}
+
+/** A template a task may call (`adds: [template]`, `ctx.call(template, input)`): its name, and how a call's task is made. */
+export interface Tool {
+  /** The template itself (what `ctx.call` is given). */
+  readonly template: unknown
+  readonly name: string
+  readonly make: (id: string, params: unknown) => TaskImpl
+}
+
+/** The key on a template function that says it is one, with its name and maker (what `adds` takes). */
+const TemplateId = "~effect-graflow/Template"
+
+/** The tool of a template made by `Task.template` (ours, or another copy's of the same runtime format). */
+const toolOf = (u: unknown): Tool | undefined => {
+  if (typeof u !== "function" || !hasProperty(u, TemplateId)) return undefined
+  const tool: unknown = u[TemplateId]
+  if (!hasProperty(tool, "name") || !hasProperty(tool, "make") || !ownRuntime(tool)) return undefined
+  const { name, make } = tool
+  if (typeof name !== "string" || typeof make !== "function") return undefined
+  return {
+    template: u,
+    name,
+    make: (id, params) => {
+      const made: unknown = Reflect.apply(make, undefined, [id, params])
+      if (!isTask(made)) throw new TypeError(`the template ${JSON.stringify(name)} made no task`)
+      return made
+    }
+  }
 }
 
 /** The workflow a `Task.workflow` step runs, and the function that makes its input (none: it takes no input). */
@@ -87,6 +119,7 @@ const none: Declarations = {
   skips: false,
   terminate: false,
   adds: [],
+  tools: [],
   execution: noExecution,
   runInput: undefined,
   awaits: new Map(),
@@ -160,6 +193,7 @@ interface RawOptions {
   readonly timeout?: Duration.Input | undefined
   readonly adds?: ReadonlyArray<unknown> | undefined
   readonly awaits?: { readonly [name: string]: Channel.ValueSchema } | undefined
+  readonly name?: string | undefined
 }
 
 const retryOf = (id: string, retry: Task.RetryPolicy | undefined): Retry | undefined => {
@@ -200,9 +234,17 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     else throw new TypeError(foreignRuntime(`an entry of the \`after\` of task ${JSON.stringify(id)}`, entry) ?? `Task ${JSON.stringify(id)}: \`after\` takes tasks and Task.optional(task)`)
   }
   const adds: Array<TaskImpl> = []
+  const tools: Array<Tool> = []
   for (const entry of options.adds ?? []) {
+    const tool = toolOf(entry)
     if (isTask(entry)) adds.push(entry)
-    else throw new TypeError(foreignRuntime(`an entry of the \`adds\` of task ${JSON.stringify(id)}`, entry) ?? `Task ${JSON.stringify(id)}: \`adds\` takes tasks`)
+    else if (tool !== undefined) tools.push(tool)
+    else {
+      throw new TypeError(
+        foreignRuntime(`an entry of the \`adds\` of task ${JSON.stringify(id)}`, entry) ??
+          `Task ${JSON.stringify(id)}: \`adds\` takes tasks and task templates`
+      )
+    }
   }
   return {
     after,
@@ -216,6 +258,7 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     skips: options.goto === true || (options.goto?.length ?? 0) > 0 || options.terminate === true,
     terminate: options.terminate === true,
     adds,
+    tools,
     execution: executionOf(id, options),
     runInput: undefined,
     awaits: awaitsOf(id, options.awaits),
@@ -273,7 +316,14 @@ export const template: typeof Task.template = (optionsOrBody: RawOptions | Body,
     const checked = checkId(id)
     return new TaskImpl(checked, body, params, declarationsOf(checked, options))
   }
-  return instantiate as never
+  // Called with the parameters alone: an instance with an id of its own, `{name}_{8 hex}` (Graflow's auto ids).
+  const named = options?.name ?? body.name
+  const prefix = typeof named === "string" && /^[A-Za-z_$][\w$-]*$/.test(named) ? named : "task"
+  const template = (...args: ReadonlyArray<unknown>) =>
+    args.length >= 2 ? instantiate(String(args[0]), args[1]) : instantiate(`${prefix}_${randomUUID().slice(0, 8)}`, args[0])
+  // What `adds` reads of it, to call it as a tool.
+  Object.defineProperty(template, TemplateId, { value: { name: prefix, make: instantiate, [RuntimeId]: RUNTIME } })
+  return template as never
 }
 
 // One task per id: the types relabel the callback's task (typed with the union

@@ -158,6 +158,55 @@ export const controlConformance = (subject: Subject) => {
           else assert.fail(`expected the tool's failure, got ${error.message}`)
         }).pipe(provide))
 
+      it.effect("tasks added in one attempt run at once; a tool called twice runs twice, each call's result kept and typed", () =>
+        Effect.gen(function*() {
+          // Each call waits until all three have started: run one after another, they would wait for ever.
+          const started = yield* Ref.make(0)
+          const all = yield* Deferred.make<void>()
+          const together = Effect.gen(function*() {
+            if ((yield* Ref.updateAndGet(started, (n) => n + 1)) === 3) yield* Deferred.succeed(all, undefined)
+            yield* Deferred.await(all)
+          })
+          const weather = Task.template({ name: "weather" }, (_ctx, city: string) => Effect.as(together, `${city}: sunny`))
+          const search = Task.template({ name: "search" }, (_ctx, q: { readonly query: string }) => Effect.as(together, q.query.length))
+          const agent = Task.make("agent", { adds: [weather, search] }, (ctx) =>
+            Effect.gen(function*() {
+              const paris = yield* ctx.call(weather, "Paris")
+              const tokyo = yield* ctx.call(weather, "Tokyo")
+              const found = yield* ctx.call(search, { query: "effect" })
+              return [paris.id, tokyo.id, found.id]
+            }))
+          const report = Task.make("report", { after: [agent] }, (ctx) =>
+            Effect.gen(function*() {
+              const ids = yield* ctx.getResult("agent")
+              // By id (a call's id is a string): the result comes back as `unknown`.
+              return JSON.stringify(yield* Effect.forEach(ids, (id) => ctx.lookupResult(id)))
+            }))
+          const out = yield* Workflow.run(Workflow.make("tools", Workflow.chain(agent, report)))
+          assert.deepStrictEqual(out.results.agent, ["agent.1.0.weather#1", "agent.1.0.weather#2", "agent.1.1.search#1"])
+          assert.strictEqual(out.results.report, JSON.stringify(["Paris: sunny", "Tokyo: sunny", 6]))
+        }).pipe(provide))
+
+      it.effect("a tool's call in a durable run is journaled with its input: a continued run does not call it again", () =>
+        Effect.gen(function*() {
+          const calls = yield* Ref.make(0)
+          const broken = yield* Ref.make(true)
+          const lookup = Task.template({ name: "lookup" }, (_ctx, key: string) => Effect.as(Ref.update(calls, (n) => n + 1), key.toUpperCase()))
+          const agent = Task.make("agent", { adds: [lookup] }, (ctx) => Effect.map(ctx.call(lookup, "a"), (call) => call.id))
+          const after = Task.make("after", { after: [agent] }, (ctx) =>
+            Effect.gen(function*() {
+              if (yield* Ref.get(broken)) return yield* Effect.fail("not yet" as const)
+              return yield* ctx.lookupResult(yield* ctx.getResult("agent"))
+            }))
+          const flow = Workflow.make("durable-tools", Workflow.chain(agent, after))
+          const runId = `tools-${Math.random().toString(36).slice(2, 8)}`
+          yield* Effect.flip(Workflow.run(flow, { runId, durable: true }))
+          yield* Ref.set(broken, false)
+          const out = yield* Workflow.run(flow, { runId, durable: true })
+          assert.strictEqual(out.results.after, "A")
+          assert.strictEqual(yield* Ref.get(calls), 1)
+        }).pipe(provide))
+
       it.effect("with { goto: true } the added task replaces the static successors", () =>
         Effect.gen(function*() {
           const log = yield* recorder
