@@ -233,14 +233,14 @@ export const run = <
   const Local extends ReadonlyArray<Task.Any> = readonly []
 >(
   workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
-  ...options: Workflow.RunArguments<In, O & LocalOptions<Local>>
+  ...optionsWithTheInputIfTheWorkflowTakesOne: Workflow.RunArguments<In, O & LocalOptions<Local>>
 ): Effect.Effect<
   Workflow.Output<Results, T, Aw>,
   Remoted<Workflow.RunError<E, In, Aw, O>>,
   Dispatcher | LocalServices<Local>
 > =>
   Effect.suspend(() => {
-    const { local, ...given }: engine.RunSettings & LocalOptions<Local> = options[0] ?? {}
+    const { local, ...given }: engine.RunSettings & LocalOptions<Local> = optionsWithTheInputIfTheWorkflowTakesOne[0] ?? {}
     return distribute("Distributed.run", workflow, local, (runnable, remote) => engine.run(runnable, { ...given, remote }))
   }) as never
 

@@ -16,6 +16,8 @@ import * as internal from "./internal/flow.js"
 import { toPolicy } from "./internal/group.js"
 import type { FlowShape } from "./types/FlowShape.js"
 import type { FoldShape } from "./types/FoldShape.js"
+import type { WrittenOut } from "./types/WrittenOut.js"
+import type { ItemDoesNotSteer, WorkflowFitsElement } from "./types/ItemChecks.js"
 import type { Option } from "effect"
 import type { P } from "ts-pattern"
 import * as internalBranch from "./internal/branch.js"
@@ -72,7 +74,7 @@ export type TypeId = internal.TypeId
  */
 export interface Flow<out S extends FlowShape> {
   readonly [TypeId]: TypeId
-  readonly _tag: "Task" | "Sequence" | "Parallel" | "Branch"
+  readonly _tag: "Task" | "Sequence" | "Parallel" | "Branch" | "Workflow"
   /** Type-level only: what the flow provides and needs. */
   readonly "~shape": S
 }
@@ -187,8 +189,8 @@ export interface Parallel<out S extends FlowShape> extends Flow<S> {
  * @category composition
  * @since 0.1.0
  */
-export const chain = <const Flows extends readonly [Any, ...Array<Any>]>(
-  ...flows: Flows
+export const chain = <const Flows extends ReadonlyArray<Any>>(
+  ...flows: Flows & WrittenOut<Flows>
 ): Sequence<FoldShape<"sequence", Flows>> => new Composite<"Sequence", FoldShape<"sequence", Flows>>("Sequence", flows)
 
 /**
@@ -213,8 +215,8 @@ export const chain = <const Flows extends readonly [Any, ...Array<Any>]>(
  * @category composition
  * @since 0.1.0
  */
-export const parallel = <const Flows extends readonly [Any, ...Array<Any>]>(
-  ...flows: Flows
+export const parallel = <const Flows extends ReadonlyArray<Any>>(
+  ...flows: Flows & WrittenOut<Flows>
 ): Parallel<FoldShape<"strict", Flows>> => new Composite<"Parallel", FoldShape<"strict", Flows>>("Parallel", flows)
 
 /**
@@ -324,11 +326,11 @@ export type KindOf<P> = P extends "strict" ? "strict"
  * @since 0.1.0
  */
 export const parallelWith = <
-  const Flows extends readonly [Any, ...Array<Any>],
+  const Flows extends ReadonlyArray<Any>,
   const P extends Policy<Shape<Flows[number]>["ids"]>
 >(
   options: GroupOptions<P> & GroupOptions<Policy<Shape<Flows[number]>["ids"]>>,
-  ...flows: Flows
+  ...flows: Flows & WrittenOut<Flows>
 ): Parallel<FoldShape<KindOf<P>, Flows>> =>
   new Composite<"Parallel", FoldShape<KindOf<P>, Flows>>("Parallel", flows, {
     name: options?.name,
@@ -448,7 +450,7 @@ export const map: {
   >(
     id: Id,
     source: Src,
-    item: Task.Template<ElementOf<Task.Result<Src>>, A, E, R, I>,
+    item: Task.Template<ElementOf<Task.Result<Src>>, A, E, R, I> & ItemDoesNotSteer<I>,
     options?: MapOptions<P>
   ): Task.Task<
     Id,
@@ -465,16 +467,18 @@ export const map: {
     E,
     R,
     T extends object,
+    In,
+    Aw extends Task.AnyAwait,
     const P extends MapPolicy = "strict"
   >(
     id: Id,
     source: Src,
-    item: Workflow.Workflow<Name, Results, E, R, T, ElementOf<Task.Result<Src>>, never>,
+    item: Workflow.Workflow<Name, Results, E, R, T, In, Aw> & WorkflowFitsElement<In, Aw, ElementOf<Task.Result<Src>>>,
     options?: MapOptions<P>
   ): Task.Task<
     Id,
     MapResult<Results, P>,
-    MapItemsError<Task.WorkflowStepError<E, ElementOf<Task.Result<Src>>> | ItemErrors>,
+    MapItemsError<Task.WorkflowStepError<E, In> | ItemErrors>,
     R,
     Task.DeclaredIo<Src["~entry"], never, never, never, {}, never, never, never, never, true, never>
   >
@@ -501,15 +505,24 @@ export interface Branch<out S extends FlowShape> extends Flow<S> {
 }
 
 /**
- * What `.exhaustive()` takes when the cases do not handle every value of the
- * source: the values left (add a case for them, or end with `.otherwise(…)`).
+ * What `.exhaustive` is when the cases do not handle every value of the
+ * source: not callable, so `.exhaustive()` is an error that names the branch
+ * and the values left (add a case for them, or end with `.otherwise(…)`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Flow } from "effect-graflow"
+ *
+ * type Left = Flow.BranchMissesValues_AddACaseForThemOrEndWithOtherwise<"route", "b">["valuesLeft"] // "b"
+ * ```
  *
  * @category type-level
  * @since 0.3.0
  */
-export interface NotExhaustive<Id extends string, Left> {
+export interface BranchMissesValues_AddACaseForThemOrEndWithOtherwise<Id extends string, Left> {
   readonly "the branch does not handle every value of its source: add a .with(…) for the values left, or end with .otherwise(…)": Id
-  readonly left: Left
+  readonly valuesLeft: Left
 }
 
 /**
@@ -542,10 +555,12 @@ export interface BranchBuilder<Id extends string, Src extends Task.Any, Left, Ca
     pattern: Pat,
     build: (source: Task.Task<Src["id"], P.narrow<Task.Result<Src>, Pat>>) => F
   ): BranchBuilder<Id, Src, Exclude<Left, Excluded<Pat>>, readonly [...Cases, CaseShape<Src["id"], P.narrow<Task.Result<Src>, Pat>, F>]>
-  /** Closes the branch; it compiles only when its cases handle every value of the source. */
-  exhaustive(
-    ...left: [Left] extends [never] ? [] : [left: NotExhaustive<Id, Left>]
-  ): Branch<BranchShape<Id, Src["id"], Src["~entry"], Cases>>
+  /**
+   * Closes the branch; it compiles only when its cases handle every value of
+   * the source (otherwise it is not callable, and the error names the values left).
+   */
+  readonly exhaustive: [Left] extends [never] ? () => Branch<BranchShape<Id, Src["id"], Src["~entry"], Cases>>
+    : BranchMissesValues_AddACaseForThemOrEndWithOtherwise<Id, Left>
   /** Closes the branch with a flow for the values no case handles (the source narrowed to them). */
   otherwise<F extends Any>(
     build: (source: Task.Task<Src["id"], Left>) => F

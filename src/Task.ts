@@ -21,6 +21,7 @@ import type { Json } from "./ChannelBackend.js"
 import type { ChannelDecodeError, ChannelError, InvalidValueError } from "./ChannelError.js"
 import type { Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
+import type { TakesNoInput } from "./types/ItemChecks.js"
 import type { AwaitsOf, AwaitTypes } from "./types/Awaits.js"
 import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
 import type { Control, ControlOf, GotoIds, GotoOption, NoControl, SkipsOf, StopsOf } from "./types/Control.js"
@@ -550,6 +551,12 @@ export interface Options<
 // before it (a 100-task workflow then overflows: "excessively deep"), and an
 // alias over the errors would show in hovers instead of the errors themselves.
 export const make: {
+  // Not a call anyone makes: `ids.map(Task.make)` passes an index where the body goes, and this
+  // signature (first: an error shows the first signature) says what to use instead.
+  (
+    id: string,
+    index: "Task.make is not a callback for map: to make a task per id, write the ids `as const` and use Task.forEach(ids, template)"
+  ): never
   <const Id extends string, Out>(
     id: Id,
     body: (ctx: Context<Deps<readonly []>, {}, never, never>) => BodyReturn<Out>
@@ -798,7 +805,7 @@ export type WorkflowStepError<E, In> =
  * const amount = Task.input("amount", Schema.Number)
  * const charge = Workflow.make("charge", Workflow.chain(amount, Task.make("debit", { after: [amount] }, (ctx) => ctx.getResult("amount"))))
  * const order = Task.make("order", () => ({ total: 12 }))
- * const options: Task.WorkflowOptions<readonly [typeof order], Effect.Effect<number>, never> = {
+ * const options: Task.WorkflowOptions<readonly [typeof order], Effect.Effect<number, unknown>, never> = {
  *   after: [order],
  *   input: (ctx) => Effect.map(ctx.getResult("order"), (o) => o.total)
  * }
@@ -853,9 +860,9 @@ export interface WorkflowOptions<After extends ReadonlyArray<AfterEntry>, InputO
  * @since 0.3.0
  */
 export const workflow: {
-  <const Id extends string, Name extends string, Results, E, R, T extends object, Aw extends AnyAwait, Timeout extends Duration.Input = never>(
+  <const Id extends string, Name extends string, Results, E, R, T extends object, In, Aw extends AnyAwait, Timeout extends Duration.Input = never>(
     id: Id,
-    workflow: Workflow.Workflow<Name, Results, E, R, T, never, Aw>,
+    workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw> & TakesNoInput<In>,
     options?: { readonly retry?: RetryPolicy; readonly timeout?: Timeout }
   ): Task<
     Id,

@@ -168,12 +168,53 @@ export interface Workflow<
     /** The requests its tasks may wait for. */
     readonly awaits: (_: never) => Aw
   }
+  readonly _tag: "Workflow"
+  /**
+   * Type-level only: a workflow is not a flow. Given where a flow is expected
+   * (`Workflow.chain(a, workflow)`), the error says what to do instead.
+   */
+  readonly [Flow.TypeId]: Flow.TypeId
+  readonly "~shape": AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap
   readonly name: Name
   /** The task ids, in the order they appear in the flow. */
   readonly taskIds: ReadonlyArray<string>
   readonly channels: Channel.ChannelSchema<T> | undefined
   readonly initial: Partial<T>
 }
+
+/**
+ * What a workflow's type says when it is given where a flow is expected.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Words = keyof Workflow.WorkflowIsNotAFlow
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export interface WorkflowIsNotAFlow {
+  readonly "a workflow is not a flow: run it as a step of another with Task.workflow(id, workflow), or over a list with Flow.map": true
+}
+
+/**
+ * The same words as a type's name, which is what an error shows.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Shown = Workflow.AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export interface AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap extends WorkflowIsNotAFlow {}
 
 /**
  * Defaults for every task of a workflow that does not set its own.
@@ -759,7 +800,7 @@ export const run: <
   const O extends RunOptions<NoInfer<In>> = RunOptions<NoInfer<In>>
 >(
   workflow: Workflow<Name, Results, E, R, T, In, Aw>,
-  ...options: RunArguments<In, O>
+  ...optionsWithTheInputIfTheWorkflowTakesOne: RunArguments<In, O>
 ) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunSettings): never => {
   // Misuse the types let through (a value that is no workflow) is a defect, inside the Effect.
   const problem = workflowProblem("Workflow.run", workflow)

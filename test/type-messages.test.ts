@@ -33,7 +33,9 @@ const diagnose = (snippets: Record<string, string>): Record<string, string> => {
       const source = program.getSourceFile(file)
       const diagnostics = source === undefined ? [] : ts.getPreEmitDiagnostics(program, source)
       const name = Object.keys(snippets).find((n) => file.endsWith(`__snippet_${n}.ts`)) ?? file
-      return [name, diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")).join("\n---\n")]
+      const text = (d: ts.Diagnostic | ts.DiagnosticRelatedInformation) => ts.flattenDiagnosticMessageText(d.messageText, "\n")
+      // The related information too: what an editor shows under the error.
+      return [name, diagnostics.map((d) => [text(d), ...(d.relatedInformation ?? []).map(text)].join("\n")).join("\n---\n")]
     })
   )
 }
@@ -127,7 +129,74 @@ export const e = Workflow.run(Workflow.make("orders", order))`,
 const order = Task.input("order", Schema.Struct({ id: Schema.String }))
 export const e = Workflow.run(Workflow.make("orders", order), { input: { id: 7 } })`,
     durableWithoutRunId: `${prelude}
-export const e = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)), { durable: true })`
+export const e = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)), { durable: true })`,
+    workflowAsFlow: `${prelude}
+const a = Task.make("a", () => 1)
+export const w = Workflow.chain(a, Workflow.make("inner", Task.make("b", () => 2)))`,
+    spreadArray: `${prelude}
+const ids: Array<string> = ["a", "b"]
+export const f = Workflow.chain(...ids.map((id) => Task.make(id, () => 1)))`,
+    emptyGroup: `${prelude}
+export const f = Workflow.parallel()`,
+    makeAsMapCallback: `${prelude}
+export const ts = (["a", "b"] as const).map(Task.make)`,
+    notExhaustive: `${prelude}
+import { Flow } from "../src/index.js"
+const kind = Task.make("kind", () => "refund" as "refund" | "dispute" | "other")
+export const b = Flow.branch("route", kind).with("refund", () => Task.make("onRefund", () => 1)).exhaustive()`,
+    steeringItem: `${prelude}
+import { Flow } from "../src/index.js"
+const list = Task.make("list", () => [1, 2])
+const item = Task.template({ terminate: true }, (ctx, n: number) => ctx.terminate())
+export const m = Flow.map("m", list, item)`,
+    mapWorkflowWithoutInput: `${prelude}
+import { Flow } from "../src/index.js"
+const list = Task.make("list", () => [1, 2])
+export const m = Flow.map("m", list, Workflow.make("each", Task.make("x", () => 1)))`,
+    mapWorkflowOtherInput: `${prelude}
+import { Flow } from "../src/index.js"
+const list = Task.make("list", () => [1, 2])
+export const m = Flow.map("m", list, Workflow.make("each", Task.input("text", Schema.String)))`,
+    mapWorkflowAwaits: `${prelude}
+import { Flow } from "../src/index.js"
+const list = Task.make("list", () => [1, 2])
+const n = Task.input("n", Schema.Number)
+const ask = Task.make("ask", { awaits: { ok: Schema.Boolean } }, (ctx) => ctx.waitFor("ok"))
+export const m = Flow.map("m", list, Workflow.make("each", Workflow.chain(n, ask)))`,
+    stepWithoutInput: `${prelude}
+export const s = Task.workflow("s", Workflow.make("inner", Task.input("n", Schema.Number)))`
+  })
+
+  it("a workflow where a flow is expected says to run it as a step or over a list", () => {
+    expect(messages["workflowAsFlow"]).toContain("AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap")
+  })
+
+  it("an array spread into a group says to use a run-time map or Task.forEach; an empty group says it needs a flow", () => {
+    expect(messages["spreadArray"]).toContain("a list whose length is known only at run time cannot be spread into chain or parallel")
+    expect(messages["spreadArray"]).toContain("Flow.map")
+    expect(messages["spreadArray"]).toContain("`as const`")
+    expect(messages["emptyGroup"]).toContain("a group needs at least one flow")
+  })
+
+  it("Task.make given to map says to use Task.forEach", () => {
+    expect(messages["makeAsMapCallback"]).toContain("Task.make is not a callback for map")
+    expect(messages["makeAsMapCallback"]).toContain("Task.forEach(ids, template)")
+  })
+
+  it("a branch that misses values names the branch and the values left", () => {
+    const text = messages["notExhaustive"] ?? ""
+    expect(text).toContain(`BranchMissesValues_AddACaseForThemOrEndWithOtherwise<"route", "dispute" | "other">`)
+  })
+
+  it("a map's item that steers the run, or a workflow that does not fit the elements, says why in words", () => {
+    expect(messages["steeringItem"]).toContain("a map's item cannot jump, terminate, add tasks nor wait for requests")
+    expect(messages["mapWorkflowWithoutInput"]).toContain("takes the element as its input: give it a Task.input")
+    expect(messages["mapWorkflowOtherInput"]).toContain("TheElementIsNotTheWorkflowsInput<number, string>")
+    expect(messages["mapWorkflowAwaits"]).toContain("cannot wait for requests (awaits)")
+  })
+
+  it("a sub-workflow step without the input its workflow takes says to make it with { input }", () => {
+    expect(messages["stepWithoutInput"]).toContain("the workflow takes an input: make it from the step's context")
   })
 
   it("a misspelled result id lists the ids that are available", () => {
@@ -235,6 +304,7 @@ export const e = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)), {
 
   it("a run of a workflow with an input needs it, of its type; a durable run needs a runId", () => {
     expect(messages["runWithoutInput"]).toContain("Expected 2 arguments, but got 1.")
+    expect(messages["runWithoutInput"]).toContain("'optionsWithTheInputIfTheWorkflowTakesOne' were not provided")
     expect(messages["runWrongInput"]).toContain(`Type 'number' is not assignable to type 'string'`)
     expect(messages["durableWithoutRunId"]).toContain(`Property 'runId' is missing`)
   })

@@ -27,6 +27,10 @@ import {
 const isJsonObject = (value: Value): value is { readonly [key: string]: Json } =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
+/** What a map's item may not do (the template's type lets it: the same template may be a task of its own). */
+const itemCannot = (id: string, what: string, instead: string): string =>
+  `${what} in "${id}", an item of a map: an item runs once per element and cannot iterate nor checkpoint; ${instead}`
+
 export class TaskContext {
   requests: Requests | undefined = undefined
   constructor(
@@ -83,6 +87,7 @@ export class TaskContext {
   }
   nextIteration(...input: [] | [unknown]) {
     return Effect.suspend(() => {
+      if (this.task.item !== undefined) return Effect.die(new TypeError(itemCannot(this.task.id, "ctx.nextIteration", "loop inside the body, or map a workflow")))
       const max = this.state.maxCycles(this.task)
       if (this.state.cycles(this.task.id) >= max) {
         return Effect.fail(new CycleLimitExceededError({ taskId: this.task.id, target: this.task.id, maxCycles: max }))
@@ -182,6 +187,7 @@ export class TaskContext {
           new InvalidValueError({ key: `checkpoint metadata of ${this.task.id}`, issues: [{ path: [], message: "the metadata must be an object" }] })
         )
       }
+      if (this.task.item !== undefined) return Effect.die(new TypeError(itemCannot(this.task.id, "ctx.checkpoint", "a durable run journals each item as it completes; checkpoint before or after the map")))
       this.ask().checkpoint = checked
       return Effect.void
     })

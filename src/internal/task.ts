@@ -300,9 +300,13 @@ const checkId = (id: unknown): string => {
 // engine builds for it; at run time a body is a function of both.
 export const make: typeof Task.make = (
   id: string,
-  optionsOrBody: RawOptions | Body,
+  // A string only in the signature that explains `ids.map(Task.make)`; no call passes one.
+  optionsOrBody: RawOptions | Body | string,
   maybeBody?: Body
 ): never => {
+  if (typeof optionsOrBody === "number" || typeof optionsOrBody === "string") {
+    throw new TypeError("Task.make is not a callback for map: to make a task per id, use Task.forEach(ids, template)")
+  }
   const [options, body] = typeof optionsOrBody === "function" ? [undefined, optionsOrBody] : [optionsOrBody, maybeBody]
   if (typeof body !== "function") throw new TypeError("Task.make: the body must be a function")
   const checked = checkId(id)

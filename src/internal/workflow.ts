@@ -7,10 +7,10 @@
  */
 import { identity, Pipeable } from "effect"
 import { hasProperty } from "effect/Predicate"
-import { foreignRuntime, ownRuntime, RUNTIME, RuntimeId } from "./flow.js"
+import { foreignRuntime, ownRuntime, RUNTIME, RuntimeId, TypeId } from "./flow.js"
 import { show } from "./format.js"
 import type * as Channel from "../Channel.js"
-import type { Any } from "../Workflow.js"
+import type { Any, AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap } from "../Workflow.js"
 import type { Plan } from "./plan.js"
 import type { Runnable } from "./state.js"
 import type { Execution } from "./task.js"
@@ -31,6 +31,11 @@ const variance: Any["~effect-graflow/Workflow"] = {
 export class WorkflowImpl extends Pipeable.Class implements Runnable {
   readonly [WorkflowTypeId] = variance
   readonly [RuntimeId] = RUNTIME
+  readonly _tag = "Workflow"
+  // Type-level only (the public type's words for a workflow given where a flow is expected): not set, so
+  // that a workflow is no flow at run time either.
+  declare readonly [TypeId]: TypeId
+  declare readonly "~shape": AWorkflowIsNotAFlow_RunItAsAStepWithTaskWorkflow_OrOverAListWithFlowMap
   constructor(
     readonly name: string,
     readonly plan: Plan,

@@ -24,7 +24,7 @@ type NeedProblems<Needs, Results, Uncertain extends string> = Needs extends ByTa
   ? [Extract<Results, { readonly id: Need["id"] }>] extends [never]
     ? `task ${Quote<Task>} reads the result of ${Quote<Need["id"]>}, which does not certainly run before it`
   : [Need] extends [Results] ? Need["id"] extends Uncertain
-      ? `task ${Quote<Task>} requires the result of ${Quote<Need["id"]>}, which may be absent (it is in a lenient parallel group, or runs after a task that may jump); read it with Task.optional(…)`
+      ? `task ${Quote<Task>} requires the result of ${Quote<Need["id"]>}, which may be absent (it is in a lenient parallel group or in one of a branch's cases, or runs after a task that may jump); read it with Task.optional(…)`
     : `task ${Quote<Task>} reads the result of ${Quote<Need["id"]>}, which does not certainly run before it`
   : OtherType<Task, Need["id"]>
   : never

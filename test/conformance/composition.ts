@@ -256,6 +256,22 @@ export const compositionConformance = (subject: Subject) => {
         assert.deepStrictEqual(out.results.squares.map((r) => r.sq), [0, 1, 4, 9])
       }).pipe(provide))
 
+    test("an item that asks to iterate or to checkpoint stops the run with a defect that says why", () =>
+      Effect.gen(function*() {
+        const list = listOf(2)
+        const loops = Task.template({ maxCycles: 3 }, (ctx, n: number) => Effect.as(ctx.nextIteration(n + 1), n))
+        const saves = Task.template((ctx, n: number) => Effect.as(ctx.checkpoint({ at: n }), n))
+        for (const [name, item, words] of [["loops", loops, "ctx.nextIteration"], ["saves", saves, "ctx.checkpoint"]] as const) {
+          const exit = yield* Effect.exit(Workflow.run(Workflow.make(name, Flow.chain(list, Flow.map("each", list, item))), { retention: "keep", runId: unique(name) }))
+          assert.isTrue(exit._tag === "Failure")
+          if (exit._tag === "Failure") {
+            const text = String(exit.cause)
+            expect(text).toContain(`${words} in "each[0]", an item of a map`)
+            expect(text).toContain("cannot iterate nor checkpoint")
+          }
+        }
+      }).pipe(provide))
+
     test("progress: each item's events name it by its index", () =>
       Effect.gen(function*() {
         const events: Array<Progress.Event> = []
