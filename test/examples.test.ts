@@ -6,6 +6,9 @@ import { Channel, Checkpoint, MemoryChannel } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import * as agentLoop from "../examples/agent-loop.js"
 import * as approval from "../examples/approval/main.js"
+import * as approvalSubworkflow from "../examples/approval-subworkflow.js"
+import * as claimsRouter from "../examples/claims-router.js"
+import * as mapReduce from "../examples/map-reduce.js"
 import * as distributed from "../examples/distributed/main.js"
 import * as stateMachine from "../examples/order-state-machine.js"
 import * as fanout from "../examples/best-effort-fanout.js"
@@ -125,8 +128,43 @@ for (const [name, layer] of backends) {
           answered: ["cache", "search"]
         })
       }))
+
+    it.effect("map-reduce: counts the words of each document listed at run time, then sums", () =>
+      Effect.gen(function*() {
+        const result = yield* run(mapReduce.program)
+        assert.strictEqual(result.summary, `4 documents, 20 words; the longest is "redis"`)
+        assert.deepStrictEqual(result.counts, [
+          { title: "graflow", words: 4 },
+          { title: "redis", words: 10 },
+          { title: "notes", words: 0 },
+          { title: "readme", words: 6 }
+        ])
+        assert.deepStrictEqual(result.items, ["counts[0]", "counts[1]", "counts[2]", "counts[3]"])
+      }))
+
+    it.effect("claims-router: each claim takes its case; the case's task reads the narrowed claim", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(claimsRouter.program), [
+          { kind: "refund", outcome: "paid 40.00 on order A-1", paid: 40 },
+          { kind: "refund", outcome: "refund of 400.00 queued for review", paid: undefined },
+          { kind: "dispute", outcome: "order B-7 sent to a person: never delivered", paid: undefined },
+          { kind: "question", outcome: "question queued: can I change my address?", paid: undefined }
+        ])
+      }))
   })
 }
+
+describe("examples on MemoryChannel", () => {
+  it.effect("approval-subworkflow: the sub-workflow's request suspends the run; respond and resume continue inside it", () =>
+    Effect.gen(function*() {
+      assert.deepStrictEqual(yield* approvalSubworkflow.program, {
+        first: "suspended",
+        pending: ["review/approve waits for decision: Approve 1200.00 for EXP-7?"],
+        ranOnResume: ["review", "review/approve", "pay"],
+        outcome: "paid 1200.00 for EXP-7 (approved by ana)"
+      })
+    }))
+})
 
 describe("examples on RedisChannel, across processes", () => {
   it.live("approval: answered from another process while waiting; suspended, answered and resumed in others", () =>
