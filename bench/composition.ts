@@ -13,7 +13,7 @@
  *    the same tasks inlined in one workflow (`a → x → y → z → b`): the extra time
  *    per run (31 rounds of 2 000 runs each);
  * 3. branch: a run of `chain(kind, branch)` (3 literal cases, the second one
- *    taken) next to `chain(kind, onB)`: the extra time per run (31 rounds of
+ *    taken) next to `chain(kind, onB)`: the extra time per run (61 rounds of
  *    4 000 runs each);
  * 4. distributed: a map over 1 000 items (each a job) on 2 effect-graflow
  *    workers next to 1 000 no-op raw BullMQ jobs (addBulk, awaited through
@@ -246,7 +246,7 @@ const branch = async () => {
   const check = await Effect.runPromise(Workflow.run(branched))
   if (check.results.onB !== 2) throw new Error("branch: wrong result")
   const runs = 4_000
-  const [withBranch, flat] = await samplePair(perRun(Workflow.run(branched), runs), perRun(Workflow.run(direct), runs), 31)
+  const [withBranch, flat] = await samplePair(perRun(Workflow.run(branched), runs), perRun(Workflow.run(direct), runs), 61)
   console.log(machine())
   extraTable("a run, memory channel", "kind → branch (3 literal cases, the 2nd taken) → onB", "chain(kind, branch)", "baseline: chain(kind, onB)", withBranch, flat)
 }
