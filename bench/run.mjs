@@ -31,11 +31,17 @@ const bundle = (entry, outfile) =>
     logLevel: "warning"
   })
 // Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
-const extra = { distributed: ["fixtures/distributed-worker"] }[name] ?? []
+const extra = { distributed: ["fixtures/distributed-worker"], composition: ["fixtures/composition-worker"] }[name] ?? []
 for (const entry of extra) await bundle(entry, `${root}.bench/${entry.split("/").pop()}.mjs`)
 await bundle(name, outfile)
 // A benchmark of several parts runs each in a fresh process.
-const parts = { engine: ["chain", "fanout", "channel", "make"], durable: ["memory", "redis"] }[name] ?? [undefined]
+// (`node bench/run.mjs <name> <part>` runs that part alone.)
+const all = {
+  engine: ["chain", "fanout", "channel", "make"],
+  durable: ["memory", "redis"],
+  composition: ["map", "memory", "subworkflow", "branch", "distributed"]
+}[name]
+const parts = all === undefined ? [undefined] : all.includes(process.argv[3]) ? [process.argv[3]] : all
 for (const part of parts) {
   const args = part === undefined ? process.argv.slice(3) : [part]
   const result = spawnSync(process.execPath, ["--expose-gc", outfile, ...args], { stdio: "inherit" })

@@ -5,7 +5,9 @@
  * - type-tests/generated/{chain,fanout}-{200,500}.test-d.ts: workflows whose
  *   tasks read their predecessors' results with getResult, checked by tsd;
  * - bench/types/baseline/{chain,fanout}-{200,500}.ts: the same number of steps
- *   as a plain Effect program (no effect-graflow types), for bench/types/measure.ts.
+ *   as a plain Effect program (no effect-graflow types), for bench/types/measure.ts;
+ * - type-tests/generated/composition-100.test-d.ts: 100 tasks with 5
+ *   sub-workflows, 5 branches and 5 maps (no baseline).
  *
  *   npx tsx bench/types/generate.ts
  */
@@ -105,6 +107,67 @@ const realistic = (n: number): string => {
   return lines.join("\n") + "\n"
 }
 
+/**
+ * A composed workflow of 100 tasks: 5 segments of 20, each 9 chained tasks, a list and a `Flow.map` over it, a
+ * task reading the map's results, a sub-workflow of 3 tasks (`Task.workflow`, its input from that task), a task
+ * reading the sub-workflow's results and a `Flow.branch` on it (2 cases of one task each, one reading the
+ * narrowed source), then a task after the branch. Counted: every task written, those of the sub-workflows and of
+ * the branches' cases included.
+ */
+const composition = (segments: number): string => {
+  const lines = [
+    header,
+    `import { Effect, Schema } from "effect"`,
+    `import { expectType } from "tsd"`,
+    `import { Flow, Task, Workflow } from "effect-graflow"`,
+    ``
+  ]
+  const flow: Array<string> = []
+  let previous: string | undefined
+  for (let k = 0; k < segments; k++) {
+    for (let i = 0; i < 9; i++) {
+      const id = `c${k}_${i}`
+      lines.push(
+        previous === undefined
+          ? `const ${id} = Task.make("${id}", () => Effect.succeed(0))`
+          : `const ${id} = Task.make("${id}", { after: [${previous}] }, (ctx) => Effect.map(ctx.getResult("${previous}"), (x) => x + 1))`
+      )
+      flow.push(id)
+      previous = id
+    }
+    lines.push(
+      `const list${k} = Task.make("list${k}", { after: [${previous}] }, (ctx) => Effect.map(ctx.getResult("${previous}"), (x) => [x, x + 1, x + 2]))`,
+      `const item${k} = Task.template((_ctx, x: number) => Effect.succeed(x * 2))`,
+      `const map${k} = Flow.map("map${k}", list${k}, item${k}, { concurrency: 4 })`,
+      `const sum${k} = Task.make("sum${k}", { after: [map${k}] }, (ctx) => Effect.map(ctx.getResult("map${k}"), (xs) => xs.reduce((a, b) => a + b, 0)))`,
+      `const n${k} = Task.input("n", Schema.Number)`,
+      `const d${k} = Task.make("d", { after: [n${k}] }, (ctx) => Effect.map(ctx.getResult("n"), (n) => n * 2))`,
+      `const e${k} = Task.make("e", { after: [d${k}] }, (ctx) => Effect.map(ctx.getResult("d"), (d) => \`\${d}\`))`,
+      `const inner${k} = Workflow.make("inner${k}", Workflow.chain(n${k}, d${k}, e${k}))`,
+      `const sub${k} = Task.workflow("sub${k}", inner${k}, { after: [sum${k}], input: (ctx) => ctx.getResult("sum${k}") })`,
+      `const kind${k} = Task.make("kind${k}", { after: [sub${k}] }, (ctx) =>`,
+      `  Effect.map(ctx.getResult("sub${k}"), (r): { readonly kind: "even"; readonly n: number } | { readonly kind: "odd" } =>`,
+      `    r.d % 2 === 0 ? { kind: "even", n: r.d } : { kind: "odd" }))`,
+      `const route${k} = Flow.branch("route${k}", kind${k})`,
+      `  .with({ kind: "even" }, (source) => Task.make("even${k}", { after: [source] }, (ctx) => Effect.map(ctx.getResult("kind${k}"), (s) => s.n)))`,
+      `  .with({ kind: "odd" }, () => Task.make("odd${k}", () => Effect.succeed(-1)))`,
+      `  .exhaustive()`,
+      `const last${k} = Task.make("last${k}", { after: [kind${k}] }, (ctx) => Effect.map(ctx.getResult("kind${k}"), (s) => s.kind.length))`
+    )
+    flow.push(`list${k}`, `map${k}`, `sum${k}`, `sub${k}`, `kind${k}`, `route${k}`, `last${k}`)
+    previous = `last${k}`
+  }
+  lines.push(
+    `export const workflow = Workflow.make("composition-${segments * 20}", Workflow.chain(${flow.join(", ")}))`,
+    `Effect.map(Workflow.run(workflow), (out) => {`,
+    `  expectType<number>(out.results.last${segments - 1})`,
+    `  expectType<ReadonlyArray<number>>(out.results.map${segments - 1})`,
+    `  expectType<{ readonly n: number; readonly d: number; readonly e: string }>(out.results.sub${segments - 1})`,
+    `})`
+  )
+  return lines.join("\n") + "\n"
+}
+
 const plainChain = (n: number): string => {
   const lines = [header, `import { Effect } from "effect"`, ``, `const t0 = Effect.succeed(0)`]
   for (let i = 1; i < n; i++) lines.push(`const t${i} = Effect.flatMap(t${i - 1}, (x) => Effect.succeed(x + 1))`)
@@ -120,6 +183,7 @@ const plainFanout = (n: number): string => {
 }
 
 writeFileSync(join(typed, "realistic-100.test-d.ts"), realistic(100))
+writeFileSync(join(typed, "composition-100.test-d.ts"), composition(5))
 for (const n of [200, 500]) {
   writeFileSync(join(typed, `chain-${n}.test-d.ts`), chain(n))
   writeFileSync(join(typed, `fanout-${n}.test-d.ts`), fanout(n))
