@@ -80,6 +80,7 @@ export type Event =
  * const etl = Workflow.make("etl", fetch)
  * const onEvent = (event: Progress.EventOf<typeof etl>) =>
  *   event._tag === "TaskSucceeded" && event.taskId === "fetch" ? Effect.log(`${event.result.rows} rows`) : Effect.void
+ * // plugged in with the guard: Progress.layer({ onEvent: (e) => Progress.isEventOf(etl)(e) ? onEvent(e) : Effect.void })
  * ```
  *
  * @category models
@@ -90,6 +91,32 @@ export type EventOf<W> = W extends {
   readonly "~effect-graflow/Workflow": { readonly results: (_: never) => infer Results }
 } ? EventsOf<Name, Results, keyof Results & string>
   : Event
+
+/**
+ * Whether an event is one of `workflow`'s runs' (its `workflow` is the
+ * workflow's name): a guard that narrows it to {@link EventOf}, so a handler
+ * reads each task's result with its type.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Progress, Task, Workflow } from "effect-graflow"
+ *
+ * const fetch = Task.make("fetch", () => ({ rows: 3 }))
+ * const etl = Workflow.make("etl", fetch)
+ * const isEtl = Progress.isEventOf(etl)
+ * const rows = Progress.layer({
+ *   onEvent: (event) =>
+ *     isEtl(event) && event._tag === "TaskSucceeded" && event.taskId === "fetch" ? Effect.log(`${event.result.rows} rows`) : Effect.void
+ * })
+ * ```
+ *
+ * @category guards
+ * @since 0.3.0
+ */
+export const isEventOf = <const W extends { readonly name: string }>(workflow: W) => (event: Event): event is EventOf<W> =>
+  event.workflow === workflow.name
 
 /** A path inside a task of the workflow: a sub-workflow's task, a map's item. */
 type Path<Id extends string> = `${Id}/${string}` | `${Id}[${number}]`
