@@ -5,6 +5,7 @@ import { inject } from "vitest"
 import { Channel, Checkpoint, MemoryChannel } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import * as agentLoop from "../examples/agent-loop.js"
+import * as agentTools from "../examples/agent-tools.js"
 import * as approval from "../examples/approval/main.js"
 import * as approvalSubworkflow from "../examples/approval-subworkflow.js"
 import * as claimsRouter from "../examples/claims-router.js"
@@ -150,6 +151,15 @@ for (const [name, layer] of backends) {
           { kind: "dispute", outcome: "order B-7 sent to a person: never delivered", paid: undefined },
           { kind: "question", outcome: "question queued: can I change my address?", paid: undefined }
         ])
+      }))
+
+    // Live clock: the tools stand in for a remote API with a 30 ms latency (Effect.sleep).
+    it.live("agent-tools: the three calls of a round run at once; the next round reads their typed results", () =>
+      Effect.gen(function*() {
+        assert.deepStrictEqual(yield* run(agentTools.program), {
+          answer: "where is it warmer — Paris 14°C; Tokyo 19°C; where is it warmer: effect-graflow runs tasks as Effects",
+          mostAtOnce: 3
+        })
       }))
   })
 }
