@@ -21,11 +21,18 @@ import { CheckpointMismatchError, TaskFailed, TaskTimeoutError } from "./workflo
 /** A body as the engine calls it (see `Body` in task.ts). */
 type RuntimeBody = (ctx: TaskContext, input: unknown) => unknown
 
+/**
+ * Calls a task's body on its context: what it gives (an Effect, or a plain
+ * value), or it throws. The engine built the context the body's type was
+ * checked against.
+ */
+export const callBody = (task: TaskImpl, ctx: TaskContext, input: unknown): unknown => (task.body as RuntimeBody)(ctx, input)
+
 /** The body's Effect (a plain value succeeds; a throw is a defect, as in `Effect.sync`). */
-const start = (body: RuntimeBody, ctx: TaskContext, input: unknown): Effect.Effect<unknown, unknown, unknown> => {
+const start = (task: TaskImpl, ctx: TaskContext, input: unknown): Effect.Effect<unknown, unknown, unknown> => {
   let out: unknown
   try {
-    out = body(ctx, input)
+    out = callBody(task, ctx, input)
   } catch (defect) {
     return Effect.die(defect)
   }
@@ -56,14 +63,14 @@ export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unkno
     const runMap = ctx.state.runMap
     return runMap === undefined ? Effect.die(new Error(`task "${task.id}" is a map, which only a run of the engine can run`)) : runMap(task, ctx)
   }
-  return start(task.body as RuntimeBody, ctx, ctx.input)
+  return start(task, ctx, ctx.input)
 }
 
 /**
  * One attempt: the body, with the task's timeout, in a span when a tracer is
  * installed, reported to the progress handler when there is one.
  */
-const attempt = (
+export const attempt = (
   task: TaskImpl,
   state: RunState,
   ctx: TaskContext,

@@ -237,6 +237,19 @@ export const recordCodec = (fields: ReadonlyMap<string, Codec<unknown>>): Codec<
  * (checked as JSON without one); with `optional`, an element is an `Option`
  * (a lenient map: a failed item has none), stored as `[value]` or `[]`.
  */
+/**
+ * The encodings of the lists of results a map made: each item's result was
+ * encoded (checked) when it completed, so the list is not encoded again when it
+ * is stored. Only the engine registers a list, frozen, with what it encoded.
+ */
+const knownEncodings = new WeakMap<ReadonlyArray<unknown>, Json>()
+
+/** Registers the encoding of a frozen list of results (see `knownEncodings`); gives the list. */
+export const withEncoding = <L extends ReadonlyArray<unknown>>(list: L, json: Json): L => {
+  knownEncodings.set(list, json)
+  return list
+}
+
 export const listCodec = (item: Codec<unknown> | undefined, optional: boolean): Codec<unknown> => {
   const encodeOne = (key: string, value: unknown, index: number): Effect.Effect<Json, InvalidValueError> =>
     Effect.mapBoth(item === undefined ? checkedEffect(key, value) : item.encode(key, value), {
@@ -249,6 +262,8 @@ export const listCodec = (item: Codec<unknown> | undefined, optional: boolean): 
   return {
     encode: (key, value) => {
       if (!Array.isArray(value)) return Effect.fail(invalid(key, "a list of results was expected"))
+      const known = knownEncodings.get(value)
+      if (known !== undefined) return Effect.succeed(known)
       return Effect.forEach(value, (element: unknown, index): Effect.Effect<Json, InvalidValueError> => {
         if (!optional) return encodeOne(key, element, index)
         if (!Option.isOption(element)) return Effect.fail(invalid(key, `element ${index} is not an Option`))

@@ -286,7 +286,7 @@ const findTask = (workflow: Runnable, id: string): TaskImpl | undefined => {
   // An item of a map: `{map}[{index}]`, a copy of the map's item.
   const item = /^(.*)\[(\d+)\]$/.exec(id)
   const map = item === null ? undefined : workflow.plan.tasks.get(item[1]!)?.declarations.map
-  if (map !== undefined && item !== null) return itemTask(map.item, item[1]!, Number(item[2]), undefined)
+  if (map !== undefined && item !== null) return itemTask(map.item, id, Number(item[2]), undefined)
   const seen = new Set<TaskImpl>()
   const visit = (task: TaskImpl): TaskImpl | undefined => {
     for (const added of task.declarations.adds) {

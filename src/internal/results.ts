@@ -16,7 +16,10 @@ import type { TaskImpl } from "./task.js"
 import { type CheckpointStoreError, ResultNotAvailableError, type RunLeaseLostError } from "./workflowError.js"
 
 /** A result without a schema, checked as JSON: the checked (frozen) value, or the error naming the task's key. */
-const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
+export const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
+  // The commonest results, without the snapshot's record: as `snapshot` gives them.
+  if (typeof value === "string" || typeof value === "boolean" || value === null || value === undefined) return value
+  if (typeof value === "number" && Number.isFinite(value)) return value === 0 ? 0 : value
   const checked = checkValue(task.resultKey, value)
   if (!(checked instanceof InvalidValueError)) return checked
   return new InvalidValueError({

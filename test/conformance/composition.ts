@@ -256,6 +256,42 @@ export const compositionConformance = (subject: Subject) => {
         assert.deepStrictEqual(out.results.squares.map((r) => r.sq), [0, 1, 4, 9])
       }).pipe(provide))
 
+    test("items whose body gives a value: a result JSON cannot hold fails that item (named by its index); a throw stops the map", () =>
+      Effect.gen(function*() {
+        const list = listOf(4)
+        // A Date does not compile as a result; cast past the compiler, it is caught at run time.
+        const item = Task.template((_ctx, n: number) => n === 2 ? ({ at: new Date(0) } as unknown as { at: string }) : { at: `${n}` })
+        const out = yield* Workflow.run(Workflow.make("values", Flow.chain(list, Flow.map("each", list, item, { policy: "best-effort" }))))
+        assert.deepStrictEqual(out.results.each.map(Option.getOrNull), [{ at: "0" }, { at: "1" }, null, { at: "3" }])
+        const strict = yield* Effect.flip(Workflow.run(Workflow.make("values", Flow.chain(list, Flow.map("each", list, item)))))
+        if (strict._tag !== "TaskFailed" || strict.cause._tag !== "MapItemsError") return assert.fail(`a MapItemsError, not ${strict._tag}`)
+        assert.deepStrictEqual(strict.cause.failed.map((f) => [f.index, f.outcome, (f.error as { _tag: string })._tag]), [[2, "failed", "InvalidValueError"]])
+        const throws = Task.template((_ctx, n: number) => {
+          if (n === 1) throw new Error("broken item")
+          return n
+        })
+        const exit = yield* Effect.exit(Workflow.run(Workflow.make("throws", Flow.chain(list, Flow.map("each", list, throws)))))
+        assert.isTrue(exit._tag === "Failure" && String(exit.cause).includes("broken item"))
+      }).pipe(provide))
+
+    test("failFast: the first failure stops the items still running (interrupted), and no item starts after it", () =>
+      Effect.gen(function*() {
+        const started = yield* Ref.make(0)
+        const list = listOf(50)
+        const item = Task.template((_ctx, n: number) =>
+          Effect.gen(function*() {
+            yield* Ref.update(started, (k) => k + 1)
+            if (n === 3) return yield* Effect.fail("three" as const)
+            return yield* Effect.never
+          }))
+        const error = yield* Effect.flip(Workflow.run(Workflow.make("fast", Flow.chain(list, Flow.map("each", list, item, { concurrency: 4, failFast: true })))))
+        if (error._tag !== "TaskFailed" || error.cause._tag !== "MapItemsError") return assert.fail(`a MapItemsError, not ${error._tag}`)
+        assert.deepStrictEqual(error.cause.failed.filter((f) => f.outcome === "failed").map((f) => f.index), [3])
+        // Items 0, 1, 2 were running (never ending): interrupted; the other 46 never started.
+        assert.deepStrictEqual(error.cause.failed.filter((f) => f.outcome === "interrupted").map((f) => f.index).slice(0, 3), [0, 1, 2])
+        assert.strictEqual(yield* Ref.get(started), 4)
+      }).pipe(provide))
+
     test("an item that asks to iterate or to checkpoint stops the run with a defect that says why", () =>
       Effect.gen(function*() {
         const list = listOf(2)
