@@ -834,11 +834,13 @@ export interface WorkflowOptions<After extends ReadonlyArray<AfterEntry>, InputO
  * `TaskFailed`), its services and the requests its tasks wait for (answered
  * with `Workflow.respond` of the outer workflow) are the step's.
  *
- * At run time the sub-workflow is a run of its own, durable, with its own
- * namespace (`{outer}/{runId}/{step}`), kept while the outer run runs and
- * given its retention when it ends: an outer run continued after a crash, or
- * resumed after the sub-workflow suspended, continues it — its completed tasks
- * do not run again. In a distributed run its tasks run on the workers.
+ * At run time the sub-workflow is a run of its own, with its own namespace
+ * (`{outer}/{runId}/{step}`) that gets the outer run's retention. When
+ * something may continue it — the outer run is durable, the step retries, or
+ * it waits for requests — it is durable, kept while the outer run runs: an
+ * outer run continued after a crash, resumed after the sub-workflow
+ * suspended, or a retry of the step continues it, and its completed tasks do
+ * not run again. In a distributed run its tasks run on the workers.
  *
  * **Example**
  *

@@ -13,7 +13,8 @@ export const isResultKey = (key: string): boolean => key.endsWith(resultSuffix)
 
 const segmentSpecial = /[%/]/g
 const escapeSegment = (text: string): string =>
-  text.replace(segmentSpecial, (char) => char === "%" ? "%25" : "%2F")
+  // Most names and run ids (UUIDs) have neither: no regular expression runs for them.
+  text.indexOf("%") === -1 && text.indexOf("/") === -1 ? text : text.replace(segmentSpecial, (char) => char === "%" ? "%25" : "%2F")
 
 /**
  * The namespace of a run: `{workflow}/{runId}`, with `%` and `/` of each part

@@ -89,8 +89,15 @@ type Start =
  * predecessor's values; responses already sent stay. (A durable run that
  * continues does not come here.)
  */
+/** Whether a record has no own key. */
+const isEmpty = (record: object): boolean => {
+  for (const key in record) if (Object.hasOwn(record, key)) return false
+  return true
+}
+
 const writeInitial = (workflow: Runnable, store: ChannelStore) =>
-  Effect.flatMap(
+  // No initial values: the namespace is cleared (what a run with the same id left), without a step per value.
+  isEmpty(workflow.initial) ? store.restore([], undefined) : Effect.flatMap(
     Effect.forEach(Object.entries(workflow.initial), ([key, value]) => {
       const schema = fieldSchema(workflow.channels, key)
       if (schema !== undefined) {
@@ -268,9 +275,11 @@ const begin = (
         Effect.catch(store.retain(what), (error) =>
           Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
       const finalRetention = retention ?? backend.defaultRetention
+      state.retention = finalRetention
       const drive = Effect.gen(function*() {
         // -- prepare the namespace: initial values, or what the run had done --
-        const header = journalHeader(workflow.name, state.planHash, input?.encoded)
+        // The journal's first entry, made only for a run that has a journal.
+        const header = start._tag === "Checkpoint" || durable ? journalHeader(workflow.name, state.planHash, input?.encoded) : ""
         if (start._tag === "Checkpoint") {
           const completed = start.data.completed
           const entries = completed.map((c) => JSON.stringify(c))
@@ -372,6 +381,12 @@ const runChild: RunChild = (task, ctx) =>
       const made = sub.input!(ctx as never)
       return Effect.isEffect(made) ? made : Effect.succeed(made)
     })
+    // Nothing can continue the sub-workflow's run — the outer run keeps no journal, the step is not retried,
+    // and no task of it waits for an answer — so it runs without a journal or a lease of its own, and its
+    // namespace gets the outer run's retention when it ends.
+    const continued = state.durable !== undefined || sub.workflow.plan.awaits.size > 0 ||
+      (task.declarations.execution.retry ?? state.workflow.defaults.retry) !== undefined
+    if (!continued) return Effect.flatMap(inputOf, (input) => runPlainChild(state, sub.workflow, childRunId, parent, input, sub.input !== undefined))
     return Effect.flatMap(inputOf, (input) => {
       state.children.add(runNamespace(sub.workflow.name, childRunId))
       const backend = state.backend
@@ -390,6 +405,45 @@ const runChild: RunChild = (task, ctx) =>
         (out): Effect.Effect<unknown, Suspend> => out.status === "suspended" ? Effect.fail(new Suspend(out.requests)) : Effect.succeed(out.results)
       )
     })
+  })
+
+/**
+ * A sub-workflow's run that nothing continues (see `runChild`): on the outer
+ * run's backend and services, its input checked, its flow driven, its results
+ * the step's; its namespace gets the outer run's retention when it ends.
+ */
+const runPlainChild = (
+  outer: RunState,
+  workflow: Runnable,
+  runId: string,
+  parent: Parent,
+  given: unknown,
+  hasInput: boolean
+): Effect.Effect<unknown, unknown, unknown> =>
+  Effect.flatMap(runInput(workflow, given, hasInput), (input) => {
+    const backend = outer.backend ?? makeBackend()
+    return Effect.scoped(Effect.flatMap(backend.open(runNamespace(workflow.name, runId)), (store) => {
+      const state = new RunState(workflow, runId, store, outer.progress, outer.tracing, outer.clock, outer.checkpoints, planHash(workflow.plan))
+      state.input = input
+      state.remote = outer.remote
+      state.parent = parent
+      state.runChild = runChild
+      state.runMap = runMap
+      state.backend = backend
+      state.retention = outer.retention
+      const flow = Effect.andThen(writeInitial(workflow, store), drive(state))
+      const retain = (what: Retention) => Effect.ignore(store.retain(what))
+      const ran = Effect.ensuring(
+        state.tracing ? Effect.withSpan(flow, `workflow ${workflow.name}`, { captureStackTrace: false }) : flow,
+        // Its own sub-workflows that may have been continued (retried steps) follow it.
+        Effect.uninterruptible(Effect.suspend(() =>
+          state.children.size === 0
+            ? retain(outer.retention)
+            : Effect.andThen(retain(outer.retention), retainChildren(backend, outer.checkpoints, state.children, outer.retention, retain))
+        ))
+      )
+      return Effect.map(ran, () => state.results())
+    }))
   })
 
 /**

@@ -7,7 +7,7 @@
  */
 import { type Clock, type Duration, Effect } from "effect"
 import type * as Channel from "../Channel.js"
-import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
 import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
 import type { Completion, Request, Store } from "./checkpoint.js"
@@ -124,6 +124,8 @@ export class RunState {
   runMap: RunChild | undefined = undefined
   /** The channel backend of the run: its sub-workflows run on it too. */
   backend: ChannelBackend | undefined = undefined
+  /** What the run's namespace gets when it ends (a sub-workflow run nothing continues gets it when it ends). */
+  retention: Retention = { _tag: "Delete" }
   /** The namespaces of the sub-workflow runs this run started: they get its retention when it ends. */
   readonly children = new Set<string>()
   constructor(

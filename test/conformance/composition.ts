@@ -109,6 +109,25 @@ export const compositionConformance = (subject: Subject) => {
         assert.deepStrictEqual(yield* counts.get, { order: 1, debit: 1, note: 2 })
       }).pipe(provide))
 
+    test("a retried step continues its sub-workflow (its completed tasks not run again), in a run without a journal too", () =>
+      Effect.gen(function*() {
+        const counts = yield* makeCounts()
+        const attempts = yield* Ref.make(0)
+        const first = Task.make("first", (ctx) => Effect.andThen(counts.ran("first"), Effect.as(ctx.untyped.append("ledger", "first"), 1)))
+        // Fails on its first run only: the step's second attempt continues the sub-workflow from here.
+        const flaky = Task.make("flaky", { after: [first] }, () =>
+          Effect.flatMap(Ref.updateAndGet(attempts, (n) => n + 1), (n) => n === 1 ? Effect.fail("once" as const) : Effect.succeed(n)))
+        const inner = Workflow.make("inner", Workflow.chain(first, flaky))
+        const outer = Workflow.make("retrying", Task.workflow("step", inner, { retry: { times: 1 } }))
+        const runId = unique("retried")
+        const out = yield* Workflow.run(outer, { runId, retention: "keep" })
+        assert.deepStrictEqual(out.results.step, { first: 1, flaky: 2 })
+        assert.strictEqual((yield* counts.get).first, 1)
+        // Its namespace was kept for the retry, then given the outer run's retention ("keep").
+        const child = yield* Channel.open(Workflow.namespace("inner", `retrying/${runId}/step`))
+        assert.deepStrictEqual(yield* child.get("ledger"), ["first"])
+      }).pipe(provide))
+
     test("a request inside the sub-workflow suspends the outer run; respond reaches it, resume continues inside it", () =>
       Effect.gen(function*() {
         const counts = yield* makeCounts()
