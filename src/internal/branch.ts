@@ -14,7 +14,7 @@ import { ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import type { BranchStep, Step } from "./plan.js"
 import { readResult, storeDecision } from "./results.js"
 import { type Signal, type StepFailure, stopsRun } from "./signal.js"
-import { replayKey, type RunState } from "./state.js"
+import { absent, replayKey, type RunState } from "./state.js"
 import { isTask, type TaskImpl } from "./task.js"
 import { TaskFailed } from "./workflowError.js"
 
@@ -80,35 +80,40 @@ export const runBranch = (
   step: BranchStep,
   state: RunState,
   run: (child: Step) => Effect.Effect<Signal, StepFailure, unknown>
-): Effect.Effect<Signal, StepFailure, unknown> =>
-  Effect.suspend(() => {
-    const iteration = state.countRun(step.id, -1)
-    const recorded = state.replay?.get(replayKey(step.id, iteration))
-    if (recorded !== undefined && typeof recorded.result === "number") {
-      state.complete(step.id, -1, iteration, 1, undefined)
-      const chosen = step.steps[recorded.result]
-      if (chosen !== undefined) return run(chosen)
-    }
-    // Reading the source or recording the choice may fail (the channel): the branch's failure, named by its id.
-    const fail = (cause: unknown): StepFailure =>
-      stopsRun(cause) ? cause : new TaskFailed({ taskId: step.id, cause, attempts: 1, retryLimit: 0 })
-    return Effect.flatMap(
-      Effect.mapError(readResult(state, step.id, step.source.id), fail),
-      (value) => {
-        let chosen = step.patterns.findIndex((pattern) => isMatching(pattern, value))
-        if (chosen < 0) {
-          if (!step.otherwise) {
-            // `.exhaustive()` compiled: a value that matches no case came past the types.
-            return Effect.die(
-              new TypeError(`branch "${step.id}": the result of "${step.source.id}" matches none of its cases, and it has no otherwise`)
-            )
-          }
-          chosen = step.patterns.length
-        }
-        return Effect.flatMap(
-          Effect.mapError(storeDecision(state, step.decisionKey, step.id, iteration, chosen), fail),
-          () => run(step.steps[chosen]!)
+): Effect.Effect<Signal, StepFailure, unknown> => {
+  // Called when the branch's turn comes (as `runTask` is): what it counts and reads is this execution's.
+  const iteration = state.countRun(step.id, -1)
+  const recorded = state.replay?.get(replayKey(step.id, iteration))
+  if (recorded !== undefined && typeof recorded.result === "number") {
+    state.complete(step.id, -1, iteration, 1, undefined)
+    const chosen = step.steps[recorded.result]
+    if (chosen !== undefined) return run(chosen)
+  }
+  // Reading the source or recording the choice may fail (the channel): the branch's failure, named by its id.
+  const fail = (cause: unknown): StepFailure =>
+    stopsRun(cause) ? cause : new TaskFailed({ taskId: step.id, cause, attempts: 1, retryLimit: 0 })
+  const choose = (value: unknown): Effect.Effect<Signal, StepFailure, unknown> => {
+    let chosen = step.patterns.findIndex((pattern) => isMatching(pattern, value))
+    if (chosen < 0) {
+      if (!step.otherwise) {
+        // `.exhaustive()` compiled: a value that matches no case came past the types.
+        return Effect.die(
+          new TypeError(`branch "${step.id}": the result of "${step.source.id}" matches none of its cases, and it has no otherwise`)
         )
       }
-    )
+      chosen = step.patterns.length
+    }
+    return Effect.matchEffect(storeDecision(state, step.decisionKey, step.id, iteration, chosen), {
+      onFailure: (cause) => Effect.fail(fail(cause)),
+      onSuccess: () => run(step.steps[chosen]!)
+    })
+  }
+  // The source ran before the branch in this run (or was replayed into it): its result is at hand.
+  const index = state.workflow.plan.index.get(step.source.id)
+  const known = index === undefined ? absent : state.resultAt(index)
+  if (known !== absent) return choose(known)
+  return Effect.matchEffect(readResult(state, step.id, step.source.id), {
+    onFailure: (cause) => Effect.fail(fail(cause)),
+    onSuccess: choose
   })
+}

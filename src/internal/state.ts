@@ -156,6 +156,10 @@ export class RunState {
     if (index >= 0) this.values[index] = value
     else this.addedValues.set(task.id, value)
   }
+  /** The latest result of the plan's task at `index` in this run, or `absent`. */
+  resultAt(index: number): unknown {
+    return index < this.values.length ? this.values[index] : absent
+  }
   /** Whether a task added at run time (`nextTask`, a tool's call) with this id ran in this run. */
   ranAdded(id: string): boolean {
     return this.addedCounts.has(id)
