@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { describe, expect, it } from "vitest"
 import { main } from "../src/cli.js"
+import { Effect } from "effect"
 import { Task, Workflow } from "../src/index.js"
 import { pipeline } from "./fixtures/graph-workflow.js"
 
@@ -31,6 +32,28 @@ describe("Workflow.toMermaid", () => {
         "  t1 -. goto .-> t4"
       ].join("\n")
     )
+  })
+})
+
+describe("Workflow.toMermaid draws what tasks may do at run time", () => {
+  it("a task's loop, the tasks it may add and the tools it may call, each on a dashed edge", () => {
+    const extra = Task.make("extra", () => 1)
+    const weather = Task.template({ name: "weather" }, (_ctx, city: string) => city.length)
+    const agent = Task.make("agent", { adds: [extra, weather], input: { round: 0 }, maxCycles: 3 }, (ctx, state) =>
+      state.round < 2 ? Effect.as(ctx.nextIteration({ round: state.round + 1 }), state.round) : Effect.succeed(state.round))
+    const chart = Workflow.toMermaid(Workflow.make("agentic", Workflow.chain(Task.make("plain", () => 0), agent)))
+    expect(chart.split("\n")).toEqual([
+      "flowchart TD",
+      "  %% workflow agentic",
+      "  t0[\"plain\"]",
+      "  t1[\"agent\"]",
+      "  t0 --> t1",
+      "  t1 -. next iteration .-> t1",
+      "  a0([\"extra\"])",
+      "  t1 -. adds .-> a0",
+      "  a1([\"weather · tool\"])",
+      "  t1 -. calls .-> a1"
+    ])
   })
 })
 

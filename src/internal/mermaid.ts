@@ -101,9 +101,22 @@ export const toMermaid = (name: string, plan: Plan): string => {
   }
   lines.push(`  %% workflow ${comment(name)}`)
   draw(plan.root, "  ")
+  /** Nodes of what tasks add at run time (not tasks of the plan: numbered apart). */
+  let extra = 0
   for (const [id, task] of plan.tasks) {
-    for (const target of task.declarations.goto) lines.push(`  ${nodeOf(id)} -. goto .-> ${nodeOf(target)}`)
-    if (task.declarations.terminate) lines.push(`  ${nodeOf(id)} -. terminate .-> stop((stop))`)
+    const d = task.declarations
+    for (const target of d.goto) lines.push(`  ${nodeOf(id)} -. goto .-> ${nodeOf(target)}`)
+    if (d.terminate) lines.push(`  ${nodeOf(id)} -. terminate .-> stop((stop))`)
+    // Its loop, and what it may add at run time: tasks (`nextTask`) and tools (`ctx.call`), each a node of its own.
+    if (d.iterates) lines.push(`  ${nodeOf(id)} -. next iteration .-> ${nodeOf(id)}`)
+    for (const added of d.adds) {
+      const node = `a${extra++}`
+      lines.push(`  ${node}([${label(added.id)}])`, `  ${nodeOf(id)} -. adds .-> ${node}`)
+    }
+    for (const tool of d.tools) {
+      const node = `a${extra++}`
+      lines.push(`  ${node}([${label(`${tool.name} · tool`)}])`, `  ${nodeOf(id)} -. calls .-> ${node}`)
+    }
   }
   return lines.join("\n")
 }

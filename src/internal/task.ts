@@ -50,6 +50,8 @@ interface Declarations {
   /** The templates it may call with `ctx.call` (tools: each call a task of its own, with its input). */
   readonly tools: ReadonlyArray<Tool>
   readonly execution: Execution
+  /** It declares how it loops (`input`, the state of its iterations, or `maxCycles`): drawn with its loop. */
+  readonly iterates: boolean
   /** For a `Task.input` task: the codec of the run's input. */
   readonly runInput: Codec<unknown> | undefined
   /** The requests it may wait for (`ctx.waitFor`), by name, with the codec of each response. */
@@ -121,6 +123,7 @@ const none: Declarations = {
   adds: [],
   tools: [],
   execution: noExecution,
+  iterates: false,
   runInput: undefined,
   awaits: new Map(),
   subWorkflow: undefined,
@@ -260,6 +263,7 @@ const declarationsOf = (id: string, options: RawOptions | undefined): Declaratio
     adds,
     tools,
     execution: executionOf(id, options),
+    iterates: options.input !== undefined || options.maxCycles !== undefined,
     runInput: undefined,
     awaits: awaitsOf(id, options.awaits),
     subWorkflow: undefined,
