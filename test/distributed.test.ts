@@ -17,7 +17,7 @@ import { MemoryChannel, Progress, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
-import { aggregateHere, approvals, Broken, cancelling, control, crashy, etl, etlLocal, fanout, moreControl, orders, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
+import { aggregateHere, approvals, Broken, cancelling, composed, control, crashy, etl, etlLocal, fanout, mapCrashy, moreControl, orders, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
 import { bullConnection } from "../src/internal/redis/connection.js"
 import { queueOf } from "../src/internal/redis/keys.js"
 import { lineOf, startScript, stderr, stopAll } from "./support/processes.js"
@@ -161,6 +161,18 @@ describe("distributed runs on two worker processes", () => {
       assert.strictEqual(last.metadata["iteration"], 2)
     }).pipe(Effect.provide(layer)), 60_000)
 
+  it.live("a map's items (a template, a workflow per element) and a sub-workflow's tasks run on the workers", () =>
+    Effect.gen(function*() {
+      const out = yield* Distributed.run(composed)
+      if (out.status !== "completed") return assert.fail(out.status)
+      const workerPids = new Set(workers.map((w) => w.pid))
+      assert.deepStrictEqual(out.results.doubled.map((r) => r.value), Array.from({ length: 40 }, (_, i) => i * 2))
+      assert.deepStrictEqual(out.results.squared.map((r) => r.square.value), Array.from({ length: 40 }, (_, i) => i * i))
+      assert.strictEqual(out.results.seven.square.value, 49)
+      const pids = [...out.results.doubled.map((r) => r.pid), ...out.results.squared.map((r) => r.square.pid), out.results.seven.square.pid]
+      for (const pid of pids) assert.isTrue(workerPids.has(pid), `${pid} is a worker`)
+    }).pipe(Effect.provide(layer)), 60_000)
+
   it.live("a workflow with a typed input: the input enters in the producer, the task that reads it runs on a worker", () =>
     Effect.gen(function*() {
       const out = yield* Distributed.run(orders, { input: { id: "o-1", amount: 12.5 } })
@@ -241,6 +253,29 @@ describe("a worker killed with SIGKILL mid-task", () => {
       const runs = yield* Effect.promise(() => redis.get(`test:dist:runs:${runId}`))
       yield* Effect.promise(() => redis.quit())
       assert.strictEqual(runs, "2")
+    }), 60_000)
+})
+
+describe("a worker killed with SIGKILL in the middle of a map", () => {
+  it.live("the item it ran is re-delivered to another worker; every item's result is there, none ran more than twice", () =>
+    Effect.gen(function*() {
+      const prefix = `test:dist:${randomUUID().slice(0, 8)}:`
+      const first = startWorker(prefix)
+      yield* Effect.promise(() => lineOf(first, (l) => l === "READY"))
+      const runId = randomUUID()
+      const fiber = yield* Effect.forkChild(Distributed.run(mapCrashy(url), { runId }).pipe(Effect.provide(Distributed.layer({ redis: url, prefix }))))
+      yield* Effect.promise(() => lineOf(first, (l) => l === `RUNNING item ${first.pid}`))
+      first.kill("SIGKILL")
+      const second = startWorker(prefix)
+      const out = yield* Effect.ensuring(Fiber.join(fiber), Effect.promise(() => stopAll([first, second])))
+      assert.deepStrictEqual(out.status === "completed" ? out.results.each : out.status, Array.from({ length: 30 }, (_, i) => i + 100))
+      const redis = new Redis(url)
+      const runs = yield* Effect.promise(() => Promise.all(Array.from({ length: 30 }, (_, i) => redis.get(`test:dist:item:${runId}:${i}`))))
+      yield* Effect.promise(() => redis.quit())
+      // Item 5 ran twice (killed, then re-delivered); an item whose job the killed worker had taken but not
+      // finished may have run twice too; none ran three times, none was lost.
+      assert.strictEqual(runs[5], "2")
+      for (const [i, count] of runs.entries()) assert.isTrue(count === "1" || count === "2", `item ${i} ran ${count} times`)
     }), 60_000)
 })
 
