@@ -6,7 +6,7 @@
  */
 import { Effect, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { Channel, Task, Workflow, WorkflowError } from "../src/index.js"
+import { Channel, Flow, Task, Workflow, WorkflowError } from "../src/index.js"
 
 /** `Workflow.make` as plain JavaScript sees it: no compile-time check. */
 const unchecked = Workflow.make as unknown as (name: string, optionsOrFlow: unknown, flow?: unknown) => unknown
@@ -30,6 +30,24 @@ describe("Workflow.make checks at run time what the types check", () => {
     const a = Task.make(computed("a"), () => 1)
     const again = Task.make(computed("a"), () => 2)
     expect(problemsOf(() => unchecked("dup", Workflow.chain(a, again)))).toEqual([`task id "a" is used more than once`])
+  })
+
+  it("a workflow that contains itself, as a step or as a map's item, at any depth", () => {
+    // Two workflows of one name, made apart: the outer one runs the other as a step (or per element).
+    const inner = Workflow.make(computed("loop"), Task.make("x", () => 1))
+    expect(problemsOf(() => unchecked("loop", Task.workflow("again", inner)))).toEqual([
+      `step "again" runs workflow "loop" itself: a workflow cannot contain itself`
+    ])
+    const middle = Workflow.make("middle", Task.workflow("deeper", inner))
+    expect(problemsOf(() => unchecked("loop", Workflow.chain(Task.make("a", () => 1), Task.workflow("step", middle))))).toEqual([
+      `step "step" → "deeper" runs workflow "loop" itself: a workflow cannot contain itself`
+    ])
+    const n = Task.input("n", Schema.Number)
+    const each = Workflow.make(computed("loop"), n)
+    const list = Task.make("list", () => [1, 2])
+    expect(problemsOf(() => unchecked("loop", Workflow.chain(list, Flow.map("each", list, each))))).toEqual([
+      `step "each" runs workflow "loop" itself: a workflow cannot contain itself`
+    ])
   })
 
   it("a result read from a task that does not certainly run before", () => {

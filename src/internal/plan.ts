@@ -283,7 +283,8 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
   // A workflow may not run itself: a step of it, or of a sub-workflow of it, running a workflow of its name.
   const contains = (steps: ReadonlyMap<string, TaskImpl>, trail: ReadonlyArray<string>): void => {
     for (const task of steps.values()) {
-      const sub = task.declarations.subWorkflow
+      // A step, or a map whose item is a workflow.
+      const sub = task.declarations.subWorkflow ?? task.declarations.map?.item.declarations.subWorkflow
       if (sub === undefined) continue
       const path = [...trail, task.id]
       if (sub.workflow.name === workflow) {
