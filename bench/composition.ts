@@ -38,36 +38,7 @@ import { bullConnection } from "../src/internal/redis/connection.js"
 import { queueOf } from "../src/internal/redis/keys.js"
 import { startRedisServer } from "../test/support/redis.js"
 import { ITEMS, map32, mapAll } from "./fixtures/composition-flows.js"
-import { machine, median, printTable, spread } from "./support.js"
-
-/**
- * Warms both up (at least 5 runs each and half a second), then runs them
- * alternately, `rounds` times each, so that neither gets the quieter moments.
- */
-const samplePair = async (
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-  rounds: number
-): Promise<readonly [ReadonlyArray<number>, ReadonlyArray<number>]> => {
-  const warmUntil = performance.now() + 500
-  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) {
-    await a()
-    await b()
-  }
-  const outA: Array<number> = []
-  const outB: Array<number> = []
-  for (let i = 0; i < rounds; i++) {
-    outA.push(await a())
-    outB.push(await b())
-  }
-  return [outA, outB]
-}
-
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now()
-  await run()
-  return performance.now() - started
-}
+import { machine, median, printTable, samplePair, spread, timed } from "./support.js"
 
 /** Each round's figure against the baseline's round right after it: the machine's drift cancels out. */
 const pairwise = (a: ReadonlyArray<number>, b: ReadonlyArray<number>, f: (a: number, b: number) => number) =>

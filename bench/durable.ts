@@ -14,38 +14,7 @@ import { Checkpoint, MemoryChannel, Task, Workflow } from "effect-graflow"
 import * as RedisChannel from "effect-graflow/RedisChannel"
 import { Redis } from "ioredis"
 import { startRedisServer } from "../test/support/redis.js"
-import { machine, median, printTable, spread } from "./support.js"
-
-const ROUNDS = 15
-
-/**
- * Warms both up (at least 5 runs each and half a second), then runs them
- * alternately, `rounds` times each, so that neither gets the quieter moments.
- */
-const samplePair = async (
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-  rounds = ROUNDS
-): Promise<readonly [ReadonlyArray<number>, ReadonlyArray<number>]> => {
-  const warmUntil = performance.now() + 500
-  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) {
-    await a()
-    await b()
-  }
-  const outA: Array<number> = []
-  const outB: Array<number> = []
-  for (let i = 0; i < rounds; i++) {
-    outA.push(await a())
-    outB.push(await b())
-  }
-  return [outA, outB]
-}
-
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now()
-  await run()
-  return performance.now() - started
-}
+import { machine, median, printTable, samplePair, spread, timed } from "./support.js"
 
 const chainOf = (n: number) => {
   const [first, ...rest] = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))

@@ -14,7 +14,7 @@
  */
 import { Effect, Schema } from "effect"
 import { Channel, MemoryChannel, Task, Workflow } from "effect-graflow"
-import { machine, median, printTable, spread } from "./support.js"
+import { machine, median, printTable, spread, timed } from "./support.js"
 
 const ROUNDS = 15
 
@@ -28,12 +28,6 @@ const sample = async (f: () => Promise<number>): Promise<ReadonlyArray<number>> 
   const out: Array<number> = []
   for (let i = 0; i < ROUNDS; i++) out.push(await f())
   return out
-}
-
-const timed = async (run: () => Promise<unknown>): Promise<number> => {
-  const started = performance.now()
-  await run()
-  return performance.now() - started
 }
 
 const chainOf = (n: number) => {

@@ -1,4 +1,4 @@
-/** Shared helpers of the benchmarks: the machine, medians, tables. */
+/** Shared helpers of the benchmarks: timing, paired samples, the machine, medians, tables. */
 import { readFileSync } from "node:fs"
 import { cpus } from "node:os"
 
@@ -27,4 +27,34 @@ export const machine = (extra?: string): string =>
 export const printTable = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): void => {
   const lines = [header, header.map(() => "---"), ...rows].map((cells) => `| ${cells.join(" | ")} |`)
   console.log(lines.join("\n"))
+}
+
+/** How long `run` takes, in ms. */
+export const timed = async (run: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now()
+  await run()
+  return performance.now() - started
+}
+
+/**
+ * Warms both up (at least 5 runs each and half a second), then runs them
+ * alternately, `rounds` times each, so that neither gets the quieter moments.
+ */
+export const samplePair = async (
+  a: () => Promise<number>,
+  b: () => Promise<number>,
+  rounds: number
+): Promise<readonly [ReadonlyArray<number>, ReadonlyArray<number>]> => {
+  const warmUntil = performance.now() + 500
+  for (let i = 0; i < 5 || performance.now() < warmUntil; i++) {
+    await a()
+    await b()
+  }
+  const outA: Array<number> = []
+  const outB: Array<number> = []
+  for (let i = 0; i < rounds; i++) {
+    outA.push(await a())
+    outB.push(await b())
+  }
+  return [outA, outB]
 }
