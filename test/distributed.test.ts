@@ -316,7 +316,7 @@ describe("effect-graflow worker <module>", () => {
           if (stderr.includes("serving")) resolve()
         }))
       yield* Effect.promise(() => serving)
-      expect(stderr).toContain("serving cancelling, control, etl, etl-local, fanout, orders, slow, strict, typed-failure (concurrency 4)")
+      expect(stderr).toContain("serving cancelling, composed, control, etl, etl-local, fanout, orders, slow, strict, typed-failure (concurrency 4)")
       const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: url, prefix })))
       assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
       child.kill("SIGTERM")
