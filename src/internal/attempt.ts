@@ -70,7 +70,7 @@ export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unkno
  * One attempt: the body, with the task's timeout, in a span when a tracer is
  * installed, reported to the progress handler when there is one.
  */
-export const attempt = (
+const attempt = (
   task: TaskImpl,
   state: RunState,
   ctx: TaskContext,

@@ -10,7 +10,7 @@
  * @internal
  */
 import { Cause, Effect, Option } from "effect"
-import { attempt, attemptsOf, callBody } from "./attempt.js"
+import { attemptsOf, callBody } from "./attempt.js"
 import { TaskContext } from "./context.js"
 import { describePolicy } from "./group.js"
 import { withEncoding } from "./channel.js"
@@ -30,9 +30,6 @@ const SYNC_BATCH = 64
 
 /** A step of a loop that keeps nothing. */
 const ignore = (): void => undefined
-
-/** One attempt made. */
-const one_ = (): number => 1
 
 /** The id of the item of map `map` that runs element `index`. */
 export const itemId = (map: string, index: number): string => `${map}[${index}]`
@@ -122,19 +119,13 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
           } catch (defect) {
             return failure(index, Cause.die(defect))
           }
-          return Effect.isEffect(out) ? Effect.matchCauseEffect(out, { onFailure: (cause) => failure(index, cause), onSuccess: (value) => keep(copy, index, value) }) : keep(copy, index, out)
+          if (!Effect.isEffect(out)) return keep(copy, index, out)
+          return Effect.matchCauseEffect(out, {
+            onFailure: (cause) => failure(index, cause),
+            onSuccess: (value) => keep(copy, index, value)
+          })
         }
-        // Without retries, the one attempt directly (no closure to find the last one).
-        let attempts: Effect.Effect<unknown, unknown, unknown>
-        let attemptsMade: () => number
-        if (retry === undefined) {
-          attempts = attempt(copy, state, new TaskContext(copy, state, element, 1, iteration), timeout, false)
-          attemptsMade = one_
-        } else {
-          const made = attemptsOf(copy, state, element, iteration, timeout, retry)
-          attempts = made.attempts
-          attemptsMade = () => made.last().attempt
-        }
+        const { attempts, last } = attemptsOf(copy, state, element, iteration, timeout, retry)
         return Effect.matchCauseEffect(attempts, {
           onFailure: (cause) => failure(index, cause),
           onSuccess: (value): Effect.Effect<void, typeof halt> => {
@@ -142,8 +133,8 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
             const stored = Effect.flatMap(encodeResult(copy, value), (json) => {
               const entry = journal === undefined ? Effect.void : journal.record(
                 JSON.stringify(json === undefined
-                  ? { task: id, iteration, attempts: attemptsMade() }
-                  : { task: id, iteration, attempts: attemptsMade(), result: json })
+                  ? { task: id, iteration, attempts: last().attempt }
+                  : { task: id, iteration, attempts: last().attempt, result: json })
               )
               return Effect.as(entry, json)
             })

@@ -8,7 +8,7 @@
  */
 import type { Matcher } from "ts-pattern/types"
 import type { Entry } from "./Entry.js"
-import type { ByTask, FlowShape } from "./FlowShape.js"
+import type { ByTask, EmptyShape, FlowShape, Shaped } from "./FlowShape.js"
 import type { FoldShape } from "./FoldShape.js"
 
 type Primitive = string | number | boolean | bigint | symbol | null | undefined
@@ -37,28 +37,8 @@ export type Excluded<Pat> = Pat extends Primitive ? Pat
   : never
 
 /** The shape of the source seen narrowed to `A` in a case: its entry, certain; nothing else. */
-interface NarrowedShape<SrcId extends string, A> {
-  readonly ids: never
-  readonly lits: never
+interface NarrowedShape<SrcId extends string, A> extends Omit<EmptyShape, "certain"> {
   readonly certain: Entry<SrcId, A>
-  readonly present: never
-  readonly results: never
-  readonly writes: never
-  readonly needs: never
-  readonly wants: never
-  readonly reads: never
-  readonly jumps: never
-  readonly dups: never
-  readonly invalid: never
-  readonly channels: never
-  readonly skips: never
-  readonly stops: never
-  readonly groups: never
-  readonly failures: never
-  readonly cancels: never
-  readonly services: never
-  readonly input: never
-  readonly awaits: never
 }
 
 /**
@@ -131,6 +111,3 @@ type Complete<Id extends string, SrcId extends string, Src, Every, All extends F
     readonly awaits: All["awaits"]
   }
   : never
-
-/** A shape as a `FlowShape` (which TypeScript cannot see through the fold by itself). */
-type Shaped<S> = S extends FlowShape ? S : never

@@ -139,3 +139,6 @@ export interface ByTask<out What, out Task extends string> {
   readonly what: What
   readonly task: Task
 }
+
+/** A computed shape as a `FlowShape` (TypeScript cannot see through a fold or a conditional by itself). */
+export type Shaped<S> = S extends FlowShape ? S : never

@@ -1,4 +1,4 @@
-import type { ByTask, FlowShape } from "./FlowShape.js"
+import type { ByTask, FlowShape, Shaped } from "./FlowShape.js"
 
 /** A flow, as the fold reads it: its shape. */
 interface AnyFlow {
@@ -97,9 +97,6 @@ type Complete<Folded, All extends FlowShape, Group extends true> = Folded extend
     readonly awaits: All["awaits"]
   }
   : never
-
-/** The fold's result as a `FlowShape` (which TypeScript cannot see through the recursion by itself). */
-type Shaped<S> = S extends FlowShape ? S : never
 
 /** The shape of the flows of an array of unknown length (`Array<F>`), taken as one repeated flow. */
 type Spread<Small extends ReadonlyArray<unknown>> = Small[number] extends infer F

@@ -5,24 +5,11 @@
  * suspensions, durable continuation and namespaces.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
+import { Deferred, Effect, Fiber, Option, Ref, Schema } from "effect"
 import { randomUUID } from "node:crypto"
 import { Channel, Flow, Progress, Task, Workflow } from "../../src/index.js"
-
-export interface Subject {
-  readonly name: string
-  /** The channel backend and a checkpoint store (built once per test). */
-  readonly layer: Layer.Layer<Channel.Channel, unknown>
-  /** "test": time is TestClock (memory); "live": real time. */
-  readonly clock: "test" | "live"
-}
-
-/** Counts how many times each task's body ran. */
-const makeCounts = () =>
-  Effect.map(Ref.make<Record<string, number>>({}), (ref) => ({
-    ran: (id: string) => Ref.update(ref, (counts) => ({ ...counts, [id]: (counts[id] ?? 0) + 1 })),
-    get: Ref.get(ref)
-  }))
+// The same subjects as the durable suite (a backend with a checkpoint store, and its clock), and its counter.
+import { makeCounts, type Subject } from "./durable.js"
 
 export const compositionConformance = (subject: Subject) => {
   const test = subject.clock === "live" ? it.live : it.effect

@@ -20,7 +20,7 @@ export interface Subject {
 }
 
 /** Counts how many times each task's body ran. */
-const makeCounts = () =>
+export const makeCounts = () =>
   Effect.map(Ref.make<Record<string, number>>({}), (ref) => ({
     ran: (id: string) => Ref.update(ref, (counts) => ({ ...counts, [id]: (counts[id] ?? 0) + 1 })),
     get: Ref.get(ref)
