@@ -7,7 +7,10 @@
  * - bench/types/baseline/{chain,fanout}-{200,500}.ts: the same number of steps
  *   as a plain Effect program (no effect-graflow types), for bench/types/measure.ts;
  * - type-tests/generated/composition-100.test-d.ts: 100 tasks with 5
- *   sub-workflows, 5 branches and 5 maps (no baseline).
+ *   sub-workflows, 5 branches and 5 maps (no baseline);
+ * - type-tests/generated/{realistic,heavy}-100.test-d.ts: 100 tasks on a
+ *   40-key channel schema, the second with the values, reads and results of
+ *   issue 17's realistic workflow (no baseline).
  *
  *   npx tsx bench/types/generate.ts
  */
@@ -108,6 +111,78 @@ const realistic = (n: number): string => {
 }
 
 /**
+ * The realistic workflow of issue 17, heavier than {@link realistic}: `n` tasks on a 40-key channel schema of
+ * eight kinds of values (numbers, strings, booleans, literal unions, arrays of strings, structs, arrays of
+ * structs, nested structs with an optional key), each task declaring 2 `reads`, 1 `write` and 2 `after` tasks
+ * (the one before it and the one three before), reading both results with getResult and both keys, writing a
+ * value made from them, and returning a struct of its own. Keys a task reads before any task writes them get
+ * an initial value in `Workflow.make` (as a user would have to), the others are checked against their writers.
+ */
+const heavy = (n: number): string => {
+  const kinds = [
+    { schema: "Schema.Number", value: "a.total + b.total", initial: "0" },
+    { schema: "Schema.String", value: "`${a.label}/${b.label}`", initial: `""` },
+    { schema: "Schema.Boolean", value: "a.total > b.total", initial: "false" },
+    { schema: `Schema.Literals(["draft", "sent", "paid"])`, value: `a.total > 10 ? "paid" : "draft"`, initial: `"draft"` },
+    { schema: "Schema.Array(Schema.String)", value: "[a.label, ...b.tags]", initial: "[]" },
+    { schema: "Schema.Struct({ id: Schema.String, score: Schema.Number })", value: "{ id: a.label, score: b.total }", initial: `{ id: "", score: 0 }` },
+    {
+      schema: "Schema.Array(Schema.Struct({ sku: Schema.String, qty: Schema.Number }))",
+      value: "[{ sku: a.label, qty: a.total }, { sku: b.label, qty: b.total }]",
+      initial: "[]"
+    },
+    {
+      schema:
+        "Schema.Struct({ name: Schema.String, address: Schema.Struct({ city: Schema.String, zip: Schema.String }), note: Schema.optionalKey(Schema.String) })",
+      value: `{ name: a.label, address: { city: b.label, zip: "00000" } }`,
+      initial: `{ name: "", address: { city: "", zip: "" } }`
+    }
+  ] as const
+  const kind = (k: number) => kinds[k % kinds.length]!
+  const lines = [
+    header,
+    `import { Effect, Schema } from "effect"`,
+    `import { expectType } from "tsd"`,
+    `import { Channel, Task, Workflow } from "effect-graflow"`,
+    ``,
+    `const Channels = Channel.schema({`,
+    ...Array.from({ length: 40 }, (_, k) => `  k${k}: ${kind(k).schema},`),
+    `})`,
+    `const t0 = Task.make("t0", () => Effect.succeed({ step: 0, total: 1, label: "t0", tags: ["start"] }))`,
+    `const t1 = Task.make("t1", { after: [t0] }, (ctx) => Effect.map(ctx.getResult("t0"), (a) => ({ ...a, step: 1 })))`,
+    `const t2 = Task.make("t2", { after: [t1, t0] }, (ctx) =>`,
+    `  Effect.map(Effect.all([ctx.getResult("t1"), ctx.getResult("t0")]), ([a, b]) => ({ step: 2, total: a.total + b.total, label: "t2", tags: b.tags })))`
+  ]
+  const written = new Set<number>()
+  const initial = new Set<number>()
+  for (let i = 3; i < n; i++) {
+    const [r1, r2, w] = [(i * 3) % 40, (i * 3 + 1) % 40, (i * 7 + 5) % 40]
+    for (const r of [r1, r2]) if (!written.has(r)) initial.add(r)
+    written.add(w)
+    lines.push(
+      `const t${i} = Task.make("t${i}", { channels: Channels, after: [t${i - 1}, t${i - 3}], reads: ["k${r1}", "k${r2}"], writes: ["k${w}"] }, (ctx) =>`,
+      `  Effect.gen(function*() {`,
+      `    const a = yield* ctx.getResult("t${i - 1}")`,
+      `    const b = yield* ctx.getResult("t${i - 3}")`,
+      `    const x = yield* ctx.channel.get("k${r1}")`,
+      `    const y = yield* ctx.channel.get("k${r2}")`,
+      `    yield* ctx.channel.set("k${w}", ${kind(w).value})`,
+      `    return { step: ${i}, total: a.total + b.total + JSON.stringify([x, y]).length, label: "t${i}", tags: [...a.tags, b.label] }`,
+      `  }))`
+    )
+  }
+  lines.push(
+    `export const workflow = Workflow.make("heavy-${n}", {`,
+    `  channels: Channels,`,
+    `  initial: { ${[...initial].sort((a, b) => a - b).map((k) => `k${k}: ${kind(k).initial}`).join(", ")} }`,
+    `}, Workflow.chain(${Array.from({ length: n }, (_, i) => `t${i}`).join(", ")}))`,
+    `Effect.map(Workflow.run(workflow), (out) =>`,
+    `  expectType<{ step: number; total: number; label: string; tags: Array<string> }>(out.results.t${n - 1}))`
+  )
+  return lines.join("\n") + "\n"
+}
+
+/**
  * A composed workflow of 100 tasks: 5 segments of 20, each 9 chained tasks, a list and a `Flow.map` over it, a
  * task reading the map's results, a sub-workflow of 3 tasks (`Task.workflow`, its input from that task), a task
  * reading the sub-workflow's results and a `Flow.branch` on it (2 cases of one task each, one reading the
@@ -183,6 +258,7 @@ const plainFanout = (n: number): string => {
 }
 
 writeFileSync(join(typed, "realistic-100.test-d.ts"), realistic(100))
+writeFileSync(join(typed, "heavy-100.test-d.ts"), heavy(100))
 writeFileSync(join(typed, "composition-100.test-d.ts"), composition(5))
 for (const n of [200, 500]) {
   writeFileSync(join(typed, `chain-${n}.test-d.ts`), chain(n))

@@ -104,6 +104,10 @@ for (const shape of ["chain", "fanout"]) {
 }
 row("realistic: 100 tasks, 40-key schema, 2 reads + 1 write + 2 after each", measure(join(root, "type-tests", "generated", "realistic-100.test-d.ts")))
 row(
+  "heavy realistic (issue 17): 100 tasks, 40-key schema of 8 kinds, 2 reads + 1 write + 2 after read each, struct results",
+  measure(join(root, "type-tests", "generated", "heavy-100.test-d.ts"))
+)
+row(
   "composition: 100 tasks, 5 sub-workflows (Task.workflow), 5 branches (Flow.branch), 5 maps (Flow.map)",
   measure(join(root, "type-tests", "generated", "composition-100.test-d.ts"))
 )
