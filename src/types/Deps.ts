@@ -46,8 +46,8 @@ export type WantsOf<After extends ReadonlyArray<AfterLike>> = After[number] exte
  */
 export type Deps<After extends ReadonlyArray<AfterLike>> = After extends readonly [] ? { readonly [K in NoDeps]: never }
   // Each entry carries its own record (`~dep`, made once per task): one or two
-  // entries are read directly, more are intersected. A mapped type over the
-  // entries would be rebuilt for every inference pass of every task.
+  // entries are read directly (a mapped type over them would be rebuilt for
+  // every inference pass of every task), more are mapped into one record.
   : After extends readonly [infer Only extends DepOf] ? Only["~dep"]
   : After extends readonly [infer First extends DepOf, infer Second extends DepOf] ? First["~dep"] & Second["~dep"]
   : AllDeps<After[number]>
@@ -56,8 +56,16 @@ interface DepOf {
   readonly "~dep": object
 }
 
-/** The intersection of the entries' records (each entry in a contravariant position, then inferred). */
-type AllDeps<E> = (E extends DepOf ? (deps: E["~dep"]) => void : never) extends (deps: infer All) => void ? All : never
+/**
+ * The entries' records as one record: each entry's key (its id) mapped to its value. A mapped type over the
+ * union of entries, where an intersection of their records (inferred from a contravariant position) makes
+ * TypeScript build, normalize and then search an intersection of N object types each time the body's context
+ * is inferred: for the 500 tasks of a `Task.forEach`, completion of `getResult("` after an edit went from
+ * about 600 ms to about 200 ms.
+ */
+type AllDeps<E> = {
+  readonly [D in E as D extends DepOf ? keyof D["~dep"] : never]: D extends DepOf ? D["~dep"][keyof D["~dep"]] : never
+}
 
 
 /**

@@ -12,7 +12,9 @@ type C = Task.Task<"c", boolean>
 expectType<{ readonly [K in NoDeps]: never }>(is<Deps<readonly []>>())
 expectType<{ readonly a: number }>(is<Deps<readonly [A]>>())
 expectType<{ readonly a: number } & { readonly b: string }>(is<Deps<readonly [A, B]>>())
-expectType<{ readonly a: number } & { readonly b: string } & { readonly c: boolean }>(is<Deps<readonly [A, B, C]>>())
+// three or more: one record, mapped from the entries (not an intersection of their records)
+expectType<{ readonly a: number; readonly b: string; readonly c: boolean }>(is<Deps<readonly [A, B, C]>>())
+expectType<{ readonly a: number; readonly b: Option.Option<string>; readonly c: boolean }>(is<Deps<readonly [A, Task.Optional<B>, C]>>())
 expectType<{ readonly a: number } & { readonly b: Option.Option<string> }>(is<Deps<readonly [A, Task.Optional<B>]>>())
 // needs are the required entries, wants the optional ones
 expectType<EntryA>(is<NeedsOf<readonly [A, Task.Optional<B>]>>())
