@@ -19,7 +19,22 @@
  * @category type-level
  * @since 0.1.0
  */
-export type JsonIssue<A> = Walk<A, "", []>
+export type JsonIssue<A> = [A] extends [PlainJson] ? never : Walk<A, "", []>
+
+/**
+ * The common case in one assignability check: a type made of JSON's types, its objects anonymous (an object
+ * literal's type; an interface or a class instance has no implicit index signature, so it takes the walk), an
+ * optional property's `undefined` allowed, no symbol-keyed member. Only what the walk below finds nothing
+ * wrong with passes here; everything else is walked, for the message. (For a 100-task workflow returning
+ * structs, the walk cost about 14,000 instantiations; this check about 2,000.)
+ */
+type PlainJson =
+  | null
+  | boolean
+  | number
+  | string
+  | ReadonlyArray<PlainJson>
+  | { readonly [key: string]: PlainJson | undefined; readonly [key: symbol]: never }
 
 type Scalar = string | number | boolean | null
 

@@ -33,3 +33,7 @@ interface Tree {
   readonly children: ReadonlyArray<Tree>
 }
 expectType<never>(is<JsonIssue<Tree>>())
+// the one-check common case lets through only what the walk passes: a symbol-keyed method is still found
+expectType<"an object with methods (a class instance, an Option…), not a plain object">(
+  is<JsonIssue<{ readonly n: number; [Symbol.iterator](): Iterator<number> }>>()
+)
