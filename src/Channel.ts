@@ -265,7 +265,7 @@ export type WriteError = InvalidValueError | InvalidTtlError | ReservedKeyError 
  * @category models
  * @since 0.1.0
  */
-export interface Untyped {
+export interface Untyped<T extends object = {}> {
   /** The namespace this channel lives in (`{workflow}/{runId}` in a run). */
   readonly namespace: string
   /** The value under `key`; fails with `KeyNotFoundError` when there is none. */
@@ -275,7 +275,7 @@ export interface Untyped {
   /** The value under `key` as an `Option`. */
   getOption(key: string): Effect.Effect<Option.Option<unknown>, ChannelError>
   /** Stores a JSON value; `ttl` makes it expire, none removes an old TTL. */
-  set(key: string, value: unknown, options?: SetOptions): Effect.Effect<void, WriteError>
+  set<K extends string>(key: K, value: ValueBeside<T, K>, options?: SetOptions): Effect.Effect<void, WriteError>
   /** Whether `key` has a live value. */
   exists(key: string): Effect.Effect<boolean, ChannelError>
   /** Removes `key`; `true` if it had a live value. */
@@ -285,9 +285,9 @@ export interface Untyped {
   /** Removes every key but the task results. */
   clear(): Effect.Effect<void, ChannelError>
   /** Adds at the tail of the list under `key` (created if missing); returns the new length. */
-  append(key: string, value: unknown, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
+  append<K extends string>(key: K, value: ElementBeside<T, K>, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
   /** Adds at the head of the list under `key` (created if missing); returns the new length. */
-  prepend(key: string, value: unknown, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
+  prepend<K extends string>(key: K, value: ElementBeside<T, K>, options?: SetOptions): Effect.Effect<number, WriteError | WrongTypeError>
   /** Adds `delta` (default 1) atomically; a missing key counts as 0. Returns the new number. */
   atomicAdd(key: string, delta?: number): Effect.Effect<number, WrongTypeError | InvalidValueError | ReservedKeyError | ChannelError>
   /**
@@ -304,7 +304,79 @@ export interface Untyped {
    * `get_typed_channel(TypedDict)`): writes are checked at compile time and
    * run time, reads decode and fail with `ChannelDecodeError` on bad data.
    */
-  typed<A>(schema: ValueSchema<A>): Typed<{ readonly [key: string]: A }, string, string>
+  typed<A>(schema: ValueSchema<A>): Typed<EveryKey<T, A>, string, string>
+}
+
+/**
+ * What the untyped channel takes under `key` in a task whose channel schema
+ * is `T`: any value (JSON, checked when written) for a key the schema does
+ * not declare, a value of the key's type for one it does — so that a typed
+ * key is not written with another type behind the schema's back. (At run
+ * time every write to a key the workflow's schema declares is checked
+ * against it, in tasks that declare no schema too.)
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Channel } from "effect-graflow"
+ *
+ * type Total = Channel.ValueBeside<{ readonly total: number }, "total"> // number
+ * type Free = Channel.ValueBeside<{ readonly total: number }, "notes"> // unknown
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type ValueBeside<T extends object, K extends string> = K extends keyof T ? T[K] : unknown
+
+/**
+ * What `append` and `prepend` of the untyped channel take under `key`: an
+ * element of the key's list type for a key the schema declares (see
+ * {@link ValueBeside}).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Channel } from "effect-graflow"
+ *
+ * type Log = Channel.ElementBeside<{ readonly logs: ReadonlyArray<string> }, "logs"> // string
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type ElementBeside<T extends object, K extends string> = K extends keyof T ? T[K] extends ReadonlyArray<infer E> ? E : never
+  : unknown
+
+/**
+ * The keys of a view where every key holds an `A` (`ctx.typedChannel(schema)`)
+ * in a task whose channel schema is `T`: every key, but those `T` declares
+ * with a type `A` is not — there the value type says so, and nothing but a
+ * value of the key's type can be written.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Channel } from "effect-graflow"
+ *
+ * type Keys = Channel.EveryKey<{ readonly total: number }, string> // every key a string, "total" the message
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type EveryKey<T extends object, A> = [keyof T] extends [never] ? { readonly [key: string]: A }
+  : { readonly [key: string]: A } & { readonly [K in keyof T as [A] extends [T[K]] ? never : K]: TypedByTheSchema_WriteItThroughCtxChannel<K & string> }
+
+/**
+ * What a key of the task's channel schema holds in a view of another type
+ * (see {@link EveryKey}).
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface TypedByTheSchema_WriteItThroughCtxChannel<K extends string> {
+  readonly "this key has another type in the task's channel schema: write it through ctx.channel": K
 }
 
 /**

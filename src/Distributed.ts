@@ -199,6 +199,13 @@ export interface LocalOptions<Local extends ReadonlyArray<Task.Any>> {
   readonly local?: Local
 }
 
+/**
+ * What `local` takes for a workflow with results `Results`: its own tasks
+ * (their ids are the results' keys). A task of another workflow would run
+ * nowhere, and its services would still be asked of the producer.
+ */
+type LocalTaskOf<Results> = unknown extends Results ? Task.Any : Task.Any & { readonly id: keyof Results & string }
+
 /** The services of the tasks that run in the producer. */
 type LocalServices<Local extends ReadonlyArray<Task.Any>> = Local[number]["~shape"]["services"]
 
@@ -221,26 +228,32 @@ type LocalServices<Local extends ReadonlyArray<Task.Any>> = Local[number]["~shap
  * @category running
  * @since 0.2.0
  */
-export const run = <
-  Name extends string,
-  Results,
-  E,
-  R,
-  T extends object,
-  In,
-  Aw extends Task.AnyAwait,
-  const O extends Workflow.RunOptions<NoInfer<In>> = Workflow.RunOptions<NoInfer<In>>,
-  const Local extends ReadonlyArray<Task.Any> = readonly []
->(
-  workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
-  ...optionsWithTheInputIfTheWorkflowTakesOne: Workflow.RunArguments<In, O & LocalOptions<Local>>
-): Effect.Effect<
-  Workflow.Output<Results, T, Aw>,
-  Remoted<Workflow.RunError<E, In, Aw, O>>,
-  Dispatcher | LocalServices<Local>
-> =>
+export const run: {
+  // Without options: a workflow that takes no input (for one that does, the error says to give it).
+  <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait>(
+    workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw> & Workflow.WithoutOptions<In>
+  ): Effect.Effect<Workflow.Output<Results, T, Aw>, Remoted<Workflow.RunError<E, In, Aw, {}>>, Dispatcher>
+  <
+    Name extends string,
+    Results,
+    E,
+    R,
+    T extends object,
+    In,
+    Aw extends Task.AnyAwait,
+    const O extends Workflow.RunOptionsFor<NoInfer<In>> = Workflow.RunOptions<NoInfer<In>>,
+    const Local extends ReadonlyArray<LocalTaskOf<Results>> = readonly []
+  >(
+    workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
+    ...optionsWithTheInputIfTheWorkflowTakesOne: Workflow.RunArguments<In, O & LocalOptions<Local>>
+  ): Effect.Effect<
+    Workflow.Output<Results, T, Aw>,
+    Remoted<Workflow.RunError<E, In, Aw, O>>,
+    Dispatcher | LocalServices<Local>
+  >
+} = (workflow: Workflow.Any, ...optionsWithTheInputIfTheWorkflowTakesOne: ReadonlyArray<engine.RunSettings & LocalOptions<ReadonlyArray<Task.Any>>>) =>
   Effect.suspend(() => {
-    const { local, ...given }: engine.RunSettings & LocalOptions<Local> = optionsWithTheInputIfTheWorkflowTakesOne[0] ?? {}
+    const { local, ...given }: engine.RunSettings & LocalOptions<ReadonlyArray<Task.Any>> = optionsWithTheInputIfTheWorkflowTakesOne[0] ?? {}
     return distribute("Distributed.run", workflow, local, (runnable, remote) => engine.run(runnable, { ...given, remote }))
   }) as never
 
@@ -280,7 +293,7 @@ export const resume = <
   T extends object,
   In,
   Aw extends Task.AnyAwait,
-  const Local extends ReadonlyArray<Task.Any> = readonly []
+  const Local extends ReadonlyArray<LocalTaskOf<Results>> = readonly []
 >(
   workflow: Workflow.Workflow<Name, Results, E, R, T, In, Aw>,
   from: string | Checkpoint.Checkpoint | { readonly runId: string },
@@ -354,6 +367,13 @@ const distribute = <A extends { readonly status: string }, E>(
     const problem = workflowProblem(operation, workflow)
     if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem))
     const here = new Set((local ?? []).map((task) => task.id))
+    // Misuse the types let through (a task of another workflow, from untyped code) is a defect.
+    const stranger = [...here].find((id) => !workflow.plan.tasks.has(id))
+    if (stranger !== undefined) {
+      return Effect.die(
+        new TypeError(`${operation}: local task "${stranger}" is not a task of workflow "${workflow.name}" (local takes the workflow's own tasks)`)
+      )
+    }
     /** The jobs a durable run keeps for a producer that might take it over: removed once it has ended. */
     const kept = new Set<string>()
     // The run's channel and checkpoints are the dispatcher's (Redis, the workers' channel), never a

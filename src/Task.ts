@@ -23,12 +23,12 @@ import type { Flow, FlowShape } from "./Flow.js"
 import * as internal from "./internal/task.js"
 import type { TakesNoInput } from "./types/ItemChecks.js"
 import type { AwaitsOf, AwaitTypes } from "./types/Awaits.js"
-import type { BodyError, BodyReturn, BodyServices, BodySuccess } from "./types/BodyResult.js"
+import type { BodyError, BodyServices, BodySuccess } from "./types/BodyResult.js"
 import type { Control, ControlOf, GotoIds, GotoOption, NoControl, SkipsOf, StopsOf } from "./types/Control.js"
 import type { Deps, NeedsOf, WantsOf } from "./types/Deps.js"
 import type { AnyAwait, AnyEntry, Entry } from "./types/Entry.js"
 import type { DeclaredIo, InputIo, Io, NoIo } from "./types/Io.js"
-import type { EngineError, ResultBound } from "./types/Options.js"
+import type { EngineError, ErrorsDescribed, ResultBound } from "./types/Options.js"
 import type { TaskShape } from "./types/TaskShape.js"
 import type * as Workflow from "./Workflow.js"
 import type {
@@ -103,6 +103,26 @@ export interface Task<Id extends string, A, out E = never, out R = never, out I 
 }
 
 /**
+ * What `ctx.getResult` offers for a task in `after` whose id the compiler does
+ * not know (made by `Task.forEach` from a list without `as const`, see
+ * {@link FromAList}): its key says how to read such a result.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task } from "effect-graflow"
+ *
+ * type Unknown = keyof Task.IdKnownAtRunTime
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export interface IdKnownAtRunTime {
+  readonly "this task's id is known only at run time: write the id list `as const` (Task.forEach), or read the result with ctx.lookupResult(task)": never
+}
+
+/**
  * Any task.
  *
  * **Example**
@@ -122,6 +142,30 @@ export interface Any extends Flow<FlowShape>, Pipeable.Pipeable {
   readonly "~entry": AnyEntry
   readonly "~dep": object
   readonly "~optionalDep": object
+}
+
+/**
+ * Any task whose result has type `A`, whatever its id, errors, services and
+ * declarations: the constraint of a helper that takes a task
+ * (`<D extends Task.Returning<number>>(dep: D)`). (`Task.Task<string, number>`
+ * is something else: the type of a task whose id is not known to the
+ * compiler, with no errors, services or declarations — a task with a literal
+ * id is not one.)
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const twice = <D extends Task.Returning<number>>(dep: D) => Workflow.chain(dep, Task.make("twice", () => 2))
+ * const flow = twice(Task.make("count", () => 21))
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface Returning<A> extends Any {
+  readonly "~entry": Entry<string, A>
 }
 
 /**
@@ -282,7 +326,7 @@ export interface Context<
   readonly channel: [keyof T] extends [never] ? Channel.Untyped
     : Channel.Typed<T, (Reads | Writes) & keyof T & string, Writes & keyof T & string, Reads & keyof T & string>
   /** The ad-hoc channel: any key, values read back as `unknown`. */
-  readonly untyped: Channel.Untyped
+  readonly untyped: Channel.Untyped<T>
   /** The result of a task declared in `after` (an `Option` for `Task.optional` ones). */
   getResult<K extends keyof Deps & string>(id: K): Effect.Effect<Deps[K], ChannelDecodeError | ChannelError>
   /**
@@ -302,7 +346,7 @@ export interface Context<
    * `get_typed_channel`): wrong values do not compile; stored data that does
    * not decode fails with `ChannelDecodeError`.
    */
-  typedChannel<A>(schema: Channel.ValueSchema<A>): Channel.Typed<{ readonly [key: string]: A }, string, string>
+  typedChannel<A>(schema: Channel.ValueSchema<A>): Channel.Typed<Channel.EveryKey<T, A>, string, string>
   /**
    * Runs this task again after the current run, with `input` as its input
    * (`ctx.input` and the body's second argument); what follows the task runs
@@ -460,7 +504,9 @@ export interface Options<
   Terminate,
   Timeout = Duration.Input,
   Adds = ReadonlyArray<never>,
-  Awaits = {}
+  Awaits = {},
+  EA = unknown,
+  Out = unknown
 > {
   /** The channel schema the task reads and writes keys of. */
   readonly channels?: Channel.ChannelSchema<T>
@@ -486,7 +532,7 @@ export interface Options<
    * of them): in a distributed run, an error of an attempt on a worker comes
    * back as itself, decoded, instead of as a `RemoteTaskError`.
    */
-  readonly error?: Channel.ValueSchema
+  readonly error?: Channel.ValueSchema<EA> & ErrorsDescribed<NoInfer<Out>, NoInfer<EA>>
   /** The input of the first iteration (`ctx.nextIteration(input)` gives the next ones). */
   readonly input?: Input
   /**
@@ -559,7 +605,7 @@ export const make: {
   ): never
   <const Id extends string, Out>(
     id: Id,
-    body: (ctx: Context<Deps<readonly []>, {}, never, never>) => BodyReturn<Out>
+    body: (ctx: Context<Deps<readonly []>, {}, never, never>) => Out
   ): Task<Id, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>>
   <
     const Id extends string,
@@ -574,14 +620,15 @@ export const make: {
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
     const Adds extends ReadonlyArray<Any | AnyTemplate> = readonly [],
-    const Aw extends AwaitSchemas = {}
+    const Aw extends AwaitSchemas = {},
+    EA = unknown
   >(
     id: Id,
-    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds, Aw>,
+    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
     body: (
       ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       input: Input
-    ) => BodyReturn<Out>
+    ) => Out
   ): Task<
     Id,
     [RA] extends [never] ? BodySuccess<Out> : RA,
@@ -682,7 +729,7 @@ export type NoTools = "declare the templates this task may call in `adds: [templ
  */
 export const template: {
   <P, Out>(
-    body: (ctx: Context<Deps<readonly []>, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => BodyReturn<Out>
+    body: (ctx: Context<Deps<readonly []>, {}, never, never, ControlOf<P, readonly [], false>>, params: P) => Out
   ): Template<P, BodySuccess<Out>, BodyError<Out>, BodyServices<Out>, NoIo>
   <
     P,
@@ -696,13 +743,14 @@ export const template: {
     Terminate extends boolean = false,
     Timeout extends Duration.Input = never,
     const Adds extends ReadonlyArray<Any | AnyTemplate> = readonly [],
-    const Aw extends AwaitSchemas = {}
+    const Aw extends AwaitSchemas = {},
+    EA = unknown
   >(
-    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds, Aw>,
+    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
     body: (
       ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<P, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       params: P
-    ) => BodyReturn<Out>
+    ) => Out
   ): Template<
     P,
     [RA] extends [never] ? BodySuccess<Out> : RA,
@@ -754,7 +802,43 @@ export const template: {
 export const forEach: <const Ids extends ReadonlyArray<string>, A, E, R, I extends Io>(
   ids: Ids,
   make: (id: Ids[number], index: number) => Task<Ids[number], A, E, R, I>
-) => { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach
+) => number extends Ids["length"] ? ReadonlyArray<FromAList<Ids[number], A, E, R, I>>
+  : { readonly [K in keyof Ids]: Task<Ids[K], A, E, R, I> } = internal.forEach
+
+/**
+ * A task made by {@link forEach} over a list whose length is known only when
+ * the program runs (a `ReadonlyArray<string>` read from configuration, or a
+ * list written without `as const`): such tasks may be spread into
+ * `Workflow.parallel(...)` or `Workflow.chain(...)` — the workflow is still
+ * fixed when it is made — but their ids are not known to the compiler, so
+ * their results are read with `ctx.lookupResult(task)` or
+ * `Workflow.resultOf(out, task)`; `ctx.getResult` with one in `after` says so.
+ * (With the ids `as const` each task has its own id and type instead.)
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * declare const sources: ReadonlyArray<string> // from configuration
+ * const fetchers = Task.forEach(sources, (id) => Task.make(id, () => id.length))
+ * const fanOut = Workflow.make("fan-out", Workflow.parallel(...fetchers))
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface FromAList<Id extends string, A, out E = never, out R = never, out I extends Io = NoIo>
+  extends Flow<TaskShape<Id, A, E, R, I>>, Pipeable.Pipeable
+{
+  readonly _tag: "Task"
+  readonly id: Id
+  /** None: in `after`, such a task is no need the compiler can check (its id is not known); read it with `lookupResult`. */
+  readonly "~entry": never
+  readonly "~dep": IdKnownAtRunTime
+  readonly "~optionalDep": IdKnownAtRunTime
+  readonly "~fromAList": true
+}
 
 
 /**
@@ -924,4 +1008,4 @@ export const workflow: {
 export const input: <const Id extends string, S extends Channel.ValueSchema>(
   id: Id,
   schema: S
-) => Task<Id, S["Type"], never, never, InputIo<S["Type"]>> = internal.input
+) => Task<Id, S["Type"], never, never, InputIo<Id, S["Type"]>> = internal.input

@@ -26,6 +26,7 @@ import { compile } from "./internal/plan.js"
 import { isWorkflowImpl, WorkflowImpl, workflowProblem } from "./internal/workflow.js"
 import { executionOf, isTask } from "./internal/task.js"
 import type * as Task from "./Task.js"
+import type { InputOf } from "./types/Entry.js"
 import type { ResultsOf } from "./types/ResultsOf.js"
 import type { CheckedName } from "./types/WorkflowProblems.js"
 import type * as Checkpoint from "./Checkpoint.js"
@@ -366,7 +367,7 @@ export const make: {
     | F["~shape"]["cancels"],
     F["~shape"]["services"],
     {},
-    F["~shape"]["input"],
+    InputOf<F["~shape"]["input"]>,
     F["~shape"]["awaits"]
   >
   <
@@ -390,7 +391,7 @@ export const make: {
     | F["~shape"]["cancels"],
     F["~shape"]["services"],
     T,
-    F["~shape"]["input"],
+    InputOf<F["~shape"]["input"]>,
     F["~shape"]["awaits"]
   >
 } = (
@@ -534,6 +535,24 @@ export interface Suspended<Name extends string = string> {
 }
 
 /**
+ * A {@link Suspended} run as {@link Output} has it: its name says what a
+ * program that reads `out.results` without looking at `out.status` should do
+ * (the error names this type) — `if (out.status === "suspended") …` first.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const waitsFor = (out: Workflow.Suspended_NarrowOnOutStatusBeforeReadingResults<"approval">) => out.requests.length
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface Suspended_NarrowOnOutStatusBeforeReadingResults<Name extends string = string> extends Suspended<Name> {}
+
+/**
  * What {@link run} and {@link resume} give: the run's result, or, for a
  * workflow whose tasks wait for requests, possibly a {@link Suspended} run.
  *
@@ -550,7 +569,7 @@ export interface Suspended<Name extends string = string> {
  */
 export type Output<Results, T extends object, Aw extends Task.AnyAwait> =
   | RunResult<Results, T>
-  | ([Aw] extends [never] ? never : Suspended<Aw["name"]>)
+  | ([Aw] extends [never] ? never : Suspended_NarrowOnOutStatusBeforeReadingResults<Aw["name"]>)
 
 /**
  * The options of {@link run}: `RunOptions<In>` for a workflow whose input has
@@ -606,9 +625,138 @@ export type RunOptions<In = never> =
  * @category models
  * @since 0.3.0
  */
-export type RunArguments<In, O> = [In] extends [never] ? [options?: O & RunOptions<NoInfer<In>>]
-  : unknown extends In ? [options?: O & RunOptions<NoInfer<In>>]
-  : [options: O & RunOptions<NoInfer<In>>]
+export type RunArguments<In, O> = [In] extends [never] ? [options?: O & DurableNeeds<O>]
+  : unknown extends In ? [options?: O & DurableNeeds<O>]
+  : [options: O & DurableNeeds<O> & NoExtraFields<O, NoInfer<In>>]
+
+/** A durable run's options need a run id: {@link DurableNeedsARunId}, when `O` asks for a durable run. */
+type DurableNeeds<O> = O extends { readonly durable: true } ? DurableNeedsARunId : unknown
+
+/**
+ * What the options a run infers (`O`) are checked against first: the options
+ * of a run of a workflow with input `In` — {@link RunOptions} without the
+ * forms of `durable`, which {@link RunArguments} checks once `O` is known — as
+ * named parts, so that a mistake's message leads with what to do (a missing
+ * input names {@link TakesAnInput}, an input given to a workflow without one
+ * {@link TakesNoInput_RemoveInput}).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const options: Workflow.RunOptionsFor<{ readonly id: string }> = { input: { id: "o-1" }, runId: "r-1" }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export type RunOptionsFor<In> =
+  & BaseRunOptions
+  & ([In] extends [never] ? { readonly input?: TakesNoInput_RemoveInput } : unknown extends In ? { readonly input?: unknown } : TakesAnInput<In>)
+  & { readonly durable?: boolean | undefined }
+
+/**
+ * What a run without options checks its workflow against: nothing, but for a
+ * workflow that takes an input, which must be given — {@link GiveTheInput}
+ * says so, with its type.
+ */
+export type WithoutOptions<In> = [In] extends [never] ? unknown : unknown extends In ? unknown : GiveTheInput<In>
+
+/**
+ * What a run of a workflow that takes an input, given no options, is told:
+ * run it with `{ input }`, of the type shown.
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface GiveTheInput<In> {
+  readonly "this workflow takes an input (its Task.input): run it with { input }, of this type": In
+}
+
+/**
+ * What the options of a run of a workflow with an input must have: the input,
+ * of the type of its `Task.input` schema.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const options: Workflow.TakesAnInput<{ readonly id: string }> = { input: { id: "o-1" } }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface TakesAnInput<In> {
+  readonly input: In
+}
+
+/**
+ * What `input` shows in a run of a workflow that takes none (no `Task.input`).
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface TakesNoInput_RemoveInput {
+  readonly "this workflow takes no input (none of its tasks is a Task.input): remove `input`": never
+}
+
+/**
+ * What the options of a durable run must have: a run id, which a run that
+ * continues after a crash gives again.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const options: Workflow.DurableNeedsARunId = { durable: true, runId: "nightly-2026-12-06" }
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface DurableNeedsARunId {
+  readonly durable: true
+  readonly runId: string
+}
+
+/**
+ * The excess-property check a fresh input literal would get if `O` were not
+ * inferred from it: a field of the given input that the input type does not
+ * have takes {@link NotInTheInputSchema} (which no value is), at the top level of
+ * an object input. (Decoding would drop such a field: said now, not lost then.)
+ */
+type NoExtraFields<O, In> = O extends { readonly input: infer Given } ? [Given] extends [object] ? [In] extends [object]
+      ? [Exclude<keyof Given, FieldOf<In>>] extends [never] ? unknown
+      : { readonly input: { readonly [K in Exclude<keyof Given, FieldOf<In>>]: NotInTheInputSchema<K> } }
+    : unknown
+  : unknown
+  : unknown
+
+/** The fields of any member of an input type (a union of structs: a field of one of them). */
+type FieldOf<In> = In extends unknown ? keyof In : never
+
+/**
+ * What a field of a run's input shows when the workflow's input type has no
+ * such field (a typo, or a field the schema does not declare).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Extra = Workflow.NotInTheInputSchema<"extra">
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
+ */
+export interface NotInTheInputSchema<K> {
+  readonly "this field is not in the workflow's input schema: remove it, or add it to the Task.input schema": K
+}
 
 /**
  * The options every run takes (see {@link RunOptions}).
@@ -789,19 +937,25 @@ export const deleteRun = (
  * @category running
  * @since 0.1.0
  */
-export const run: <
-  Name extends string,
-  Results,
-  E,
-  R,
-  T extends object,
-  In,
-  Aw extends Task.AnyAwait,
-  const O extends RunOptions<NoInfer<In>> = RunOptions<NoInfer<In>>
->(
-  workflow: Workflow<Name, Results, E, R, T, In, Aw>,
-  ...optionsWithTheInputIfTheWorkflowTakesOne: RunArguments<In, O>
-) => Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R> = (workflow: Any, options?: engine.RunSettings): never => {
+export const run: {
+  // Without options: a workflow that takes no input (for one that does, the error says to give it).
+  <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait>(
+    workflow: Workflow<Name, Results, E, R, T, In, Aw> & WithoutOptions<In>
+  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, {}>, R>
+  <
+    Name extends string,
+    Results,
+    E,
+    R,
+    T extends object,
+    In,
+    Aw extends Task.AnyAwait,
+    const O extends RunOptionsFor<NoInfer<In>> = RunOptions<NoInfer<In>>
+  >(
+    workflow: Workflow<Name, Results, E, R, T, In, Aw>,
+    ...optionsWithTheInputIfTheWorkflowTakesOne: RunArguments<In, O>
+  ): Effect.Effect<Output<Results, T, Aw>, RunError<E, In, Aw, O>, R>
+} = (workflow: Any, options?: engine.RunSettings): never => {
   // Misuse the types let through (a value that is no workflow) is a defect, inside the Effect.
   const problem = workflowProblem("Workflow.run", workflow)
   if (problem !== undefined || !isWorkflowImpl(workflow)) return Effect.die(new TypeError(problem)) as never

@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
-import { MemoryChannel, Progress, Workflow } from "../src/index.js"
+import { MemoryChannel, Progress, Task, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
 import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
@@ -107,6 +107,17 @@ describe("distributed runs on two worker processes", () => {
       assert.strictEqual(out.status, "completed")
       if (out.status !== "completed") return
       assert.deepStrictEqual(out.results.aggregate, { title: "from the producer", rows: 19, total: 190, pid: process.pid })
+    }).pipe(Effect.provide(layer)), 60_000)
+
+  it.live("a local task that is not one of the workflow's (untyped code: it does not compile) dies naming it", () =>
+    Effect.gen(function*() {
+      const stranger = Task.make("stranger", () => 1)
+      // As untyped code would: `local` takes the workflow's own tasks (type-tests/second-pass.test-d.ts).
+      const exit = yield* Effect.exit(Distributed.run(etl, { local: [stranger] } as never))
+      assert.isTrue(exit._tag === "Failure" && Cause.hasDies(exit.cause))
+      if (exit._tag === "Failure") {
+        expect(String(Cause.squash(exit.cause))).toContain(`Distributed.run: local task "stranger" is not a task of workflow "etl"`)
+      }
     }).pipe(Effect.provide(layer)), 60_000)
 
   it.live("control flow travels back: iterations, terminate; a cancel, a failing group member, a timeout", () =>

@@ -79,7 +79,7 @@ export const w = Workflow.make("w", Workflow.chain(b, a, Task.make("a", () => 2)
     noAfter: `${prelude}
 export const t = Task.make("t", (ctx) => ctx.getResult("x"))`,
     promise: `${prelude}
-export const t = Task.make("t", () => Promise.resolve(1))`,
+export const w = Workflow.make("w", Task.make("t", () => Promise.resolve(1)))`,
     dateResult: `${prelude}
 const t = Task.make("t", () => ({ at: new Date() }))
 export const w = Workflow.make("w", t)`,
@@ -164,7 +164,89 @@ const n = Task.input("n", Schema.Number)
 const ask = Task.make("ask", { awaits: { ok: Schema.Boolean } }, (ctx) => ctx.waitFor("ok"))
 export const m = Flow.map("m", list, Workflow.make("each", Workflow.chain(n, ask)))`,
     stepWithoutInput: `${prelude}
-export const s = Task.workflow("s", Workflow.make("inner", Task.input("n", Schema.Number)))`
+export const s = Task.workflow("s", Workflow.make("inner", Task.input("n", Schema.Number)))`,
+    errorSchemaMisses: `${prelude}
+class Boom extends Schema.TaggedError<Boom>()("Boom", { n: Schema.Number }) {}
+class Other extends Schema.TaggedError<Other>()("Other", { s: Schema.String }) {}
+export const t = Task.make("t", { error: Boom }, () => Effect.fail(new Other({ s: "x" })))`,
+    twoInputs: `${prelude}
+export const w = Workflow.make("two", Workflow.chain(Task.input("order", Schema.String), Task.input("customer", Schema.Number)))`,
+    localStranger: `${prelude}
+import * as Distributed from "../src/Distributed.js"
+const stranger = Task.make("stranger", () => 2)
+export const e = Distributed.run(Workflow.make("w", Task.make("a", () => 1)), { local: [stranger] })`,
+    extraInputField: `${prelude}
+const order = Task.input("order", Schema.Struct({ id: Schema.String, amount: Schema.Number }))
+export const e = Workflow.run(Workflow.make("orders", order), { input: { id: "o-1", amount: 1, extra: true } })`,
+    untypedTypedKey: `${prelude}
+const Channels = Channel.schema({ total: Schema.Number })
+export const t = Task.make("t", { channels: Channels, writes: ["total"] }, (ctx) => ctx.untyped.set("total", "many"))`,
+    viewTypedKey: `${prelude}
+const Channels = Channel.schema({ total: Schema.Number })
+export const t = Task.make("t", { channels: Channels, writes: ["total"] }, (ctx) => ctx.typedChannel(Schema.String).set("total", "many"))`,
+    resultSuffix: `${prelude}
+export const w = Workflow.make("w", Task.make("fetch.__result__", () => 1))`,
+    runWithoutOptions: `${prelude}
+const order = Task.input("order", Schema.Struct({ id: Schema.String }))
+export const e = Workflow.run(Workflow.make("orders", order))`,
+    runWithoutTheInput: `${prelude}
+const order = Task.input("order", Schema.Struct({ id: Schema.String }))
+export const e = Workflow.run(Workflow.make("orders", order), { runId: "r-1" })`,
+    runInputToNone: `${prelude}
+export const e = Workflow.run(Workflow.make("plain", Task.make("a", () => 1)), { input: 1 })`,
+    maybeSuspended: `${prelude}
+const review = Task.make("review", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval"))
+export const e = Effect.map(Workflow.run(Workflow.make("release", review)), (out) => out.results.review)`,
+    forEachWithoutConst: `${prelude}
+const ids = ["a", "b"]
+const fetchers = Task.forEach(ids, (id) => Task.make(id, () => 1))
+export const t = Task.make("total", { after: fetchers }, (ctx) => ctx.getResult("a"))`
+  })
+
+  it("an error schema that misses an error the body fails with says so, naming the error", () => {
+    expect(messages["errorSchemaMisses"]).toContain("the task fails with errors its `error` schema does not describe")
+    expect(messages["errorSchemaMisses"]).toContain("ErrorSchemaMisses<Other>")
+  })
+
+  it("two Task.input tasks name each other", () => {
+    expect(messages["twoInputs"]).toContain(`task \\"order\\" takes the run's input, and so does task \\"customer\\"`)
+    expect(messages["twoInputs"]).toContain("a workflow has at most one Task.input")
+  })
+
+  it("a local task of another workflow names its id and the workflow's", () => {
+    expect(messages["localStranger"]).toContain(`Type '"stranger"' is not assignable to type '"a"'`)
+  })
+
+  it("an extra field in a run's input is named, with what to do", () => {
+    expect(messages["extraInputField"]).toContain(`Type 'true' is not assignable to type 'boolean & NotInTheInputSchema<"extra">'`)
+  })
+
+  it("a typed key written with another type through the untyped channel or a view is refused", () => {
+    expect(messages["untypedTypedKey"]).toContain(`Argument of type 'string' is not assignable to parameter of type 'number'`)
+    expect(messages["viewTypedKey"]).toContain(`Argument of type 'string' is not assignable to parameter of type 'TypedByTheSchema_WriteItThroughCtxChannel<"total">'`)
+  })
+
+  it("a task id ending in .__result__ is named by the workflow's error", () => {
+    expect(messages["resultSuffix"]).toContain(`task id \\"fetch.__result__\\" ends in \\".__result__\\"`)
+  })
+
+  it("a run without the input its workflow takes leads with { input } and its type", () => {
+    const [, second] = messages["runWithoutOptions"]!.split("\n")
+    expect(second).toContain("this workflow takes an input (its Task.input): run it with { input }, of this type")
+    expect(second).toContain("GiveTheInput<{ readonly id: string; }>")
+    const [, missing] = messages["runWithoutTheInput"]!.split("\n")
+    expect(missing).toContain("Property 'input' is missing")
+    expect(missing).toContain("TakesAnInput<NoInfer<{ readonly id: string; }>>")
+    expect(messages["runWithoutTheInput"]).not.toContain("durable: true")
+    expect(messages["runInputToNone"]).toContain("Type 'number' is not assignable to type 'TakesNoInput_RemoveInput'")
+  })
+
+  it("reading the results of a run that may be suspended says to narrow on out.status", () => {
+    expect(messages["maybeSuspended"]).toContain("Suspended_NarrowOnOutStatusBeforeReadingResults")
+  })
+
+  it("getResult of a task made from a list without as const says to write the list as const", () => {
+    expect(messages["forEachWithoutConst"]).toContain("this task's id is known only at run time: write the id list `as const`")
   })
 
   it("a workflow where a flow is expected says to run it as a step or over a list", () => {
@@ -229,7 +311,7 @@ export const s = Task.workflow("s", Workflow.make("inner", Task.input("n", Schem
   })
 
   it("a body that returns a Promise points to Effect.tryPromise", () => {
-    expect(messages["promise"]).toContain("a task body returned a Promise: wrap it with Effect.tryPromise")
+    expect(messages["promise"]).toContain(`invalid workflow: task \\"t\\" returned a Promise: wrap it with Effect.tryPromise`)
   })
 
   it("a result JSON cannot hold names the path and points to a result schema", () => {
@@ -303,10 +385,11 @@ export const s = Task.workflow("s", Workflow.make("inner", Task.input("n", Schem
   })
 
   it("a run of a workflow with an input needs it, of its type; a durable run needs a runId", () => {
-    expect(messages["runWithoutInput"]).toContain("Expected 2 arguments, but got 1.")
-    expect(messages["runWithoutInput"]).toContain("'optionsWithTheInputIfTheWorkflowTakesOne' were not provided")
+    expect(messages["runWithoutInput"]).toContain("run it with { input }, of this type")
     expect(messages["runWrongInput"]).toContain(`Type 'number' is not assignable to type 'string'`)
-    expect(messages["durableWithoutRunId"]).toContain(`Property 'runId' is missing`)
+    const [, second] = messages["durableWithoutRunId"]!.split("\n")
+    expect(second).toContain(`Property 'runId' is missing in type '{ durable: true; }' but required in type 'DurableNeedsARunId'`)
+    expect(messages["durableWithoutRunId"]).not.toContain("durable?: false")
   })
 
   it("requiring a result that may be absent says why and what to do", () => {

@@ -142,9 +142,10 @@ Task.make("union", { channels: Channels, writes: ["config", "label"] }, (ctx) =>
 // 5. bodies and results
 // ---------------------------------------------------------------------------
 
-// a Promise body does not compile
-expectError(Task.make("promise", () => Promise.resolve(1)))
-expectError(Task.make("promiseAfter", { after: [fetchNumber] }, () => Promise.resolve(1)))
+// a workflow with a Promise body does not compile (Workflow.make says to use Effect.tryPromise; the task
+// itself compiles, so that a generic body — `<A>(a: A) => Task.make(id, () => a)` — does)
+expectError(Workflow.make("promise", Task.make("promise", () => Promise.resolve(1))))
+expectError(Workflow.make("promiseAfter", Workflow.chain(fetchNumber, Task.make("promiseAfter", { after: [fetchNumber] }, () => Promise.resolve(1)))))
 Task.make("tryPromise", () => Effect.tryPromise(() => Promise.resolve(1)))
 // a body typed any gives an unknown result, no errors, no services
 const parsed = Task.make("parsed", () => JSON.parse("{}"))

@@ -336,9 +336,39 @@ const lockWith = <A, E, R>(
 
 const reserved = (key: string, op: string) => Effect.fail(new ReservedKeyError({ key, op }))
 
-/** The untyped view: raw JSON values, checked against the JSON model. */
+/**
+ * The codec of each key a workflow's channel schema declares: what every value
+ * written under it, through any view, must decode with (a run's views over a
+ * workflow with a schema; `undefined` for a channel without one).
+ */
+export type Guard = ((key: string) => Codec<unknown> | undefined) | undefined
+
+/** The guard of a workflow's channel schema (see {@link Guard}). */
+export const guardOf = (channels: Api.ChannelSchema<object> | undefined): Guard => {
+  if (channels === undefined) return undefined
+  return (key) => {
+    const schema = fieldSchema(channels, key)
+    return schema === undefined ? undefined : codecOf(schema)
+  }
+}
+
+/**
+ * Checks that `json`, about to be stored under `key`, reads back with the
+ * guard's codec for the key: a value of another type fails with
+ * `InvalidValueError` (the schema's issues) and nothing is written.
+ */
+const guarded = (guard: Guard, key: string, json: Value, write: Effect.Effect<void, Api.WriteError>, skip?: Codec<unknown>) => {
+  const codec = guard?.(key)
+  if (codec === undefined || codec === skip) return write
+  return Effect.flatMap(
+    Effect.mapError(codec.decode(key, json), (error) => new InvalidValueError({ key, issues: error.issues })),
+    () => write
+  )
+}
+
+/** The untyped view: raw JSON values, checked against the JSON model (and, in a run, the workflow's schema). */
 export class UntypedView implements Api.Untyped {
-  constructor(readonly store: ChannelStore) {}
+  constructor(readonly store: ChannelStore, readonly guard: Guard = undefined) {}
   get namespace(): string {
     return this.store.namespace
   }
@@ -356,7 +386,7 @@ export class UntypedView implements Api.Untyped {
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
     const checked = checkValue(key, value)
     if (checked instanceof InvalidValueError) return Effect.fail(checked)
-    return this.store.set(key, checked, ttl)
+    return guarded(this.guard, key, checked, this.store.set(key, checked, ttl))
   }
   exists(key: string): Effect.Effect<boolean, ChannelError> {
     return this.store.exists(key)
@@ -387,7 +417,9 @@ export class UntypedView implements Api.Untyped {
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
     const checked = checkElement(key, value)
     if (checked instanceof InvalidValueError) return Effect.fail(checked)
-    return this.store[op](key, checked, ttl)
+    const push = this.store[op](key, checked, ttl)
+    // An element is checked as a one-element list of the key's list schema.
+    return this.guard === undefined ? push : Effect.flatMap(guarded(this.guard, key, [checked], Effect.void), () => push)
   }
   atomicAdd(
     key: string,
@@ -400,7 +432,7 @@ export class UntypedView implements Api.Untyped {
         invalid(key, `the delta ${show(delta)} is not a finite number`)
       )
     }
-    return this.store.atomicAdd(key, delta, checkSum)
+    return this.store.atomicAdd(key, delta, checkSum ?? this.guard?.(key)?.checkSum)
   }
   lock<A, E, R>(
     key: string,
@@ -411,7 +443,7 @@ export class UntypedView implements Api.Untyped {
   }
   typed<A>(schema: Api.ValueSchema<A>): Api.Typed<{ readonly [key: string]: A }, string, string> {
     const codec = codecOf(schema)
-    return makeTyped<{ readonly [key: string]: A }, string, string>(this.store, () => codec)
+    return makeTyped<{ readonly [key: string]: A }, string, string>(this.store, () => codec, this.guard)
   }
 }
 
@@ -423,15 +455,18 @@ const absent: unique symbol = Symbol("effect-graflow/absent")
  */
 const makeTyped = <T extends object, R extends keyof T & string, W extends keyof T & string>(
   store: ChannelStore,
-  codecFor: <K extends keyof T & string>(key: K) => Codec<T[K]>
+  codecFor: <K extends keyof T & string>(key: K) => Codec<T[K]>,
+  guard: Guard = undefined
 ): Api.Typed<T, R, W> => {
-  const untyped = new UntypedView(store)
+  const untyped = new UntypedView(store, guard)
   const decodeRead = <K extends R>(key: K) => (raw: Value) => codecFor(key).decode(key, raw)
   const push = <K extends keyof T & string>(op: "append" | "prepend", key: K, value: unknown, options: Api.SetOptions | undefined) => {
     if (isResultKey(key)) return reserved(key, op)
     const ttl = ttlMillis(key, options?.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
-    return Effect.flatMap(codecFor(key).encodeElement(key, value), (element) => store[op](key, element, ttl))
+    const codec = codecFor(key)
+    return Effect.flatMap(codec.encodeElement(key, value), (element) =>
+      guarded(guard, key, [element], Effect.void, codec).pipe(Effect.flatMap(() => store[op](key, element, ttl))))
   }
   function get<K extends R>(key: K): Effect.Effect<T[K], KeyNotFoundError | ChannelDecodeError | ChannelError>
   function get<K extends R, D>(key: K, orElse: D): Effect.Effect<T[K] | D, ChannelDecodeError | ChannelError>
@@ -465,14 +500,15 @@ const makeTyped = <T extends object, R extends keyof T & string, W extends keyof
       if (isResultKey(key)) return reserved(key, "set")
       const ttl = ttlMillis(key, options?.ttl)
       if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
-      return Effect.flatMap(codecFor(declared(key)).encode(key, value), (encoded) => store.set(key, encoded, ttl))
+      const codec = codecFor(declared(key))
+      return Effect.flatMap(codec.encode(key, value), (encoded) => guarded(guard, key, encoded, store.set(key, encoded, ttl), codec))
     },
     exists: (key) => store.exists(key),
     delete: (key) => untyped.delete(key),
     append: (key, value, options) => push("append", declared(key), value, options),
     prepend: (key, value, options) => push("prepend", declared(key), value, options),
     // The store checks the sum before it writes it: a sum the schema rejects (1.5 for an Int) changes nothing.
-    atomicAdd: (key, delta = 1) => untyped.atomicAdd(key, delta, codecFor(declared(key)).checkSum),
+    atomicAdd: (key, delta = 1) => untyped.atomicAdd(key, delta, codecFor(declared(key)).checkSum ?? guard?.(key)?.checkSum),
     lock: (key, self, options) => lockWith(store, key, self, options)
   }
 }

@@ -16,7 +16,7 @@ import { describePolicy } from "./group.js"
 import { withEncoding } from "./channel.js"
 import { InvalidValueError } from "./channelError.js"
 import { freezeParsed, type Json, type Value } from "./json.js"
-import { checkResult, encodeResult, readResult } from "./results.js"
+import { asStored, checkResult, encodeResult, readResult } from "./results.js"
 import { stopsRun } from "./signal.js"
 import { replayKey } from "./state.js"
 import { TaskImpl } from "./task.js"
@@ -90,7 +90,7 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
       const keep = (copy: TaskImpl, index: number, value: unknown): Effect.Effect<void, typeof halt> => {
         const checked = checkResult(copy, value)
         if (checked instanceof InvalidValueError) return failure(index, Cause.fail(checked))
-        succeed(index, value, checked)
+        succeed(index, asStored(value), checked)
         return Effect.void
       }
       const plain = retry === undefined && timeout === undefined && !state.tracing && state.progress === undefined &&

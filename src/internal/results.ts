@@ -15,12 +15,21 @@ import { absent, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { type CheckpointStoreError, ResultNotAvailableError, type RunLeaseLostError } from "./workflowError.js"
 
+/**
+ * A list result with `undefined` items (a tuple of `void`s:
+ * `Effect.all([Effect.void, Effect.void])`) as JSON stores it and every
+ * backend reads it back: `null` for each, as its type says (`BodySuccess`).
+ * Deeper lists keep the rule of channel values (an `undefined` item is refused).
+ */
+export const asStored = (value: unknown): unknown =>
+  Array.isArray(value) && value.includes(undefined) ? Array.from(value, (item: unknown) => item === undefined ? null : item) : value
+
 /** A result without a schema, checked as JSON: the checked (frozen) value, or the error naming the task's key. */
 export const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
   // The commonest results, without the snapshot's record: as `snapshot` gives them.
   if (typeof value === "string" || typeof value === "boolean" || value === null || value === undefined) return value
   if (typeof value === "number" && Number.isFinite(value)) return value === 0 ? 0 : value
-  const checked = checkValue(task.resultKey, value)
+  const checked = checkValue(task.resultKey, asStored(value))
   if (!(checked instanceof InvalidValueError)) return checked
   return new InvalidValueError({
     key: task.resultKey,
@@ -47,12 +56,14 @@ export const storeResult = (
   attempts: number,
   requests: Requests | undefined
 ): Effect.Effect<void, InvalidValueError | ChannelError | CheckpointStoreError | RunLeaseLostError> => {
-  state.setResult(task, index, value)
   const codec = task.declarations.result
   if (codec !== undefined) {
+    state.setResult(task, index, value)
     return Effect.flatMap(codec.encode(task.resultKey, value), (encoded) => write(task, index, state, encoded, iteration, attempts, requests))
   }
-  const checked = checkResult(task, value)
+  const stored = asStored(value)
+  state.setResult(task, index, stored)
+  const checked = checkResult(task, stored)
   return checked instanceof InvalidValueError ? Effect.fail(checked) : write(task, index, state, checked, iteration, attempts, requests)
 }
 

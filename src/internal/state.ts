@@ -9,7 +9,7 @@ import { type Clock, type Duration, Effect } from "effect"
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
-import { type Codec, typedFromSchema, UntypedView } from "./channel.js"
+import { type Codec, guardOf, typedFromSchema, UntypedView } from "./channel.js"
 import type { Completion, Request, Store } from "./checkpoint.js"
 import type { TaskContext } from "./context.js"
 import type { ChannelError } from "./channelError.js"
@@ -145,7 +145,7 @@ export class RunState {
      */
     slots: number = workflow.plan.ids.length
   ) {
-    this.untyped = new UntypedView(store)
+    this.untyped = new UntypedView(store, guardOf(workflow.channels))
     this.counts = new Uint32Array(slots)
     this.done = new Uint32Array(slots)
     this.doneAttempts = new Uint32Array(slots)

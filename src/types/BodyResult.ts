@@ -28,8 +28,18 @@ export type BodySuccess<Out> = BodyParts<Out>[0]
  * three types above reads one: one evaluation per body instead of three).
  */
 type BodyParts<Out> = IsAny<Out> extends true ? readonly [unknown, never, never]
-  : Out extends Effect.Effect<infer A, infer E, infer R> ? readonly [IsAny<A> extends true ? unknown : A, E, R]
-  : readonly [Out, never, never]
+  : Out extends Effect.Effect<infer A, infer E, infer R> ? readonly [IsAny<A> extends true ? unknown : Stored<A>, E, R]
+  : readonly [Stored<Out>, never, never]
+
+/**
+ * A result as it is stored and read back: a list's `undefined` (or `void`)
+ * items are `null` — a tuple of `void`s (`Effect.all([Effect.void, …])`) is
+ * stored as JSON stores it. One level: a deeper one is reported by
+ * `Workflow.make` (`ResultProblem`), as in a channel value.
+ */
+type Stored<A> = A extends ReadonlyArray<unknown> ? undefined extends A[number] ? NullItems<A> : A : A
+
+type NullItems<L extends ReadonlyArray<unknown>> = { [K in keyof L]: undefined extends L[K] ? Exclude<L[K], undefined | void> | null : L[K] }
 
 /**
  * The errors of a task body: the Effect's error type, or `never` for a plain
@@ -68,33 +78,13 @@ export type BodyError<Out> = BodyParts<Out>[1]
 export type BodyServices<Out> = BodyParts<Out>[2]
 
 /**
- * What a task body may return: `Out` itself, or — for a Promise — a message in
- * its place, so that the body does not compile and the error says what to do:
- * the engine runs Effects, and a Promise's failures would be untyped; wrap it
- * with `Effect.tryPromise`. (A result JSON cannot hold is reported by
- * `Workflow.make`, see `ResultProblem`: a check here would reject generic
- * helpers, whose result type is not known yet.)
- *
- * **Example**
- *
- * ```ts
- * import type { BodyReturn } from "./BodyResult.js"
- *
- * type Ok = BodyReturn<{ n: number }>             // { n: number }
- * type NoPromise = BodyReturn<Promise<number>>    // the message
- * ```
- *
- * @category type-level
- * @since 0.1.0
- */
-// (`any` gives `PromiseMessage | any`, which is `any`: no special case needed.)
-export type BodyReturn<Out> = Out extends PromiseLike<unknown> ? PromiseMessage : Out
-
-/**
  * What is wrong with the result type `A` of task `Id` stored without a
  * `result` schema, in words (reported by `Workflow.make`), or `never`: a
- * result JSON cannot hold (a `Date`, a `Map`, a `bigint`, a function, a class
- * instance…), with where it is.
+ * body that returned a Promise (the engine runs Effects, and a Promise's
+ * failures would be untyped), a result JSON cannot hold (a `Date`, a `Map`, a
+ * `bigint`, a function, a class instance…), with where it is. Checked here,
+ * where the result's type is known, not where the task is made: there a check
+ * would reject generic helpers (`<A>(a: A) => Task.make(id, () => a)`).
  *
  * **Example**
  *
@@ -103,21 +93,16 @@ export type BodyReturn<Out> = Out extends PromiseLike<unknown> ? PromiseMessage 
  *
  * type Ok = ResultProblem<"t", number>       // never
  * type Bad = ResultProblem<"t", { at: Date }> // 'the result of task "t" is not JSON: at ["at"]: a Date …'
+ * type Async = ResultProblem<"t", Promise<number>> // 'task "t" returned a Promise: wrap it with Effect.tryPromise…'
  * ```
  *
  * @category type-level
  * @since 0.1.0
  */
-export type ResultProblem<Id extends string, A> = JsonIssue<A> extends infer Issue ? Issue extends string
+export type ResultProblem<Id extends string, A> = [Extract<A, PromiseLike<unknown>>] extends [never] ? JsonProblem<Id, A>
+  : `task "${Id}" returned a Promise: wrap it with Effect.tryPromise({ try: () => …, catch: (e) => … }) so that its failure is typed`
+
+type JsonProblem<Id extends string, A> = JsonIssue<A> extends infer Issue ? Issue extends string
     ? `the result of task "${Id}" is not JSON: ${Issue}; give the task a \`result\` schema (result: Schema.…) to store it, or return JSON`
   : never
   : never
-
-/**
- * The message a body that returns a Promise gets.
- *
- * @category type-level
- * @since 0.1.0
- */
-export type PromiseMessage =
-  "a task body returned a Promise: wrap it with Effect.tryPromise({ try: () => …, catch: (e) => … }) so that its failure is typed"

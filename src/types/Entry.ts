@@ -78,3 +78,41 @@ export interface AnyAwait {
   readonly value: unknown
 }
 
+
+/**
+ * The run's input as a flow's shape carries it: the `Task.input` task that
+ * takes it, and its type (one per `Task.input` task, so that a workflow with
+ * two is told so).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { RunInput } from "./Entry.js"
+ *
+ * type OrderInput = RunInput<"order", { readonly id: string }>
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export interface RunInput<Id extends string, out A> {
+  readonly id: Id
+  readonly input: A
+}
+
+/**
+ * The type of the run's input, from a shape's `input` (`unknown` for a flow
+ * typed `Flow.Any`, which may take one; `never`: it takes none).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { InputOf, RunInput } from "./Entry.js"
+ *
+ * type In = InputOf<RunInput<"order", { readonly id: string }>> // { readonly id: string }
+ * ```
+ *
+ * @category type-level
+ * @since 0.3.0
+ */
+export type InputOf<S> = unknown extends S ? unknown : S extends RunInput<string, infer A> ? A : never

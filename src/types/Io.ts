@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { AnyAwait, AnyEntry } from "./Entry.js"
+import type { AnyAwait, AnyEntry, RunInput } from "./Entry.js"
 import type { FlowShape } from "./FlowShape.js"
 
 /**
@@ -26,7 +26,7 @@ import type { FlowShape } from "./FlowShape.js"
  *   failures and services are the task's too);
  * - `schema`: `true` when its result has a `result` schema (so it need not be JSON);
  * - `awaits`: the requests it may wait for (`Task.Await`: a name and the response's type);
- * - `input`: for a `Task.input` task, the type of the run's input.
+ * - `input`: for a `Task.input` task, the run's input (`RunInput`: the task's id and the input's type).
  *
  * **Example**
  *
@@ -135,14 +135,14 @@ export interface DeclaredIo<
 
 
 /**
- * The declarations of a `Task.input` task: its result is the run's input, of
- * type `A`, with a schema.
+ * The declarations of a `Task.input` task `Id`: its result is the run's
+ * input, of type `A`, with a schema.
  *
  * @category type-level
  * @since 0.2.0
  */
-export interface InputIo<A> extends Omit<NoIo, "schema" | "input"> {
+export interface InputIo<Id extends string, A> extends Omit<NoIo, "schema" | "input"> {
   readonly schema: true
-  readonly input: A
+  readonly input: RunInput<Id, A>
 }
 

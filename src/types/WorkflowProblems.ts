@@ -1,5 +1,5 @@
 import type { IsEqual } from "type-fest"
-import type { AnyEntry } from "./Entry.js"
+import type { AnyEntry, RunInput } from "./Entry.js"
 import type { ByTask, FlowShape } from "./FlowShape.js"
 
 type Quote<S extends string> = `"${S}"`
@@ -48,6 +48,13 @@ type JumpProblems<Jumps, Ids extends string> = Jumps extends ByTask<infer Target
   : `task ${Quote<Task>} may jump to ${Quote<Target>}, which is not a task of this workflow`
   : never
 
+/** One message per `Task.input` task when there are two or more (the ids of a shape's inputs: `Ids`). */
+type InputProblems<Ids extends string, All extends string = Ids> = Ids extends string ? [All] extends [Ids] ? never
+  : `task ${Quote<Ids>} takes the run's input, and so does task ${
+    Quote<Exclude<All, Ids>>
+  }: a workflow has at most one Task.input; make it one, whose schema is a Schema.Struct of both`
+  : never
+
 type ChannelProblems<Touched, T> = Touched extends object ? {
     [K in keyof Touched & string]: K extends keyof T ? IsEqual<Touched[K], T[K]> extends true ? never
       : `channel key ${Quote<K>} has another type in a task than in the workflow's channels`
@@ -85,6 +92,7 @@ export type WorkflowProblems<S extends FlowShape, T, Initial extends string> = M
   | ReadProblems<S["reads"], Initial>
   | JumpProblems<S["jumps"], S["ids"]>
   | ChannelProblems<S["channels"], T>
+  | InputProblems<S["input"] extends RunInput<infer Id, unknown> ? Id : never>
 >
 
 /**

@@ -6,12 +6,15 @@
  * names what to use instead. No flow at all says so, too.
  *
  * A non-empty array type (`[Task, ...Array<Task>]`) is taken as written: its
- * writer chose to give up the per-task checks. Intersected with the group's
+ * writer chose to give up the per-task checks; so is the list `Task.forEach`
+ * makes from ids known only when the program runs (`Task.FromAList`). Intersected with the group's
  * rest parameter: `unknown` for a tuple, so inference and the flows' types are
  * untouched.
  */
 export type WrittenOut<Flows extends ReadonlyArray<unknown>> = Flows extends readonly [] ? NoFlows
   : Flows extends readonly [unknown, ...Array<unknown>] ? unknown
+  // Task.forEach over a list known only when the program runs: spread as it was meant to be.
+  : Flows extends ReadonlyArray<{ readonly "~fromAList": true }> ? unknown
   : ReadonlyArray<SpreadArray>
 
 /** What an empty group's error shows. */

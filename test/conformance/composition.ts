@@ -303,8 +303,12 @@ export const compositionConformance = (subject: Subject) => {
         const list = listOf(2)
         const loops = Task.template({ maxCycles: 3 }, (ctx, n: number) => Effect.as(ctx.nextIteration(n + 1), n))
         const saves = Task.template((ctx, n: number) => Effect.as(ctx.checkpoint({ at: n }), n))
-        for (const [name, item, words] of [["loops", loops, "ctx.nextIteration"], ["saves", saves, "ctx.checkpoint"]] as const) {
-          const exit = yield* Effect.exit(Workflow.run(Workflow.make(name, Flow.chain(list, Flow.map("each", list, item))), { retention: "keep", runId: unique(name) }))
+        const runs = [
+          ["loops", Workflow.make("loops", Flow.chain(list, Flow.map("each", list, loops))), "ctx.nextIteration"],
+          ["saves", Workflow.make("saves", Flow.chain(list, Flow.map("each", list, saves))), "ctx.checkpoint"]
+        ] as const
+        for (const [name, workflow, words] of runs) {
+          const exit = yield* Effect.exit(Workflow.run(workflow, { retention: "keep", runId: unique(name) }))
           assert.isTrue(exit._tag === "Failure")
           if (exit._tag === "Failure") {
             const text = String(exit.cause)

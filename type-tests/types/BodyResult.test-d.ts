@@ -2,7 +2,7 @@
  * BodyResult on its own: Effects, plain values, unions, `any`, `never`, Promises, results that are not JSON.
  */
 import type { Effect } from "effect"
-import type { BodyError, BodyReturn, BodyServices, BodySuccess, PromiseMessage, ResultProblem } from "../../dist/types/BodyResult.js"
+import type { BodyError, BodyServices, BodySuccess, ResultProblem } from "../../dist/types/BodyResult.js"
 import { expectType } from "tsd"
 import { is } from "./support.js"
 
@@ -23,11 +23,11 @@ expectType<never>(is<BodyError<any>>())
 expectType<never>(is<BodyServices<any>>())
 // never: nothing
 expectType<never>(is<BodySuccess<never>>())
-// BodyReturn: a Promise gets the message; anything else, itself
-expectType<{ n: number }>(is<BodyReturn<{ n: number }>>())
-expectType<PromiseMessage>(is<BodyReturn<Promise<number>>>())
-expectType<PromiseMessage>(is<BodyReturn<PromiseLike<number>>>())
-expectType<any>(is<BodyReturn<any>>())
+// A Promise result is reported with what to do instead (by Workflow.make, where the type is known)
+type PromiseWords = `task "t" returned a Promise: wrap it with Effect.tryPromise({ try: () => …, catch: (e) => … }) so that its failure is typed`
+expectType<PromiseWords>(is<ResultProblem<"t", Promise<number>>>())
+expectType<PromiseWords>(is<ResultProblem<"t", PromiseLike<number> | number>>())
+expectType<never>(is<ResultProblem<"t", unknown>>())
 // ResultProblem: never for JSON, the task and the path otherwise
 expectType<never>(is<ResultProblem<"t", { n: number; tags: Array<string> }>>())
 expectType<
