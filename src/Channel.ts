@@ -245,7 +245,8 @@ export type WriteError = InvalidValueError | InvalidTtlError | ReservedKeyError 
 
 /**
  * The ad-hoc channel (Graflow's `get_channel()`): any string key, any JSON
- * value, values read back as `unknown`.
+ * value, values read back as `unknown`. In a task with a channel schema `T`
+ * (`ctx.untyped`), a key `T` declares takes only a value of its type.
  *
  * **Example**
  *

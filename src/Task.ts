@@ -325,7 +325,11 @@ export interface Context<
    */
   readonly channel: [keyof T] extends [never] ? Channel.Untyped
     : Channel.Typed<T, (Reads | Writes) & keyof T & string, Writes & keyof T & string, Reads & keyof T & string>
-  /** The ad-hoc channel: any key, values read back as `unknown`. */
+  /**
+   * The ad-hoc channel: any key, values read back as `unknown`; a key the
+   * task's channel schema types takes only a value of its type (and, at run
+   * time, any key the workflow's schema declares is checked against it).
+   */
   readonly untyped: Channel.Untyped<T>
   /** The result of a task declared in `after` (an `Option` for `Task.optional` ones). */
   getResult<K extends keyof Deps & string>(id: K): Effect.Effect<Deps[K], ChannelDecodeError | ChannelError>
@@ -343,8 +347,9 @@ export interface Context<
   ): Effect.Effect<unknown, UnknownTaskError | ResultNotAvailableError | ChannelDecodeError | ChannelError>
   /**
    * A view where every key holds a value of `schema` (Graflow's
-   * `get_typed_channel`): wrong values do not compile; stored data that does
-   * not decode fails with `ChannelDecodeError`.
+   * `get_typed_channel`): wrong values do not compile — nor does a key the
+   * task's channel schema types with another type; stored data that does not
+   * decode fails with `ChannelDecodeError`.
    */
   typedChannel<A>(schema: Channel.ValueSchema<A>): Channel.Typed<Channel.EveryKey<T, A>, string, string>
   /**
