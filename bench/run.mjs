@@ -39,7 +39,8 @@ await bundle(name, outfile)
 const all = {
   engine: ["chain", "fanout", "channel", "make"],
   durable: ["memory", "redis"],
-  composition: ["map", "memory", "subworkflow", "branch", "distributed"]
+  composition: ["map", "memory", "subworkflow", "branch", "distributed"],
+  floor: ["chain", "reads", "fanout", "small", "durable", "rss"]
 }[name]
 const parts = all === undefined ? [undefined] : all.includes(process.argv[3]) ? [process.argv[3]] : all
 for (const part of parts) {

@@ -15,7 +15,7 @@ import type { Json, Value } from "./json.js"
 import { resultKey } from "./keys.js"
 import { readResult } from "./results.js"
 import { Suspend } from "./signal.js"
-import type { Requests, RunState } from "./state.js"
+import { absent, type Requests, type RunState } from "./state.js"
 import { isTask, type TaskImpl } from "./task.js"
 import {
   CycleLimitExceededError,
@@ -58,6 +58,13 @@ export class TaskContext {
   }
   getResult(id: string) {
     const required = this.task.declarations.after.some((dep) => dep.id === id)
+    if (required) {
+      // Written in this run by a plan task without a result schema: what the channel would give back, without reading it.
+      const plan = this.state.workflow.plan
+      const index = plan.index.get(id)
+      const written = index === undefined || plan.resultCodecs.has(id) ? absent : this.state.writtenAt(index)
+      if (written !== absent) return Effect.succeed(written)
+    }
     const read = readResult(this.state, this.task.id, id)
     if (required) {
       // Composition checked that `id` certainly ran before this task, so its

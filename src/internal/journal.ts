@@ -6,7 +6,6 @@
  *
  * @internal
  */
-import { createHash } from "node:crypto"
 import { Effect, Result, Schema } from "effect"
 import { checkValue } from "./channel.js"
 import {
@@ -19,7 +18,6 @@ import {
 import { InvalidValueError } from "./channelError.js"
 import { freezeParsed, type Json, type Value } from "./json.js"
 import { resultKey } from "./keys.js"
-import type { Plan } from "./plan.js"
 import type { Done, Requests, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
 import { CheckpointMismatchError, CheckpointStoreError } from "./workflowError.js"
@@ -28,17 +26,6 @@ import { CheckpointMismatchError, CheckpointStoreError } from "./workflowError.j
 // the plan's identity
 // ---------------------------------------------------------------------------
 
-const hashes = new WeakMap<Plan, string>()
-
-/** The hash of a plan's structure (task ids, control-flow declarations, groups): computed once per plan. */
-export const planHash = (plan: Plan): string => {
-  let hash = hashes.get(plan)
-  if (hash === undefined) {
-    hash = createHash("sha256").update(plan.description).digest("hex").slice(0, 16)
-    hashes.set(plan, hash)
-  }
-  return hash
-}
 
 // ---------------------------------------------------------------------------
 // completions

@@ -23,6 +23,36 @@ interface Entry {
   expiresAt: number | undefined
 }
 
+/**
+ * Where a run keeps the results it writes, so that a memory namespace holds one
+ * copy of them (the run's) instead of its own: the store answers
+ * `{id}.__result__` from it, in dumps too.
+ */
+export interface ResultSource {
+  readonly has: (key: string) => boolean
+  readonly get: (key: string) => Value
+  readonly entries: () => Iterable<readonly [string, Value]>
+}
+
+/** How each memory store adopts a run's results (see {@link adoptResults}). */
+const adopters = new WeakMap<ChannelStore, (source: ResultSource) => void>()
+
+/**
+ * Makes a memory store answer its namespace's results from `source` (the run
+ * that writes them then writes none to the store); `false` for another
+ * backend's store, which keeps its own. What the namespace held before (a
+ * restored checkpoint's results) is still read where the source has nothing.
+ */
+export const adoptResults = (store: ChannelStore, source: ResultSource): boolean => {
+  const adopt = adopters.get(store)
+  if (adopt === undefined) return false
+  adopt(source)
+  return true
+}
+
+/** What a missing result reads as, inside this module (a result may be `undefined`). */
+const absent: unique symbol = Symbol("effect-graflow/memory/absent")
+
 interface LockSlot {
   readonly semaphore: Semaphore.Semaphore
   users: number
@@ -37,6 +67,15 @@ interface RunSlot {
 
 interface Space {
   readonly entries: Map<string, Entry>
+  /**
+   * The task results (`{id}.__result__`), apart from the entries: written once
+   * per task and never listed, so a result costs one map slot (no entry, no
+   * expiry of its own: they live as long as the namespace, see `resultsLive`),
+   * and listing the channel's keys never walks them.
+   */
+  readonly results: Map<string, Value>
+  /** The results of the run that adopted this namespace's results (see {@link adoptResults}), read before `results`. */
+  source: ResultSource | undefined
   readonly locks: Map<string, LockSlot>
   readonly run: RunSlot
   /** How many entries carry an expiry: when 0, reads never consult the clock. */
@@ -49,6 +88,8 @@ interface Space {
 
 const emptySpace = (): Space => ({
   entries: new Map(),
+  results: new Map(),
+  source: undefined,
   locks: new Map(),
   run: { record: undefined, owner: undefined, waiting: [] },
   expiring: 0,
@@ -147,6 +188,19 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
   const expiry = (ttl: number | undefined): number | undefined =>
     ttl === undefined ? undefined : clock.currentTimeMillisUnsafe() + ttl
   const read = (entry: Entry): Value => entry.list === undefined ? entry.value : freezeList(entry.list)
+  const { results } = space
+  /** Whether the results are readable: until the namespace's retention deadline, when it has one. */
+  const resultsLive = (): boolean => {
+    const until = space.retainedUntil
+    return until === undefined || until === Number.POSITIVE_INFINITY || clock.currentTimeMillisUnsafe() < until
+  }
+  /** A result, or `orElse` when there is none (or it expired with the namespace). */
+  const resultOr = <D>(key: string, orElse: D): Value | D => {
+    if (!resultsLive()) return orElse
+    const source = space.source
+    if (source !== undefined && source.has(key)) return source.get(key)
+    return results.has(key) ? results.get(key) : orElse
+  }
   const purge = (): void => {
     if (space.expiring === 0) return
     const now = clock.currentTimeMillisUnsafe()
@@ -176,20 +230,30 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       return Effect.succeed(entry.list.length)
     })
 
-  return {
+  const store: ChannelStore = {
     namespace,
     get: (key) =>
       Effect.suspend((): Effect.Effect<Value, KeyNotFoundError> => {
+        if (isResultKey(key)) {
+          const found = resultOr(key, absent)
+          return found === absent ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(found)
+        }
         const entry = live(key)
         return entry === undefined ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(read(entry))
       }),
     getOrElse: (key, fallback) =>
       Effect.sync(() => {
+        if (isResultKey(key)) return resultOr(key, fallback)
         const entry = live(key)
         return entry === undefined ? fallback : read(entry)
       }),
     set: (key, value, ttl) =>
       Effect.sync(() => {
+        // A result (the engine's write; a channel refuses result keys to its users) has no TTL of its own.
+        if (ttl === undefined && isResultKey(key)) {
+          results.set(key, value)
+          return
+        }
         const entry = entries.get(key)
         if (entry === undefined) {
           const fresh: Entry = { value, list: undefined, expiresAt: undefined }
@@ -201,9 +265,13 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
           setExpiry(entry, expiry(ttl))
         }
       }),
-    exists: (key) => Effect.sync(() => live(key) !== undefined),
+    exists: (key) => Effect.sync(() => isResultKey(key) ? resultOr(key, absent) !== absent : live(key) !== undefined),
     delete: (key) =>
       Effect.sync(() => {
+        if (isResultKey(key)) {
+          // (No user deletes a result: the views refuse result keys. A run's own results stay its own.)
+          return resultsLive() && results.delete(key)
+        }
         const entry = live(key)
         if (entry === undefined) return false
         remove(key, entry)
@@ -211,18 +279,16 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       }),
     keys: Effect.sync(() => {
       purge()
-      const out: Array<string> = []
-      for (const key of entries.keys()) if (!isResultKey(key)) out.push(key)
-      return out
+      return [...entries.keys()]
     }),
     entries: Effect.sync(() => {
       purge()
       const out: Array<readonly [string, Value]> = []
-      for (const [key, entry] of entries) if (!isResultKey(key)) out.push([key, read(entry)])
+      for (const [key, entry] of entries) out.push([key, read(entry)])
       return out
     }),
     clear: Effect.sync(() => {
-      for (const [key, entry] of entries) if (!isResultKey(key)) remove(key, entry)
+      for (const [key, entry] of entries) remove(key, entry)
     }),
     append: push("append"),
     prepend: push("prepend"),
@@ -283,6 +349,8 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
             return
           case "Delete":
             entries.clear()
+            results.clear()
+            space.source = undefined
             space.expiring = 0
             space.retainedUntil = undefined
             retainer.dropResponses(namespace)
@@ -306,13 +374,24 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       for (const [key, entry] of entries) {
         out.push({ key, value: read(entry), ttl: entry.expiresAt === undefined ? undefined : entry.expiresAt - now })
       }
+      if (resultsLive()) {
+        const source = space.source
+        for (const [key, value] of results) if (source === undefined || !source.has(key)) out.push({ key, value, ttl: undefined })
+        if (source !== undefined) for (const [key, value] of source.entries()) out.push({ key, value, ttl: undefined })
+      }
       return out
     }),
     restore: (dumped) =>
       Effect.sync(() => {
         entries.clear()
+        results.clear()
+        space.source = undefined
         space.expiring = 0
         for (const { key, value, ttl } of dumped) {
+          if (ttl === undefined && isResultKey(key)) {
+            results.set(key, value)
+            continue
+          }
           const fresh: Entry = { value, list: undefined, expiresAt: undefined }
           setExpiry(fresh, expiry(ttl))
           entries.set(key, fresh)
@@ -337,6 +416,10 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
         return timeout === undefined ? wait : Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrUndefined)
       })
   }
+  adopters.set(store, (source) => {
+    space.source = source
+  })
+  return store
 }
 
 const deleteRetention: Retention = { _tag: "Delete" }
@@ -428,6 +511,8 @@ export const makeBackend = (): ChannelBackend => {
         // The run's record goes; a driver holding its lease keeps it until it ends.
         space.run.record = undefined
         space.entries.clear()
+        space.results.clear()
+        space.source = undefined
         space.expiring = 0
         space.retainedUntil = undefined
         expiring.delete(namespace)

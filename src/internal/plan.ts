@@ -9,7 +9,7 @@ import type * as Flow from "../Flow.js"
 import type { Codec } from "./channel.js"
 import { foreignRuntime, isFlow, ownRuntime, RUNTIME, RuntimeId, tagOf, TypeId } from "./flow.js"
 import { quote, show } from "./format.js"
-import { describePolicy, memberIsCertain, type PolicyRule, policyProblems, strict } from "./group.js"
+import { memberIsCertain, type PolicyRule, policyProblems, strict } from "./group.js"
 import type { P } from "ts-pattern"
 import { isBranchFlow } from "./branch.js"
 import { resultKey } from "./keys.js"
@@ -79,8 +79,6 @@ export interface Plan {
   readonly tasks: ReadonlyMap<string, TaskImpl>
   /** The result codec of each task that declared a `result` schema. */
   readonly resultCodecs: ReadonlyMap<string, Codec<unknown>>
-  /** Where each task is: the child indexes from the root to it. */
-  readonly positions: ReadonlyMap<string, ReadonlyArray<number>>
   /** The task ids, in flow order; a task's place in it is its index. */
   readonly ids: ReadonlyArray<string>
   readonly index: ReadonlyMap<string, number>
@@ -88,31 +86,10 @@ export interface Plan {
   readonly input: TaskImpl | undefined
   /** The requests the tasks may wait for, by name: the task and the response codec. */
   readonly awaits: ReadonlyMap<string, { readonly task: TaskImpl; readonly codec: Codec<unknown> }>
-  /** What the plan is, as text: its hash identifies the plan in checkpoints and journals. */
-  readonly description: string
+  /** The workflow's name (its description, `describePlan` in identity.ts, begins with it). */
+  readonly name: string
 }
 
-/** The plan's structure as text: task ids, declarations that steer control flow, groups and their policies. */
-const describe = (step: Step): string => {
-  switch (step._tag) {
-    case "Task": {
-      const { id, declarations: d } = step.task
-      const list = (ids: ReadonlyArray<string>) => ids.map((x) => JSON.stringify(x)).join(",")
-      const sub = d.subWorkflow === undefined ? "" : `;workflow=${JSON.stringify(d.subWorkflow.workflow.name)}:${d.subWorkflow.workflow.plan.description}`
-      return `T(${JSON.stringify(id)};after=${list(d.after.map((t) => t.id))};optional=${list(d.optional.map((t) => t.id))};adds=${
-        list(d.adds.map((t) => t.id))
-      };goto=${list(d.goto)};skips=${d.skips};input=${d.runInput !== undefined};awaits=${list([...d.awaits.keys()])}${sub})`
-    }
-    case "Sequence":
-      return `S[${step.steps.map(describe).join(",")}]`
-    case "Parallel":
-      return `P(${JSON.stringify(describePolicy(step.policy))};failFast=${step.failFast})[${step.steps.map(describe).join(",")}]`
-    case "Branch":
-      return `B(${JSON.stringify(step.id)};source=${JSON.stringify(step.source.id)};cases=${JSON.stringify(step.labels)})[${
-        step.steps.map(describe).join(",")
-      }]`
-  }
-}
 
 /** What is known to have run before a point of the flow (scopes chain for parallel branches). */
 class Upstream {
@@ -189,14 +166,13 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
   const problems: Array<string> = []
   const root = toStep(flow, problems)
   const tasks = new Map<string, TaskImpl>()
-  const positions = new Map<string, ReadonlyArray<number>>()
   const resultCodecs = new Map<string, Codec<unknown>>()
   const initial = new Set(initialKeys)
   const jumps: Array<readonly [string, string]> = []
   const branches = new Set<string>()
 
   /** Visits a step; returns whether its tasks are certain (false under a lenient group). */
-  const visit = (step: Step, upstream: Upstream, path: ReadonlyArray<number>, certain: boolean): void => {
+  const visit = (step: Step, upstream: Upstream, certain: boolean): void => {
     switch (step._tag) {
       case "Task": {
         const { id, declarations } = step.task
@@ -204,7 +180,6 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
         if (branches.has(id)) problems.push(`task id "${id}" is the id of a branch`)
         step.index = tasks.size
         tasks.set(id, step.task)
-        positions.set(id, path)
         if (declarations.result !== undefined) resultCodecs.set(id, declarations.result)
         for (const dep of declarations.after) {
           if (!upstream.has("certain", dep.id)) {
@@ -235,7 +210,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
         return
       }
       case "Sequence":
-        step.steps.forEach((child, i) => visit(child, upstream, [...path, i], certain))
+        for (const child of step.steps) visit(child, upstream, certain)
         return
       case "Branch": {
         if (tasks.has(step.id) || branches.has(step.id)) problems.push(`branch id "${step.id}" is used more than once (by a task or another branch)`)
@@ -244,9 +219,9 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
           problems.push(`branch "${step.id}" matches the result of "${step.source.id}", which does not certainly run before it`)
         }
         // Each case sees what came before the branch, not its siblings; afterwards, what every case made certain is.
-        const scopes = step.steps.map((child, i) => {
+        const scopes = step.steps.map((child) => {
           const scope = new Upstream(upstream)
-          visit(child, scope, [...path, i], certain)
+          visit(child, scope, certain)
           return scope
         })
         const inEvery = (set: "certain" | "writes", value: string) => scopes.every((scope) => scope[set].has(value))
@@ -263,7 +238,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
         const branches = step.steps.map((child, i) => {
           const branch = new Upstream(upstream)
           const memberCertain = certain && memberIsCertain(step.policy, step.members[i]!)
-          visit(child, branch, [...path, i], memberCertain)
+          visit(child, branch, memberCertain)
           return branch
         })
         for (const branch of branches) {
@@ -276,7 +251,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       }
     }
   }
-  visit(root, new Upstream(undefined), [], true)
+  visit(root, new Upstream(undefined), true)
   for (const [target, id] of jumps) {
     if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
   }
@@ -315,12 +290,11 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     root,
     tasks,
     resultCodecs,
-    positions,
     ids,
     index: new Map(ids.map((id, i) => [id, i])),
     input: inputs[0],
     awaits,
-    description: `${JSON.stringify(workflow)}:${describe(root)}`
+    name: workflow
   }
 }
 

@@ -79,11 +79,14 @@ const write = (
   const durable = state.durable
   if (durable === undefined) {
     state.complete(task.id, index, iteration, attempts, requests)
-    return state.store.set(task.resultKey, encoded, undefined)
+    state.setWritten(task, index, encoded)
+    // A memory channel that adopted the run's results reads them where they were just recorded.
+    return state.resultsAdopted ? Effect.void : state.store.set(task.resultKey, encoded, undefined)
   }
   const entry = entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
   if (entry instanceof InvalidValueError) return Effect.fail(entry)
   state.complete(task.id, index, iteration, attempts, requests)
+  state.setWritten(task, index, encoded)
   return durable.write(entry, task.resultKey, encoded)
 }
 

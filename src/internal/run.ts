@@ -6,18 +6,19 @@
  * @internal
  */
 import { randomUUID } from "node:crypto"
-import { Clock, Effect, Exit, identity, Option, References, Result, Tracer } from "effect"
+import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type Store, type StoreJournal } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
-import { channelOf, journalHeader, planHash, readJournal, saveCheckpoint } from "./journal.js"
+import { planHash } from "./identity.js"
+import { channelOf, journalHeader, readJournal, saveCheckpoint } from "./journal.js"
 import { freezeParsed } from "./json.js"
 import { runMap } from "./map.js"
 import { resultKey, runNamespace } from "./keys.js"
-import { makeBackend } from "./memory.js"
+import { adoptResults, makeBackend } from "./memory.js"
 import { Progress } from "./progress.js"
 import { isSuspend, Suspend } from "./signal.js"
 import { type DurableSink, type Parent, replayKey, type RunChild, type Runnable, type RunInput, RunState } from "./state.js"
@@ -26,6 +27,7 @@ import type { Execution } from "./task.js"
 import { endStatus, keepLease } from "./lease.js"
 import {
   CheckpointMismatchError,
+  type CheckpointStoreError,
   InvalidResponseError,
   InvalidRunInputError,
   RunLeaseLostError,
@@ -240,22 +242,26 @@ const begin = (
       if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
       const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
       const input: RunInput | undefined = start._tag === "Fresh"
-        ? yield* runInput(workflow, start.input, start.hasInput)
+        ? (workflow.plan.input === undefined && !(start.hasInput && start.input !== undefined)
+          ? undefined
+          : yield* runInput(workflow, start.input, start.hasInput))
         : start.data.input === undefined || workflow.plan.input === undefined
         ? undefined
         : yield* inputOfCheckpoint(workflow, start.data)
-      const provided = yield* Effect.serviceOption(ChannelService)
+      // The services, read at once (each a Reference with its default, but the channel).
+      const services = yield* Effect.context<never>()
+      const provided = Context.getOption(services, ChannelService)
       const backend = Option.isSome(provided) ? provided.value : makeBackend()
-      const progress = yield* Progress
+      const progress = Context.get(services, Progress)
       // Spans are made for an installed tracer (an OpenTelemetry exporter,
       // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with
       // it the engine skips them and keeps the per-task cost down.
-      const tracing = (yield* References.TracerEnabled) && (yield* Tracer.Tracer) !== Tracer.nativeTracer
-      const clock = yield* Clock.Clock
-      const checkpoints = yield* CheckpointStore
+      const tracing = Context.get(services, References.TracerEnabled) && Context.get(services, Tracer.Tracer) !== Tracer.nativeTracer
+      const clock = Context.get(services, Clock.Clock)
+      const checkpoints = Context.get(services, CheckpointStore)
       const namespace = runNamespace(workflow.name, runId)
       const store = yield* backend.open(namespace)
-      const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, planHash(workflow.plan))
+      const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, undefined)
       state.input = input
       if (options !== undefined && "remote" in options) state.remote = options.remote
       if (options !== undefined && "parent" in options) state.parent = options.parent
@@ -308,8 +314,11 @@ const begin = (
               }
             }
           }
-        } else yield* writeInitial(workflow, store)
+        } else if (named || !isEmpty(workflow.initial)) yield* writeInitial(workflow, store)
+        // (A run under an id made for it has a namespace no run had: nothing to clear.)
         if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId)
+        // On memory, the namespace answers the run's results from the run (one copy; a durable run journals them).
+        else state.resultsAdopted = adoptResults(store, state.resultSource)
 
         // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
         const running = owner !== undefined && Number.isFinite(store.run.ttl)
@@ -334,7 +343,7 @@ const begin = (
         yield* Effect.uninterruptible(store.retain(finalRetention))
         if (storeJournal !== undefined && finalRetention._tag === "Delete") yield* storeJournal.remove
         // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
-        if (state.children.size > 0) yield* Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain))
+        if (state.hasChildren) yield* Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain))
       }
       return output
     })
@@ -423,7 +432,7 @@ const runPlainChild = (
   Effect.flatMap(runInput(workflow, given, hasInput), (input) => {
     const backend = outer.backend ?? makeBackend()
     return Effect.scoped(Effect.flatMap(backend.open(runNamespace(workflow.name, runId)), (store) => {
-      const state = new RunState(workflow, runId, store, outer.progress, outer.tracing, outer.clock, outer.checkpoints, planHash(workflow.plan))
+      const state = new RunState(workflow, runId, store, outer.progress, outer.tracing, outer.clock, outer.checkpoints, undefined)
       state.input = input
       state.remote = outer.remote
       state.parent = parent
@@ -437,7 +446,7 @@ const runPlainChild = (
         state.tracing ? Effect.withSpan(flow, `workflow ${workflow.name}`, { captureStackTrace: false }) : flow,
         // Its own sub-workflows that may have been continued (retried steps) follow it.
         Effect.uninterruptible(Effect.suspend(() =>
-          state.children.size === 0
+          !state.hasChildren
             ? retain(outer.retention)
             : Effect.andThen(retain(outer.retention), retainChildren(backend, outer.checkpoints, state.children, outer.retention, retain))
         ))
@@ -468,47 +477,81 @@ const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined, own
 }
 
 /** A run on its prepared namespace: the flow, then the final channel contents (or a suspension's checkpoint). */
-const execute = (state: RunState) =>
-  Effect.gen(function*() {
-    const { workflow, runId, clock, store } = state
-    const started = clock.currentTimeMillisUnsafe()
-    yield* state.event({ _tag: "RunStarted", workflow: workflow.name, runId })
-    const flow = state.tracing
-      ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
-        captureStackTrace: false,
-        attributes: { "graflow.workflow": workflow.name, "graflow.run_id": runId }
-      })
-      : drive(state)
-    let suspended: Suspend | undefined
-    const body = Effect.catch(flow, (error) => {
-      if (!isSuspend(error)) return Effect.fail(error)
-      suspended = error
-      return Effect.void
+const execute = (state: RunState) => {
+  const { workflow, runId, clock, store } = state
+  const flow = state.tracing
+    ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
+      captureStackTrace: false,
+      attributes: { "graflow.workflow": workflow.name, "graflow.run_id": runId }
     })
-    yield* Effect.onExit(body, (exit) =>
-      state.event({
-        _tag: "RunFinished",
+    : drive(state)
+  let suspended: Suspend | undefined
+  const body = Effect.catch(flow, (error) => {
+    if (!isSuspend(error)) return Effect.fail(error)
+    suspended = error
+    return Effect.void
+  })
+  // Reported to the progress handler when there is one (none: no events to make).
+  const reported = state.progress === undefined ? body : Effect.suspend(() => {
+    const started = clock.currentTimeMillisUnsafe()
+    return Effect.andThen(
+      state.event({ _tag: "RunStarted", workflow: workflow.name, runId }),
+      Effect.onExit(body, (exit) =>
+        state.event({
+          _tag: "RunFinished",
+          workflow: workflow.name,
+          runId,
+          status: Exit.isFailure(exit) ? "failed" : suspended !== undefined ? "suspended" : state.stopped ? "terminated" : "completed",
+          durationMs: clock.currentTimeMillisUnsafe() - started
+        }))
+    )
+  })
+  return Effect.flatMap(reported, () =>
+    Effect.flatMap(snapshot(workflow, store), (channel): Effect.Effect<RunOutput, CheckpointStoreError> => {
+      if (suspended !== undefined) {
+        const requests = suspended.requests
+        return Effect.map(saveCheckpoint(state, { suspended: true }, requests.map((r) => r.taskId), requests), (checkpoint) => {
+          const output: Omit<SuspendedOutput, "results"> = { workflow: workflow.name, runId, status: "suspended", checkpoint, requests, channel }
+          return withResults(output, state) as RunOutput
+        })
+      }
+      const output: Omit<FinishedOutput, "results"> = {
         workflow: workflow.name,
         runId,
-        status: Exit.isFailure(exit) ? "failed" : suspended !== undefined ? "suspended" : state.stopped ? "terminated" : "completed",
-        durationMs: clock.currentTimeMillisUnsafe() - started
-      }))
-    const channel = yield* snapshot(workflow, store)
-    if (suspended !== undefined) {
-      const requests = suspended.requests
-      const checkpoint = yield* saveCheckpoint(state, { suspended: true }, requests.map((r) => r.taskId), requests)
-      const output: SuspendedOutput = { workflow: workflow.name, runId, status: "suspended", checkpoint, requests, results: state.results(), channel }
-      return output as RunOutput
+        status: state.stopped ? "terminated" : "completed",
+        channel
+      }
+      return Effect.succeed(withResults(output, state) as RunOutput)
+    }))
+}
+
+/** Up to how many tasks a run's results record is built when the run ends (see `withResults`). */
+const EAGER_RESULTS = 32
+
+/**
+ * The output with its `results`: the record is built when it is first read (a
+ * caller that reads none, a run whose output only a parent looks at, pays
+ * nothing for it), then kept — an own, enumerable property, as a plain one
+ * (spread, `JSON.stringify` and equality see it).
+ */
+const withResults = <O extends object>(output: O, state: RunState): O & { readonly results: { readonly [id: string]: unknown } } => {
+  // A few results cost less built now than an accessor does.
+  if (state.workflow.plan.ids.length <= EAGER_RESULTS) return Object.assign(output, { results: state.results() })
+  let source: RunState | undefined = state
+  let record: { readonly [id: string]: unknown } = {}
+  Object.defineProperty(output, "results", {
+    enumerable: true,
+    get: () => {
+      if (source !== undefined) {
+        record = source.results()
+        source = undefined
+      }
+      return record
     }
-    const output: FinishedOutput = {
-      workflow: workflow.name,
-      runId,
-      status: state.stopped ? "terminated" : "completed",
-      results: state.results(),
-      channel
-    }
-    return output as RunOutput
   })
+  // `results` was defined on `output` just above.
+  return output as O & { readonly results: { readonly [id: string]: unknown } }
+}
 
 /** The default execution of tasks: no retries, no timeout, `maxCycles` 10. */
 export const noDefaults: Execution = { retry: undefined, timeout: undefined, maxCycles: undefined }

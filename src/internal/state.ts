@@ -14,7 +14,10 @@ import type { Completion, Request, Store } from "./checkpoint.js"
 import type { TaskContext } from "./context.js"
 import type { ChannelError } from "./channelError.js"
 import type { Json, Value } from "./json.js"
+import type { ResultSource } from "./memory.js"
+import { planHash } from "./identity.js"
 import type { Plan } from "./plan.js"
+import { resultKey, resultSuffix } from "./keys.js"
 import type { Execution, TaskImpl } from "./task.js"
 import type { CheckpointStoreError, RunLeaseLostError } from "./workflowError.js"
 
@@ -85,19 +88,68 @@ const DEFAULT_MAX_CYCLES = 10
 /** The mark of a plan task without a result yet. */
 export const absent: unique symbol = Symbol("effect-graflow/absent")
 
+/** A run's written results, as a memory channel reads them (`adoptResults`). */
+class WrittenResults implements ResultSource {
+  constructor(private readonly state: RunState) {}
+  has(key: string): boolean {
+    return this.state.writtenOf(key) !== absent
+  }
+  get(key: string): Value {
+    const value = this.state.writtenOf(key)
+    // `has` said it is there: a written result is a Value.
+    return value === absent ? undefined : value as Value
+  }
+  entries(): Array<readonly [string, Value]> {
+    return this.state.writtenEntries()
+  }
+}
+
 export class RunState {
   /** The result of each task of the plan, by plan index (`absent` until it has one). */
   private readonly values: Array<unknown>
+  /**
+   * What was written to the channel for each plan task's latest result in this
+   * run (the checked JSON, frozen, or the result schema's encoding: what the
+   * channel gives back), `absent` before: `ctx.getResult` reads it without a
+   * round trip to the channel, and a memory channel that adopted the run's
+   * results (`resultsAdopted`) answers `{id}.__result__` from it.
+   */
+  private readonly written: Array<unknown>
+  /** The same for the tasks added at run time, by result key. */
+  private addedWrittenMap: Map<string, Value> | undefined = undefined
+  /**
+   * Whether the channel answers the run's results from `written` (a memory
+   * channel, a run that is not durable): the results are then not written to it.
+   */
+  resultsAdopted = false
+  /** The run's results as a memory channel reads them (see `resultsAdopted`). */
+  get resultSource(): ResultSource {
+    return new WrittenResults(this)
+  }
+  /** Every result written in this run, by result key (see `written`). */
+  writtenEntries(): Array<readonly [string, Value]> {
+    const out: Array<readonly [string, Value]> = []
+    const { ids } = this.workflow.plan
+    for (let i = 0; i < this.written.length; i++) {
+      // Only `setWritten` fills `written`, with Values.
+      if (this.written[i] !== absent) out.push([resultKey(ids[i]!), this.written[i] as Value])
+    }
+    if (this.addedWrittenMap !== undefined) for (const entry of this.addedWrittenMap) out.push(entry)
+    return out
+  }
   /** The results of the tasks added at run time. */
-  private readonly addedValues = new Map<string, unknown>()
+  private addedValues: Map<string, unknown> | undefined = undefined
   readonly untyped: UntypedView
   /** How many times each task of the plan has run (by plan index); tasks added at run time below. */
   private readonly counts: Uint32Array
-  private readonly addedCounts = new Map<string, number>()
+  private addedCounts: Map<string, number> | undefined = undefined
   stopped = false
-  private readonly views = new Map<object, unknown>()
+  private views: Map<object, unknown> | undefined = undefined
   /** The result codecs of the tasks added at run time or looked up by task value. */
-  readonly dynamicCodecs = new Map<string, Codec<unknown>>()
+  private dynamicCodecMap: Map<string, Codec<unknown>> | undefined = undefined
+  get dynamicCodecs(): Map<string, Codec<unknown>> {
+    return this.dynamicCodecMap ??= new Map()
+  }
   /**
    * What completed, kept without allocating per task (a checkpoint rebuilds
    * the list from it): how many executions of each plan task completed, with
@@ -106,8 +158,8 @@ export class RunState {
    */
   private readonly done: Uint32Array
   private readonly doneAttempts: Uint32Array
-  private readonly addedDone = new Map<string, { count: number; attempts: number }>()
-  private readonly requested = new Map<string, Requests>()
+  private addedDoneMap: Map<string, { count: number; attempts: number }> | undefined = undefined
+  private requestedMap: Map<string, Requests> | undefined = undefined
   /** For a run that continues (a resume, a durable run started again): what completed before, by task and iteration. */
   replay: ReadonlyMap<string, Completion> | undefined = undefined
   /** Where a durable run writes each completion. */
@@ -115,7 +167,10 @@ export class RunState {
   /** The run's input, for a workflow with a `Task.input` task. */
   input: RunInput | undefined = undefined
   /** The requests tasks are waiting on now (human in the loop). */
-  readonly waiting = new Set<Request>()
+  private waitingSet: Set<Request> | undefined = undefined
+  get waiting(): Set<Request> {
+    return this.waitingSet ??= new Set()
+  }
   /** For the run of a sub-workflow: where it stands under the root run. */
   parent: Parent | undefined = undefined
   /** Runs a `Task.workflow` step's workflow. */
@@ -127,7 +182,14 @@ export class RunState {
   /** What the run's namespace gets when it ends (a sub-workflow run nothing continues gets it when it ends). */
   retention: Retention = { _tag: "Delete" }
   /** The namespaces of the sub-workflow runs this run started: they get its retention when it ends. */
-  readonly children = new Set<string>()
+  private childSet: Set<string> | undefined = undefined
+  get children(): Set<string> {
+    return this.childSet ??= new Set()
+  }
+  /** Whether the run started sub-workflow runs. */
+  get hasChildren(): boolean {
+    return this.childSet !== undefined && this.childSet.size > 0
+  }
   constructor(
     readonly workflow: Runnable,
     readonly runId: string,
@@ -136,8 +198,8 @@ export class RunState {
     readonly tracing: boolean,
     readonly clock: Clock.Clock,
     readonly checkpoints: Store,
-    /** The hash of the workflow's plan (checkpoints carry it). */
-    readonly planHash: string,
+    /** The hash of the workflow's plan when the caller has it (a worker, from its job); else computed when first needed. */
+    private readonly knownPlanHash: string | undefined,
     /**
      * The plan tasks kept by index: all of them for a run; none for a
      * worker's view of one attempt (it runs no flow, and its counts go in a
@@ -150,11 +212,32 @@ export class RunState {
     this.done = new Uint32Array(slots)
     this.doneAttempts = new Uint32Array(slots)
     this.values = new Array(slots).fill(absent)
+    this.written = new Array(slots).fill(absent)
   }
   /** Records a task's latest result (`index`: its place in the plan, -1 for an added task). */
   setResult(task: TaskImpl, index: number, value: unknown): void {
     if (index >= 0) this.values[index] = value
-    else this.addedValues.set(task.id, value)
+    else (this.addedValues ??= new Map()).set(task.id, value)
+  }
+  /** The hash of the workflow's plan (checkpoints and journals carry it): computed once per plan, when a run needs it. */
+  get planHash(): string {
+    return this.knownPlanHash ?? planHash(this.workflow.plan)
+  }
+  /** Records what was written for a task's result (`index`: its place in the plan, -1 for an added task; see `written`). */
+  setWritten(task: TaskImpl, index: number, json: Value): void {
+    if (index >= 0 && index < this.written.length) this.written[index] = json
+    else (this.addedWrittenMap ??= new Map()).set(task.resultKey, json)
+  }
+  /** What was written under a result key in this run, or `absent`. */
+  writtenOf(key: string): unknown {
+    const index = this.workflow.plan.index.get(key.slice(0, -resultSuffix.length))
+    if (index !== undefined && index < this.written.length && this.written[index] !== absent) return this.written[index]
+    const added = this.addedWrittenMap
+    return added === undefined || !added.has(key) ? absent : added.get(key)
+  }
+  /** What was written for the plan's task at `index` in this run, or `absent` (see `written`). */
+  writtenAt(index: number): unknown {
+    return index < this.written.length ? this.written[index] : absent
   }
   /** The latest result of the plan's task at `index` in this run, or `absent`. */
   resultAt(index: number): unknown {
@@ -162,14 +245,14 @@ export class RunState {
   }
   /** Whether a task added at run time (`nextTask`, a tool's call) with this id ran in this run. */
   ranAdded(id: string): boolean {
-    return this.addedCounts.has(id)
+    return this.addedCounts?.has(id) ?? false
   }
   /** The results record of the run: the tasks of the plan in flow order, then the added ones. */
   results(): { readonly [id: string]: unknown } {
     const entries: Array<readonly [string, unknown]> = []
     const { ids } = this.workflow.plan
     for (let i = 0; i < ids.length; i++) if (this.values[i] !== absent) entries.push([ids[i]!, this.values[i]])
-    for (const entry of this.addedValues) entries.push(entry)
+    if (this.addedValues !== undefined) for (const entry of this.addedValues) entries.push(entry)
     // Object.fromEntries defines own properties: an id such as "__proto__" stays data.
     return Object.fromEntries(entries)
   }
@@ -178,15 +261,18 @@ export class RunState {
     if (index >= 0) {
       this.done[index] = iteration
       this.doneAttempts[index] = attempts
-    } else this.addedDone.set(id, { count: iteration, attempts })
-    if (requests !== undefined) this.requested.set(replayKey(id, iteration), requests)
+    } else (this.addedDoneMap ??= new Map()).set(id, { count: iteration, attempts })
+    if (requests !== undefined) (this.requestedMap ??= new Map()).set(replayKey(id, iteration), requests)
   }
   /** Takes back a completion whose result could not be written. */
   uncomplete(id: string, index: number, iteration: number): void {
-    if (index >= 0) this.done[index] = iteration - 1
-    else if (iteration <= 1) this.addedDone.delete(id)
-    else this.addedDone.set(id, { count: iteration - 1, attempts: 1 })
-    this.requested.delete(replayKey(id, iteration))
+    if (index >= 0) {
+      this.done[index] = iteration - 1
+      // What the channel holds now is not known here: readers go to it.
+      if (index < this.written.length) this.written[index] = absent
+    } else if (iteration <= 1) this.addedDoneMap?.delete(id)
+    else (this.addedDoneMap ??= new Map()).set(id, { count: iteration - 1, attempts: 1 })
+    this.requestedMap?.delete(replayKey(id, iteration))
   }
   /**
    * The completed executions, plan tasks in flow order then added ones, each
@@ -203,20 +289,20 @@ export class RunState {
           iteration,
           attempts: last ? attempts : 1,
           result: last ? result(id) : undefined,
-          requests: this.requested.get(replayKey(id, iteration))
+          requests: this.requestedMap?.get(replayKey(id, iteration))
         })
       }
     }
     const { ids } = this.workflow.plan
     for (let i = 0; i < ids.length; i++) if (this.done[i]! > 0) push(ids[i]!, this.done[i]!, this.doneAttempts[i]!)
-    for (const [id, { attempts, count }] of this.addedDone) push(id, count, attempts)
+    if (this.addedDoneMap !== undefined) for (const [id, { attempts, count }] of this.addedDoneMap) push(id, count, attempts)
     return out
   }
   /** Sets how many times tasks have run (a worker's view of a run, from its job). */
   seedCycles(cycles: { readonly [id: string]: number }): void {
     for (const [id, count] of Object.entries(cycles)) {
       const index = this.workflow.plan.index.get(id)
-      if (index === undefined || index >= this.counts.length) this.addedCounts.set(id, count)
+      if (index === undefined || index >= this.counts.length) (this.addedCounts ??= new Map()).set(id, count)
       else this.counts[index] = count
     }
   }
@@ -227,20 +313,22 @@ export class RunState {
   /** How many times the task has run in this run. */
   cycles(id: string): number {
     const index = this.workflow.plan.index.get(id)
-    return index === undefined || index >= this.counts.length ? this.addedCounts.get(id) ?? 0 : this.counts[index]!
+    return index === undefined || index >= this.counts.length ? this.addedCounts?.get(id) ?? 0 : this.counts[index]!
   }
   /** Counts one more run of the task (`index`: its place in the plan, -1 for an added task). */
   countRun(id: string, index: number): number {
     if (index >= 0) return ++this.counts[index]!
-    const count = (this.addedCounts.get(id) ?? 0) + 1
-    this.addedCounts.set(id, count)
+    const counts = this.addedCounts ??= new Map()
+    const count = (counts.get(id) ?? 0) + 1
+    counts.set(id, count)
     return count
   }
   typedView(channels: Channel.ChannelSchema<object>): unknown {
-    let view = this.views.get(channels)
+    const views = this.views ??= new Map()
+    let view = views.get(channels)
     if (view === undefined) {
       view = typedFromSchema(this.store, channels)
-      this.views.set(channels, view)
+      views.set(channels, view)
     }
     return view
   }
@@ -248,7 +336,7 @@ export class RunState {
     return task.declarations.execution.maxCycles ?? this.workflow.defaults.maxCycles ?? DEFAULT_MAX_CYCLES
   }
   codecOf(id: string): Codec<unknown> | undefined {
-    return this.workflow.plan.resultCodecs.get(id) ?? this.dynamicCodecs.get(id)
+    return this.workflow.plan.resultCodecs.get(id) ?? this.dynamicCodecMap?.get(id)
   }
   event(event: Event): Effect.Effect<void> {
     if (this.progress === undefined) return Effect.void

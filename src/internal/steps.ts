@@ -10,6 +10,7 @@ import { Effect } from "effect"
 import { runTask } from "./attempt.js"
 import { runBranch } from "./branch.js"
 import { runGroup } from "./group.js"
+import { positionOf } from "./identity.js"
 import type { Step } from "./plan.js"
 import { type StepFailure, type Signal, Stop } from "./signal.js"
 import type { RunState } from "./state.js"
@@ -64,7 +65,8 @@ export const drive = (state: RunState): Effect.Effect<void, StepFailure, unknown
   const { plan } = state.workflow
   const loop = (signal: Signal): Effect.Effect<void, StepFailure, unknown> => {
     if (signal === undefined || signal._tag !== "Jump") return Effect.void
-    const path = plan.positions.get(signal.target)!
+    // A jump's target is a task of the plan (Workflow.make checked it).
+    const path = positionOf(plan, signal.target)!
     return Effect.flatMap(execFrom(plan.root, path, state), loop)
   }
   return Effect.flatMap(exec(plan.root, state), loop)
