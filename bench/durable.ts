@@ -10,21 +10,12 @@
  *   node bench/run.mjs durable        (or: npm run bench:durable)
  */
 import { Effect, Layer } from "effect"
-import { Checkpoint, MemoryChannel, Task, Workflow } from "effect-graflow"
+import { Checkpoint, MemoryChannel, Workflow } from "effect-graflow"
 import * as RedisChannel from "effect-graflow/RedisChannel"
 import { Redis } from "ioredis"
 import { startRedisServer } from "../test/support/redis.js"
+import { chainOf, fanoutOf } from "./shapes.js"
 import { machine, median, printTable, samplePair, spread, timed } from "./support.js"
-
-const chainOf = (n: number) => {
-  const [first, ...rest] = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))
-  return Workflow.make(`chain-${n}`, Workflow.chain(first!, ...rest))
-}
-
-const fanoutOf = (n: number) => {
-  const [first, ...rest] = Array.from({ length: n }, (_, i) => Task.make(`f${i}`, (ctx) => ctx.untyped.append("items", i)))
-  return Workflow.make(`fanout-${n}`, Workflow.parallel(first!, ...rest))
-}
 
 let runs = 0
 

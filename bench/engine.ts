@@ -14,6 +14,7 @@
  */
 import { Effect, Schema } from "effect"
 import { Channel, MemoryChannel, Task, Workflow } from "effect-graflow"
+import { chainOf, fanoutOf, plainFanout } from "./shapes.js"
 import { machine, median, printTable, spread, timed } from "./support.js"
 
 const ROUNDS = 15
@@ -30,12 +31,6 @@ const sample = async (f: () => Promise<number>): Promise<ReadonlyArray<number>> 
   return out
 }
 
-const chainOf = (n: number) => {
-  const tasks = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))
-  const [first, ...rest] = tasks
-  return Workflow.make(`chain-${n}`, Workflow.chain(first!, ...rest))
-}
-
 const plainChain = (n: number) =>
   Effect.gen(function*() {
     const results = new Map<string, number>()
@@ -45,22 +40,6 @@ const plainChain = (n: number) =>
       { discard: true }
     )
     return results
-  })
-
-const fanoutOf = (n: number) => {
-  const tasks = Array.from({ length: n }, (_, i) => Task.make(`f${i}`, (ctx) => ctx.untyped.append("items", i)))
-  const [first, ...rest] = tasks
-  return Workflow.make(`fanout-${n}`, Workflow.parallel(first!, ...rest))
-}
-
-const plainFanout = (n: number) =>
-  Effect.gen(function*() {
-    const items: Array<number> = []
-    yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => Effect.sync(() => items.push(i)), {
-      concurrency: "unbounded",
-      discard: true
-    })
-    return items
   })
 
 const OPS = 1_000_000

@@ -21,6 +21,7 @@ import { Effect, Layer } from "effect"
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { Checkpoint, type Flow, MemoryChannel, Task, Workflow } from "effect-graflow"
+import { chainOf as chainShape, fanoutOf as fanoutShape, plainFanout } from "./shapes.js"
 import { machine, median, printTable, samplePair, timed } from "./support.js"
 
 const rows: Array<ReadonlyArray<string>> = []
@@ -38,10 +39,7 @@ const row = (name: string, ours: ReadonlyArray<number>, floor: ReadonlyArray<num
     target
   ])
 
-const chainOf = (n: number): Runnable => {
-  const [first, ...rest] = Array.from({ length: n }, (_, i) => Task.make(`t${i}`, () => i))
-  return Workflow.make(`chain-${n}`, Workflow.chain(first!, ...rest))
-}
+const chainOf = (n: number): Runnable => chainShape(n)
 
 const floorChain = (n: number) =>
   Effect.gen(function*() {
@@ -87,20 +85,7 @@ const floorReads = (n: number) =>
     return results
   })
 
-const fanoutOf = (n: number): Runnable => {
-  const [first, ...rest] = Array.from({ length: n }, (_, i) => Task.make(`f${i}`, (ctx) => ctx.untyped.append("items", i)))
-  return Workflow.make(`fanout-${n}`, Workflow.parallel(first!, ...rest))
-}
-
-const floorFanout = (n: number) =>
-  Effect.gen(function*() {
-    const items: Array<number> = []
-    yield* Effect.forEach(Array.from({ length: n }, (_, i) => i), (i) => Effect.sync(() => items.push(i)), {
-      concurrency: "unbounded",
-      discard: true
-    })
-    return items
-  })
+const fanoutOf = (n: number): Runnable => fanoutShape(n)
 
 const run = (workflow: Runnable) => () => timed(() => Effect.runPromise(Workflow.run(workflow)))
 
@@ -135,7 +120,7 @@ const parts: Record<string, () => Promise<void>> = {
   },
   fanout: async () => {
     const n = 1_000
-    const [ours, floor] = await samplePair(run(fanoutOf(n)), () => timed(() => Effect.runPromise(floorFanout(n))), 41)
+    const [ours, floor] = await samplePair(run(fanoutOf(n)), () => timed(() => Effect.runPromise(plainFanout(n))), 41)
     row(`fan-out of ${n.toLocaleString("en")} appends, per member`, ours, floor, n, "≤ 3×")
   },
   small: async () => {
