@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import { Cause, Effect, Exit, Option } from "effect"
+import { Cause, Effect, Option } from "effect"
 import { quote, show } from "./format.js"
 import type { ParallelStep, Step } from "./plan.js"
 import { combine, type StepFailure, type Signal, stopsRun } from "./signal.js"
@@ -144,6 +144,9 @@ export const memberIsCertain = (policy: PolicyRule, member: ReadonlyArray<string
 const groupError = (step: ParallelStep, members: ReadonlyArray<MemberOutcome<unknown>>) =>
   new ParallelGroupError({ group: step.name, policy: describePolicy(step.policy), members })
 
+const SUCCEEDED = 1
+const FAILED = 2
+
 /** A member's way to stop the group at once: the forEach below interrupts the others when one fails with it. */
 const halt: unique symbol = Symbol("effect-graflow/halt")
 
@@ -159,33 +162,50 @@ export const runGroup = (
   run: (child: Step) => Effect.Effect<Signal, StepFailure, unknown>
 ): Effect.Effect<Signal, StepFailure, unknown> =>
   Effect.suspend(() => {
-    const outcomes: Array<MemberOutcome<unknown>> = step.members.map((tasks) => ({ tasks, outcome: "interrupted" }))
-    // By member, so that the first jump in the flow's order wins, not the first to finish.
-    const signals: Array<Signal> = new Array(step.steps.length).fill(undefined)
+    const count = step.steps.length
+    // How each member ended, without an object per member until a policy or an error needs the outcomes.
+    const ended = new Uint8Array(count) // INTERRUPTED, SUCCEEDED or FAILED
+    const errors: Array<unknown> = []
+    let succeeded = 0
+    const signals: Array<Signal> = new Array(count).fill(undefined)
+    const outcomes = (): ReadonlyArray<MemberOutcome<unknown>> =>
+      step.members.map((tasks, i): MemberOutcome<unknown> =>
+        ended[i] === SUCCEEDED
+          ? { tasks, outcome: "succeeded" }
+          : ended[i] === FAILED
+          ? { tasks, outcome: "failed", error: errors[i] }
+          : { tasks, outcome: "interrupted" }
+      )
     /** What ends the group at once instead of the policy: a cancel, a defect, an interruption. */
     let abort: Cause.Cause<StepFailure> | undefined
     const member = (child: Step, i: number) =>
-      Effect.flatMap(Effect.exit(run(child)), (exit): Effect.Effect<void, typeof halt> => {
-        const tasks = step.members[i]!
-        if (Exit.isSuccess(exit)) {
-          outcomes[i] = { tasks, outcome: "succeeded" }
-          signals[i] = exit.value
+      Effect.matchCauseEffect(run(child), {
+        onSuccess: (signal): Effect.Effect<void, typeof halt> => {
+          ended[i] = SUCCEEDED
+          succeeded++
+          signals[i] = signal
           return Effect.void
+        },
+        onFailure: (cause): Effect.Effect<void, typeof halt> => {
+          const error = Cause.findErrorOption(cause)
+          // Defects, interruptions, a cancel and a suspension are not failures a policy may absorb.
+          if (Option.isNone(error) || Cause.hasDies(cause) || stopsRun(error.value)) {
+            abort ??= cause
+            return Effect.fail(halt)
+          }
+          ended[i] = FAILED
+          errors[i] = error.value
+          return step.failFast && cannotSucceed(step.policy, outcomes()) ? Effect.fail(halt) : Effect.void
         }
-        const error = Cause.findErrorOption(exit.cause)
-        // Defects, interruptions, a cancel and a suspension are not failures a policy may absorb.
-        if (Option.isNone(error) || Cause.hasDies(exit.cause) || stopsRun(error.value)) {
-          abort ??= exit.cause
-          return Effect.fail(halt)
-        }
-        outcomes[i] = { tasks, outcome: "failed", error: error.value }
-        return step.failFast && cannotSucceed(step.policy, outcomes) ? Effect.fail(halt) : Effect.void
       })
     return Effect.forEach(step.steps, member, { concurrency: "unbounded", discard: true }).pipe(
       Effect.catch(() => Effect.void),
       Effect.flatMap((): Effect.Effect<Signal, StepFailure> => {
         if (abort !== undefined) return Effect.failCause(abort)
-        return satisfied(step.policy, outcomes) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, outcomes))
+        // Every member succeeded: every policy is met but a custom one, which decides.
+        if (succeeded === count && step.policy._tag !== "Custom") return Effect.succeed(combine(signals))
+        const all = outcomes()
+        return satisfied(step.policy, all) ? Effect.succeed(combine(signals)) : Effect.fail(groupError(step, all))
       })
     )
   })
