@@ -114,12 +114,22 @@ export const decodeCheckpoint = (id: string, input: unknown): Effect.Effect<Chec
 // the store
 // ---------------------------------------------------------------------------
 
+/** A journal entry: its text, or a function that makes it (see `StoreJournal.append`). */
+export type JournalEntry = string | (() => string)
+
+/** The text of a journal entry. */
+export const textOf = (entry: JournalEntry): string => typeof entry === "string" ? entry : entry()
+
 /** A durable run's journal in the checkpoint store (for channels that keep none). */
 export interface StoreJournal {
   /** The entries, header first; an empty journal gets `header` as entry 0. */
   readonly open: (header: string) => Effect.Effect<ReadonlyArray<string>, CheckpointStoreError>
-  /** Appends an entry (entries are numbered in the order of the calls). */
-  readonly append: (entry: string) => Effect.Effect<void, CheckpointStoreError>
+  /**
+   * Appends an entry (entries are numbered in the order of the calls): its
+   * text, or how to make it — a store that keeps entries in this process
+   * makes the text when the journal is read, not on every append.
+   */
+  readonly append: (entry: JournalEntry) => Effect.Effect<void, CheckpointStoreError>
   /** Replaces the journal with `entries` (header first). */
   readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
   /** Removes the journal. */
@@ -219,7 +229,7 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
         // Numbered when the write is made (synchronously), so concurrent appends take distinct keys.
         const n = lengths.get(namespace) ?? 1
         lengths.set(namespace, n + 1)
-        return Effect.mapError(kv.set(prefix + n, entry), appendError)
+        return Effect.mapError(kv.set(prefix + n, textOf(entry)), appendError)
       },
       reset: (entries) =>
         Effect.gen(function*() {
@@ -257,7 +267,8 @@ const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
  * each journal an array (an append is a push, a removal one delete).
  */
 export const makeMemory = (): Store => {
-  const journals = new Map<string, Array<string>>()
+  // Entries kept as given: a made entry's text is made when the journal is read (and kept then).
+  const journals = new Map<string, Array<JournalEntry>>()
   return {
     ...fromKeyValueStore(memoryKeyValueStore()),
     journal: (namespace) => ({
@@ -268,7 +279,9 @@ export const makeMemory = (): Store => {
             entries = [header]
             journals.set(namespace, entries)
           }
-          return entries.slice()
+          const texts = entries.map(textOf)
+          journals.set(namespace, texts.slice())
+          return texts
         }),
       append: (entry) =>
         Effect.sync(() => {

@@ -417,6 +417,9 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       })
   }
   adopters.set(store, (source) => {
+    // The results of a run before (a durable run continued in this process) become the namespace's own.
+    const before = space.source
+    if (before !== undefined && before !== source) for (const [key, value] of before.entries()) results.set(key, value)
     space.source = source
   })
   return store

@@ -83,7 +83,10 @@ const write = (
     // A memory channel that adopted the run's results reads them where they were just recorded.
     return state.resultsAdopted ? Effect.void : state.store.set(task.resultKey, encoded, undefined)
   }
-  const entry = entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
+  // Without requests the entry cannot fail, so its text is made when the journal needs it (a journal kept in this process reads it later).
+  const entry = requests === undefined
+    ? () => entryText(task, { task: task.id, iteration, attempts, result: encoded, requests }) as string
+    : entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
   if (entry instanceof InvalidValueError) return Effect.fail(entry)
   state.complete(task.id, index, iteration, attempts, requests)
   state.setWritten(task, index, encoded)

@@ -10,7 +10,7 @@ import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tra
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
-import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type Request, type Store, type StoreJournal } from "./checkpoint.js"
+import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
 import { planHash } from "./identity.js"
@@ -316,9 +316,9 @@ const begin = (
           }
         } else if (named || !isEmpty(workflow.initial)) yield* writeInitial(workflow, store)
         // (A run under an id made for it has a namespace no run had: nothing to clear.)
-        if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId)
         // On memory, the namespace answers the run's results from the run (one copy; a durable run journals them).
-        else state.resultsAdopted = adoptResults(store, state.resultSource)
+        if (!durable || store.journal === undefined) state.resultsAdopted = adoptResults(store, state.resultSource)
+        if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId, state.resultsAdopted)
 
         // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
         const running = owner !== undefined && Number.isFinite(store.run.ttl)
@@ -460,19 +460,27 @@ const runPlainChild = (
  * that keeps journals (if this driver still drives the run: a driver the run
  * was taken over from stops with `RunLeaseLostError`), after it otherwise.
  */
-const sinkOf = (store: ChannelStore, storeJournal: StoreJournal | undefined, owner: string, workflow: string, runId: string): DurableSink => {
+const sinkOf = (
+  store: ChannelStore,
+  storeJournal: StoreJournal | undefined,
+  owner: string,
+  workflow: string,
+  runId: string,
+  /** Whether the channel answers the run's results from the run (memory): then only the journal is written. */
+  adopted: boolean
+): DurableSink => {
   const native = store.journal
   if (native !== undefined) {
     const fenced = (written: boolean) => written ? Effect.void : Effect.fail(new RunLeaseLostError({ workflow, runId }))
     return {
-      write: (entry, key, value) => Effect.flatMap(native.append(entry, key, value, owner), fenced),
+      write: (entry, key, value) => Effect.flatMap(native.append(textOf(entry), key, value, owner), fenced),
       record: (entry) => Effect.flatMap(native.record(entry, owner), fenced)
     }
   }
+  const append = (entry: JournalEntry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
   return {
-    write: (entry, key, value) =>
-      Effect.andThen(store.set(key, value, undefined), storeJournal === undefined ? Effect.void : storeJournal.append(entry)),
-    record: (entry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
+    write: (entry, key, value) => adopted ? append(entry) : Effect.andThen(store.set(key, value, undefined), append(entry)),
+    record: append
   }
 }
 

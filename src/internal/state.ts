@@ -10,7 +10,7 @@ import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, Retention } from "../ChannelBackend.js"
 import type { Event, Handler } from "../Progress.js"
 import { type Codec, guardOf, typedFromSchema, UntypedView } from "./channel.js"
-import type { Completion, Request, Store } from "./checkpoint.js"
+import type { Completion, JournalEntry, Request, Store } from "./checkpoint.js"
 import type { TaskContext } from "./context.js"
 import type { ChannelError } from "./channelError.js"
 import type { Json, Value } from "./json.js"
@@ -44,7 +44,7 @@ export interface Done {
 
 /** Where a durable run writes each completion: with the result (a channel's journal) or after it (the checkpoint store's). */
 export interface DurableSink {
-  readonly write: (entry: string, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
+  readonly write: (entry: JournalEntry, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
   /** Journals an entry alone (a map's item, whose result is the entry's). */
   readonly record: (entry: string) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
 }
