@@ -75,14 +75,17 @@ describe("one driver per run id, across processes (Redis)", () => {
 
   it("two processes continuing the same durable run at once: the second waits for the first, every task body runs once", async () => {
     const runId = `twice-${randomUUID().slice(0, 8)}`
-    const first = startScript(driver, [url, prefix, runId])
+    // Steps slow enough (45 × 80 ms) that the second driver starts while the first runs, on a busy machine too;
+    // each outcome awaited from the start, so that a line printed early is not missed.
+    const env = { STEP_MS: "80" }
+    const first = startScript(driver, [url, prefix, runId], env)
+    const firstOutcome = lineOf(first, (line) => line.startsWith("OUTCOME"))
     await lineOf(first, (line) => line === "RUNNING t3")
-    const second = startScript(driver, [url, prefix, runId])
-    await lineOf(second, (line) => line === "STARTED")
-    const [one, two] = await Promise.all([
-      lineOf(first, (line) => line.startsWith("OUTCOME")),
-      lineOf(second, (line) => line.startsWith("OUTCOME"))
-    ])
+    const second = startScript(driver, [url, prefix, runId], env)
+    const secondOutcome = lineOf(second, (line) => line.startsWith("OUTCOME"))
+    const secondStarted = lineOf(second, (line) => line === "STARTED")
+    await secondStarted
+    const [one, two] = await Promise.all([firstOutcome, secondOutcome])
     await Promise.all([exited(first), exited(second)])
     assert.deepStrictEqual([one, two], ["OUTCOME completed", "OUTCOME completed"])
     assert.deepStrictEqual(await countsOf(runId), Array.from({ length: 45 }, () => 1))
