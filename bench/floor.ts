@@ -12,6 +12,8 @@
  *   pushing to one array);
  * - `small`: a run of 3 tasks, its fixed cost (floor: 3 steps in a Map);
  * - `durable`: the chain of 1 000, durable on memory, against not durable;
+ * - `resume`: on Redis, a 100-task run resumed from its checkpoint at task 50,
+ *   against the whole run;
  * - `rss`: peak RSS of a chain of 100 000 tasks, and import + first run of a
  *   3-task workflow, each in a fresh process (floor: the same in plain Effect).
  *
@@ -21,6 +23,8 @@ import { Effect, Layer } from "effect"
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { Checkpoint, type Flow, MemoryChannel, Task, Workflow } from "effect-graflow"
+import * as RedisChannel from "effect-graflow/RedisChannel"
+import { startRedisServer } from "../test/support/redis.js"
 import { chainOf as chainShape, fanoutOf as fanoutShape, plainFanout } from "./shapes.js"
 import { machine, median, printTable, samplePair, timed } from "./support.js"
 
@@ -144,6 +148,38 @@ const parts: Record<string, () => Promise<void>> = {
       41
     )
     row(`durable chain of ${n.toLocaleString("en")} on memory, per task (floor: not durable)`, durable, plain, n, "≤ 1.15×")
+  },
+  resume: async () => {
+    // A 100-task chain on Redis whose task 50 saves a checkpoint: a full run, and a resume from that checkpoint.
+    const server = await startRedisServer()
+    try {
+      const n = 100
+      const tasks = Array.from({ length: n }, (_, i) =>
+        Task.make(`t${i}`, (ctx) => i === 49 ? Effect.as(ctx.checkpoint({ at: i }), i) : i))
+      const [first, ...rest] = tasks
+      const workflow = Workflow.make("resumed", Workflow.chain(first!, ...rest))
+      const layer = RedisChannel.layerWithCheckpoints({ url: server.url, prefix: "bench:" })
+      let runs = 0
+      const checkpoints: Array<string> = []
+      await Effect.runPromise(Effect.gen(function*() {
+        for (let i = 0; i < 200; i++) {
+          const runId = `r${runs++}`
+          yield* Workflow.run(workflow, { runId, retention: "keep" })
+          const store = yield* Checkpoint.CheckpointStore
+          const ids = yield* store.list(Workflow.namespace(workflow, runId))
+          checkpoints.push(ids[0]!)
+        }
+      }).pipe(Effect.provide(layer)))
+      let next = 0
+      const [resumed, full] = await samplePair(
+        () => timed(() => Effect.runPromise(Workflow.resume(workflow, checkpoints[next++ % checkpoints.length]!, { runId: `x${runs++}` }).pipe(Effect.provide(layer)))),
+        () => timed(() => Effect.runPromise(Workflow.run(workflow, { runId: `f${runs++}` }).pipe(Effect.provide(layer)))),
+        31
+      )
+      row("resume a 100-task Redis run from its checkpoint at task 50 (floor: the full run)", resumed, full, 1, "≤ 0.55×")
+    } finally {
+      await server.stop()
+    }
   },
   rss: async () => {
     const self = fileURLToPath(import.meta.url)

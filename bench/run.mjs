@@ -40,7 +40,7 @@ const all = {
   engine: ["chain", "fanout", "channel", "make"],
   durable: ["memory", "redis"],
   composition: ["map", "memory", "subworkflow", "branch", "distributed"],
-  floor: ["chain", "reads", "fanout", "small", "durable", "rss"]
+  floor: ["chain", "reads", "fanout", "small", "durable", "resume", "rss"]
 }[name]
 const parts = all === undefined ? [undefined] : all.includes(process.argv[3]) ? [process.argv[3]] : all
 for (const part of parts) {

@@ -295,6 +295,8 @@ end
 const RESTORE = `${TRACK}${PUSH_RANGE}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
 redis.call('DEL', KEYS[1])
+-- Every key is written here with the TTL given: its index entry is scored from it (one clock read for all).
+local now = now_ms()
 local i = 4
 for _ = 1, tonumber(ARGV[3]) do
   local m, ttl, kind, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
@@ -304,8 +306,12 @@ for _ = 1, tonumber(ARGV[3]) do
   elseif n == 0 then redis.call('SET', k, '[]')
   else push_range(k, i, i + n - 1) end
   i = i + n
-  if ttl ~= '' then redis.call('PEXPIRE', k, ttl) end
-  track(k, KEYS[1], m)
+  if ttl ~= '' then
+    redis.call('PEXPIRE', k, ttl)
+    redis.call('ZADD', KEYS[1], now + tonumber(ttl), m)
+  else
+    redis.call('ZADD', KEYS[1], 'inf', m)
+  end
 end
 if ARGV[2] == '1' then
   redis.call('DEL', KEYS[2])
