@@ -373,6 +373,14 @@ export type EveryKey<T extends object, A> = [keyof T] extends [never] ? { readon
  * What a key of the task's channel schema holds in a view of another type
  * (see {@link EveryKey}).
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Channel } from "effect-graflow"
+ *
+ * type Told = Channel.TypedByTheSchema_WriteItThroughCtxChannel<"total">
+ * ```
+ *
  * @category models
  * @since 0.3.0
  */

@@ -49,6 +49,7 @@ export type { Control, ControlOf, GotoOption, NoControl } from "./types/Control.
 export type { Deps, NoDeps } from "./types/Deps.js"
 export type { AnyAwait, AnyEntry, Await, Entry } from "./types/Entry.js"
 export type { DeclaredIo, InputIo, Io, NoIo } from "./types/Io.js"
+export type { ErrorSchemaMisses } from "./types/Options.js"
 export type { TaskShape } from "./types/TaskShape.js"
 
 /**

@@ -660,12 +660,32 @@ export type RunOptionsFor<In> =
  * What a run without options checks its workflow against: nothing, but for a
  * workflow that takes an input, which must be given — {@link GiveTheInput}
  * says so, with its type.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type None = Workflow.WithoutOptions<never> // unknown: nothing to check
+ * type Some = Workflow.WithoutOptions<{ readonly id: string }> // GiveTheInput<{ readonly id: string }>
+ * ```
+ *
+ * @category models
+ * @since 0.3.0
  */
 export type WithoutOptions<In> = [In] extends [never] ? unknown : unknown extends In ? unknown : GiveTheInput<In>
 
 /**
  * What a run of a workflow that takes an input, given no options, is told:
  * run it with `{ input }`, of the type shown.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Told = keyof Workflow.GiveTheInput<{ readonly id: string }> // the words
+ * ```
  *
  * @category models
  * @since 0.3.0
@@ -695,6 +715,14 @@ export interface TakesAnInput<In> {
 
 /**
  * What `input` shows in a run of a workflow that takes none (no `Task.input`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * type Told = keyof Workflow.TakesNoInput_RemoveInput // the words
+ * ```
  *
  * @category models
  * @since 0.3.0

@@ -76,6 +76,14 @@ export type ErrorsDescribed<Out, EA> = unknown extends EA ? unknown
  * What a body shows when it fails with errors its task's `error` schema does
  * not describe (`E`).
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { ErrorSchemaMisses } from "./Options.js"
+ *
+ * type Told = ErrorSchemaMisses<"declined"> // `error: Boom` on a body that fails with "declined"
+ * ```
+ *
  * @category type-level
  * @since 0.3.0
  */
