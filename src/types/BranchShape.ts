@@ -47,7 +47,7 @@ interface NarrowedShape<SrcId extends string, A> extends Omit<EmptyShape, "certa
  *
  * @internal
  */
-export type CaseShape<SrcId extends string, A, F> = FoldShape<"sequence", readonly [{ readonly "~shape": NarrowedShape<SrcId, A> }, F]>
+export type CaseShape<SrcId extends string, A, F extends { readonly "~shape": FlowShape }> = FoldShape<"sequence", readonly [{ readonly "~shape": NarrowedShape<SrcId, A> }, F]>
 
 /** The fields that hold in every case (certain, present, written), and the ids of all, with the ids two cases share. */
 type Cases<
