@@ -1,4 +1,5 @@
-import type { ByTask, FlowShape, Shaped } from "./FlowShape.js"
+import type { AnyEntry } from "./Entry.js"
+import type { ByTask, EmptyShape, FlowShape, Shaped } from "./FlowShape.js"
 
 /** A flow, as the fold reads it: its shape. */
 interface AnyFlow {
@@ -196,7 +197,7 @@ interface Next {
  */
 interface Folded<
   Lits extends string,
-  Certain,
+  Certain extends AnyEntry,
   Present extends string,
   Results,
   Writes extends string,
@@ -240,7 +241,10 @@ interface Folded<
 // entries of the tasks it reads. Cached only on the outermost type, that walk
 // was paid again for each flow at each step and for the whole rest of the
 // tuple at each cut: about a third of the fold's cost with struct results
-// (heavy-100), nothing with number results.
+// (heavy-100), nothing with number results. The shape is read once per flow,
+// by the step before (`ShapeAt`), and given to the step as its type argument
+// `S`: each `S["…"]` of the step is then one indexed access on a type
+// argument, where `Flows[I]["~shape"]["…"]` written in each field was three.
 
 // ---------------------------------------------------------------------------
 // the fold, in sequence or side by side
@@ -257,7 +261,7 @@ type Fold<
   Mode,
   Flows extends ReadonlyArray<AnyFlow>,
   Lits extends string,
-  Certain,
+  Certain extends AnyEntry,
   Present extends string,
   Results,
   Writes extends string,
@@ -268,10 +272,10 @@ type Fold<
   Skips extends true,
   Stops extends true
 > = Flows["length"] extends keyof Next
-  ? Chunk<Mode, Flows, readonly [], 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+  ? Chunk<Mode, Flows, readonly [], Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : number extends Flows["length"]
     ? Flows extends readonly [infer F extends AnyFlow, ...infer More extends ReadonlyArray<AnyFlow>]
-      ? Chunk<Mode, readonly [F], More, 0, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+      ? Chunk<Mode, readonly [F], More, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
     // An array of unknown length: any number of its flows, in an order we do not
     // know, none of them certain; then the flows fixed after it, in order.
     : Trailing<Flows> extends
@@ -280,7 +284,6 @@ type Fold<
           Mode,
           Tail,
           readonly [],
-          0,
           Lits | S["lits"],
           Certain,
           Present,
@@ -318,7 +321,6 @@ type Fold<
       Mode,
       readonly [F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15],
       Rest,
-      0,
       Lits,
       Certain,
       Present,
@@ -338,9 +340,8 @@ type Chunk<
   Mode,
   Small extends ReadonlyArray<AnyFlow>,
   Rest extends ReadonlyArray<AnyFlow>,
-  I extends keyof Next,
   Lits extends string,
-  Certain,
+  Certain extends AnyEntry,
   Present extends string,
   Results,
   Writes extends string,
@@ -350,21 +351,60 @@ type Chunk<
   Dups extends string,
   Skips extends true,
   Stops extends true
-> = Mode extends "sequence"
-  ? SeqChunk<Small, Rest, I, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : ParChunk<Mode, Small, Rest, I, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
+> = Mode extends "sequence" ? SeqChunk<
+    Small,
+    Rest,
+    0,
+    ShapeAt<Small, 0>,
+    Lits,
+    Certain,
+    Present,
+    Results,
+    Writes,
+    Needs,
+    Wants,
+    Reads,
+    Dups,
+    Skips,
+    Stops
+  >
+  : ParChunk<
+    Mode,
+    Small,
+    Rest,
+    0,
+    ShapeAt<Small, 0>,
+    Lits,
+    Certain,
+    Present,
+    Results,
+    Writes,
+    Needs,
+    Wants,
+    Reads,
+    Dups,
+    Skips,
+    Stops
+  >
 
-// The two steps: a flow after the ones before it, and a member next to the
-// others. Each is a position check (`SeqChunk`, `ParChunk`: the end of the
-// chunk, or the next flow's shape read by indexed access) and the step itself
-// (`SeqStep`, `ParStep`), which takes the shape as a type argument.
+/**
+ * The shape of the flow at position `I` of a chunk, read by indexed access
+ * (none past the end). The steps take it as a type argument, `S`, so that it
+ * is read once per flow however many fields use it.
+ */
+type ShapeAt<Small extends ReadonlyArray<AnyFlow>, I extends keyof Next> = I extends Small["length"] ? EmptyShape
+  : Small[I]["~shape"]
+
+// The two steps: a flow (`S`, at position `I`) after the ones before it, and a
+// member next to the others.
 
 type SeqChunk<
   Small extends ReadonlyArray<AnyFlow>,
   Rest extends ReadonlyArray<AnyFlow>,
   I extends keyof Next,
+  S extends FlowShape,
   Lits extends string,
-  Certain,
+  Certain extends AnyEntry,
   Present extends string,
   Results,
   Writes extends string,
@@ -377,64 +417,32 @@ type SeqChunk<
 > = I extends Small["length"]
   ? Rest["length"] extends 0 ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Fold<"sequence", Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : SeqStep<
+  : SeqChunk<
     Small,
     Rest,
     Next[I],
-    Small[I]["~shape"],
-    Lits,
-    Certain,
-    Present,
-    Results,
-    Writes,
-    Needs,
-    Wants,
-    Reads,
-    Dups,
-    Skips,
-    Stops
+    ShapeAt<Small, Next[I]>,
+    Lits | S["lits"],
+    Certain | ([Skips] extends [never] ? S["certain"] : never),
+    Present | ([Skips | Stops] extends [never] ? S["present"] : never),
+    Results | S["results"],
+    Writes | ([Skips] extends [never] ? S["writes"] : never),
+    Needs | Exclude<S["needs"], ByTask<Certain, string>>,
+    Wants | Exclude<S["wants"], ByTask<Results, string>>,
+    Reads | Exclude<S["reads"], ByTask<Writes, string>>,
+    Dups | S["dups"] | Extract<S["lits"], Lits>,
+    Skips | S["skips"],
+    Stops | S["stops"]
   >
-
-type SeqStep<
-  Small extends ReadonlyArray<AnyFlow>,
-  Rest extends ReadonlyArray<AnyFlow>,
-  I extends keyof Next,
-  S extends FlowShape,
-  Lits extends string,
-  Certain,
-  Present extends string,
-  Results,
-  Writes extends string,
-  Needs,
-  Wants,
-  Reads,
-  Dups extends string,
-  Skips extends true,
-  Stops extends true
-> = SeqChunk<
-  Small,
-  Rest,
-  I,
-  Lits | S["lits"],
-  Certain | ([Skips] extends [never] ? S["certain"] : never),
-  Present | ([Skips | Stops] extends [never] ? S["present"] : never),
-  Results | S["results"],
-  Writes | ([Skips] extends [never] ? S["writes"] : never),
-  Needs | Exclude<S["needs"], ByTask<Certain, string>>,
-  Wants | Exclude<S["wants"], ByTask<Results, string>>,
-  Reads | Exclude<S["reads"], ByTask<Writes, string>>,
-  Dups | S["dups"] | Extract<S["lits"], Lits>,
-  Skips | S["skips"],
-  Stops | S["stops"]
->
 
 type ParChunk<
   P,
   Small extends ReadonlyArray<AnyFlow>,
   Rest extends ReadonlyArray<AnyFlow>,
   I extends keyof Next,
+  S extends FlowShape,
   Lits extends string,
-  Certain,
+  Certain extends AnyEntry,
   Present extends string,
   Results,
   Writes extends string,
@@ -447,56 +455,21 @@ type ParChunk<
 > = I extends Small["length"]
   ? Rest["length"] extends 0 ? Folded<Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
   : Fold<P, Rest, Lits, Certain, Present, Results, Writes, Needs, Wants, Reads, Dups, Skips, Stops>
-  : ParStep<
+  : ParChunk<
     P,
     Small,
     Rest,
     Next[I],
-    Small[I]["~shape"],
-    Lits,
-    Certain,
-    Present,
-    Results,
-    Writes,
-    Needs,
-    Wants,
-    Reads,
-    Dups,
-    Skips,
-    Stops
+    ShapeAt<Small, Next[I]>,
+    Lits | S["lits"],
+    Certain | MemberCertain<P, S["ids"], S["certain"]>,
+    Present | MemberCertain<P, S["ids"], S["present"]>,
+    Results | S["results"],
+    Writes | MemberCertain<P, S["ids"], S["writes"]>,
+    Needs | S["needs"],
+    Wants | S["wants"],
+    Reads | S["reads"],
+    Dups | S["dups"] | Extract<S["lits"], Lits>,
+    Skips | S["skips"],
+    Stops | S["stops"]
   >
-
-type ParStep<
-  P,
-  Small extends ReadonlyArray<AnyFlow>,
-  Rest extends ReadonlyArray<AnyFlow>,
-  I extends keyof Next,
-  S extends FlowShape,
-  Lits extends string,
-  Certain,
-  Present extends string,
-  Results,
-  Writes extends string,
-  Needs,
-  Wants,
-  Reads,
-  Dups extends string,
-  Skips extends true,
-  Stops extends true
-> = ParChunk<
-  P,
-  Small,
-  Rest,
-  I,
-  Lits | S["lits"],
-  Certain | MemberCertain<P, S["ids"], S["certain"]>,
-  Present | MemberCertain<P, S["ids"], S["present"]>,
-  Results | S["results"],
-  Writes | MemberCertain<P, S["ids"], S["writes"]>,
-  Needs | S["needs"],
-  Wants | S["wants"],
-  Reads | S["reads"],
-  Dups | S["dups"] | Extract<S["lits"], Lits>,
-  Skips | S["skips"],
-  Stops | S["stops"]
->
