@@ -82,7 +82,7 @@ type Complete<Folded, All extends FlowShape, Group extends true> = Folded extend
     readonly present: Present
     readonly results: Results
     readonly writes: Writes
-    readonly needs: Needs
+    readonly needs: Needs | ([Group] extends [never] ? UnmetAll<All["needs"], Certain> : never)
     readonly wants: Wants
     readonly reads: Reads
     readonly jumps: All["jumps"]
@@ -99,6 +99,35 @@ type Complete<Folded, All extends FlowShape, Group extends true> = Folded extend
     readonly awaits: All["awaits"]
   }
   : never
+
+/**
+ * The needs of a sequence not met by an entry of `Certain` (what is certain
+ * after it): none, in a valid flow, so the union is checked as a whole first.
+ *
+ * A sequence checks a flow's needs in two halves. At each step, by id: a need
+ * whose id no flow before it certainly has is unmet (`Needs` in the step).
+ * Once, at the end, by entry: a need whose entry (id and result type) is not
+ * among those certain after the whole sequence is unmet (here). Together that
+ * is "the entry is certain before the flow" — an entry certain at the end but
+ * not before the flow has an id certain before it only if two tasks of the
+ * sequence have that id, which is a duplicate id (`dups`) and reported as such.
+ *
+ * Why not check the entry at each step (`Exclude<S["needs"], ByTask<Certain,
+ * string>>`): TypeScript instantiates a conditional type's extends type with
+ * its permissive and restrictive mappers, walking every type nested in it
+ * that may contain type variables. `ByTask<Certain, string>` is a new type at
+ * each step, holding every entry certain so far, and a struct result is such
+ * a type: two walks of k entries at step k, ~20,000 instantiations for the
+ * 100 tasks of heavy-100 (about 700 with number results, where nothing is
+ * walked). Ids are strings, which are not walked; the entries are walked once.
+ */
+type UnmetAll<Needs, Certain> = [Needs] extends [ByTask<Certain, string>] ? never
+  : Exclude<Needs, ByTask<Certain, string>>
+
+/** An entry with one of the ids `Id`, whatever its result type. */
+interface WithId<out Id extends string> {
+  readonly id: Id
+}
 
 /** The shape of the flows of an array of unknown length (`Array<F>`), taken as one repeated flow. */
 type Spread<Small extends ReadonlyArray<AnyFlow>> = Small[number]["~shape"]
@@ -427,7 +456,8 @@ type SeqChunk<
     Present | ([Skips | Stops] extends [never] ? S["present"] : never),
     Results | S["results"],
     Writes | ([Skips] extends [never] ? S["writes"] : never),
-    Needs | Exclude<S["needs"], ByTask<Certain, string>>,
+    // by id here, by entry at the end (Complete): see `UnmetAll`
+    Needs | Exclude<S["needs"], ByTask<WithId<Certain["id"]>, string>>,
     Wants | Exclude<S["wants"], ByTask<Results, string>>,
     Reads | Exclude<S["reads"], ByTask<Writes, string>>,
     Dups | S["dups"] | Extract<S["lits"], Lits>,
