@@ -97,6 +97,9 @@ export interface Task<Id extends string, A, out E = never, out R = never, out I 
   readonly id: Id
   /** Type-level only: the task's result entry, for the tasks that read it. */
   readonly "~entry": Entry<Id, A>
+  /** Type-level only: what a task with it in `after` requires (its entry) and reads if it exists (nothing). */
+  readonly "~need": Entry<Id, A>
+  readonly "~want": never
   /** Type-level only: what a task with it in `after` reads, `{ [id]: result }` (see {@link Deps}). */
   readonly "~dep": { readonly [K in Id]: A }
   /** Type-level only: the same with `Task.optional(task)` in `after`, `{ [id]: Option<result> }`. */
@@ -141,6 +144,8 @@ export interface Any extends Flow<FlowShape>, Pipeable.Pipeable {
   readonly _tag: "Task"
   readonly id: string
   readonly "~entry": AnyEntry
+  readonly "~need": AnyEntry
+  readonly "~want": never
   readonly "~dep": object
   readonly "~optionalDep": object
 }
@@ -210,6 +215,9 @@ export interface Optional<out T extends Any> {
   readonly id: T["id"]
   /** Type-level only: the task's result entry. */
   readonly "~entry": T["~entry"]
+  /** Type-level only: what a task with it in `after` requires (nothing) and reads if it exists (the task's entry). */
+  readonly "~need": never
+  readonly "~want": T["~entry"]
   /** Type-level only: what a task with it in `after` reads, `{ [id]: Option<result> }`. */
   readonly "~dep": T["~optionalDep"]
 }
@@ -841,6 +849,8 @@ export interface FromAList<Id extends string, A, out E = never, out R = never, o
   readonly id: Id
   /** None: in `after`, such a task is no need the compiler can check (its id is not known); read it with `lookupResult`. */
   readonly "~entry": never
+  readonly "~need": never
+  readonly "~want": never
   readonly "~dep": IdKnownAtRunTime
   readonly "~optionalDep": IdKnownAtRunTime
   readonly "~fromAList": true

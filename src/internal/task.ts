@@ -136,6 +136,8 @@ export class TaskImpl extends Pipeable.Class {
   readonly _tag = "Task"
   declare readonly "~shape": Task.Any["~shape"]
   declare readonly "~entry": Task.Any["~entry"]
+  declare readonly "~need": Task.Any["~need"]
+  declare readonly "~want": Task.Any["~want"]
   declare readonly "~dep": Task.Any["~dep"]
   declare readonly "~optionalDep": Task.Any["~optionalDep"]
   /** The channel key of the task's result, made once. */
@@ -158,6 +160,8 @@ class OptionalImpl<T extends TaskImpl> {
   readonly [RuntimeId] = RUNTIME
   readonly _tag = "Optional" as const
   declare readonly "~entry": T["~entry"]
+  declare readonly "~need": never
+  declare readonly "~want": T["~entry"]
   declare readonly "~dep": T["~optionalDep"]
   constructor(readonly task: T) {}
   get id(): string {

@@ -2,29 +2,30 @@ import type { AnyEntry } from "./Entry.js"
 
 /**
  * An entry of `after` as these types read it: a task or a `Task.optional`
- * one, with its result entry (`~entry`) and the record a reader gets (`~dep`).
- * Every `Task.AfterEntry` is one.
+ * one, with the entry it requires (`~need`: a task's own entry, the same type
+ * object; none for an optional one), the entry it reads if it exists
+ * (`~want`: an optional one's task's entry) and the record a reader gets
+ * (`~dep`). Every `Task.AfterEntry` is one.
  */
 interface AfterLike {
-  readonly _tag: "Task" | "Optional"
-  readonly "~entry": AnyEntry
+  readonly "~need": AnyEntry
+  readonly "~want": AnyEntry
   readonly "~dep": object
 }
 
-// These look at the entries' tags and shapes, never `E extends Any`: a structural
-// check against the whole task interface per entry costs more than the rest of a
-// task's type, and grew with every task before it.
+// These read the entries by indexed access, never through a conditional type
+// on them (`E extends { _tag: "Optional" }`, `E extends Any`, `After extends
+// readonly [infer Only]`): TypeScript evaluates a conditional type by
+// instantiating its check type with two special mappers, which walks every
+// type nested in a task (its result, its declarations, the entries of the
+// tasks it reads, its channel record), once per task and per inference pass
+// of each `Task.make`. (A structural `E extends Any` was worse still: it grew
+// with every task before it.)
 
-// Entries are read through the `~entry` property every `after` entry has: an
-// indexed access, where an `infer` pattern would build new object types per use.
 /** The entries of the required `after` tasks: each task's own entry (the same type object). */
-export type NeedsOf<After extends ReadonlyArray<AfterLike>> = After[number] extends infer E extends AfterLike
-  ? E extends { readonly _tag: "Optional" } ? never : E["~entry"]
-  : never
+export type NeedsOf<After extends ReadonlyArray<AfterLike>> = After[number]["~need"]
 /** The entries of the `Task.optional` tasks of `after`. */
-export type WantsOf<After extends ReadonlyArray<AfterLike>> = After[number] extends infer E extends AfterLike
-  ? E extends { readonly _tag: "Optional" } ? E["~entry"] : never
-  : never
+export type WantsOf<After extends ReadonlyArray<AfterLike>> = After[number]["~want"]
 
 /**
  * The results a task can read, from its `after` list:
@@ -44,12 +45,13 @@ export type WantsOf<After extends ReadonlyArray<AfterLike>> = After[number] exte
  * @category type-level
  * @since 0.1.0
  */
-export type Deps<After extends ReadonlyArray<AfterLike>> = After extends readonly [] ? { readonly [K in NoDeps]: never }
+export type Deps<After extends ReadonlyArray<AfterLike>> = After["length"] extends 0 ? { readonly [K in NoDeps]: never }
   // Each entry carries its own record (`~dep`, made once per task): one or two
   // entries are read directly (a mapped type over them would be rebuilt for
-  // every inference pass of every task), more are mapped into one record.
-  : After extends readonly [infer Only extends DepOf] ? Only["~dep"]
-  : After extends readonly [infer First extends DepOf, infer Second extends DepOf] ? First["~dep"] & Second["~dep"]
+  // every inference pass of every task), more are mapped into one record. The
+  // list is told apart by its length, not matched (see above).
+  : After["length"] extends 1 ? After[0]["~dep"]
+  : After["length"] extends 2 ? After[0]["~dep"] & After[1]["~dep"]
   : AllDeps<After[number]>
 
 interface DepOf {
@@ -63,8 +65,8 @@ interface DepOf {
  * is inferred: for the 500 tasks of a `Task.forEach`, completion of `getResult("` after an edit went from
  * about 600 ms to about 200 ms.
  */
-type AllDeps<E> = {
-  readonly [D in E as D extends DepOf ? keyof D["~dep"] : never]: D extends DepOf ? D["~dep"][keyof D["~dep"]] : never
+type AllDeps<E extends DepOf> = {
+  readonly [D in E as keyof D["~dep"]]: D["~dep"][keyof D["~dep"]]
 }
 
 
