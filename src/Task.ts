@@ -626,8 +626,8 @@ export const make: {
     Out extends ResultBound<RA>,
     T extends object = {},
     const After extends ReadonlyArray<AfterEntry> = readonly [],
-    const Reads extends ReadonlyArray<keyof T & string> = readonly [],
-    const Writes extends ReadonlyArray<keyof T & string> = readonly [],
+    const Reads extends keyof T & string = never,
+    const Writes extends keyof T & string = never,
     RA = never,
     Input = void,
     const Goto extends GotoOption = readonly [],
@@ -638,9 +638,9 @@ export const make: {
     EA = unknown
   >(
     id: Id,
-    options: Options<T, After, Reads, Writes, RA, Input, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
+    options: Options<T, After, ReadonlyArray<Reads>, ReadonlyArray<Writes>, RA, Input, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<Input, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
+      ctx: Context<Deps<After>, T, Reads, Writes, ControlOf<Input, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       input: Input
     ) => Out
   ): Task<
@@ -651,9 +651,9 @@ export const make: {
     DeclaredIo<
       NeedsOf<After>,
       WantsOf<After>,
-      Reads[number],
-      Writes[number],
-      { readonly [K in Reads[number] | Writes[number]]: T[K] },
+      Reads,
+      Writes,
+      { readonly [K in Reads | Writes]: T[K] },
       GotoIds<Goto>,
       SkipsOf<Goto>,
       StopsOf<Terminate>,
@@ -750,8 +750,8 @@ export const template: {
     Out extends ResultBound<RA>,
     T extends object = {},
     const After extends ReadonlyArray<AfterEntry> = readonly [],
-    const Reads extends ReadonlyArray<keyof T & string> = readonly [],
-    const Writes extends ReadonlyArray<keyof T & string> = readonly [],
+    const Reads extends keyof T & string = never,
+    const Writes extends keyof T & string = never,
     RA = never,
     const Goto extends GotoOption = readonly [],
     Terminate extends boolean = false,
@@ -760,9 +760,9 @@ export const template: {
     const Aw extends AwaitSchemas = {},
     EA = unknown
   >(
-    options: Options<T, After, Reads, Writes, RA, never, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
+    options: Options<T, After, ReadonlyArray<Reads>, ReadonlyArray<Writes>, RA, never, Goto, Terminate, Timeout, Adds, Aw, EA, Out>,
     body: (
-      ctx: Context<Deps<After>, T, Reads[number], Writes[number], ControlOf<P, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
+      ctx: Context<Deps<After>, T, Reads, Writes, ControlOf<P, Goto, Terminate, Adds, AwaitTypes<Aw>>>,
       params: P
     ) => Out
   ): Template<
@@ -773,9 +773,9 @@ export const template: {
     DeclaredIo<
       NeedsOf<After>,
       WantsOf<After>,
-      Reads[number],
-      Writes[number],
-      { readonly [K in Reads[number] | Writes[number]]: T[K] },
+      Reads,
+      Writes,
+      { readonly [K in Reads | Writes]: T[K] },
       GotoIds<Goto>,
       SkipsOf<Goto>,
       StopsOf<Terminate>,
