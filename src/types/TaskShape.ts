@@ -33,11 +33,10 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly present: LiteralId<Id>
   readonly results: Entry<Id, A>
   readonly writes: I["writes"]
-  readonly needs: I["needs"] extends infer Need extends Io["needs"] ? Need extends unknown ? ByTask<Need, Id> : never : never
-  readonly wants: I["wants"] extends infer Want extends Io["wants"] ? Want extends unknown ? ByTask<Want, Id> : never : never
-  readonly reads: I["reads"] extends infer Key extends string ? Key extends string ? ByTask<Key, Id> : never : never
-  readonly jumps: I["goto"] extends infer Target extends string ? Target extends string ? ByTask<Target, Id> : never
-    : never
+  readonly needs: EachByTask<I["needs"], Id>
+  readonly wants: EachByTask<I["wants"], Id>
+  readonly reads: EachByTask<I["reads"], Id>
+  readonly jumps: EachByTask<I["goto"], Id>
   readonly dups: never
   readonly invalid: IdProblems<Id> | ([I["schema"]] extends [never] ? ResultProblem<Id, A> : never)
   readonly channels: I["channels"]
@@ -51,6 +50,15 @@ export interface TaskShape<Id extends string, A, E, R, I extends Io> {
   readonly awaits: I["awaits"]
 }
 
+
+/**
+ * Each of `What` paired with the task `Id` (`ByTask<What, Id>`, one per
+ * member of the union), by a distributive alias: matching `I["needs"]`
+ * against `infer Need` first would be a conditional type on the entries,
+ * whose check type TypeScript walks with its permissive and restrictive
+ * mappers (struct results and all).
+ */
+type EachByTask<What, Id extends string> = What extends unknown ? ByTask<What, Id> : never
 
 /**
  * A task id as the checks see it: a literal id, or `never` for an id the type
