@@ -1,5 +1,4 @@
 import type { Effect } from "effect"
-import type { IsAny } from "type-fest"
 import type { JsonIssue } from "./JsonIssue.js"
 
 /**
@@ -26,9 +25,13 @@ export type BodySuccess<Out> = BodyParts<Out>[0]
 /**
  * The success, errors and services of a body's result at once (each of the
  * three types above reads one: one evaluation per body instead of three).
+ * `unknown extends X` holds for `any` and `unknown`, which give the same
+ * parts here; it checks `X` with the same permissive instantiation as the
+ * `Effect` match after it (cached on `X`), where type-fest's `IsAny<X>`
+ * (`0 extends 1 & X`) builds and walks a new intersection per body.
  */
-type BodyParts<Out> = IsAny<Out> extends true ? readonly [unknown, never, never]
-  : Out extends Effect.Effect<infer A, infer E, infer R> ? readonly [IsAny<A> extends true ? unknown : Stored<A>, E, R]
+type BodyParts<Out> = unknown extends Out ? readonly [unknown, never, never]
+  : Out extends Effect.Effect<infer A, infer E, infer R> ? readonly [unknown extends A ? unknown : Stored<A>, E, R]
   : readonly [Stored<Out>, never, never]
 
 /**
