@@ -11,7 +11,15 @@
  * rest parameter: `unknown` for a tuple, so inference and the flows' types are
  * untouched.
  */
-export type WrittenOut<Flows extends ReadonlyArray<unknown>> = Flows extends readonly [] ? NoFlows
+export type WrittenOut<Flows extends ReadonlyArray<unknown>> =
+  // Flows written out (the common case) told by their length alone: a
+  // conditional type on the tuple itself would make TypeScript walk every flow
+  // in it (see FoldShape: "How the fold reads a flow").
+  0 extends Flows["length"] ? Checked<Flows>
+  : number extends Flows["length"] ? Checked<Flows>
+  : unknown
+
+type Checked<Flows extends ReadonlyArray<unknown>> = Flows extends readonly [] ? NoFlows
   : Flows extends readonly [unknown, ...Array<unknown>] ? unknown
   // Task.forEach over a list known only when the program runs: spread as it was meant to be.
   : Flows extends ReadonlyArray<{ readonly "~fromAList": true }> ? unknown
