@@ -1,18 +1,26 @@
 /**
  * Distributed runs on worker processes, next to raw BullMQ on the same
- * throwaway redis-server in the same run (20 warm-up rounds each, then 30):
+ * throwaway redis-server in the same run, rounds alternating between the two
+ * (each pair of rounds meets the same machine), both sides' workers up:
  *
- * 1. a fan-out of 200 trivial tasks on 1, 2 and 4 effect-graflow workers, and
+ * 1. `fanout`: a fan-out of 200 trivial tasks on 1, 2 and 4 effect-graflow workers, and
  *    200 no-op BullMQ jobs on 1, 2 and 4 raw BullMQ workers (concurrency 16
- *    each; the producer adds the jobs and waits for each through QueueEvents),
- *    rounds alternating between the two, both sides' workers up;
- * 2. the round trip of a one-task run on an idle system (p50, p99);
- * 3. a worker's heap (after a GC) after 10,000 tasks and after 100,000.
+ *    each; the producer adds the jobs and waits for each through QueueEvents)
+ *    (20 warm-up rounds each, then 30);
+ * 2. `chain`: a chain of 200 trivial tasks on one worker, and 200 no-op BullMQ
+ *    jobs one after another (each added once the one before has finished);
+ * 3. `trip`: the round trip of a one-task run, and of one raw job (Queue.add, then
+ *    waitUntilFinished through QueueEvents) (p50, p99, ratio);
+ * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000.
+ *
+ * `chain` and `trip` run on a quiet machine, then with the CPU contended (a
+ * busy-looping process per core, at the same priority), where every wake-up
+ * of a process waits for the scheduler.
  *
  * Workers run as plain JavaScript (bench/run.mjs bundles bench/fixtures/distributed-worker.ts
  * into .bench/, both kinds alike), as a deployed worker runs the library's dist.
  *
- *   node bench/run.mjs distributed        (or: npm run bench:distributed)
+ *   node bench/run.mjs distributed [fanout|chain|trip|heap]       (or: npm run bench:distributed)
  */
 import { Queue, QueueEvents } from "bullmq"
 import { Redis } from "ioredis"
@@ -20,9 +28,10 @@ import { Effect } from "effect"
 import * as Distributed from "effect-graflow/Distributed"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
+import { cpus } from "node:os"
 import { join } from "node:path"
 import { startRedisServer } from "../test/support/redis.js"
-import { fanout, single } from "./fixtures/distributed-flows.js"
+import { chain, fanout, single } from "./fixtures/distributed-flows.js"
 import { machine, median, printTable, spread } from "./support.js"
 import { bullConnection } from "../src/internal/redis/connection.js"
 import { queueOf } from "../src/internal/redis/keys.js"
@@ -61,101 +70,207 @@ const ROUNDS = 30
 /** Warm-up rounds of each side: the JIT settles on both before anything is measured. */
 const WARMUP = 20
 
-const main = async () => {
-  const server = await startRedisServer()
-  const url = server.url
-  const rows: Array<ReadonlyArray<string>> = []
-  try {
-    for (const n of [1, 2, 4]) {
-      // Both sides' workers are up at once (an idle BullMQ worker waits in a blocking read), and the
-      // rounds alternate, graflow then raw: each pair of rounds meets the same machine.
-      const prefix = `bench:${randomUUID().slice(0, 6)}:`
-      const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
-      const workers = await Promise.all(Array.from({ length: n }, () => start("graflow", url, prefix)))
-      const raws = await Promise.all(Array.from({ length: n }, () => start("raw", url, rawPrefix)))
-      const layer = Distributed.layer({ redis: url, prefix })
-      // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
-      const { name, prefix: bull } = queueOf({ prefix: rawPrefix })
-      const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
-      queue.setMaxListeners(0)
-      // Read from the server's time now, as Distributed does: from "$" (the default) an event that comes
-      // before the first blocking read is missed, and its job waited for forever.
-      const clock = new Redis(url)
-      const [seconds, micros] = await clock.time()
-      clock.disconnect()
-      const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-      const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
-      await events.waitUntilReady()
-      const rawRound = async () => {
-        const started = performance.now()
-        const jobs = await queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
-        await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
-        const time = performance.now() - started
-        await queue.clean(0, 1000, "completed")
-        return time
-      }
-      const times: Array<number> = []
-      const rawTimes: Array<number> = []
-      await Effect.runPromise(Effect.gen(function*() {
-        for (let i = 0; i < WARMUP + ROUNDS; i++) {
-          const started = performance.now()
-          yield* Distributed.run(fanout)
-          const time = performance.now() - started
-          const rawTime = yield* Effect.promise(rawRound)
-          if (i >= WARMUP) {
-            times.push(time)
-            rawTimes.push(rawTime)
-          }
-        }
-      }).pipe(Effect.provide(layer)))
+/**
+ * Busy-looping processes, one per core, at the same priority as the benchmark's: a contended CPU,
+ * where each wake-up of a process (a reply read, a job picked up) waits for the scheduler. Stopped by `stop`.
+ */
+const contend = async (): Promise<ReadonlyArray<ChildProcess>> => {
+  const loops = Array.from({ length: cpus().length * Number(process.env.BENCH_CONTEND ?? 1) }, () => spawn(process.execPath, ["-e", "process.stdout.write('UP\\n'); for (;;) {}"], { stdio: ["ignore", "pipe", "ignore"] }))
+  await Promise.all(loops.map((loop) => new Promise((resolve) => loop.stdout?.once("data", resolve))))
+  return loops
+}
+
+/**
+ * The raw BullMQ side: a queue and its events on `prefix`, read from the server's time now, as
+ * Distributed does: from "$" (the default) an event that comes before the first blocking read is
+ * missed, and its job waited for forever.
+ */
+const rawQueue = async (url: string, prefix: string) => {
+  const { name, prefix: bull } = queueOf({ prefix })
+  const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
+  queue.setMaxListeners(0)
+  const clock = new Redis(url)
+  const [seconds, micros] = await clock.time()
+  clock.disconnect()
+  const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+  const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
+  await events.waitUntilReady()
+  return {
+    queue,
+    events,
+    /** One no-op job, added and waited for (kept until `clean`: waitUntilFinished looks the job up). */
+    one: async () => {
+      const job = await queue.add("noop", { j: 0 }, { removeOnComplete: false })
+      await job.waitUntilFinished(events)
+    },
+    clean: () => queue.clean(0, 10_000, "completed"),
+    close: async () => {
       await events.close()
       await queue.close()
-      await stop([...workers, ...raws])
-      const perSecond = (ms: number) => (200 / (ms / 1000)).toFixed(0)
+    }
+  }
+}
+
+const ratio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => (median(ours) / median(raw)).toFixed(2)
+/** Each round against the raw round right after it: what the machine's drift does to both cancels out. */
+const pairRatio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => median(ours.map((time, i) => time / raw[i]!)).toFixed(2)
+const quantile = (values: ReadonlyArray<number>, q: number) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+}
+
+const fanoutPart = async (url: string) => {
+  const rows: Array<ReadonlyArray<string>> = []
+  for (const n of [1, 2, 4]) {
+    // Both sides' workers are up at once (an idle BullMQ worker waits in a blocking read), and the
+    // rounds alternate, graflow then raw: each pair of rounds meets the same machine.
+    const prefix = `bench:${randomUUID().slice(0, 6)}:`
+    const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+    const workers = await Promise.all(Array.from({ length: n }, () => start("graflow", url, prefix)))
+    const raws = await Promise.all(Array.from({ length: n }, () => start("raw", url, rawPrefix)))
+    const layer = Distributed.layer({ redis: url, prefix })
+    // raw BullMQ: the same number of workers, no-op jobs, awaited through QueueEvents
+    const raw = await rawQueue(url, rawPrefix)
+    const rawRound = async () => {
+      const started = performance.now()
+      const jobs = await raw.queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
+      await Promise.all(jobs.map((job) => job.waitUntilFinished(raw.events)))
+      const time = performance.now() - started
+      await raw.clean()
+      return time
+    }
+    const times: Array<number> = []
+    const rawTimes: Array<number> = []
+    await Effect.runPromise(Effect.gen(function*() {
+      for (let i = 0; i < WARMUP + ROUNDS; i++) {
+        const started = performance.now()
+        yield* Distributed.run(fanout)
+        const time = performance.now() - started
+        const rawTime = yield* Effect.promise(rawRound)
+        if (i >= WARMUP) {
+          times.push(time)
+          rawTimes.push(rawTime)
+        }
+      }
+    }).pipe(Effect.provide(layer)))
+    await raw.close()
+    await stop([...workers, ...raws])
+    const perSecond = (ms: number) => (200 / (ms / 1000)).toFixed(0)
+    rows.push([
+      `${n} worker${n > 1 ? "s" : ""}`,
+      `${median(times).toFixed(0)} ms (${spread(times)})`,
+      `${perSecond(median(times))}/s`,
+      `${median(rawTimes).toFixed(0)} ms (${spread(rawTimes)})`,
+      `${perSecond(median(rawTimes))}/s`,
+      ratio(times, rawTimes),
+      pairRatio(times, rawTimes)
+    ])
+  }
+  printTable(["200 tasks, fan-out", "effect-graflow", "tasks/s", "raw BullMQ, 200 no-op jobs", "jobs/s", "time, effect-graflow / raw (medians)", "per pair of rounds (median)"], rows)
+}
+
+/**
+ * `rounds` pairs of rounds, effect-graflow's (`ours`, on the layer) then raw BullMQ's, after `warmup`
+ * pairs; quiet, then with the CPU contended. A row per condition.
+ */
+const paired = async (
+  label: string,
+  layer: ReturnType<typeof Distributed.layer>,
+  ours: Effect.Effect<unknown, unknown, Distributed.Dispatcher>,
+  raw: () => Promise<unknown>,
+  clean: () => Promise<unknown>,
+  warmup: number,
+  rounds: number
+): Promise<Array<ReadonlyArray<string>>> => {
+  const rows: Array<ReadonlyArray<string>> = []
+  await Effect.runPromise(Effect.gen(function*() {
+    for (const condition of ["quiet", "contended"] as const) {
+      const loops = condition === "contended" ? yield* Effect.promise(contend) : []
+      const times: Array<number> = []
+      const rawTimes: Array<number> = []
+      for (let i = 0; i < warmup + rounds; i++) {
+        const started = performance.now()
+        yield* ours
+        const time = performance.now() - started
+        const rawStarted = performance.now()
+        yield* Effect.promise(raw)
+        const rawTime = performance.now() - rawStarted
+        if (i >= warmup) {
+          times.push(time)
+          rawTimes.push(rawTime)
+        }
+        if (i % 50 === 49) yield* Effect.promise(clean)
+      }
+      yield* Effect.promise(() => stop(loops))
+      yield* Effect.promise(clean)
       rows.push([
-        `${n} worker${n > 1 ? "s" : ""}`,
-        `${median(times).toFixed(0)} ms (${spread(times)})`,
-        `${perSecond(median(times))}/s`,
-        `${median(rawTimes).toFixed(0)} ms (${spread(rawTimes)})`,
-        `${perSecond(median(rawTimes))}/s`,
-        (median(rawTimes) / median(times)).toFixed(2),
-        // Each round against the raw round right after it: what the machine's drift does to both cancels out.
-        median(times.map((time, i) => rawTimes[i]! / time)).toFixed(2)
+        `${label}, ${condition}`,
+        `${median(times).toFixed(2)} ms (p99 ${quantile(times, 0.99).toFixed(2)})`,
+        `${median(rawTimes).toFixed(2)} ms (p99 ${quantile(rawTimes, 0.99).toFixed(2)})`,
+        ratio(times, rawTimes),
+        pairRatio(times, rawTimes)
       ])
     }
-    console.log(machine(`redis-server ${server.version}`))
-    console.log()
-    printTable(["200 tasks, fan-out", "effect-graflow", "tasks/s", "raw BullMQ, 200 no-op jobs", "jobs/s", "effect-graflow / raw (medians)", "per pair of rounds (median)"], rows)
+  }).pipe(Effect.provide(layer)))
+  return rows
+}
 
-    // round trip and memory, one worker
-    const prefix = `bench:${randomUUID().slice(0, 6)}:`
-    const [one] = await Promise.all([start("graflow", url, prefix)])
-    const layer = Distributed.layer({ redis: url, prefix })
-    const { heaps, trips } = await Effect.runPromise(Effect.gen(function*() {
-      for (let i = 0; i < 20; i++) yield* Distributed.run(single)
-      const trips: Array<number> = []
-      for (let i = 0; i < 300; i++) {
-        const started = performance.now()
-        yield* Distributed.run(single)
-        trips.push(performance.now() - started)
-      }
-      for (let i = 0; i < 50; i++) yield* Distributed.run(fanout)
-      const at10k = yield* Effect.promise(() => heapOf(one!))
-      for (let i = 0; i < 450; i++) yield* Distributed.run(fanout)
-      const at100k = yield* Effect.promise(() => heapOf(one!))
-      return { trips, heaps: [at10k, at100k] as const }
-    }).pipe(Effect.provide(layer)))
-    await stop([one!])
-    const sorted = [...trips].sort((a, b) => a - b)
-    const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
-    console.log()
-    printTable(["one-task run, idle", "p50", "p99"], [["round trip", `${p(0.5).toFixed(2)} ms`, `${p(0.99).toFixed(2)} ms`]])
-    console.log()
-    printTable(["worker heap after a GC", "after 10,000 tasks", "after 100,000 tasks"], [[
-      "heapUsed",
-      `${(heaps[0] / 1e6).toFixed(1)} MB`,
-      `${(heaps[1] / 1e6).toFixed(1)} MB`
-    ]])
+const header = (what: string) => [what, "effect-graflow (p50)", "raw BullMQ (p50)", "effect-graflow / raw (medians)", "per pair of rounds (median)"]
+
+const chainPart = async (url: string) => {
+  const prefix = `bench:${randomUUID().slice(0, 6)}:`
+  const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+  const workers = await Promise.all([start("graflow", url, prefix), start("raw", url, rawPrefix)])
+  const raw = await rawQueue(url, rawPrefix)
+  const rows = await paired("1 worker", Distributed.layer({ redis: url, prefix }), Distributed.run(chain), async () => {
+    for (let i = 0; i < 200; i++) await raw.one()
+  }, raw.clean, 5, 20)
+  await raw.close()
+  await stop(workers)
+  printTable(header("200 tasks, chain"), rows)
+}
+
+const tripPart = async (url: string) => {
+  const prefix = `bench:${randomUUID().slice(0, 6)}:`
+  const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+  const workers = await Promise.all([start("graflow", url, prefix), start("raw", url, rawPrefix)])
+  const raw = await rawQueue(url, rawPrefix)
+  const rows = await paired("round trip", Distributed.layer({ redis: url, prefix }), Distributed.run(single), raw.one, raw.clean, 100, 400)
+  await raw.close()
+  await stop(workers)
+  printTable(header("one-task run / one raw job"), rows)
+}
+
+const heapPart = async (url: string) => {
+  const prefix = `bench:${randomUUID().slice(0, 6)}:`
+  const [one] = await Promise.all([start("graflow", url, prefix)])
+  const layer = Distributed.layer({ redis: url, prefix })
+  const heaps = await Effect.runPromise(Effect.gen(function*() {
+    for (let i = 0; i < 50; i++) yield* Distributed.run(fanout)
+    const at10k = yield* Effect.promise(() => heapOf(one!))
+    for (let i = 0; i < 450; i++) yield* Distributed.run(fanout)
+    const at100k = yield* Effect.promise(() => heapOf(one!))
+    return [at10k, at100k] as const
+  }).pipe(Effect.provide(layer)))
+  await stop([one!])
+  printTable(["worker heap after a GC", "after 10,000 tasks", "after 100,000 tasks"], [[
+    "heapUsed",
+    `${(heaps[0] / 1e6).toFixed(1)} MB`,
+    `${(heaps[1] / 1e6).toFixed(1)} MB`
+  ]])
+}
+
+const parts = { fanout: fanoutPart, chain: chainPart, trip: tripPart, heap: heapPart }
+
+const main = async () => {
+  const chosen = process.argv.slice(2).filter((name): name is keyof typeof parts => name in parts)
+  const server = await startRedisServer()
+  try {
+    console.log(machine(`redis-server ${server.version}`))
+    for (const name of chosen.length === 0 ? (["fanout", "chain", "trip", "heap"] as const) : chosen) {
+      console.log()
+      await parts[name](server.url)
+    }
   } finally {
     await server.stop()
   }

@@ -555,3 +555,19 @@ export const drop = (namespace: string) => {
   if (problem !== undefined) return Effect.fail(new InvalidNamespaceError({ namespace: show(namespace), reason: problem }))
   return Effect.flatMap(Channel, (backend) => backend.drop(namespace))
 }
+
+/**
+ * A store's final read of a run that ended and has no lease and no journal: its entries, then its
+ * retention, in one round trip when the store can (Redis sends both commands in one write, in this
+ * order). The retention is what such a run gets whether the read succeeds or fails, so that applying it
+ * with the read changes nothing but the time.
+ */
+export const entriesThenRetain: unique symbol = Symbol.for("effect-graflow/ChannelStore/entriesThenRetain")
+
+/** A store that can read its entries and apply a retention in one round trip. */
+export interface EntriesThenRetain {
+  readonly [entriesThenRetain]: (retention: Retention) => ChannelStore["entries"]
+}
+
+/** Whether the store reads its entries and applies a retention in one round trip. */
+export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore & EntriesThenRetain => entriesThenRetain in store

@@ -96,17 +96,21 @@ export const makeDispatcher = (
     // The attempts sent in one turn of the event loop (the members of a group starting) are added
     // with one addBulk: one script call for all of them instead of one each.
     let batch: Array<{ readonly jobId: string; readonly data: JobData; readonly durable: boolean }> = []
+    // A durable run's jobs stay `keepJobs` (a day) after they end, for a producer that takes the run over.
+    const optsOf = (jobId: string, durable: boolean) =>
+      durable
+        ? { jobId, removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds }, attempts: 1 }
+        : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
     const flush = () => {
       const jobs = batch
       batch = []
-      queue.addBulk(jobs.map(({ data, durable, jobId }) => ({
-        name: data.task,
-        data,
-        // A durable run's jobs stay `keepJobs` (a day) after they end, for a producer that takes the run over.
-        opts: durable
-          ? { jobId, removeOnComplete: { age: keepSeconds }, removeOnFail: { age: keepSeconds }, attempts: 1 }
-          : { jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 }
-      }))).catch((cause: unknown) => {
+      // One job (a chain's step, a one-task run) is one script call: addBulk's pipeline costs more than
+      // its one command (ioredis copies every script of the queue's client onto each pipeline it makes).
+      const only = jobs.length === 1 ? jobs[0] : undefined
+      const added: Promise<unknown> = only !== undefined
+        ? queue.add(only.data.task, only.data, optsOf(only.jobId, only.durable))
+        : queue.addBulk(jobs.map(({ data, durable, jobId }) => ({ name: data.task, data, opts: optsOf(jobId, durable) })))
+      added.catch((cause: unknown) => {
         for (const { jobId } of jobs) {
           const resume = waiting.get(jobId)
           waiting.delete(jobId)

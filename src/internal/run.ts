@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto"
 import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
-import { Channel as ChannelService, checkValue, codecOf, fieldSchema, retentionOf } from "./channel.js"
+import { Channel as ChannelService, checkValue, codecOf, entriesThenRetain, fieldSchema, hasEntriesThenRetain, retentionOf } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
 import { InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
@@ -111,8 +111,11 @@ const writeInitial = (workflow: Runnable, store: ChannelStore) =>
     (entries) => store.restore(entries, undefined)
   )
 
-const snapshot = (workflow: Runnable, store: ChannelStore) =>
-  Effect.flatMap(store.entries, (entries) =>
+const snapshot = (workflow: Runnable, store: ChannelStore) => decodeEntries(workflow, store.entries)
+
+/** Entries read from a run's channel, decoded with its schema. */
+const decodeEntries = (workflow: Runnable, read: ChannelStore["entries"]) =>
+  Effect.flatMap(read, (entries) =>
     Effect.map(
       Effect.forEach(entries, ([key, raw]) => {
         const schema = fieldSchema(workflow.channels, key)
@@ -122,6 +125,17 @@ const snapshot = (workflow: Runnable, store: ChannelStore) =>
       }),
       (pairs) => Object.fromEntries(pairs)
     ))
+
+/**
+ * The channel's contents when a run has ended: with its retention in the same round trip when the run
+ * may (see `RunState.retainWithSnapshot`) and has not suspended, and the store can.
+ */
+const finalSnapshot = (state: RunState, ended: boolean) => {
+  const { store, workflow } = state
+  if (!ended || state.retainWithSnapshot !== "may" || !hasEntriesThenRetain(store)) return snapshot(workflow, store)
+  state.retainWithSnapshot = "done"
+  return decodeEntries(workflow, Effect.uninterruptible(store[entriesThenRetain](state.retention)))
+}
 
 /** The run's input, checked and encoded with the input task's schema, then decoded: what tasks read. */
 const runInput = (workflow: Runnable, given: unknown, hasInput: boolean) => {
@@ -282,6 +296,8 @@ const begin = (
           Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
       const finalRetention = retention ?? backend.defaultRetention
       state.retention = finalRetention
+      // A run without lease or journal gets its retention however it ends: its final read may apply it.
+      if (owner === undefined && !durable) state.retainWithSnapshot = "may"
       const drive = Effect.gen(function*() {
         // -- prepare the namespace: initial values, or what the run had done --
         // The journal's first entry, made only for a run that has a journal.
@@ -340,7 +356,7 @@ const begin = (
         // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
         yield* Effect.uninterruptible(store.retain({ _tag: "Keep" }))
       } else {
-        yield* Effect.uninterruptible(store.retain(finalRetention))
+        if (state.retainWithSnapshot !== "done") yield* Effect.uninterruptible(store.retain(finalRetention))
         if (storeJournal !== undefined && finalRetention._tag === "Delete") yield* storeJournal.remove
         // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
         if (state.hasChildren) yield* Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain))
@@ -486,7 +502,7 @@ const sinkOf = (
 
 /** A run on its prepared namespace: the flow, then the final channel contents (or a suspension's checkpoint). */
 const execute = (state: RunState) => {
-  const { workflow, runId, clock, store } = state
+  const { workflow, runId, clock } = state
   const flow = state.tracing
     ? Effect.withSpan(drive(state), `workflow ${workflow.name}`, {
       captureStackTrace: false,
@@ -515,7 +531,7 @@ const execute = (state: RunState) => {
     )
   })
   return Effect.flatMap(reported, () =>
-    Effect.flatMap(snapshot(workflow, store), (channel): Effect.Effect<RunOutput, CheckpointStoreError> => {
+    Effect.flatMap(finalSnapshot(state, suspended === undefined), (channel): Effect.Effect<RunOutput, CheckpointStoreError> => {
       if (suspended !== undefined) {
         const requests = suspended.requests
         return Effect.map(saveCheckpoint(state, { suspended: true }, requests.map((r) => r.taskId), requests), (checkpoint) => {

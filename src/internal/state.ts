@@ -181,6 +181,11 @@ export class RunState {
   backend: ChannelBackend | undefined = undefined
   /** What the run's namespace gets when it ends (a sub-workflow run nothing continues gets it when it ends). */
   retention: Retention = { _tag: "Delete" }
+  /**
+   * Whether the run's final read may apply its retention with it (a run without lease or journal,
+   * which gets its retention whether that read succeeds or fails); set once it has.
+   */
+  retainWithSnapshot: "no" | "may" | "done" = "no"
   /** The namespaces of the sub-workflow runs this run started: they get its retention when it ends. */
   private childSet: Set<string> | undefined = undefined
   get children(): Set<string> {

@@ -18,6 +18,7 @@ import {
   WrongTypeError
 } from "../channelError.js"
 import type { Json, Value } from "../json.js"
+import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
 import { isResultKey } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { destroyClient, isTimeout } from "./connection.js"
@@ -92,7 +93,7 @@ const retriable = (error: ChannelError): boolean => !(error.cause instanceof Und
 /** The most values one SET_VALUES call writes. */
 const SET_BATCH = 1000
 
-const makeStore = (shared: Shared, namespace: string): ChannelStore => {
+const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThenRetain => {
   const { client, options, cork } = shared
   const keys = namespaceKeys(options.prefix, namespace)
   const { dataPrefix, index, journal: journalKey } = keys
@@ -361,22 +362,17 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore => {
         Effect.map((n) => n === 1)
       ),
     keys: Effect.map(liveKeys("keys"), (keys) => keys.filter((key) => !isResultKey(key))),
-    entries: Effect.flatMap(
-      idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])),
-      (reply) =>
-        Effect.try({
-          try: () => {
-            const out: Array<readonly [string, Value]> = []
-            if (!isReply(reply)) return out
-            for (let i = 0; i + 2 < reply.length; i += 3) {
-              const key = decodeSegment(text(reply[i]))
-              out.push([key, fromTyped(key, reply[i + 1], reply[i + 2])])
-            }
-            return out
-          },
-          catch: (cause) => new ChannelError({ op: "entries", cause })
-        })
-    ),
+    entries: Effect.flatMap(idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])), entriesOf),
+    // Both commands in one write (corked), the read first: one round trip for the end of a run.
+    [entriesThenRetain]: (retention) =>
+      Effect.flatMap(
+        idempotent("entries", undefined, () => {
+          const read = runScript(client, "ENTRIES", [index], [dataPrefix])
+          const retained = retainCommand(shared, namespace, retention)
+          return retained === undefined ? read : Promise.all([read, retained]).then(([reply]) => reply)
+        }),
+        entriesOf
+      ),
     clear: idempotent("clear", undefined, () => runScript(client, "CLEAR", [index], [dataPrefix])).pipe(Effect.asVoid),
     append: push("append"),
     prepend: push("prepend"),
@@ -562,25 +558,42 @@ const readRecord = (shared: Shared, keys: NamespaceKeys): Effect.Effect<RunRecor
     catch: (cause) => commandError("read the run's record", undefined, cause, shared.options.commandTimeout)
   }).pipe(Effect.map(recordOfFields))
 
-const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
-  if (retention._tag === "Keep") return Effect.void
+/** The command that gives a namespace its retention (sent, corked), or `undefined` for `Keep` (nothing to send). */
+const retainCommand = (shared: Shared, namespace: string, retention: Retention): Promise<unknown> | undefined => {
+  if (retention._tag === "Keep") return undefined
   const keys = namespaceKeys(shared.options.prefix, namespace)
   const args = retention._tag === "Delete"
     ? [keys.dataPrefix, keys.responsePrefix]
     : [keys.dataPrefix, `${retention.millis}`, keys.responsePrefix]
-  return Effect.tryPromise({
-    try: () => {
-      shared.cork()
-      return runScript(
-        shared.client,
-        retention._tag === "Delete" ? "DROP" : "EXPIRE",
-        [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runLease],
-        args
-      )
-    },
+  shared.cork()
+  return runScript(
+    shared.client,
+    retention._tag === "Delete" ? "DROP" : "EXPIRE",
+    [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runLease],
+    args
+  )
+}
+
+const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> =>
+  retention._tag === "Keep" ? Effect.void : Effect.tryPromise({
+    try: () => retainCommand(shared, namespace, retention) ?? Promise.resolve(),
     catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
   }).pipe(Effect.asVoid)
-}
+
+/** The entries of an ENTRIES reply. */
+const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string, Value]>, ChannelError> =>
+  Effect.try({
+    try: () => {
+      const out: Array<readonly [string, Value]> = []
+      if (!isReply(reply)) return out
+      for (let i = 0; i + 2 < reply.length; i += 3) {
+        const key = decodeSegment(text(reply[i]))
+        out.push([key, fromTyped(key, reply[i + 1], reply[i + 2])])
+      }
+      return out
+    },
+    catch: (cause) => new ChannelError({ op: "entries", cause })
+  })
 
 
 export const makeBackend = (client: Redis, options: StoreOptions, scope: Scope.Scope): ChannelBackend => {
