@@ -25,20 +25,17 @@
  *
  *   node bench/run.mjs composition [part]        (or: npm run bench:composition)
  */
-import { Queue, QueueEvents } from "bullmq"
 import { Effect } from "effect"
 import { Flow, Task, Workflow } from "effect-graflow"
 import * as Distributed from "effect-graflow/Distributed"
-import { Redis } from "ioredis"
 import { type ChildProcess, spawn, spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { join } from "node:path"
 import { getHeapStatistics } from "node:v8"
-import { bullConnection } from "../src/internal/redis/connection.js"
-import { queueOf } from "../src/internal/redis/keys.js"
 import { startRedisServer } from "../test/support/redis.js"
 import { ITEMS, map32, mapAll } from "./fixtures/composition-flows.js"
 import { machine, median, printTable, samplePair, spread, timed } from "./support.js"
+import { rawQueue } from "./bullmq.js"
 
 /** Each round's figure against the baseline's round right after it: the machine's drift cancels out. */
 const pairwise = (a: ReadonlyArray<number>, b: ReadonlyArray<number>, f: (a: number, b: number) => number) =>
@@ -271,16 +268,7 @@ const distributed = async () => {
       const workers = await Promise.all(Array.from({ length: workersEach }, () => start("graflow", url, prefix)))
       const raws = await Promise.all(Array.from({ length: workersEach }, () => start("raw", url, rawPrefix)))
       const layer = Distributed.layer({ redis: url, prefix })
-      const { name, prefix: bull } = queueOf({ prefix: rawPrefix })
-      const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
-      queue.setMaxListeners(0)
-      // From the server's time now (see bench/distributed.ts): an event before the first blocking read is not missed.
-      const clock = new Redis(url)
-      const [seconds, micros] = await clock.time()
-      clock.disconnect()
-      const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-      const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
-      await events.waitUntilReady()
+      const { queue, events, close } = await rawQueue(url, rawPrefix)
       const rawRound = async () => {
         const started = performance.now()
         const jobs = await queue.addBulk(Array.from({ length: ITEMS }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
@@ -304,8 +292,7 @@ const distributed = async () => {
           }
         }
       }).pipe(Effect.provide(layer)))
-      await events.close()
-      await queue.close()
+      await close()
       await stop([...workers, ...raws])
       const perSecond = (ms: number) => (ITEMS / (ms / 1000)).toFixed(0)
       rows.push([

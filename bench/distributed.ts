@@ -22,8 +22,6 @@
  *
  *   node bench/run.mjs distributed [fanout|chain|trip|heap]       (or: npm run bench:distributed)
  */
-import { Queue, QueueEvents } from "bullmq"
-import { Redis } from "ioredis"
 import { Effect } from "effect"
 import * as Distributed from "effect-graflow/Distributed"
 import { type ChildProcess, spawn } from "node:child_process"
@@ -33,8 +31,7 @@ import { join } from "node:path"
 import { startRedisServer } from "../test/support/redis.js"
 import { chain, fanout, single } from "./fixtures/distributed-flows.js"
 import { machine, median, printTable, spread } from "./support.js"
-import { bullConnection } from "../src/internal/redis/connection.js"
-import { queueOf } from "../src/internal/redis/keys.js"
+import { rawQueue } from "./bullmq.js"
 
 // From the project's root (bench/run.mjs bundles this file and the worker into .bench/).
 const worker = join(process.cwd(), ".bench", "distributed-worker.mjs")
@@ -80,36 +77,6 @@ const contend = async (): Promise<ReadonlyArray<ChildProcess>> => {
   return loops
 }
 
-/**
- * The raw BullMQ side: a queue and its events on `prefix`, read from the server's time now, as
- * Distributed does: from "$" (the default) an event that comes before the first blocking read is
- * missed, and its job waited for forever.
- */
-const rawQueue = async (url: string, prefix: string) => {
-  const { name, prefix: bull } = queueOf({ prefix })
-  const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
-  queue.setMaxListeners(0)
-  const clock = new Redis(url)
-  const [seconds, micros] = await clock.time()
-  clock.disconnect()
-  const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-  const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
-  await events.waitUntilReady()
-  return {
-    queue,
-    events,
-    /** One no-op job, added and waited for (kept until `clean`: waitUntilFinished looks the job up). */
-    one: async () => {
-      const job = await queue.add("noop", { j: 0 }, { removeOnComplete: false })
-      await job.waitUntilFinished(events)
-    },
-    clean: () => queue.clean(0, 10_000, "completed"),
-    close: async () => {
-      await events.close()
-      await queue.close()
-    }
-  }
-}
 
 const ratio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => (median(ours) / median(raw)).toFixed(2)
 /** Each round against the raw round right after it: what the machine's drift does to both cancels out. */

@@ -1,0 +1,39 @@
+/**
+ * The raw BullMQ side of the distributed benchmarks (bench/distributed.ts,
+ * bench/composition.ts): a queue and its events, as Distributed sets them up.
+ */
+import { Queue, QueueEvents } from "bullmq"
+import { Redis } from "ioredis"
+import { bullConnection } from "../src/internal/redis/connection.js"
+import { queueOf } from "../src/internal/redis/keys.js"
+
+/**
+ * The raw BullMQ side: a queue and its events on `prefix`, read from the server's time now, as
+ * Distributed does: from "$" (the default) an event that comes before the first blocking read is
+ * missed, and its job waited for forever.
+ */
+export const rawQueue = async (url: string, prefix: string) => {
+  const { name, prefix: bull } = queueOf({ prefix })
+  const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
+  queue.setMaxListeners(0)
+  const clock = new Redis(url)
+  const [seconds, micros] = await clock.time()
+  clock.disconnect()
+  const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
+  const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
+  await events.waitUntilReady()
+  return {
+    queue,
+    events,
+    /** One no-op job, added and waited for (kept until `clean`: waitUntilFinished looks the job up). */
+    one: async () => {
+      const job = await queue.add("noop", { j: 0 }, { removeOnComplete: false })
+      await job.waitUntilFinished(events)
+    },
+    clean: () => queue.clean(0, 10_000, "completed"),
+    close: async () => {
+      await events.close()
+      await queue.close()
+    }
+  }
+}
