@@ -85,6 +85,9 @@ const timeoutMillis = (options: Api.LockOptions | undefined): number | TypeError
 
 /** Checks a raw value against the JSON model and returns its frozen snapshot. */
 export const checkValue = (key: string, value: unknown): Value | InvalidValueError => {
+  // The common cases, without the snapshot's record: as `snapshot` gives them.
+  if (value === undefined || value === null || typeof value === "string" || typeof value === "boolean") return value
+  if (typeof value === "number" && Number.isFinite(value)) return value === 0 ? 0 : value
   const result = snapshot(value)
   return result.ok
     ? result.value
@@ -374,8 +377,9 @@ export class UntypedView implements Api.Untyped {
   }
   get(key: string): Effect.Effect<unknown, KeyNotFoundError | ChannelError>
   get<D>(key: string, orElse: D): Effect.Effect<unknown, ChannelError>
-  get<D>(key: string, ...orElse: [] | [D]): Effect.Effect<unknown, KeyNotFoundError | ChannelError> {
-    return orElse.length === 0 ? this.store.get(key) : this.store.getOrElse(key, orElse[0])
+  get<D>(key: string, orElse?: D): Effect.Effect<unknown, KeyNotFoundError | ChannelError> {
+    // Given or not, told by the number of arguments: a default of `undefined` is a default.
+    return arguments.length < 2 ? this.store.get(key) : this.store.getOrElse(key, orElse)
   }
   getOption(key: string): Effect.Effect<Option.Option<unknown>, ChannelError> {
     return Effect.map(this.store.getOrElse(key, absent), (value) => value === absent ? Option.none() : Option.some(value))
