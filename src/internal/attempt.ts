@@ -171,31 +171,67 @@ const iterate = (
     const recorded = state.replay.get(replayKey(task.id, iteration))
     if (recorded !== undefined) return replayed(task, index, state, recorded)
   }
-  const { attempts, last } = attemptsOf(task, state, input, iteration, timeout, retry)
-  const fail = (cause: unknown): StepFailure =>
-    stopsRun(cause)
-      ? cause
-      : new TaskFailed({ taskId: task.id, cause, attempts: last().attempt, retryLimit: retry === undefined ? 0 : retry.limit })
-  return Effect.matchEffect(attempts, {
-    onFailure: (cause) => Effect.fail(fail(cause)),
-    onSuccess: (value): Effect.Effect<Signal, StepFailure, unknown> => {
-      const requests = last().requests
-      const stored = Effect.mapError(storeResult(task, index, state, value, iteration, last().attempt, requests), (cause) => {
-        state.uncomplete(task.id, index, iteration)
-        return fail(cause)
-      })
-      if (requests === undefined) return stored
-      // The requests are applied outside the mapping to TaskFailed: a failure of
-      // what they run (an added task, the next iteration) is already attributed.
-      if (requests.checkpoint === undefined) return Effect.flatMap(stored, () => apply(task, index, state, requests))
-      const metadata = { ...requests.checkpoint, taskId: task.id, iteration, time: new Date(state.clock.currentTimeMillisUnsafe()).toISOString() }
-      const next = [...(requests.iterate === undefined ? [] : [task.id]), ...(requests.goto === undefined ? [] : [requests.goto])]
-      return stored.pipe(
-        Effect.flatMap(() => Effect.mapError(saveCheckpoint(state, metadata, next, []), fail)),
-        Effect.flatMap(() => apply(task, index, state, requests))
-      )
+  const limit = retry === undefined ? 0 : retry.limit
+  // The common task — no retries, no timeout, no span, no events, run here, a body that is a function — is
+  // called at once: a body that gives a value costs no step of its own, one that gives an Effect one match.
+  if (
+    retry === undefined && timeout === undefined && !state.tracing && state.progress === undefined && state.remote === undefined &&
+    task.declarations.subWorkflow === undefined && task.declarations.map === undefined
+  ) {
+    const ctx = new TaskContext(task, state, input, 1, iteration)
+    let out: unknown
+    try {
+      out = callBody(task, ctx, input)
+    } catch (defect) {
+      return Effect.die(defect)
     }
+    if (!Effect.isEffect(out)) return succeeded(task, index, state, iteration, limit, ctx, out)
+    return Effect.matchEffect(out, {
+      onFailure: (cause) => Effect.fail(failed(task, cause, 1, limit)),
+      onSuccess: (value) => succeeded(task, index, state, iteration, limit, ctx, value)
+    })
+  }
+  const { attempts, last } = attemptsOf(task, state, input, iteration, timeout, retry)
+  return Effect.matchEffect(attempts, {
+    onFailure: (cause) => Effect.fail(failed(task, cause, last().attempt, limit)),
+    onSuccess: (value) => succeeded(task, index, state, iteration, limit, last(), value)
   })
+}
+
+/** What a failed execution fails its step with: the run's stop as it is, anything else inside `TaskFailed`. */
+const failed = (task: TaskImpl, cause: unknown, attempts: number, retryLimit: number | undefined): StepFailure =>
+  stopsRun(cause) ? cause : new TaskFailed({ taskId: task.id, cause, attempts, retryLimit })
+
+/**
+ * An execution that succeeded (`ctx` its last attempt): its result stored (a
+ * failure of that is the task's), then what the attempt asked for.
+ */
+const succeeded = (
+  task: TaskImpl,
+  index: number,
+  state: RunState,
+  iteration: number,
+  retryLimit: number | undefined,
+  ctx: TaskContext,
+  value: unknown
+): Effect.Effect<Signal, StepFailure, unknown> => {
+  const requests = ctx.requests
+  const written = storeResult(task, index, state, value, iteration, ctx.attempt, requests)
+  // A write that is already done (a memory channel that adopted the run's results) needs no mapping.
+  const stored = written === Effect.void ? Effect.void : Effect.mapError(written, (cause) => {
+    state.uncomplete(task.id, index, iteration)
+    return failed(task, cause, ctx.attempt, retryLimit)
+  })
+  if (requests === undefined) return stored
+  // The requests are applied outside the mapping to TaskFailed: a failure of
+  // what they run (an added task, the next iteration) is already attributed.
+  if (requests.checkpoint === undefined) return Effect.flatMap(stored, () => apply(task, index, state, requests))
+  const metadata = { ...requests.checkpoint, taskId: task.id, iteration, time: new Date(state.clock.currentTimeMillisUnsafe()).toISOString() }
+  const next = [...(requests.iterate === undefined ? [] : [task.id]), ...(requests.goto === undefined ? [] : [requests.goto])]
+  return stored.pipe(
+    Effect.flatMap(() => Effect.mapError(saveCheckpoint(state, metadata, next, []), (cause) => failed(task, cause, ctx.attempt, retryLimit))),
+    Effect.flatMap(() => apply(task, index, state, requests))
+  )
 }
 
 /**
