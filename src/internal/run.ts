@@ -9,9 +9,10 @@ import { randomUUID } from "node:crypto"
 import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tracer } from "effect"
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
+import type { Handler } from "../Progress.js"
 import { Channel as ChannelService, checkValue, codecOf, entriesThenRetain, fieldSchema, hasEntriesThenRetain, retentionOf } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
-import { InvalidValueError } from "./channelError.js"
+import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
 import { planHash } from "./identity.js"
 import { channelOf, journalHeader, readJournal, saveCheckpoint } from "./journal.js"
@@ -115,8 +116,11 @@ const snapshot = (workflow: Runnable, store: ChannelStore) => decodeEntries(work
 
 /** Entries read from a run's channel, decoded with its schema. */
 const decodeEntries = (workflow: Runnable, read: ChannelStore["entries"]) =>
-  Effect.flatMap(read, (entries) =>
-    Effect.map(
+  Effect.flatMap(read, (entries): Effect.Effect<{ readonly [key: string]: unknown }, ChannelDecodeError> => {
+    // Nothing to decode (no entries, or no key a schema declares): the record at once.
+    if (entries.length === 0) return Effect.succeed({})
+    if (entries.every(([key]) => fieldSchema(workflow.channels, key) === undefined)) return Effect.succeed(Object.fromEntries(entries))
+    return Effect.map(
       Effect.forEach(entries, ([key, raw]) => {
         const schema = fieldSchema(workflow.channels, key)
         return schema === undefined
@@ -124,7 +128,8 @@ const decodeEntries = (workflow: Runnable, read: ChannelStore["entries"]) =>
           : Effect.map(codecOf(schema).decode(key, raw), (value) => [key, value] as const)
       }),
       (pairs) => Object.fromEntries(pairs)
-    ))
+    )
+  })
 
 /**
  * The channel's contents when a run has ended: with its retention in the same round trip when the run
@@ -251,119 +256,157 @@ const begin = (
   options: RunSettings | ResumeSettings | undefined,
   start: Start
 ) =>
-  Effect.scoped(
-    Effect.gen(function*() {
-      if (typeof runId !== "string") return yield* Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
-      const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
-      const input: RunInput | undefined = start._tag === "Fresh"
-        ? (workflow.plan.input === undefined && !(start.hasInput && start.input !== undefined)
-          ? undefined
-          : yield* runInput(workflow, start.input, start.hasInput))
-        : start.data.input === undefined || workflow.plan.input === undefined
+  // Written with combinators, not a generator: a run of a few tasks would spend a third of its time in one.
+  Effect.scoped(Effect.suspend(() => {
+    if (typeof runId !== "string") return Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
+    const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
+    const checkedInput: Effect.Effect<RunInput | undefined, InvalidRunInputError> | undefined = start._tag === "Fresh"
+      ? (workflow.plan.input === undefined && !(start.hasInput && start.input !== undefined)
         ? undefined
-        : yield* inputOfCheckpoint(workflow, start.data)
+        : runInput(workflow, start.input, start.hasInput))
+      : start.data.input === undefined || workflow.plan.input === undefined
+      ? undefined
+      : inputOfCheckpoint(workflow, start.data)
+    const withInput = (input: RunInput | undefined) =>
       // The services, read at once (each a Reference with its default, but the channel).
-      const services = yield* Effect.context<never>()
-      const provided = Context.getOption(services, ChannelService)
-      const backend = Option.isSome(provided) ? provided.value : makeBackend()
-      const progress = Context.get(services, Progress)
-      // Spans are made for an installed tracer (an OpenTelemetry exporter,
-      // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with
-      // it the engine skips them and keeps the per-task cost down.
-      const tracing = Context.get(services, References.TracerEnabled) && Context.get(services, Tracer.Tracer) !== Tracer.nativeTracer
-      const clock = Context.get(services, Clock.Clock)
-      const checkpoints = Context.get(services, CheckpointStore)
-      const namespace = runNamespace(workflow.name, runId)
-      const store = yield* backend.open(namespace)
-      const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, undefined)
-      state.input = input
-      if (options !== undefined && "remote" in options) state.remote = options.remote
-      if (options !== undefined && "parent" in options) state.parent = options.parent
-      state.runChild = runChild
-      state.runMap = runMap
-      state.backend = backend
-      const durable = options?.durable === true
-      /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
-      const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
+      Effect.flatMap(Effect.context<never>(), (services) => {
+        const provided = Context.getOption(services, ChannelService)
+        const backend = Option.isSome(provided) ? provided.value : makeBackend()
+        const progress = Context.get(services, Progress)
+        // Spans are made for an installed tracer (an OpenTelemetry exporter,
+        // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with
+        // it the engine skips them and keeps the per-task cost down.
+        const tracing = Context.get(services, References.TracerEnabled) && Context.get(services, Tracer.Tracer) !== Tracer.nativeTracer
+        const clock = Context.get(services, Clock.Clock)
+        const checkpoints = Context.get(services, CheckpointStore)
+        const namespace = runNamespace(workflow.name, runId)
+        return Effect.flatMap(backend.open(namespace), (store) =>
+          runOn({ workflow, runId, named, options, start, retention, input, backend, progress, tracing, clock, checkpoints, namespace, store }))
+      })
+    return checkedInput === undefined ? withInput(undefined) : Effect.flatMap(checkedInput, withInput)
+  }))
 
-      // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
-      // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
-      const owner = named || durable || workflow.plan.awaits.size > 0 ? randomUUID() : undefined
-      if (owner !== undefined) yield* store.run.claim(owner, { durable })
+/** What a run on its opened namespace is made of (see `begin`). */
+interface Opened {
+  readonly workflow: Runnable
+  readonly runId: string
+  readonly named: boolean
+  readonly options: RunSettings | ResumeSettings | undefined
+  readonly start: Start
+  readonly retention: Retention | undefined
+  readonly input: RunInput | undefined
+  readonly backend: ChannelBackend
+  readonly progress: Handler | undefined
+  readonly tracing: boolean
+  readonly clock: Clock.Clock
+  readonly checkpoints: Store
+  readonly namespace: string
+  readonly store: ChannelStore
+}
 
-      const retain = (what: Retention) =>
-        Effect.catch(store.retain(what), (error) =>
-          Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
-      const finalRetention = retention ?? backend.defaultRetention
-      state.retention = finalRetention
-      // A run without lease or journal gets its retention however it ends: its final read may apply it.
-      if (owner === undefined && !durable) state.retainWithSnapshot = "may"
-      const drive = Effect.gen(function*() {
-        // -- prepare the namespace: initial values, or what the run had done --
-        // The journal's first entry, made only for a run that has a journal.
-        const header = start._tag === "Checkpoint" || durable ? journalHeader(workflow.name, state.planHash, input?.encoded) : ""
-        if (start._tag === "Checkpoint") {
-          const completed = start.data.completed
-          const entries = completed.map((c) => JSON.stringify(c))
-          yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
-          if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
+/**
+ * A run on its opened namespace: its lease when it takes one, the namespace
+ * prepared, the flow, the run's record and its retention.
+ */
+const runOn = (opened: Opened) => {
+  const { workflow, runId, named, options, start, retention, input, backend, progress, tracing, clock, checkpoints, namespace, store } = opened
+  const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, undefined)
+  state.input = input
+  if (options !== undefined && "remote" in options) state.remote = options.remote
+  if (options !== undefined && "parent" in options) state.parent = options.parent
+  state.runChild = runChild
+  state.runMap = runMap
+  state.backend = backend
+  const durable = options?.durable === true
+  /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
+  const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
+
+  // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
+  // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
+  const owner = named || durable || workflow.plan.awaits.size > 0 ? randomUUID() : undefined
+
+  const retain = (what: Retention) =>
+    Effect.catch(store.retain(what), (error) =>
+      Effect.logWarning(`effect-graflow: the retention of run ${runId} of ${workflow.name} was not applied`, error))
+  const finalRetention = retention ?? backend.defaultRetention
+  state.retention = finalRetention
+  // A run without lease or journal gets its retention however it ends: its final read may apply it.
+  if (owner === undefined && !durable) state.retainWithSnapshot = "may"
+  // -- prepare the namespace: initial values, or what the run had done (nothing, for a fresh run under an
+  // id made for it and without initial values: its namespace is one no run had) --
+  const prepare = start._tag === "Checkpoint" || durable || named || !isEmpty(workflow.initial)
+    ? Effect.gen(function*() {
+      // The journal's first entry, made only for a run that has a journal.
+      const header = start._tag === "Checkpoint" || durable ? journalHeader(workflow.name, state.planHash, input?.encoded) : ""
+      if (start._tag === "Checkpoint") {
+        const completed = start.data.completed
+        const entries = completed.map((c) => JSON.stringify(c))
+        yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
+        if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
+        state.replay = replayOf(completed)
+      } else if (durable) {
+        const entries = store.journal !== undefined
+          ? yield* store.journal.open(header)
+          : storeJournal !== undefined
+          ? yield* storeJournal.open(header)
+          : []
+        const recorded = readJournal(entries, header, workflow.name, runId)
+        if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
+        const completed = recorded.success
+        if (completed.length === 0) yield* writeInitial(workflow, store)
+        else {
           state.replay = replayOf(completed)
-        } else if (durable) {
-          const entries = store.journal !== undefined
-            ? yield* store.journal.open(header)
-            : storeJournal !== undefined
-            ? yield* storeJournal.open(header)
-            : []
-          const recorded = readJournal(entries, header, workflow.name, runId)
-          if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
-          const completed = recorded.success
-          if (completed.length === 0) yield* writeInitial(workflow, store)
-          else {
-            state.replay = replayOf(completed)
-            // A channel that keeps no journal may not have outlived the process either (memory in
-            // another process): then it starts again from the initial values, and the results come
-            // back from the journal. One that did (the same process) is used as it is.
-            if (storeJournal !== undefined && (yield* store.dump).length === 0) {
-              yield* writeInitial(workflow, store)
-              for (const c of latestResults(completed).values()) {
-                yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
-              }
+          // A channel that keeps no journal may not have outlived the process either (memory in
+          // another process): then it starts again from the initial values, and the results come
+          // back from the journal. One that did (the same process) is used as it is.
+          if (storeJournal !== undefined && (yield* store.dump).length === 0) {
+            yield* writeInitial(workflow, store)
+            for (const c of latestResults(completed).values()) {
+              yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
             }
           }
-        } else if (named || !isEmpty(workflow.initial)) yield* writeInitial(workflow, store)
-        // (A run under an id made for it has a namespace no run had: nothing to clear.)
-        // On memory, the namespace answers the run's results from the run (one copy; a durable run journals them).
-        if (!durable || store.journal === undefined) state.resultsAdopted = adoptResults(store, state.resultSource)
-        if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId, state.resultsAdopted)
-
-        // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
-        const running = owner !== undefined && Number.isFinite(store.run.ttl)
-          ? Effect.raceFirst(execute(state), keepLease(store.run, owner, workflow.name, runId))
-          : execute(state)
-        return yield* Effect.onError(
-          running,
-          // A durable run that failed keeps its namespace and journal: running it again continues it.
-          () => retain(durable ? { _tag: "Keep" } : finalRetention)
-        )
-      })
-      // The run's record says how it ended (before its retention: an answer is never queued for a run that ended).
-      const output = owner === undefined ? yield* drive : yield* Effect.onExit(drive, (exit) =>
-        Effect.ignore(store.run.end(owner, {
-          status: endStatus(exit),
-          waitingFor: Exit.isSuccess(exit) && exit.value.status === "suspended" ? exit.value.requests.map((r) => r.name) : []
-        })))
-      if (output.status === "suspended") {
-        // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
-        yield* Effect.uninterruptible(store.retain({ _tag: "Keep" }))
-      } else {
-        if (state.retainWithSnapshot !== "done") yield* Effect.uninterruptible(store.retain(finalRetention))
-        if (storeJournal !== undefined && finalRetention._tag === "Delete") yield* storeJournal.remove
-        // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
-        if (state.hasChildren) yield* Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain))
-      }
-      return output
+        }
+      } else yield* writeInitial(workflow, store)
     })
-  )
+    : undefined
+  // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
+  const runPrepared = () => {
+    // On memory, the namespace answers the run's results from the run (one copy; a durable run journals them).
+    if (!durable || store.journal === undefined) state.resultsAdopted = adoptResults(store, state.resultSource)
+    if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId, state.resultsAdopted)
+    const running = owner !== undefined && Number.isFinite(store.run.ttl)
+      ? Effect.raceFirst(execute(state), keepLease(store.run, owner, workflow.name, runId))
+      : execute(state)
+    return Effect.onError(
+      running,
+      // A durable run that failed keeps its namespace and journal: running it again continues it.
+      () => retain(durable ? { _tag: "Keep" } : finalRetention)
+    )
+  }
+  const drive = prepare === undefined ? Effect.suspend(runPrepared) : Effect.flatMap(prepare, runPrepared)
+  // The run's record says how it ended (before its retention: an answer is never queued for a run that ended).
+  const ran = owner === undefined ? drive : Effect.onExit(drive, (exit) =>
+    Effect.ignore(store.run.end(owner, {
+      status: endStatus(exit),
+      waitingFor: Exit.isSuccess(exit) && exit.value.status === "suspended" ? exit.value.requests.map((r) => r.name) : []
+    })))
+  const finished = Effect.flatMap(ran, (output): Effect.Effect<RunOutput, ChannelError | CheckpointStoreError> => {
+    // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
+    if (output.status === "suspended") return Effect.as(Effect.uninterruptible(store.retain({ _tag: "Keep" })), output)
+    let after: Effect.Effect<void, ChannelError | CheckpointStoreError> | undefined
+    const then = (next: Effect.Effect<void, ChannelError | CheckpointStoreError>) => {
+      after = after === undefined ? next : Effect.andThen(after, next)
+    }
+    if (state.retainWithSnapshot !== "done") then(Effect.uninterruptible(store.retain(finalRetention)))
+    if (storeJournal !== undefined && finalRetention._tag === "Delete") then(storeJournal.remove)
+    // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
+    if (state.hasChildren) then(Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain)))
+    return after === undefined ? Effect.succeed(output) : Effect.as(after, output)
+  })
+  // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
+  // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
+  return owner === undefined ? finished : Effect.andThen(store.run.claim(owner, { durable }), finished)
+}
 
 /** Gives the namespaces of a run's sub-workflow runs (and their journals in the checkpoint store) the run's retention. */
 const retainChildren = (
