@@ -130,6 +130,8 @@ export interface StoreJournal {
    * makes the text when the journal is read, not on every append.
    */
   readonly append: (entry: JournalEntry) => Effect.Effect<void, CheckpointStoreError>
+  /** The same, done at once, for a journal kept in this process (which cannot fail): no Effect to run. */
+  readonly appendNow?: ((entry: JournalEntry) => void) | undefined
   /** Replaces the journal with `entries` (header first). */
   readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
   /** Removes the journal. */
@@ -287,6 +289,9 @@ export const makeMemory = (): Store => {
         Effect.sync(() => {
           journals.get(namespace)?.push(entry)
         }),
+      appendNow: (entry) => {
+        journals.get(namespace)?.push(entry)
+      },
       reset: (entries) => Effect.sync(() => void journals.set(namespace, entries.slice())),
       remove: Effect.sync(() => void journals.delete(namespace))
     })

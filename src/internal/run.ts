@@ -537,8 +537,15 @@ const sinkOf = (
     }
   }
   const append = (entry: JournalEntry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
+  // A journal kept in this process takes an entry at once: a completion then costs no step of its own.
+  const appendNow = storeJournal?.appendNow
   return {
-    write: (entry, key, value) => adopted ? append(entry) : Effect.andThen(store.set(key, value, undefined), append(entry)),
+    write: (entry, key, value) => {
+      if (!adopted) return Effect.andThen(store.set(key, value, undefined), append(entry))
+      if (appendNow === undefined) return append(entry)
+      appendNow(entry)
+      return Effect.void
+    },
     record: append
   }
 }
