@@ -124,13 +124,13 @@ export const textOf = (entry: JournalEntry): string => typeof entry === "string"
 export interface StoreJournal {
   /** The entries, header first; an empty journal gets `header` as entry 0. */
   readonly open: (header: string) => Effect.Effect<ReadonlyArray<string>, CheckpointStoreError>
+  /** Appends an entry (entries are numbered in the order of the calls). */
+  readonly append: (entry: string) => Effect.Effect<void, CheckpointStoreError>
   /**
-   * Appends an entry (entries are numbered in the order of the calls): its
-   * text, or how to make it — a store that keeps entries in this process
-   * makes the text when the journal is read, not on every append.
+   * For a journal kept in this process (which cannot fail): appends an entry
+   * at once, no Effect to run — its text, or how to make it, made when the
+   * journal is read. A store without it gets every entry's text from `append`.
    */
-  readonly append: (entry: JournalEntry) => Effect.Effect<void, CheckpointStoreError>
-  /** The same, done at once, for a journal kept in this process (which cannot fail): no Effect to run. */
   readonly appendNow?: ((entry: JournalEntry) => void) | undefined
   /** Replaces the journal with `entries` (header first). */
   readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
@@ -231,7 +231,7 @@ export const fromKeyValueStore = (kv: KeyValueStore.KeyValueStore): Store => {
         // Numbered when the write is made (synchronously), so concurrent appends take distinct keys.
         const n = lengths.get(namespace) ?? 1
         lengths.set(namespace, n + 1)
-        return Effect.mapError(kv.set(prefix + n, textOf(entry)), appendError)
+        return Effect.mapError(kv.set(prefix + n, entry), appendError)
       },
       reset: (entries) =>
         Effect.gen(function*() {

@@ -10,7 +10,7 @@ import { Clock, Effect, Option, Semaphore } from "effect"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention, RunLease } from "../ChannelBackend.js"
 import type { RespondOutcome, RunRecord } from "../ChannelBackend.js"
 import { takesResponses } from "./runRecord.js"
-import { InvalidValueError, type Issue, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
+import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
 import { isResultKey } from "./keys.js"
 
@@ -32,7 +32,12 @@ export interface ResultSource {
   readonly has: (key: string) => boolean
   readonly get: (key: string) => Value
   readonly entries: () => Iterable<readonly [string, Value]>
+  /** The namespace answers no more from it (it took its results as its own): the run writes them again. */
+  readonly detach: () => void
 }
+
+/** How each memory store adopts a run's results (see {@link adoptResults}). */
+const adopters = new WeakMap<ChannelStore, (source: ResultSource) => void>()
 
 /**
  * Makes a memory store answer its namespace's results from `source` (the run
@@ -41,8 +46,9 @@ export interface ResultSource {
  * restored checkpoint's results) is still read where the source has nothing.
  */
 export const adoptResults = (store: ChannelStore, source: ResultSource): boolean => {
-  if (!(store instanceof MemoryStore)) return false
-  store.adopt(source)
+  const adopt = adopters.get(store)
+  if (adopt === undefined) return false
+  adopt(source)
   return true
 }
 
@@ -159,69 +165,74 @@ const leaseOf = (slot: RunSlot, clock: Clock.Clock): RunLease => {
   }
 }
 
-/**
- * A store on a namespace's space, bound to its opener's clock. A class: a run
- * opens one, and its methods are shared, not made per store.
- */
-class MemoryStore implements ChannelStore {
-  /** Memory does not outlive the process: durable runs journal to the CheckpointStore. */
-  readonly journal = undefined
-  private lease: RunLease | undefined = undefined
-  constructor(
-    private readonly space: Space,
-    readonly namespace: string,
-    private readonly clock: Clock.Clock,
-    private readonly retainer: Retainer
-  ) {}
+const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer: Retainer): ChannelStore => {
+  const { entries } = space
 
   /** The entry if it is live; an expired entry is removed on the way. */
-  private live(key: string): Entry | undefined {
-    const entry = this.space.entries.get(key)
+  const live = (key: string): Entry | undefined => {
+    const entry = entries.get(key)
     if (entry === undefined) return undefined
-    if (entry.expiresAt !== undefined && this.clock.currentTimeMillisUnsafe() >= entry.expiresAt) {
-      this.remove(key, entry)
+    if (entry.expiresAt !== undefined && clock.currentTimeMillisUnsafe() >= entry.expiresAt) {
+      remove(key, entry)
       return undefined
     }
     return entry
   }
-  private remove(key: string, entry: Entry): void {
-    if (entry.expiresAt !== undefined) this.space.expiring--
-    this.space.entries.delete(key)
+  const remove = (key: string, entry: Entry): void => {
+    if (entry.expiresAt !== undefined) space.expiring--
+    entries.delete(key)
   }
-  private setExpiry(entry: Entry, expiresAt: number | undefined): void {
-    if (entry.expiresAt === undefined && expiresAt !== undefined) this.space.expiring++
-    else if (entry.expiresAt !== undefined && expiresAt === undefined) this.space.expiring--
+  const setExpiry = (entry: Entry, expiresAt: number | undefined): void => {
+    if (entry.expiresAt === undefined && expiresAt !== undefined) space.expiring++
+    else if (entry.expiresAt !== undefined && expiresAt === undefined) space.expiring--
     entry.expiresAt = expiresAt
   }
-  private expiry(ttl: number | undefined): number | undefined {
-    return ttl === undefined ? undefined : this.clock.currentTimeMillisUnsafe() + ttl
-  }
+  const expiry = (ttl: number | undefined): number | undefined =>
+    ttl === undefined ? undefined : clock.currentTimeMillisUnsafe() + ttl
+  const read = (entry: Entry): Value => entry.list === undefined ? entry.value : freezeList(entry.list)
+  const { results } = space
   /** Whether the results are readable: until the namespace's retention deadline, when it has one. */
-  private resultsLive(): boolean {
-    const until = this.space.retainedUntil
-    return until === undefined || until === Number.POSITIVE_INFINITY || this.clock.currentTimeMillisUnsafe() < until
+  const resultsLive = (): boolean => {
+    const until = space.retainedUntil
+    return until === undefined || until === Number.POSITIVE_INFINITY || clock.currentTimeMillisUnsafe() < until
   }
   /** A result, or `orElse` when there is none (or it expired with the namespace). */
-  private resultOr<D>(key: string, orElse: D): Value | D {
-    if (!this.resultsLive()) return orElse
-    const source = this.space.source
+  const resultOr = <D>(key: string, orElse: D): Value | D => {
+    if (!resultsLive()) return orElse
+    const source = space.source
     if (source !== undefined && source.has(key)) return source.get(key)
-    return this.space.results.has(key) ? this.space.results.get(key) : orElse
+    return results.has(key) ? results.get(key) : orElse
   }
-  private purge(): void {
-    if (this.space.expiring === 0) return
-    const now = this.clock.currentTimeMillisUnsafe()
-    for (const [key, entry] of this.space.entries) {
-      if (entry.expiresAt !== undefined && now >= entry.expiresAt) this.remove(key, entry)
+  /** Makes the adopted run's results the namespace's own, and stops answering from the run. */
+  const release = (): void => {
+    const source = space.source
+    if (source === undefined) return
+    for (const [key, value] of source.entries()) results.set(key, value)
+    space.source = undefined
+    source.detach()
+  }
+  /**
+   * A result written or deleted from outside the run whose results the namespace answers from (a store
+   * used directly, not through a channel view, which refuses result keys): the namespace takes the
+   * run's results as its own first, and the run writes its next ones to the namespace again.
+   */
+  const takeOver = (key: string): void => {
+    if (space.source?.has(key) === true) release()
+  }
+  const purge = (): void => {
+    if (space.expiring === 0) return
+    const now = clock.currentTimeMillisUnsafe()
+    for (const [key, entry] of entries) {
+      if (entry.expiresAt !== undefined && now >= entry.expiresAt) remove(key, entry)
     }
   }
-  private push(op: "append" | "prepend", key: string, value: Json, ttl: number | undefined) {
-    return Effect.suspend((): Effect.Effect<number, WrongTypeError> => {
-      const entry = this.live(key)
+  const push = (op: "append" | "prepend") => (key: string, value: Json, ttl: number | undefined) =>
+    Effect.suspend((): Effect.Effect<number, WrongTypeError> => {
+      const entry = live(key)
       if (entry === undefined) {
         const fresh: Entry = { value: undefined, list: [value], expiresAt: undefined }
-        this.setExpiry(fresh, this.expiry(ttl))
-        this.space.entries.set(key, fresh)
+        setExpiry(fresh, expiry(ttl))
+        entries.set(key, fresh)
         return Effect.succeed(1)
       }
       if (entry.list === undefined) {
@@ -233,240 +244,207 @@ class MemoryStore implements ChannelStore {
       }
       if (op === "append") entry.list.push(value)
       else entry.list.unshift(value)
-      if (ttl !== undefined) this.setExpiry(entry, this.expiry(ttl))
+      if (ttl !== undefined) setExpiry(entry, expiry(ttl))
       return Effect.succeed(entry.list.length)
     })
-  }
 
-  get(key: string): Effect.Effect<Value, KeyNotFoundError> {
-    return Effect.suspend((): Effect.Effect<Value, KeyNotFoundError> => {
-      if (isResultKey(key)) {
-        const found = this.resultOr(key, absent)
-        return found === absent ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(found)
-      }
-      const entry = this.live(key)
-      return entry === undefined ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(read(entry))
-    })
-  }
-  getOrElse<D>(key: string, fallback: D): Effect.Effect<Value | D> {
-    return Effect.sync(() => {
-      if (isResultKey(key)) return this.resultOr(key, fallback)
-      const entry = this.live(key)
-      return entry === undefined ? fallback : read(entry)
-    })
-  }
-  set(key: string, value: Value, ttl: number | undefined): Effect.Effect<void> {
-    return Effect.sync(() => {
-      // A result (the engine's write; a channel refuses result keys to its users) has no TTL of its own.
-      if (ttl === undefined && isResultKey(key)) {
-        this.space.results.set(key, value)
-        return
-      }
-      const entry = this.space.entries.get(key)
-      if (entry === undefined) {
-        const fresh: Entry = { value, list: undefined, expiresAt: undefined }
-        this.setExpiry(fresh, this.expiry(ttl))
-        this.space.entries.set(key, fresh)
-      } else {
-        entry.value = value
-        entry.list = undefined
-        this.setExpiry(entry, this.expiry(ttl))
-      }
-    })
-  }
-  exists(key: string): Effect.Effect<boolean> {
-    return Effect.sync(() => isResultKey(key) ? this.resultOr(key, absent) !== absent : this.live(key) !== undefined)
-  }
-  delete(key: string): Effect.Effect<boolean> {
-    return Effect.sync(() => {
-      if (isResultKey(key)) {
-        // (No user deletes a result: the views refuse result keys. A run's own results stay its own.)
-        return this.resultsLive() && this.space.results.delete(key)
-      }
-      const entry = this.live(key)
-      if (entry === undefined) return false
-      this.remove(key, entry)
-      return true
-    })
-  }
-  get keys(): Effect.Effect<ReadonlyArray<string>> {
-    return Effect.sync(() => {
-      this.purge()
-      return [...this.space.entries.keys()]
-    })
-  }
-  get entries(): Effect.Effect<ReadonlyArray<readonly [string, Value]>> {
-    return Effect.sync(() => {
-      this.purge()
-      const out: Array<readonly [string, Value]> = []
-      for (const [key, entry] of this.space.entries) out.push([key, read(entry)])
-      return out
-    })
-  }
-  get clear(): Effect.Effect<void> {
-    return Effect.sync(() => {
-      for (const [key, entry] of this.space.entries) this.remove(key, entry)
-    })
-  }
-  append(key: string, value: Json, ttl: number | undefined) {
-    return this.push("append", key, value, ttl)
-  }
-  prepend(key: string, value: Json, ttl: number | undefined) {
-    return this.push("prepend", key, value, ttl)
-  }
-  atomicAdd(
-    key: string,
-    delta: number,
-    checkSum: ((next: number) => ReadonlyArray<Issue> | undefined) | undefined
-  ): Effect.Effect<number, WrongTypeError | InvalidValueError> {
-    return Effect.suspend((): Effect.Effect<number, WrongTypeError | InvalidValueError> => {
-      const entry = this.live(key)
-      if (entry !== undefined && (entry.list !== undefined || typeof entry.value !== "number")) {
-        return Effect.fail(new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOf(entry) }))
-      }
-      const current = entry === undefined ? 0 : entry.value as number
-      const sum = current + delta
-      if (!Number.isFinite(sum)) {
-        return Effect.fail(
-          new InvalidValueError({ key, issues: [{ path: [], message: `${current} + ${delta} is not a finite number` }] })
-        )
-      }
-      const next = sum === 0 ? 0 : sum
-      // Checked before anything is written: the read, the check and the write are one synchronous step.
-      const issues = checkSum?.(next)
-      if (issues !== undefined) return Effect.fail(new InvalidValueError({ key, issues }))
-      if (entry === undefined) this.space.entries.set(key, { value: next, list: undefined, expiresAt: undefined })
-      else entry.value = next
-      return Effect.succeed(next)
-    })
-  }
-  lock<A, E, R>(key: string, self: Effect.Effect<A, E, R>, options: { readonly timeout: number }): Effect.Effect<A, E | LockTimeoutError, R> {
-    const space = this.space
-    return Effect.uninterruptibleMask((restore) => {
-      let slot = space.locks.get(key)
-      if (slot === undefined) {
-        slot = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
-        space.locks.set(key, slot)
-      }
-      const held = slot
-      held.users++
-      const leave = Effect.sync(() => {
-        if (--held.users === 0) space.locks.delete(key)
-      })
-      const timedOut = Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
-      // A free lock is taken whatever the timeout; only waiting for a held one is bounded by it.
-      const acquire = restore(
-        Effect.flatMap(Semaphore.takeIfAvailable(held.semaphore, 1), (taken) =>
-          taken ? Effect.void : options.timeout <= 0 ? timedOut : Semaphore.take(held.semaphore, 1).pipe(
-            Effect.timeoutOrElse({ duration: options.timeout, orElse: () => timedOut }),
-            Effect.asVoid
-          ))
-      )
-      return acquire.pipe(
-        Effect.onExit((exit) => exit._tag === "Failure" ? leave : Effect.void),
-        Effect.flatMap(() =>
-          restore(self).pipe(Effect.ensuring(Effect.andThen(Semaphore.release(held.semaphore, 1), leave)))
-        )
-      )
-    })
-  }
-  retain(retention: Retention): Effect.Effect<void> {
-    return Effect.sync(() => {
-      const space = this.space
-      switch (retention._tag) {
-        case "Keep":
-          space.retainedUntil = Number.POSITIVE_INFINITY
-          return
-        case "Delete":
-          space.entries.clear()
-          space.results.clear()
-          space.source = undefined
-          space.expiring = 0
-          space.retainedUntil = undefined
-          this.retainer.dropResponses(this.namespace)
-          // Nothing of the run is left, its record neither (but for a driver holding the lease now).
-          if (space.run.owner === undefined) space.run.record = undefined
-          return
-        case "Expire": {
-          const deadline = this.clock.currentTimeMillisUnsafe() + retention.millis
-          for (const entry of space.entries.values()) {
-            if (entry.expiresAt === undefined || entry.expiresAt > deadline) this.setExpiry(entry, deadline)
-          }
-          space.retainedUntil = deadline
-          this.retainer.expireAt(this.namespace, deadline)
+  const store: ChannelStore = {
+    namespace,
+    get: (key) =>
+      Effect.suspend((): Effect.Effect<Value, KeyNotFoundError> => {
+        if (isResultKey(key)) {
+          const found = resultOr(key, absent)
+          return found === absent ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(found)
         }
-      }
-    })
-  }
-  get dump(): Effect.Effect<ReadonlyArray<DumpEntry>> {
-    return Effect.sync(() => {
-      const space = this.space
-      this.purge()
-      const now = space.expiring === 0 ? 0 : this.clock.currentTimeMillisUnsafe()
+        const entry = live(key)
+        return entry === undefined ? Effect.fail(new KeyNotFoundError({ key })) : Effect.succeed(read(entry))
+      }),
+    getOrElse: (key, fallback) =>
+      Effect.sync(() => {
+        if (isResultKey(key)) return resultOr(key, fallback)
+        const entry = live(key)
+        return entry === undefined ? fallback : read(entry)
+      }),
+    set: (key, value, ttl) =>
+      Effect.sync(() => {
+        // A result (the engine's write; a channel refuses result keys to its users) has no TTL of its own.
+        if (ttl === undefined && isResultKey(key)) {
+          takeOver(key)
+          results.set(key, value)
+          return
+        }
+        const entry = entries.get(key)
+        if (entry === undefined) {
+          const fresh: Entry = { value, list: undefined, expiresAt: undefined }
+          setExpiry(fresh, expiry(ttl))
+          entries.set(key, fresh)
+        } else {
+          entry.value = value
+          entry.list = undefined
+          setExpiry(entry, expiry(ttl))
+        }
+      }),
+    exists: (key) => Effect.sync(() => isResultKey(key) ? resultOr(key, absent) !== absent : live(key) !== undefined),
+    delete: (key) =>
+      Effect.sync(() => {
+        if (isResultKey(key)) {
+          takeOver(key)
+          return resultsLive() && results.delete(key)
+        }
+        const entry = live(key)
+        if (entry === undefined) return false
+        remove(key, entry)
+        return true
+      }),
+    keys: Effect.sync(() => {
+      purge()
+      return [...entries.keys()]
+    }),
+    entries: Effect.sync(() => {
+      purge()
+      const out: Array<readonly [string, Value]> = []
+      for (const [key, entry] of entries) out.push([key, read(entry)])
+      return out
+    }),
+    clear: Effect.sync(() => {
+      for (const [key, entry] of entries) remove(key, entry)
+    }),
+    append: push("append"),
+    prepend: push("prepend"),
+    atomicAdd: (key, delta, checkSum) =>
+      Effect.suspend((): Effect.Effect<number, WrongTypeError | InvalidValueError> => {
+        const entry = live(key)
+        if (entry !== undefined && (entry.list !== undefined || typeof entry.value !== "number")) {
+          return Effect.fail(new WrongTypeError({ key, op: "atomicAdd", expected: "number", actual: kindOf(entry) }))
+        }
+        const current = entry === undefined ? 0 : entry.value as number
+        const sum = current + delta
+        if (!Number.isFinite(sum)) {
+          return Effect.fail(
+            new InvalidValueError({ key, issues: [{ path: [], message: `${current} + ${delta} is not a finite number` }] })
+          )
+        }
+        const next = sum === 0 ? 0 : sum
+        // Checked before anything is written: the read, the check and the write are one synchronous step.
+        const issues = checkSum?.(next)
+        if (issues !== undefined) return Effect.fail(new InvalidValueError({ key, issues }))
+        if (entry === undefined) entries.set(key, { value: next, list: undefined, expiresAt: undefined })
+        else entry.value = next
+        return Effect.succeed(next)
+      }),
+    lock: (key, self, options) =>
+      Effect.uninterruptibleMask((restore) => {
+        let slot = space.locks.get(key)
+        if (slot === undefined) {
+          slot = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
+          space.locks.set(key, slot)
+        }
+        const held = slot
+        held.users++
+        const leave = Effect.sync(() => {
+          if (--held.users === 0) space.locks.delete(key)
+        })
+        const timedOut = Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
+        // A free lock is taken whatever the timeout; only waiting for a held one is bounded by it.
+        const acquire = restore(
+          Effect.flatMap(Semaphore.takeIfAvailable(held.semaphore, 1), (taken) =>
+            taken ? Effect.void : options.timeout <= 0 ? timedOut : Semaphore.take(held.semaphore, 1).pipe(
+              Effect.timeoutOrElse({ duration: options.timeout, orElse: () => timedOut }),
+              Effect.asVoid
+            ))
+        )
+        return acquire.pipe(
+          Effect.onExit((exit) => exit._tag === "Failure" ? leave : Effect.void),
+          Effect.flatMap(() =>
+            restore(self).pipe(Effect.ensuring(Effect.andThen(Semaphore.release(held.semaphore, 1), leave)))
+          )
+        )
+      }),
+    retain: (retention) =>
+      Effect.sync(() => {
+        switch (retention._tag) {
+          case "Keep":
+            space.retainedUntil = Number.POSITIVE_INFINITY
+            return
+          case "Delete":
+            entries.clear()
+            results.clear()
+            space.source = undefined
+            space.expiring = 0
+            space.retainedUntil = undefined
+            retainer.dropResponses(namespace)
+            // Nothing of the run is left, its record neither (but for a driver holding the lease now).
+            if (space.run.owner === undefined) space.run.record = undefined
+            return
+          case "Expire": {
+            const deadline = clock.currentTimeMillisUnsafe() + retention.millis
+            for (const entry of entries.values()) {
+              if (entry.expiresAt === undefined || entry.expiresAt > deadline) setExpiry(entry, deadline)
+            }
+            space.retainedUntil = deadline
+            retainer.expireAt(namespace, deadline)
+          }
+        }
+      }),
+    dump: Effect.sync(() => {
+      purge()
+      const now = space.expiring === 0 ? 0 : clock.currentTimeMillisUnsafe()
       const out: Array<DumpEntry> = []
-      for (const [key, entry] of space.entries) {
+      for (const [key, entry] of entries) {
         out.push({ key, value: read(entry), ttl: entry.expiresAt === undefined ? undefined : entry.expiresAt - now })
       }
-      if (this.resultsLive()) {
+      if (resultsLive()) {
         const source = space.source
-        for (const [key, value] of space.results) if (source === undefined || !source.has(key)) out.push({ key, value, ttl: undefined })
+        for (const [key, value] of results) if (source === undefined || !source.has(key)) out.push({ key, value, ttl: undefined })
         if (source !== undefined) for (const [key, value] of source.entries()) out.push({ key, value, ttl: undefined })
       }
       return out
-    })
-  }
-  restore(dumped: ReadonlyArray<DumpEntry>): Effect.Effect<void> {
-    return Effect.sync(() => {
-      const space = this.space
-      space.entries.clear()
-      space.results.clear()
-      space.source = undefined
-      space.expiring = 0
-      for (const { key, value, ttl } of dumped) {
-        if (ttl === undefined && isResultKey(key)) {
-          space.results.set(key, value)
-          continue
+    }),
+    restore: (dumped) =>
+      Effect.sync(() => {
+        entries.clear()
+        results.clear()
+        space.source?.detach()
+        space.source = undefined
+        space.expiring = 0
+        // What it holds now is this run's: an earlier run's retention deadline no longer applies.
+        space.retainedUntil = undefined
+        for (const { key, value, ttl } of dumped) {
+          if (ttl === undefined && isResultKey(key)) {
+            results.set(key, value)
+            continue
+          }
+          const fresh: Entry = { value, list: undefined, expiresAt: undefined }
+          setExpiry(fresh, expiry(ttl))
+          entries.set(key, fresh)
         }
-        const fresh: Entry = { value, list: undefined, expiresAt: undefined }
-        this.setExpiry(fresh, this.expiry(ttl))
-        space.entries.set(key, fresh)
-      }
-    })
-  }
-  /** The run's lease (made when a run first asks for it: only named, durable and waiting runs take one). */
-  get run(): RunLease {
-    return this.lease ??= leaseOf(this.space.run, this.clock)
-  }
-  awaitResponse(name: string, timeout: number | undefined): Effect.Effect<Json | undefined> {
-    return Effect.suspend(() => {
-      const box = this.retainer.mailbox(this.namespace, name)
-      const queued = box.values.shift()
-      if (queued !== undefined) return Effect.succeed(queued)
-      if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
-      const wait = Effect.callback<Json>((resume) => {
-        const waiter = (value: Json) => resume(Effect.succeed(value))
-        box.waiters.add(waiter)
-        return Effect.sync(() => {
-          box.waiters.delete(waiter)
+      }),
+    // Memory does not outlive the process: durable runs journal to the CheckpointStore.
+    journal: undefined,
+    run: leaseOf(space.run, clock),
+    awaitResponse: (name, timeout) =>
+      Effect.suspend(() => {
+        const box = retainer.mailbox(namespace, name)
+        const queued = box.values.shift()
+        if (queued !== undefined) return Effect.succeed(queued)
+        if (timeout !== undefined && timeout <= 0) return Effect.succeed(undefined)
+        const wait = Effect.callback<Json>((resume) => {
+          const waiter = (value: Json) => resume(Effect.succeed(value))
+          box.waiters.add(waiter)
+          return Effect.sync(() => {
+            box.waiters.delete(waiter)
+          })
         })
+        return timeout === undefined ? wait : Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrUndefined)
       })
-      return timeout === undefined ? wait : Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrUndefined)
-    })
   }
-  /** Answers the namespace's results from `source` (see {@link adoptResults}). */
-  adopt(source: ResultSource): void {
-    const space = this.space
+  adopters.set(store, (source) => {
     // The results of a run before (a durable run continued in this process) become the namespace's own.
-    const before = space.source
-    if (before !== undefined && before !== source) for (const [key, value] of before.entries()) space.results.set(key, value)
+    if (space.source !== source) release()
     space.source = source
-  }
+  })
+  return store
 }
-
-const read = (entry: Entry): Value => entry.list === undefined ? entry.value : freezeList(entry.list)
-
-const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer: Retainer): ChannelStore =>
-  new MemoryStore(space, namespace, clock, retainer)
 
 const deleteRetention: Retention = { _tag: "Delete" }
 

@@ -132,7 +132,8 @@ export const storeDecision = (
 ): Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError> => {
   state.complete(id, -1, iteration, 1, undefined)
   const durable = state.durable
-  return durable === undefined
-    ? state.store.set(key, chosen, undefined)
-    : durable.write(JSON.stringify({ task: id, iteration, attempts: 1, result: chosen }), key, chosen)
+  if (durable === undefined) return state.store.set(key, chosen, undefined)
+  const journaled = durable.write(JSON.stringify({ task: id, iteration, attempts: 1, result: chosen }), key, chosen)
+  // A channel that answers results from the run holds no branch choice there (it is no task's result): it is written.
+  return state.resultsAdopted ? Effect.andThen(state.store.set(key, chosen, undefined), journaled) : journaled
 }

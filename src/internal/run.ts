@@ -373,7 +373,7 @@ const runOn = (opened: Opened) => {
   const runPrepared = () => {
     // On memory, the namespace answers the run's results from the run (one copy; a durable run journals them).
     if (!durable || store.journal === undefined) state.resultsAdopted = adoptResults(store, state.resultSource)
-    if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId, state.resultsAdopted)
+    if (durable) state.durable = sinkOf(store, storeJournal, owner ?? "", workflow.name, runId, () => state.resultsAdopted)
     const running = owner !== undefined && Number.isFinite(store.run.ttl)
       ? Effect.raceFirst(execute(state), keepLease(store.run, owner, workflow.name, runId))
       : execute(state)
@@ -526,7 +526,7 @@ const sinkOf = (
   workflow: string,
   runId: string,
   /** Whether the channel answers the run's results from the run (memory): then only the journal is written. */
-  adopted: boolean
+  adopted: () => boolean
 ): DurableSink => {
   const native = store.journal
   if (native !== undefined) {
@@ -536,17 +536,17 @@ const sinkOf = (
       record: (entry) => Effect.flatMap(native.record(entry, owner), fenced)
     }
   }
-  const append = (entry: JournalEntry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
+  const append = (entry: JournalEntry) => storeJournal === undefined ? Effect.void : storeJournal.append(textOf(entry))
   // A journal kept in this process takes an entry at once: a completion then costs no step of its own.
   const appendNow = storeJournal?.appendNow
   return {
     write: (entry, key, value) => {
-      if (!adopted) return Effect.andThen(store.set(key, value, undefined), append(entry))
+      if (!adopted()) return Effect.andThen(store.set(key, value, undefined), append(entry))
       if (appendNow === undefined) return append(entry)
       appendNow(entry)
       return Effect.void
     },
-    record: append
+    record: (entry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
   }
 }
 
@@ -615,12 +615,18 @@ const withResults = <O extends object>(output: O, state: RunState): O & { readon
   let record: { readonly [id: string]: unknown } = {}
   Object.defineProperty(output, "results", {
     enumerable: true,
+    configurable: true,
     get: () => {
       if (source !== undefined) {
         record = source.results()
         source = undefined
       }
       return record
+    },
+    // Assignable as a plain property is.
+    set: (value: { readonly [id: string]: unknown }) => {
+      record = value
+      source = undefined
     }
   })
   // `results` was defined on `output` just above.

@@ -102,6 +102,9 @@ class WrittenResults implements ResultSource {
   entries(): Array<readonly [string, Value]> {
     return this.state.writtenEntries()
   }
+  detach(): void {
+    this.state.resultsAdopted = false
+  }
 }
 
 export class RunState {
@@ -273,8 +276,9 @@ export class RunState {
   uncomplete(id: string, index: number, iteration: number): void {
     if (index >= 0) {
       this.done[index] = iteration - 1
-      // What the channel holds now is not known here: readers go to it.
-      if (index < this.written.length) this.written[index] = absent
+      // What the channel holds now is not known here: readers go to it. (A channel that answers from
+      // `written` holds what `written` holds: the earlier result, this write never having been made.)
+      if (index < this.written.length && !this.resultsAdopted) this.written[index] = absent
     } else if (iteration <= 1) this.addedDoneMap?.delete(id)
     else (this.addedDoneMap ??= new Map()).set(id, { count: iteration - 1, attempts: 1 })
     this.requestedMap?.delete(replayKey(id, iteration))

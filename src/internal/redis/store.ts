@@ -364,15 +364,16 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
     keys: Effect.map(liveKeys("keys"), (keys) => keys.filter((key) => !isResultKey(key))),
     entries: Effect.flatMap(idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])), entriesOf),
     // Both commands in one write (corked), the read first: one round trip for the end of a run.
-    [entriesThenRetain]: (retention) =>
-      Effect.flatMap(
-        idempotent("entries", undefined, () => {
-          const read = runScript(client, "ENTRIES", [index], [dataPrefix])
-          const retained = retainCommand(shared, namespace, retention)
-          return retained === undefined ? read : Promise.all([read, retained]).then(([reply]) => reply)
-        }),
-        entriesOf
-      ),
+    [entriesThenRetain]: (retention) => {
+      const both = () => {
+        const read = runScript(client, "ENTRIES", [index], [dataPrefix])
+        const retained = retainCommand(shared, namespace, retention)
+        return retained === undefined ? read : Promise.all([read, retained]).then(([reply]) => reply)
+      }
+      // A drop may have run before a cut connection lost the read's reply: read again, it would find nothing,
+      // so the pair is not repeated then (the run fails, and its failure's retention drops the namespace).
+      return Effect.flatMap(retention._tag === "Delete" ? call("entries", undefined, both) : idempotent("entries", undefined, both), entriesOf)
+    },
     clear: idempotent("clear", undefined, () => runScript(client, "CLEAR", [index], [dataPrefix])).pipe(Effect.asVoid),
     append: push("append"),
     prepend: push("prepend"),

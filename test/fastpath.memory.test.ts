@@ -1,0 +1,61 @@
+/**
+ * The common task — no retries, timeout, span, events, not sent elsewhere — is called at once (issue 21):
+ * a throw, a failure, an interruption and every request behave as on the full path.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import { Cause, Deferred, Effect, Exit, Fiber, Option } from "effect"
+import { MemoryChannel, Task, Workflow } from "../src/index.js"
+
+const provide = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, MemoryChannel.layer)
+
+describe("the common task, called at once", () => {
+  it.effect("a throwing body is a defect of the run; a failing Effect is TaskFailed(attempts 1, retryLimit 0)", () =>
+    Effect.gen(function*() {
+      const boom = Task.make("boom", (): number => {
+        throw new Error("boom")
+      })
+      const exit = yield* Effect.exit(Workflow.run(Workflow.make("boom", boom)))
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+      const fails = Task.make("fails", () => Effect.fail("no" as const))
+      const error = yield* Effect.flip(Workflow.run(Workflow.make("fails", fails)))
+      assert.deepStrictEqual({ tag: error._tag, ...(error._tag === "TaskFailed" ? { a: error.attempts, r: error.retryLimit, c: error.cause } : {}) }, {
+        tag: "TaskFailed",
+        a: 1,
+        r: 0,
+        c: "no"
+      })
+    }).pipe(provide))
+
+  it.effect("a run interrupted inside a fast-path body is interrupted; nothing after it runs", () =>
+    Effect.gen(function*() {
+      const started = yield* Deferred.make<void>()
+      let after = 0
+      const wait = Task.make("wait", () => Effect.andThen(Deferred.succeed(started, undefined), Effect.never))
+      const next = Task.make("next", () => {
+        after++
+        return 1
+      })
+      const fiber = yield* Effect.forkChild(Workflow.run(Workflow.make("intr", Workflow.chain(wait, next))))
+      yield* Deferred.await(started)
+      yield* Fiber.interrupt(fiber)
+      const exit = yield* Fiber.await(fiber)
+      assert.isTrue(Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause))
+      assert.strictEqual(after, 0)
+    }).pipe(provide))
+
+  it.effect("requests of a sync-valued chain: nextIteration, goto, nextTask, checkpoint, getResult of each", () =>
+    Effect.gen(function*() {
+      const extra = Task.make("extra", () => "x")
+      const loop = Task.make("loop", { maxCycles: 3, adds: [extra] }, (ctx) =>
+        ctx.iteration < 3
+          ? Effect.as(ctx.nextIteration(), ctx.iteration)
+          : Effect.as(Effect.andThen(ctx.nextTask(extra), ctx.checkpoint({ at: "loop" })), ctx.iteration))
+      const read = Task.make("read", { after: [loop] }, (ctx) => Effect.map(ctx.getResult("loop"), (n) => n * 10))
+      const plain = Task.make("plain", { after: [read] }, () => 7)
+      const out = yield* Workflow.run(Workflow.make("req", Workflow.chain(loop, read, plain)))
+      assert.deepStrictEqual(out.results as object, { loop: 3, read: 30, plain: 7, extra: "x" })
+      const optional = Task.make("opt", { after: [Task.optional(loop)] }, (ctx) => Effect.map(ctx.getResult("loop"), Option.getOrNull))
+      const out2 = yield* Workflow.run(Workflow.make("req2", Workflow.chain(loop, optional)))
+      assert.strictEqual(out2.results.opt, 3)
+    }).pipe(provide))
+})
