@@ -30,6 +30,11 @@ export const rawQueue = async (url: string, prefix: string) => {
       const job = await queue.add("noop", { j: 0 }, { removeOnComplete: false })
       await job.waitUntilFinished(events)
     },
+    /** `n` no-op jobs added at once and all waited for (kept until `clean`). */
+    many: async (n: number) => {
+      const jobs = await queue.addBulk(Array.from({ length: n }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
+      await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
+    },
     clean: () => queue.clean(0, 10_000, "completed"),
     close: async () => {
       await events.close()

@@ -268,13 +268,12 @@ const distributed = async () => {
       const workers = await Promise.all(Array.from({ length: workersEach }, () => start("graflow", url, prefix)))
       const raws = await Promise.all(Array.from({ length: workersEach }, () => start("raw", url, rawPrefix)))
       const layer = Distributed.layer({ redis: url, prefix })
-      const { queue, events, close } = await rawQueue(url, rawPrefix)
+      const raw = await rawQueue(url, rawPrefix)
       const rawRound = async () => {
         const started = performance.now()
-        const jobs = await queue.addBulk(Array.from({ length: ITEMS }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
-        await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
+        await raw.many(ITEMS)
         const time = performance.now() - started
-        await queue.clean(0, ITEMS * 2, "completed")
+        await raw.clean()
         return time
       }
       const times: Array<number> = []
@@ -292,7 +291,7 @@ const distributed = async () => {
           }
         }
       }).pipe(Effect.provide(layer)))
-      await close()
+      await raw.close()
       await stop([...workers, ...raws])
       const perSecond = (ms: number) => (ITEMS / (ms / 1000)).toFixed(0)
       rows.push([

@@ -100,8 +100,7 @@ const fanoutPart = async (url: string) => {
     const raw = await rawQueue(url, rawPrefix)
     const rawRound = async () => {
       const started = performance.now()
-      const jobs = await raw.queue.addBulk(Array.from({ length: 200 }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
-      await Promise.all(jobs.map((job) => job.waitUntilFinished(raw.events)))
+      await raw.many(200)
       const time = performance.now() - started
       await raw.clean()
       return time
