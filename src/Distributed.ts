@@ -21,6 +21,7 @@ import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidVa
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { show } from "./internal/format.js"
 import { type DispatcherShape, makeDispatcher } from "./internal/dispatcher.js"
+import { targetOptions } from "./internal/redis/connection.js"
 import { remoteAttempt, RemoteTaskError as RemoteTaskErrorClass } from "./internal/remote.js"
 import * as engine from "./internal/run.js"
 import type * as Checkpoint from "./Checkpoint.js"
@@ -73,9 +74,11 @@ export interface RemoteTaskError extends RemoteTaskErrorClass {}
 export class Dispatcher extends Context.Service<Dispatcher, DispatcherShape>()("effect-graflow/Dispatcher") {}
 
 /**
- * Where the jobs go: the Redis server (the run's channel is on it too), the
- * key prefix of the channel (default `"graflow:"`; the queue's keys are
- * `{prefix}:bull:{queue}:…`, apart from every channel namespace) and the queue.
+ * Where the jobs go: the Redis server or Cluster (the run's channel is on it
+ * too), the key prefix of the channel (default `"graflow:"`; the queue's keys
+ * are `{<prefix>:bull:<queue>}:<queue>:…`, apart from every channel namespace,
+ * the queue's own hash tag: one queue is one slot of a cluster) and the queue.
+ * A prefix or queue with a brace is refused (TypeError).
  *
  * **Example**
  *
@@ -83,14 +86,21 @@ export class Dispatcher extends Context.Service<Dispatcher, DispatcherShape>()("
  * import type * as Distributed from "effect-graflow/Distributed"
  *
  * const options: Distributed.Options = { redis: "redis://127.0.0.1:6380", queue: "etl" }
+ * const onACluster: Distributed.Options = {
+ *   redis: { cluster: ["redis://10.0.0.1:7000", "redis://10.0.0.2:7000", "redis://10.0.0.3:7000"] },
+ *   queue: "etl"
+ * }
  * ```
  *
  * @category models
  * @since 0.2.0
  */
 export interface Options {
-  /** The Redis URL (`redis://[:password@]host:port[/db]`). */
-  readonly redis: string
+  /**
+   * The Redis URL (`redis://[:password@]host:port[/db]`), or `{ cluster }`:
+   * the seed nodes of a Redis Cluster (URLs; credentials and TLS from the first).
+   */
+  readonly redis: string | { readonly cluster: ReadonlyArray<string> }
   readonly prefix?: string | undefined
   readonly queue?: string | undefined
 }
@@ -146,7 +156,7 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
     Effect.gen(function*() {
       const keepSeconds = keepSecondsOf(options.keepJobs)
       const redis = yield* Layer.build(
-        RedisChannel.layerWithCheckpoints({ url: options.redis, prefix: options.prefix, runLease: options.runLease })
+        RedisChannel.layerWithCheckpoints({ ...targetOptions(options.redis), prefix: options.prefix, runLease: options.runLease })
       )
       return Dispatcher.of(
         yield* makeDispatcher({ ...options, keepSeconds }, Context.get(redis, ChannelService), Context.get(redis, CheckpointStore))

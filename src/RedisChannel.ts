@@ -11,26 +11,31 @@
  * @since 0.1.0
  */
 import { Config, Context, Duration, Effect, Layer, Option, Redacted, Schedule, type Scope } from "effect"
-import type { Redis, RedisOptions } from "ioredis"
+import type { Cluster, ClusterOptions, Redis, RedisOptions } from "ioredis"
 import * as Channel from "./Channel.js"
 import type { ChannelBackend } from "./ChannelBackend.js"
 import type { ChannelError } from "./ChannelError.js"
 import { retentionOf } from "./internal/channel.js"
 import { CheckpointStore, fromKeyValueStore } from "./internal/checkpoint.js"
 import { makeKeyValueStore } from "./internal/redis/checkpoints.js"
-import { acquireClient } from "./internal/redis/connection.js"
+import { acquireClient, acquireCluster, type Client, commandTimeoutOfClient } from "./internal/redis/connection.js"
 import { normalizePrefix } from "./internal/redis/keys.js"
 import { makeBackend } from "./internal/redis/store.js"
 
 /**
  * How to reach Redis, and how the channel uses it.
  *
- * - `url` (`redis://[:password@]host:port[/db]`, `rediss://` for TLS) or
- *   `client`: an ioredis client you own (the layer never closes it; give it
- *   the options of {@link clientOptions} for the failure rules below).
+ * - `url` (`redis://[:password@]host:port[/db]`, `rediss://` for TLS), or
+ *   `cluster`: the seed nodes of a Redis Cluster (URLs; credentials and TLS
+ *   from the first; ioredis finds the rest), or `client`: an ioredis `Redis`
+ *   or `Cluster` you own (the layer never closes it; give it the options of
+ *   {@link clientOptions} — a Cluster: as its `redisOptions`, with
+ *   `enableOfflineQueue: false` — for the failure rules below).
  * - `prefix`: the start of every key (default `"graflow:"`; a `:` is added to
  *   one that does not end in `:`, so no prefix's keys fall under another's). A
- *   namespace — `{workflow}/{runId}` for a run — comes after it.
+ *   namespace — `{workflow}/{runId}` for a run — comes after it, as the keys'
+ *   hash tag: on a cluster, every key of a run is in one slot. A prefix with
+ *   a brace is refused (TypeError).
  * - `retry`: how operations that are safe to repeat (reads, `set`, `clear`)
  *   are retried after a failure (default: 5 retries, exponential from 50 ms).
  *   `append`, `prepend`, `atomicAdd` and `delete` are never repeated: one of
@@ -46,7 +51,9 @@ import { makeBackend } from "./internal/redis/store.js"
  *   still be applied if the server answers later (see docs/redis.md).
  * - `retention`: what a finished run's namespace gets (default
  *   `{ expireAfter: "1 day" }`); see `Channel.Retention`.
- * - `redis`: further ioredis options (`connectTimeout`, TLS, …) for a `url`.
+ * - `redis`: further ioredis options (`connectTimeout`, TLS, …) for a `url`
+ *   or for every node of a `cluster`; `clusterOptions`: ioredis's Cluster
+ *   options (`natMap`, `dnsLookup`, …).
  *
  * **Example**
  *
@@ -78,8 +85,20 @@ export type Options =
     readonly retention?: Channel.Retention | undefined
   }
   & (
-    | { readonly url: string; readonly redis?: Omit<RedisOptions, "replyMapping"> | undefined; readonly client?: undefined }
-    | { readonly client: Redis; readonly url?: undefined }
+    | {
+      readonly url: string
+      readonly redis?: Omit<RedisOptions, "replyMapping"> | undefined
+      readonly client?: undefined
+      readonly cluster?: undefined
+    }
+    | {
+      readonly cluster: ReadonlyArray<string>
+      readonly redis?: Omit<RedisOptions, "replyMapping"> | undefined
+      readonly clusterOptions?: Omit<ClusterOptions, "replyMapping" | "redisOptions" | "lazyConnect"> | undefined
+      readonly client?: undefined
+      readonly url?: undefined
+    }
+    | { readonly client: Redis | Cluster; readonly url?: undefined; readonly cluster?: undefined }
   )
 
 /**
@@ -163,15 +182,18 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
   })
 
 const commandTimeoutOf = (options: Options): number | undefined =>
-  options.client === undefined ? millisOf("commandTimeout", options.commandTimeout, 5_000, 1) : options.client.options.commandTimeout
+  options.client === undefined ? millisOf("commandTimeout", options.commandTimeout, 5_000, 1) : commandTimeoutOfClient(options.client)
 
 const prefixOf = (options: Options): string => normalizePrefix(options.prefix ?? "graflow:")
 
-/** The given client, or a connection of ours closed with the scope. */
-const connect = (options: Options): Effect.Effect<Redis, ChannelError, Scope.Scope> =>
-  options.client !== undefined
-    ? Effect.succeed(options.client)
-    : acquireClient(options.url, { ...options.redis, commandTimeout: commandTimeoutOf(options) })
+/** The given client, or a connection of ours (to a server or a cluster) closed with the scope. */
+const connect = (options: Options): Effect.Effect<Client, ChannelError, Scope.Scope> => {
+  if (options.client !== undefined) return Effect.succeed(options.client)
+  const redis = { ...options.redis, commandTimeout: commandTimeoutOf(options) }
+  return options.cluster !== undefined
+    ? acquireCluster(options.cluster, redis, options.clusterOptions)
+    : acquireClient(options.url, redis)
+}
 
 /**
  * The Redis backend as a Layer of the `Channel` service. An unreachable server

@@ -16,7 +16,7 @@ import type { ChannelError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import { type InvalidJobError, type JobResult, runJob, servedWorkflows } from "./internal/remote.js"
 import { isWorkflowImpl, workflowProblem } from "./internal/workflow.js"
-import { BULLMQ_CLOSE_BOUND, bullConnection, bullErrorLogger, closeBullMQ } from "./internal/redis/connection.js"
+import { BULLMQ_CLOSE_BOUND, bullConnectionOf, bullErrorLogger, closeBullMQ, targetOptions } from "./internal/redis/connection.js"
 import { queueOf } from "./internal/redis/keys.js"
 import type { Runnable } from "./internal/run.js"
 import type * as Distributed from "./Distributed.js"
@@ -95,7 +95,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       const { name, prefix } = queueOf(options)
       // Named, so that CLIENT LIST shows which connections are a worker's channel.
       const backend = yield* RedisChannel.make({
-        url: options.redis,
+        ...targetOptions(options.redis),
         prefix: options.prefix,
         redis: { connectionName: `${prefix}:worker:${process.pid}` }
       })
@@ -113,6 +113,8 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       const log = (message: string, error: unknown) => {
         Effect.runForkWith(context)(Effect.logWarning(message, error))
       }
+      const bull = bullConnectionOf(options.redis)
+      yield* Effect.addFinalizer(() => Effect.sync(bull.release))
       yield* Effect.acquireRelease(
         Effect.sync(() =>
           new BullWorker(
@@ -134,7 +136,7 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
               throw new Error(exit.cause.toString())
             },
             {
-              connection: bullConnection(options.redis),
+              connection: bull.connection,
               prefix,
               concurrency: options.concurrency ?? 1,
               ...(options.lockDuration === undefined ? {} : { lockDuration: options.lockDuration }),

@@ -4,7 +4,8 @@
  *
  * `effect-graflow graph <module> [--export <name>]` prints the Mermaid
  * flowchart of every workflow a module exports (or of the one named).
- * `effect-graflow worker <module> --redis <url> --concurrency <n>` serves the
+ * `effect-graflow worker <module> --redis <url> --concurrency <n>` (or
+ * `--cluster <url>[,<url>…]`, the seed nodes of a Redis Cluster) serves the
  * task attempts of distributed runs of the module's workflows. A TypeScript
  * module is loaded through `tsx` when it is installed.
  *
@@ -19,7 +20,7 @@ import { workflowProblem } from "./internal/workflow.js"
 import { isWorkflow, toMermaid } from "./Workflow.js"
 
 const usage = `usage: effect-graflow graph <module> [--export <name>]
-       effect-graflow worker <module> --redis <url> [--concurrency <n>] [--prefix <p>] [--queue <q>]
+       effect-graflow worker <module> (--redis <url> | --cluster <url>[,<url>…]) [--concurrency <n>] [--prefix <p>] [--queue <q>]
        effect-graflow --help | --version
 
 Commands:
@@ -31,7 +32,8 @@ Commands:
 
 Options:
   --export <name>       graph: only the workflow exported under <name>
-  --redis <url>         worker: the Redis server of the runs (required)
+  --redis <url>         worker: the Redis server of the runs
+  --cluster <urls>      worker: or the seed nodes of the Redis Cluster of the runs (comma-separated)
   --concurrency <n>     worker: attempts run at once (default 1)
   --prefix <p>          worker: the channel key prefix (default "graflow:")
   --queue <q>           worker: the queue (default "effect-graflow")
@@ -103,7 +105,7 @@ export const main = async (args: ReadonlyArray<string>): Promise<Outcome> => {
   const [command, target, ...rest] = args
   if ((command !== "graph" && command !== "worker") || target === undefined) return { code: 2, stdout: "", stderr: usage }
   const flags: Record<string, string> = {}
-  const allowed = command === "graph" ? ["--export"] : ["--redis", "--concurrency", "--prefix", "--queue"]
+  const allowed = command === "graph" ? ["--export"] : ["--redis", "--cluster", "--concurrency", "--prefix", "--queue"]
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i]!
     const value = rest[i + 1]
@@ -153,8 +155,15 @@ const worker = async (
   module: { readonly [name: string]: unknown },
   flags: Record<string, string>
 ): Promise<Outcome> => {
-  const redis = flags["--redis"]
-  if (redis === undefined) return { code: 2, stdout: "", stderr: `worker: --redis <url> is required\n${usage}` }
+  const url = flags["--redis"]
+  const seeds = flags["--cluster"]?.split(",").map((seed) => seed.trim()).filter((seed) => seed !== "")
+  const redis = url !== undefined && seeds === undefined ? url : url === undefined && seeds !== undefined ? { cluster: seeds } : undefined
+  if (redis === undefined) {
+    return { code: 2, stdout: "", stderr: `worker: give the runs' Redis: --redis <url>, or --cluster <url>[,<url>…] (one of them)\n${usage}` }
+  }
+  if (typeof redis !== "string" && redis.cluster.length === 0) {
+    return { code: 2, stdout: "", stderr: "worker: --cluster needs at least one seed node URL" }
+  }
   const concurrency = flags["--concurrency"] === undefined ? 1 : Number(flags["--concurrency"])
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     return { code: 2, stdout: "", stderr: `worker: --concurrency must be a whole number ≥ 1, not ${flags["--concurrency"]}` }

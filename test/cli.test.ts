@@ -93,6 +93,19 @@ describe("effect-graflow graph", () => {
     expect(await main(["draw"])).toMatchObject({ code: 2, stderr: expect.stringContaining("usage") })
   })
 
+  it("worker: the runs' Redis is --redis or --cluster, one of them", async () => {
+    const oneOf = "worker: give the runs' Redis: --redis <url>, or --cluster <url>[,<url>…] (one of them)"
+    expect(await main(["worker", fixture])).toMatchObject({ code: 2, stderr: expect.stringContaining(oneOf) })
+    expect(await main(["worker", fixture, "--redis", "redis://127.0.0.1:1", "--cluster", "redis://127.0.0.1:2"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(oneOf)
+    })
+    expect(await main(["worker", fixture, "--cluster", " , "])).toMatchObject({
+      code: 2,
+      stderr: "worker: --cluster needs at least one seed node URL"
+    })
+  })
+
   it("--help and --version answer, with exit code 0", async () => {
     for (const flag of ["--help", "-h"]) {
       const outcome = await main([flag])

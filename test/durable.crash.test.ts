@@ -13,26 +13,27 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Redis } from "ioredis"
+import { clientOf } from "./support/target.js"
 import { inject } from "vitest"
 import { exited, lineOf, startScript } from "./support/processes.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/durable-crash.ts", import.meta.url))
 const url = inject("redisUrl")
 
-const start = (where: string, runId: string, hang: boolean): ChildProcess =>
-  startScript(fixture, [url, where, runId], { HANG: hang ? "1" : "0" })
+const start = (where: string, runId: string, hang: boolean, redis: string): ChildProcess =>
+  startScript(fixture, [redis, where, runId], { HANG: hang ? "1" : "0" })
 
-const crashAndContinue = async (where: string) => {
+const crashAndContinue = async (where: string, redisArg: string = url) => {
   const runId = `crash-${randomUUID().slice(0, 8)}`
-  const first = start(where, runId, true)
+  const first = start(where, runId, true, redisArg)
   await lineOf(first, (line) => line === "HANG t3")
   first.kill("SIGKILL")
   await exited(first)
   assert.strictEqual(first.signalCode, "SIGKILL")
-  const second = start(where, runId, false)
+  const second = start(where, runId, false, redisArg)
   const [line, code] = await Promise.all([lineOf(second, (l) => l.startsWith("{")), exited(second)])
   assert.strictEqual(code, 0)
-  const redis = new Redis(url)
+  const redis = clientOf(redisArg)
   const counts = Object.fromEntries(
     await Promise.all(["t1", "t2", "t3", "t4", "t5"].map(async (t) => [t, Number(await redis.get(`test:crash:${runId}:${t}`))]))
   )
@@ -46,6 +47,13 @@ describe("durable runs survive SIGKILL", () => {
     assert.deepStrictEqual(out.results, { t1: 1, t2: 2, t3: 3, t4: 4, t5: 5 })
     assert.deepStrictEqual(counts, { t1: 1, t2: 1, t3: 2, t4: 1, t5: 1 })
     // The channel is Redis's: the killed task's append stayed, and it appended again when it ran again.
+    assert.deepStrictEqual(out.log, ["t1", "t2", "t3", "t3", "t4", "t5"])
+  }, 60_000)
+
+  it("on a Redis Cluster (the run's keys in its slot, the counters anywhere): the same counts, the same channel", async () => {
+    const { out, counts } = await crashAndContinue("redis", inject("redisCluster"))
+    assert.deepStrictEqual(out.results, { t1: 1, t2: 2, t3: 3, t4: 4, t5: 5 })
+    assert.deepStrictEqual(counts, { t1: 1, t2: 1, t3: 2, t4: 1, t5: 1 })
     assert.deepStrictEqual(out.log, ["t1", "t2", "t3", "t3", "t4", "t5"])
   }, 60_000)
 

@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from "vitest"
 import { redactUrl } from "../src/internal/redis/connection.js"
-import { decodeSegment, encodeSegment, namespaceBase, normalizePrefix } from "../src/internal/redis/keys.js"
+import { decodeSegment, encodeSegment, namespaceBase, namespaceKeys, normalizePrefix, queueOf } from "../src/internal/redis/keys.js"
 
 /** Random strings over an alphabet full of what is special: separators, escapes, surrogates alone and paired. */
-const alphabet = [":", "%", "3", "A", "u", "D", "8", "0", "a", "/", "*", "\uD800", "\uDBFF", "\uDC00", "😀", "\uFFFD", "é", "k"]
+const alphabet = [":", "%", "{", "}", "7", "B", "3", "A", "u", "D", "8", "0", "a", "/", "*", "\uD800", "\uDBFF", "\uDC00", "😀", "\uFFFD", "é", "k"]
 const random = (seed: number) => {
   let state = seed
   const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648
@@ -27,6 +27,7 @@ describe("Redis names", () => {
       const encoded = encodeSegment(text)
       expect(decodeSegment(encoded)).toBe(text)
       expect(encoded).not.toContain(":")
+      expect(encoded).not.toMatch(/[{}]/)
       expect(encoded).not.toMatch(loneSurrogate)
       const before = seen.get(encoded)
       if (before !== undefined) expect(before).toBe(text)
@@ -34,6 +35,34 @@ describe("Redis names", () => {
     }
     expect(encodeSegment("user_42.profile")).toBe("user_42.profile")
     expect(encodeSegment("a:b%c\uD800d😀")).toBe("a%3Ab%25c%uD800d😀")
+    expect(encodeSegment("run-{t-1}")).toBe("run-%7Bt-1%7D")
+  })
+
+  it("every key of a namespace has the namespace as its hash tag, whatever the names hold", () => {
+    // Redis hashes the text between the first "{" and the first "}" after it.
+    const tagOf = (key: string) => {
+      const open = key.indexOf("{")
+      const close = key.indexOf("}", open + 1)
+      return open === -1 || close === -1 || close === open + 1 ? key : key.slice(open + 1, close)
+    }
+    const gen = random(11)
+    for (const prefix of ["", "g:", "app:env:"]) {
+      for (let i = 0; i < 2_000; i++) {
+        const namespace = gen() || "n"
+        const key = gen()
+        const keys = namespaceKeys(prefix, namespace)
+        const all = [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runLease, keys.data(key), keys.lock(key), keys.responses(key)]
+        for (const redisKey of all) expect(tagOf(redisKey)).toBe(encodeSegment(namespace))
+      }
+    }
+  })
+
+  it("a prefix or queue with a brace is refused in words; a queue's prefix is a hash tag of its own", () => {
+    expect(() => normalizePrefix("app:{eu}:")).toThrow(/contains a brace: the keys' hash tags .* are made by effect-graflow; remove the braces/)
+    expect(() => queueOf({ prefix: "{x}" })).toThrow(/the prefix "\{x\}" contains a brace/)
+    expect(() => queueOf({ queue: "{etl}" })).toThrow(/the queue "\{etl\}" must be a non-empty name without braces or ':'/)
+    expect(queueOf({})).toEqual({ prefix: "{graflow::bull:effect-graflow}", name: "effect-graflow" })
+    expect(queueOf({ prefix: "etl", queue: "nightly" })).toEqual({ prefix: "{etl::bull:nightly}", name: "nightly" })
   })
 
   it("no two (prefix, namespace, key) triples share a Redis key", () => {

@@ -62,7 +62,7 @@ describe("RedisChannel", () => {
         Effect.provide(RedisChannel.layerConfig),
         Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ REDIS_URL: url, REDIS_PREFIX: prefix })))
       )
-      assert.strictEqual(yield* Effect.promise(() => redis.get(`${prefix}ns:k:k`)), "\"v\"")
+      assert.strictEqual(yield* Effect.promise(() => redis.get(`${prefix}{ns}:k:k`)), "\"v\"")
     }))
 
   it.live("an unreachable server fails the layer with ChannelError (op connect), quickly", () =>
@@ -90,9 +90,9 @@ describe("RedisChannel", () => {
         expect(lockKeys).toEqual([])
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
       const keys = (yield* Effect.promise(() => redis.keys(`${prefix}*`))).sort()
-      expect(keys).toEqual([`${prefix}wf/run%3A1:i:`, `${prefix}wf/run%3A1:k:a%3Ab*`, `${prefix}wf/run%3A1:k:list`])
-      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf/run%3A1:k:list`)), "list")
-      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}wf/run%3A1:i:`)), "zset")
+      expect(keys).toEqual([`${prefix}{wf/run%3A1}:i:`, `${prefix}{wf/run%3A1}:k:a%3Ab*`, `${prefix}{wf/run%3A1}:k:list`])
+      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}{wf/run%3A1}:k:list`)), "list")
+      assert.strictEqual(yield* Effect.promise(() => redis.type(`${prefix}{wf/run%3A1}:i:`)), "zset")
     }))
 
   it.live("values set at once share one script call; each is written, with its TTL, and listed", () =>
@@ -116,7 +116,7 @@ describe("RedisChannel", () => {
         expect(after - before).toBeLessThanOrEqual(3)
         for (let i = 0; i < 100; i++) expect(yield* channel.get(`k${i}`)).toEqual({ i })
         expect((yield* channel.keys()).length).toBe(101)
-        const ttl = (key: string) => Effect.promise(() => redis.pttl(`${prefix}wf/batch:k:${key}`))
+        const ttl = (key: string) => Effect.promise(() => redis.pttl(`${prefix}{wf/batch}:k:${key}`))
         expect(yield* ttl("k10")).toBeGreaterThan(3_500_000)
         expect(yield* ttl("k11")).toBe(-1)
         // More than one call's worth (1,000) made at once: all written, in a few calls.
@@ -150,8 +150,8 @@ describe("RedisChannel", () => {
     Effect.gen(function*() {
       const redis = yield* admin
       const prefix = `test:foreign:${randomUUID().slice(0, 8)}:`
-      yield* Effect.promise(() => redis.set(`${prefix}ns:k:broken`, "{not json"))
-      yield* Effect.promise(() => redis.hset(`${prefix}ns:k:hash`, "f", "v"))
+      yield* Effect.promise(() => redis.set(`${prefix}{ns}:k:broken`, "{not json"))
+      yield* Effect.promise(() => redis.hset(`${prefix}{ns}:k:hash`, "f", "v"))
       yield* Effect.scoped(Effect.gen(function*() {
         const channel = yield* Channel.open("ns")
         const broken = yield* Effect.flip(channel.get("broken"))
@@ -273,7 +273,7 @@ describe("RedisChannel", () => {
         assert.strictEqual(yield* Fiber.join(holder), "held")
 
         // A holder that died (a process gone without releasing): its token stays until the lease ends.
-        yield* Effect.promise(() => redis.set(`${prefix}ns:l:crashed`, "someone-else", "PX", 150))
+        yield* Effect.promise(() => redis.set(`${prefix}{ns}:l:crashed`, "someone-else", "PX", 150))
         const started = Date.now()
         assert.strictEqual(yield* channel.lock("crashed", Effect.succeed("mine"), { timeout: "2 seconds" }), "mine")
         expect(Date.now() - started).toBeGreaterThanOrEqual(100)

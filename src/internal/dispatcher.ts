@@ -7,12 +7,12 @@
  * @internal
  */
 import { Queue, QueueEvents } from "bullmq"
-import { Redis } from "ioredis"
 import { Effect, type Scope } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
 import type { Store } from "./checkpoint.js"
 import { type Dispatch, isSuspension, type JobData, jobIdPrefixOf, parseJson, RemoteTaskError } from "./remote.js"
-import { BULLMQ_CLOSE_BOUND, bullConnection, bullErrorLogger, closeBullMQ, destroyClient } from "./redis/connection.js"
+import { globEscape } from "./redis/checkpoints.js"
+import { BULLMQ_CLOSE_BOUND, bullConnectionOf, bullErrorLogger, closeBullMQ, destroyClient, plainClient, scanAll, type Target } from "./redis/connection.js"
 import { jobKeysOf, queueOf } from "./redis/keys.js"
 
 /** What distributed runs need of the dispatcher (`Distributed.Dispatcher`'s service). */
@@ -30,7 +30,7 @@ export interface DispatcherShape {
 }
 
 interface DispatcherOptions {
-  readonly redis: string
+  readonly redis: Target
   readonly prefix?: string | undefined
   readonly queue?: string | undefined
   /** How long a durable run's jobs stay after they end, in seconds. */
@@ -53,29 +53,32 @@ export const makeDispatcher = (
     const { name, prefix } = queueOf(options)
     const queue = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const q = new Queue(name, { connection: bullConnection(options.redis), prefix })
+        const { connection, release } = bullConnectionOf(options.redis)
+        const q = new Queue(name, { connection, prefix })
         // Each add awaiting the connection listens for "closing": many concurrent adds are not a leak.
         q.setMaxListeners(0)
         q.on("error", bullErrorLogger("the queue of distributed runs", log))
-        return q
+        return { q, release }
       }),
-      (q) => closeBullMQ(q)
-    )
+      ({ q, release }) => Effect.ensuring(closeBullMQ(q), Effect.sync(release))
+    ).pipe(Effect.map(({ q }) => q))
     const events = yield* Effect.acquireRelease(
       Effect.promise(async () => {
-        // The stream is read from the server's time now, not from "$" (whatever comes after the
-        // first blocking read, which starts a little later): no event of a job added from now on is missed.
-        // Bounded, and closed whatever happens (a server gone since the channel connected).
-        const clock = new Redis({ ...bullConnection(options.redis), commandTimeout: BULLMQ_CLOSE_BOUND })
-        const [seconds, micros] = await clock.time().finally(() => destroyClient(clock))
-        const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-        const e = new QueueEvents(name, { connection: bullConnection(options.redis), prefix, lastEventId })
+        // The stream is read from its newest entry now, not from "$" (whatever comes after the first
+        // blocking read, which starts a little later): no event of a job added from now on is missed.
+        // Asked of the stream's key, so that a Cluster asks the node that holds it. Bounded, and closed
+        // whatever happens (a server gone since the channel connected).
+        const reader = plainClient(options.redis, BULLMQ_CLOSE_BOUND)
+        const newest = await reader.xrevrange(`${prefix}:${name}:events`, "+", "-", "COUNT", 1).finally(() => destroyClient(reader))
+        const lastEventId = newest[0]?.[0] ?? "0-0"
+        const { connection, release } = bullConnectionOf(options.redis)
+        const e = new QueueEvents(name, { connection, prefix, lastEventId })
         e.on("error", bullErrorLogger("the events of distributed runs", log))
         await e.waitUntilReady()
-        return e
+        return { e, release }
       }),
-      (e) => closeBullMQ(e)
-    )
+      ({ e, release }) => Effect.ensuring(closeBullMQ(e), Effect.sync(release))
+    ).pipe(Effect.map(({ e }) => e))
     // Each job's outcome is awaited from the queue's event stream (a blocking read, no polling),
     // registered before the job is added, so that a job finished and removed at once is not missed.
     const waiting = new Map<string, (outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string }) => void>()
@@ -145,22 +148,15 @@ export const makeDispatcher = (
       remove: (jobIds) => Effect.asVoid(removeJobs(jobIds)),
       removeRun: (namespace) =>
         Effect.acquireUseRelease(
-          Effect.sync(() => new Redis(bullConnection(options.redis))),
+          Effect.sync(() => plainClient(options.redis, BULLMQ_CLOSE_BOUND)),
           (client) =>
             Effect.promise(async () => {
-              // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after the id.
-              const match = `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`
-              let cursor = "0"
-              const all: Array<string> = []
-              do {
-                const [next, keys] = await client.scan(cursor, "MATCH", match, "COUNT", 1000)
-                cursor = next
-                const ids = keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
-                all.push(...ids)
-              } while (cursor !== "0")
-              return all
+              // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after
+              // the id. The queue is one slot, on one node; every primary is scanned all the same (a slot moving).
+              const keys = await scanAll(client, `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`)
+              return keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
             }),
-          (client) => Effect.sync(() => client.disconnect())
+          (client) => Effect.sync(() => destroyClient(client))
         ).pipe(Effect.flatMap(removeJobs)),
       send: (data: JobData, jobId: string, durable: boolean) =>
         Effect.callback<unknown, RemoteTaskError>((resume) => {
@@ -210,5 +206,3 @@ export const makeDispatcher = (
     }
   })
 
-/** A Redis glob matching `text` literally. */
-const globEscape = (text: string): string => text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)

@@ -114,3 +114,103 @@ export const adminClient = (url: string) =>
     Effect.sync(() => new Redis(url)),
     (client) => Effect.promise(() => client.quit().catch(() => "closed"))
   )
+
+/** A throwaway Redis Cluster: primaries on free loopback ports, no replicas, persistence off. */
+export interface RedisCluster {
+  /** The seed URLs, one per primary. */
+  readonly urls: ReadonlyArray<string>
+  readonly nodes: ReadonlyArray<RedisServer>
+  readonly stop: () => Promise<void>
+}
+
+/** Runs redis-cli with `args`; its output, or a rejection with what it printed. */
+export const redisCli = (args: ReadonlyArray<string>): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const child = spawn("redis-cli", [...args], { stdio: ["ignore", "pipe", "pipe"] })
+    let out = ""
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    child.stderr.on("data", (chunk: Buffer) => {
+      out += chunk.toString()
+    })
+    child.once("error", reject)
+    child.once("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(" ")} exited with ${code}:\n${out}`))))
+  })
+
+/** Whether every node reports `cluster_state:ok` and agrees on the slots. */
+const clusterReady = async (nodes: ReadonlyArray<RedisServer>): Promise<boolean> => {
+  for (const node of nodes) {
+    const info = await redisCli(["-p", `${node.port}`, "cluster", "info"]).catch(() => "")
+    if (!info.includes("cluster_state:ok") || !info.includes("cluster_slots_assigned:16384")) return false
+  }
+  const check = await redisCli(["--cluster", "check", `127.0.0.1:${nodes[0]!.port}`]).catch(() => "")
+  return check.includes("[OK] All nodes agree about slots configuration.") && check.includes("[OK] All 16384 slots covered.")
+}
+
+/**
+ * Starts a cluster of `primaries` redis-servers (`cluster-enabled yes`), joined
+ * with `redis-cli --cluster create`, and waits until every node says it is ok.
+ */
+export const startRedisCluster = async (primaries = 3): Promise<RedisCluster> => {
+  const nodes: Array<RedisServer> = []
+  try {
+    for (let i = 0; i < primaries; i++) {
+      nodes.push(
+        await startRedisServer(["--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000"])
+      )
+    }
+    await redisCli([
+      "--cluster",
+      "create",
+      ...nodes.map((node) => `127.0.0.1:${node.port}`),
+      "--cluster-replicas",
+      "0",
+      "--cluster-yes"
+    ])
+    const deadline = Date.now() + 20_000
+    while (!(await clusterReady(nodes))) {
+      if (Date.now() > deadline) throw new Error("the Redis Cluster did not become ready within 20 s")
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  } catch (error) {
+    await Promise.all(nodes.map((node) => node.stop()))
+    throw error
+  }
+  return {
+    urls: nodes.map((node) => node.url),
+    nodes,
+    stop: async () => {
+      await Promise.all(nodes.map((node) => node.stop()))
+    }
+  }
+}
+
+/** The hash slot of a Redis key (CRC16-XMODEM of its hash tag, or of the whole key, mod 16384), as Redis computes it. */
+export const slotOf = (key: string): number => {
+  const open = key.indexOf("{")
+  const close = open === -1 ? -1 : key.indexOf("}", open + 1)
+  const hashed = Buffer.from(close > open + 1 ? key.slice(open + 1, close) : key)
+  let crc = 0
+  for (const byte of hashed) {
+    crc ^= byte << 8
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  }
+  return crc % 16384
+}
+
+/** The id, port and lowest slot of each primary of a cluster (`CLUSTER NODES` of the node at `port`). */
+export const primariesOf = async (port: number): Promise<Array<{ readonly id: string; readonly port: number; readonly slots: ReadonlyArray<readonly [number, number]> }>> => {
+  const text = await redisCli(["-p", `${port}`, "cluster", "nodes"])
+  return text.trim().split("\n").flatMap((line) => {
+    const fields = line.split(" ")
+    if (!(fields[2] ?? "").includes("master") || (fields[2] ?? "").includes("fail")) return []
+    const nodePort = Number(/:(\d+)@/.exec(fields[1] ?? "")?.[1])
+    const slots = fields.slice(8).flatMap((range): Array<readonly [number, number]> => {
+      if (range.startsWith("[")) return [] // a slot being migrated
+      const [from, to] = range.split("-").map(Number)
+      return from === undefined ? [] : [[from, to ?? from] as const]
+    })
+    return [{ id: fields[0] ?? "", port: nodePort, slots }]
+  })
+}

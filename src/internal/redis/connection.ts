@@ -1,14 +1,33 @@
 /**
- * Connections to Redis: the client options every operation relies on, URLs
- * (checked, and redacted in messages), a connect failure in words, and a
- * client of ours opened and closed with a scope.
+ * Connections to Redis, standalone or a Cluster: the client options every
+ * operation relies on, URLs (checked, and redacted in messages), a connect
+ * failure in words, a client of ours opened and closed with a scope, a SCAN
+ * over every primary, a connection of its own for a blocking wait, and
+ * BullMQ's connections.
  *
  * @internal
  */
 import { Effect, type Scope } from "effect"
-import { Redis, type RedisOptions } from "ioredis"
+import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis"
 import { ChannelError } from "../channelError.js"
 import { describeCause } from "../format.js"
+
+/** A client of a standalone Redis or of a Redis Cluster: every command of the channel works on both. */
+export type Client = Redis | Cluster
+
+/** Where Redis is: a URL, or the seed nodes of a Cluster (URLs; credentials and TLS from the first). */
+export type Target = string | { readonly cluster: ReadonlyArray<string> }
+
+/** A target as the channel's options (`url`, or `cluster`). */
+export const targetOptions = (target: Target): { readonly url: string } | { readonly cluster: ReadonlyArray<string> } =>
+  typeof target === "string" ? { url: target } : { cluster: target.cluster }
+
+/** Whether a client is a Cluster's (ioredis marks it; no runtime import of the class is needed to ask). */
+export const isCluster = (client: Client): client is Cluster => Reflect.get(client, "isCluster") === true
+
+/** The command timeout a client was given, in ms. */
+export const commandTimeoutOfClient = (client: Client): number | undefined =>
+  isCluster(client) ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout
 
 /** Whether an ioredis error is its command timeout. */
 export const isTimeout = (error: unknown): boolean => error instanceof Error && error.message === "Command timed out"
@@ -78,6 +97,32 @@ const urlProblem = (url: string): string | undefined => {
   return undefined
 }
 
+/**
+ * Connects a client, or fails with why in words: the last failure ioredis
+ * reported (connect() itself only says "Connection is closed."; a Cluster
+ * reports its nodes' as "node error"), the client closed.
+ */
+const connectExplained = async <C extends Client>(
+  client: C,
+  where: string,
+  options: Omit<RedisOptions, "replyMapping">
+): Promise<C> => {
+  let last: unknown
+  const remember = (error: unknown) => {
+    last = error
+  }
+  client.on("error", remember)
+  client.on("node error", remember)
+  try {
+    await client.connect()
+    return client
+  } catch (error) {
+    // disconnect() half-closes the socket; a server that never answers would keep it open.
+    destroyClient(client)
+    throw connectFailure(last ?? error, where, options)
+  }
+}
+
 /** Connects a client we own; closes it with the scope, in bounded time (see {@link closeClient}). */
 export const acquireClient = (
   url: string,
@@ -89,21 +134,7 @@ export const acquireClient = (
       if (problem !== undefined) return Effect.fail(new ChannelError({ op: "connect", cause: new ConnectFailure(problem) }))
       return Effect.tryPromise({
         try: async () => {
-          const client = new Redis(url, { ...redisOptions, ...safeClientOptions })
-          // The last failure ioredis reported: connect() itself only says "Connection is closed.".
-          let last: unknown
-          client.on("error", (error) => {
-            last = error
-          })
-          try {
-            await client.connect()
-            return client
-          } catch (error) {
-            client.disconnect()
-            // disconnect() half-closes the socket; a server that never answers would keep it open.
-            client.stream?.destroy()
-            throw connectFailure(last ?? error, url, redisOptions)
-          }
+          return connectExplained(new Redis(url, { ...redisOptions, ...safeClientOptions }), url, redisOptions)
         },
         catch: (cause) =>
           new ChannelError({
@@ -114,6 +145,73 @@ export const acquireClient = (
     }),
     (client) => closeClient(client, (redisOptions.commandTimeout ?? 5_000) + 1_000)
   )
+
+/** A seed node of a Cluster, and the options its URL carries (credentials, TLS), checked. */
+const nodeOf = (url: string): { readonly host: string; readonly port: number; readonly options: Omit<RedisOptions, "replyMapping"> } => {
+  const problem = urlProblem(url) ?? (url.includes("://") ? undefined : `invalid Redis URL ${JSON.stringify(redactUrl(url))}: a cluster's seed nodes are redis:// or rediss:// URLs`)
+  if (problem !== undefined) throw new ConnectFailure(problem)
+  const parsed = new URL(url)
+  if (parsed.pathname.length > 1 && parsed.pathname !== "/0") {
+    throw new ConnectFailure(`invalid Redis URL ${JSON.stringify(redactUrl(url))}: a Redis Cluster has one database (0), not ${parsed.pathname.slice(1)}`)
+  }
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port === "" ? 6379 : parsed.port),
+    options: {
+      ...(parsed.password === "" ? {} : { password: decodeURIComponent(parsed.password) }),
+      ...(parsed.username === "" ? {} : { username: decodeURIComponent(parsed.username) }),
+      ...(parsed.protocol === "rediss:" ? { tls: {} } : {})
+    }
+  }
+}
+
+/** The seed nodes of a Cluster and the options of its nodes (from the first URL), checked; a problem in words. */
+export const clusterSeeds = (urls: ReadonlyArray<string>) => {
+  if (urls.length === 0) throw new ConnectFailure("a Redis Cluster needs at least one seed node URL")
+  const nodes = urls.map(nodeOf)
+  return { nodes: nodes.map(({ host, port }) => ({ host, port })), options: nodes[0]!.options }
+}
+
+/**
+ * Connects a Cluster client we own (from its seed nodes); closes it with the
+ * scope. Its nodes' connections get the same rules as a standalone client's,
+ * and commands fail at once while the cluster is unreachable (the channel's
+ * retry Schedule decides); MOVED, ASK and TRYAGAIN (a slot moving) are
+ * followed by ioredis, a CLUSTERDOWN retried for about 1.6 s.
+ */
+export const acquireCluster = (
+  urls: ReadonlyArray<string>,
+  redisOptions: Omit<RedisOptions, "replyMapping">,
+  clusterOptions: Omit<ClusterOptions, "replyMapping" | "redisOptions"> = {}
+): Effect.Effect<Cluster, ChannelError, Scope.Scope> =>
+  Effect.acquireRelease(
+    Effect.tryPromise({
+      try: async () => {
+        const seeds = clusterSeeds(urls)
+        const where = urls.map(redactUrl).join(", ")
+        const client = new Cluster(seeds.nodes, {
+          ...clusterOptions,
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          redisOptions: { ...seeds.options, ...redisOptions, ...safeClientOptions }
+        })
+        return connectExplained(client, where, redisOptions)
+      },
+      catch: (cause) =>
+        new ChannelError({
+          op: "connect",
+          cause: cause instanceof ConnectFailure ? cause : connectFailure(cause, urls.map(redactUrl).join(", "), redisOptions)
+        })
+    }),
+    (client) => closeClient(client, (redisOptions.commandTimeout ?? 5_000) + 1_000)
+  )
+
+/** Connects a client we own to a target (a URL, or a Cluster's seed nodes); closes it with the scope. */
+export const acquireTarget = (
+  target: Target,
+  redisOptions: Omit<RedisOptions, "replyMapping">
+): Effect.Effect<Client, ChannelError, Scope.Scope> =>
+  typeof target === "string" ? acquireClient(target, redisOptions) : acquireCluster(target.cluster, redisOptions)
 
 /** What {@link destroyClient} uses of an ioredis client (BullMQ's connections are ioredis clients too). */
 export interface Closable {
@@ -134,6 +232,8 @@ export interface Closable {
  */
 export const destroyClient = (client: Closable): boolean => {
   client.disconnect()
+  // A Cluster's disconnect() closes every node's connection, and cancels its reconnection.
+  if (Reflect.get(client, "isCluster") === true) return false
   if (client.status === "reconnecting") {
     client.connect().catch(() => {})
     client.disconnect()
@@ -153,7 +253,7 @@ export const destroyClient = (client: Closable): boolean => {
  * happens (a stopped server answers no QUIT; a client closed while it waits
  * to reconnect emits no "end").
  */
-export const closeClient = (client: Redis, bound: number): Effect.Effect<void> =>
+export const closeClient = (client: Client, bound: number): Effect.Effect<void> =>
   Effect.callback<void>((resume) => {
     if (client.status === "end") return resume(Effect.void)
     let done = false
@@ -252,4 +352,67 @@ export const bullConnection = (url: string) => {
     ...(parsed.pathname.length > 1 ? { db: Number(parsed.pathname.slice(1)) } : {}),
     maxRetriesPerRequest: null
   }
+}
+
+/**
+ * BullMQ's connection to a target, and how to close what is ours of it: for a
+ * URL, options (BullMQ makes and closes its clients); for a Cluster, a client
+ * not yet connected, which BullMQ uses (a Queue: it does not close a client it
+ * was given, so `release` does) or duplicates (a blocking one: QueueEvents, a
+ * Worker; the duplicate is BullMQ's).
+ */
+export const bullConnectionOf = (target: Target): {
+  readonly connection: ReturnType<typeof bullConnection> | Cluster
+  readonly release: () => void
+} => {
+  if (typeof target === "string") return { connection: bullConnection(target), release: () => {} }
+  const seeds = clusterSeeds(target.cluster)
+  const cluster = new Cluster(seeds.nodes, { lazyConnect: true, redisOptions: { ...seeds.options, maxRetriesPerRequest: null } })
+  cluster.on("error", () => {}) // BullMQ listens to its own connections; this one is reported through them
+  return { connection: cluster, release: () => cluster.disconnect() }
+}
+
+/** A short-lived client for a target (a job's cleanup), commands bounded by `commandTimeout`; the caller disconnects it. */
+export const plainClient = (target: Target, commandTimeout: number): Client => {
+  if (typeof target === "string") return new Redis({ ...bullConnection(target), maxRetriesPerRequest: 1, commandTimeout })
+  const seeds = clusterSeeds(target.cluster)
+  return new Cluster(seeds.nodes, { redisOptions: { ...seeds.options, maxRetriesPerRequest: 1, commandTimeout } })
+}
+
+/**
+ * The keys matching a glob, from every primary of a Cluster (a SCAN covers
+ * the node it runs on), or from the one server: a walk of the keyspace, for
+ * work across runs that keeps no index (rare, administrative).
+ */
+export const scanAll = async (client: Client, match: string): Promise<Array<string>> => {
+  const found: Array<string> = []
+  // A Cluster knows its nodes once it has read the slots: a first command waits for that.
+  if (isCluster(client) && client.status !== "ready") await client.ping()
+  const nodes: ReadonlyArray<Redis> = isCluster(client) ? client.nodes("master") : [client]
+  await Promise.all(nodes.map(async (node) => {
+    let cursor = "0"
+    do {
+      const [next, batch] = await node.scan(cursor, "MATCH", match, "COUNT", 1000)
+      cursor = next
+      found.push(...batch)
+    } while (cursor !== "0")
+  }))
+  return found
+}
+
+/**
+ * A connection of its own for a blocking command (BLPOP), not connected yet:
+ * the client's options without a command timeout (the command's own bounds
+ * it; `blockingTimeout` adds a client-side bound for a server that stops
+ * answering). A Cluster's duplicate is a Cluster of its own, lazily
+ * connected (`duplicate` of a Cluster connects at once otherwise).
+ */
+export const blockingDuplicate = (client: Client, blockingTimeout: number | undefined): Client => {
+  // lazyConnect: a client given by the user may connect by itself; the caller connects, once.
+  if (!isCluster(client)) return client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout })
+  const { replyMapping: _, ...nodeOptions } = client.options.redisOptions ?? {}
+  return client.duplicate([], {
+    lazyConnect: true,
+    redisOptions: { ...nodeOptions, commandTimeout: undefined, blockingTimeout }
+  })
 }

@@ -4,49 +4,80 @@
  * it), the checkpoint store's keys, and BullMQ's prefix and job keys for
  * distributed runs. docs/redis.md describes this layout.
  *
- * - A namespace's keys are `{prefix}{namespace}:{tag}:{key}`: `k` for data,
+ * - A namespace's keys are `<prefix>{<namespace>}:<kind>:<key>`: `k` for data,
  *   `l` for locks, `r` for the responses queued under a name; and per
- *   namespace `{prefix}{namespace}:i:` (the index: a sorted set of the data
+ *   namespace `<prefix>{<namespace>}:i:` (the index: a sorted set of the data
  *   keys scored by their expiry), `:j:` (the journal of a durable run, a list),
  *   `:rs:` (the set of response names), `:run:` (the run's record, a hash) and
  *   `:lease:` (the run's lease: its driver's token, with a TTL).
- * - Namespace and key are encoded (`%` → `%25`, `:` → `%3A`, a lone surrogate
- *   → `%uXXXX`): no `:` inside them, and a prefix that is empty or ends in `:`,
- *   make every Redis key name exactly one (prefix, namespace, key), and keep
- *   lone surrogates apart (UTF-8 would turn each into U+FFFD).
- * - Checkpoints are `{prefix}:cp:{id}` and BullMQ's keys start with
- *   `{prefix}:bull`: no namespace's keys start with `{prefix}:` (a namespace
- *   is never empty and its encoding has no `:`), so they never meet.
+ * - The namespace is the key's **hash tag** (`{…}`): on a Redis Cluster every
+ *   key of a run is in one slot, so each script touches one slot, and
+ *   different runs spread over the cluster. Standalone Redis ignores tags:
+ *   one layout, one code path.
+ * - Namespace and key are encoded (`%` → `%25`, `:` → `%3A`, `{` → `%7B`,
+ *   `}` → `%7D`, a lone surrogate → `%uXXXX`): no `:` inside them, no brace
+ *   (a user's name never makes or ends a tag), and a prefix that is empty or
+ *   ends in `:` and has no brace (one with a brace is refused), make every
+ *   Redis key name exactly one (prefix, namespace, key), and keep lone
+ *   surrogates apart (UTF-8 would turn each into U+FFFD).
+ * - Checkpoints are `<prefix>:cp:<id>` (the id encoded the same way) and
+ *   BullMQ's keys start with `{<prefix>:bull:<queue>}`: a namespace's keys
+ *   start with `<prefix>{`, a checkpoint's with `<prefix>:`, a queue's with
+ *   `{` and a `:` right after the prefix (a namespace's encoding has none):
+ *   they never meet. A queue is one slot of its own.
  *
  * @internal
  */
 
-// `%`, `:` and UTF-16 surrogates (paired ones are left as they are).
-const special = /[%:\uD800-\uDFFF]/
-const specialAll = /%|:|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g
+// `%`, `:`, `{`, `}` and UTF-16 surrogates (paired ones are left as they are).
+const special = /[%:{}\uD800-\uDFFF]/
+const specialAll = /%|:|\{|\}|[\uD800-\uDBFF][\uDC00-\uDFFF]|[\uD800-\uDFFF]/g
 
 const escape = (match: string): string => {
   if (match === "%") return "%25"
   if (match === ":") return "%3A"
+  if (match === "{") return "%7B"
+  if (match === "}") return "%7D"
   if (match.length === 2) return match // a surrogate pair: a real character, UTF-8 holds it
   return `%u${match.charCodeAt(0).toString(16).toUpperCase()}`
 }
 
-/** A namespace or key as it appears in a Redis key name: lossless, and without `:`. */
+/** A namespace or key as it appears in a Redis key name: lossless, without `:` and without braces. */
 export const encodeSegment = (text: string): string => special.test(text) ? text.replace(specialAll, escape) : text
 
-const encoded = /%(25|3A|u[0-9A-F]{4})/g
+const encoded = /%(25|3A|7B|7D|u[0-9A-F]{4})/g
 const unescape = (_: string, code: string): string =>
-  code === "25" ? "%" : code === "3A" ? ":" : String.fromCharCode(Number.parseInt(code.slice(1), 16))
+  code === "25"
+    ? "%"
+    : code === "3A"
+    ? ":"
+    : code === "7B"
+    ? "{"
+    : code === "7D"
+    ? "}"
+    : String.fromCharCode(Number.parseInt(code.slice(1), 16))
 
 /** The inverse of {@link encodeSegment}. */
 export const decodeSegment = (text: string): string => text.includes("%") ? text.replace(encoded, unescape) : text
 
-/** A prefix that is empty or ends in `:` (one is added), so no prefix's keys fall under another's. */
-export const normalizePrefix = (prefix: string): string => prefix === "" || prefix.endsWith(":") ? prefix : `${prefix}:`
+/** Why a key prefix (channel or queue) cannot be used, or `undefined`: a brace would make or end a hash tag. */
+export const prefixProblem = (what: string, prefix: string): string | undefined =>
+  /[{}]/.test(prefix)
+    ? `${what} ${JSON.stringify(prefix)} contains a brace: the keys' hash tags (the {…} that puts a run, or a queue, in one slot of a Redis Cluster) are made by effect-graflow; remove the braces`
+    : undefined
 
-/** The start of every Redis key of a namespace. */
-export const namespaceBase = (prefix: string, namespace: string): string => `${prefix}${encodeSegment(namespace)}:`
+/**
+ * A prefix that is empty or ends in `:` (one is added), so no prefix's keys
+ * fall under another's; one with a brace is a programming error (TypeError).
+ */
+export const normalizePrefix = (prefix: string): string => {
+  const problem = prefixProblem("RedisChannel: the prefix", prefix)
+  if (problem !== undefined) throw new TypeError(problem)
+  return prefix === "" || prefix.endsWith(":") ? prefix : `${prefix}:`
+}
+
+/** The start of every Redis key of a namespace: the prefix, the namespace as the hash tag, `:`. */
+export const namespaceBase = (prefix: string, namespace: string): string => `${prefix}{${encodeSegment(namespace)}}:`
 
 /** The Redis keys of one namespace. */
 export interface NamespaceKeys {
@@ -92,16 +123,26 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
   }
 }
 
-/** What the checkpoint store's keys start with: `{prefix}:cp:` (the key is the checkpoint's id). */
+/** What the checkpoint store's keys start with: `<prefix>:cp:` (then the store's key, encoded). */
 export const checkpointBase = (prefix: string): string => `${prefix}:cp:`
 
-/** BullMQ's prefix and queue name for distributed runs: `{prefix}:bull` (a prefix not ending in `:` gets one first) and the queue. */
+/**
+ * BullMQ's prefix and queue name for distributed runs: the prefix is
+ * `{<prefix>:bull:<queue>}` (a prefix not ending in `:` gets one first), a
+ * hash tag of its own: every key of one queue is in one slot of a Redis
+ * Cluster, and different queues hash apart. A prefix or queue with a brace is
+ * a programming error (TypeError).
+ */
 export const queueOf = (options: { readonly prefix?: string | undefined; readonly queue?: string | undefined }): {
   readonly prefix: string
   readonly name: string
 } => {
   const prefix = options.prefix ?? "graflow:"
-  return { prefix: `${prefix.endsWith(":") ? prefix : `${prefix}:`}:bull`, name: options.queue ?? "effect-graflow" }
+  const name = options.queue ?? "effect-graflow"
+  const problem = prefixProblem("the prefix", prefix) ??
+    (/[{}:]/.test(name) || name === "" ? `the queue ${JSON.stringify(name)} must be a non-empty name without braces or ':'` : undefined)
+  if (problem !== undefined) throw new TypeError(`effect-graflow: ${problem}`)
+  return { prefix: `{${prefix.endsWith(":") ? prefix : `${prefix}:`}:bull:${name}}`, name }
 }
 
 /** What the keys of a queue's jobs start with: BullMQ keeps job `id` at `{bull prefix}:{queue}:{id}`. */

@@ -8,7 +8,7 @@
  *
  * @internal
  */
-import type { Redis } from "ioredis"
+import type { Client } from "./connection.js"
 
 /**
  * Shared by the scripts that write: the server's time, and `track`, which
@@ -455,7 +455,7 @@ const commandName = (name: ScriptName) => `effectGraflow4${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (
-  client: Redis,
+  client: Client,
   name: ScriptName,
   keys: ReadonlyArray<string>,
   args: ReadonlyArray<string>
@@ -467,10 +467,10 @@ export const runScript = (
 }
 
 /** Runs a script defined without a number of keys: the keys are counted here. */
-export const runScriptWithKeys = (client: Redis, name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> =>
+export const runScriptWithKeys = (client: Client, name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string>): Promise<unknown> =>
   runScript(client, name, [`${keys.length}`, ...keys], args)
 
-export const defineScripts = (client: Redis): void => {
+export const defineScripts = (client: Client): void => {
   for (const name of Object.keys(scripts).filter((n): n is ScriptName => Object.hasOwn(scripts, n))) {
     const [numberOfKeys, lua] = scripts[name]
     const command = commandName(name)

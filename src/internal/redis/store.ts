@@ -6,7 +6,6 @@
  * @internal
  */
 import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
-import type { Redis } from "ioredis"
 import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord } from "../../ChannelBackend.js"
 import { recordOfFields } from "../runRecord.js"
 import {
@@ -21,7 +20,7 @@ import type { Json, Value } from "../json.js"
 import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
 import { isResultKey } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
-import { destroyClient, isTimeout } from "./connection.js"
+import { blockingDuplicate, type Client, destroyClient, isCluster, isTimeout } from "./connection.js"
 import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 
@@ -47,7 +46,7 @@ type CheckSum = (next: number) => ReadonlyArray<Issue> | undefined
 
 /** What stores share: the client, the options, and where background work (lock releases) runs. */
 interface Shared {
-  readonly client: Redis
+  readonly client: Client
   readonly options: StoreOptions
   readonly cork: () => void
   /** The backend's scope: a lock release retried in the background lives as long as the backend. */
@@ -61,9 +60,11 @@ interface Shared {
  * command is written at the end of its tick (none of auto-pipelining's
  * `setImmediate` delay).
  */
-const makeCork = (client: Redis) => {
+const makeCork = (client: Client) => {
+  // A Cluster writes to several sockets (one per node): ioredis batches those itself.
+  if (isCluster(client)) return () => {}
   let corked = false
-  const uncork = (stream: Redis["stream"]) => {
+  const uncork = (stream: typeof client.stream) => {
     corked = false
     stream.uncork()
   }
@@ -89,6 +90,10 @@ const commandError = (op: string, key: string | undefined, error: unknown, timeo
 }
 
 const retriable = (error: ChannelError): boolean => !(error.cause instanceof Undecodable || error.cause instanceof CommandTimeout)
+
+/** `once`, repeated on `retry` after a failure worth retrying; the retry machinery is entered only after a failure. */
+const repeatable = <A>(once: Effect.Effect<A, ChannelError>, retry: Schedule.Schedule<unknown, ChannelError>) =>
+  Effect.catch(once, (error) => retriable(error) ? Effect.retry(once, { schedule: retry, while: retriable }) : Effect.fail(error))
 
 /** The most values one SET_VALUES call writes. */
 const SET_BATCH = 1000
@@ -169,12 +174,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
       catch: (cause) => commandError(op, key, cause, options.commandTimeout)
     })
   /** An operation that may be repeated after a failure (nothing it does depends on how often it ran). */
-  const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) => {
-    const once = call(op, key, run)
-    // The retry machinery is entered only after a failure: the common path is one command.
-    return Effect.catch(once, (error) =>
-      retriable(error) ? Effect.retry(once, { schedule: options.retry, while: retriable }) : Effect.fail(error))
-  }
+  const idempotent = <A>(op: string, key: string | undefined, run: () => Promise<A>) => repeatable(call(op, key, run), options.retry)
 
   const read = (key: string): Effect.Effect<Value | typeof absent, ChannelError> =>
     idempotent("get", key, async () => {
@@ -518,7 +518,7 @@ const awaitResponse = (
         try: async () => {
           // No command timeout: the BLPOP's own timeout bounds it; and, for a finite one, a client-side one
           // too (ioredis's blockingTimeout: BLPOP's timeout and 100 ms), for a server that stops answering.
-          const blocking = client.duplicate({ commandTimeout: undefined, blockingTimeout: seconds === 0 ? undefined : 1 })
+          const blocking = blockingDuplicate(client, seconds === 0 ? undefined : 1)
           blocking.on("error", () => {})
           await blocking.connect()
           return blocking
@@ -575,11 +575,19 @@ const retainCommand = (shared: Shared, namespace: string, retention: Retention):
   )
 }
 
-const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> =>
-  retention._tag === "Keep" ? Effect.void : Effect.tryPromise({
+/**
+ * Gives a namespace its retention; repeated after a failure like a read (both scripts give the same end state
+ * when run again: a drop finds less to delete, an expiry only shortens TTLs) — a slot moving on a cluster
+ * refuses an index walk for a moment.
+ */
+const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
+  if (retention._tag === "Keep") return Effect.void
+  const once = Effect.tryPromise({
     try: () => retainCommand(shared, namespace, retention) ?? Promise.resolve(),
     catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
-  }).pipe(Effect.asVoid)
+  })
+  return Effect.asVoid(repeatable(once, shared.options.retry))
+}
 
 /** The entries of an ENTRIES reply. */
 const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string, Value]>, ChannelError> =>
@@ -597,7 +605,7 @@ const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string
   })
 
 
-export const makeBackend = (client: Redis, options: StoreOptions, scope: Scope.Scope): ChannelBackend => {
+export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.Scope): ChannelBackend => {
   defineScripts(client)
   const shared: Shared = { client, options, cork: makeCork(client), scope }
   return {
