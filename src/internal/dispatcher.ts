@@ -47,8 +47,10 @@ export const makeDispatcher = (
     const { keepSeconds } = options
     // BullMQ's connection errors, logged through this layer's logger (not the console).
     const context = yield* Effect.context<never>()
+    // Once the layer closes, a connection still connecting reports "Connection is closed.": not worth a warning.
+    let closing = false
     const log = (message: string, error: unknown) => {
-      Effect.runForkWith(context)(Effect.logWarning(message, error))
+      if (!closing) Effect.runForkWith(context)(Effect.logWarning(message, error))
     }
     const { name, prefix } = queueOf(options)
     const queue = yield* Effect.acquireRelease(
@@ -79,6 +81,12 @@ export const makeDispatcher = (
       }),
       ({ e, release }) => Effect.ensuring(closeBullMQ(e), Effect.sync(release))
     ).pipe(Effect.map(({ e }) => e))
+    // Added last, so run first when the scope closes: before the queue and its events close.
+    yield* Effect.addFinalizer(() =>
+      Effect.sync(() => {
+        closing = true
+      })
+    )
     // Each job's outcome is awaited from the queue's event stream (a blocking read, no polling),
     // registered before the job is added, so that a job finished and removed at once is not missed.
     const waiting = new Map<string, (outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string }) => void>()
