@@ -14,12 +14,13 @@
  *
  * @since 0.1.0
  */
-import { type Duration, Effect, Option, Pipeable } from "effect"
+import { type Duration, Effect, type JsonSchema, Option, Pipeable } from "effect"
 import * as Channel from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import * as Flow from "./Flow.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
+import { jsonSchemasOf } from "./internal/jsonSchema.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
 import { compile } from "./internal/plan.js"
@@ -1194,6 +1195,66 @@ export const toMermaid = (workflow: Any): string => {
   const problem = workflowProblem("Workflow.toMermaid", workflow)
   if (problem !== undefined || !isWorkflowImpl(workflow)) throw new TypeError(problem)
   return renderMermaid(workflow.name, workflow.plan)
+}
+
+/**
+ * The JSON Schemas (draft 2020-12) of what enters a workflow from outside:
+ * its run input (`input`, from its `Task.input` task's schema; `undefined`
+ * when it takes none) and the response to each request its tasks may wait
+ * for (`requests`, by name, from their `awaits` schemas), each with the task
+ * that takes it. A schema describes the value's JSON form (a `Date` as an ISO
+ * string): what a form, or a client in another language, sends; the workflow
+ * decodes it with the Effect Schema itself, so the JSON Schema never decides.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { Task, Workflow } from "effect-graflow"
+ *
+ * const order = Task.input("order", Schema.Struct({ id: Schema.String, amount: Schema.Number }))
+ * const approve = Task.make("approve", { awaits: { approval: Schema.Struct({ ok: Schema.Boolean }) } }, (ctx) =>
+ *   ctx.waitFor("approval"))
+ * const shop = Workflow.make("shop", Workflow.chain(order, approve))
+ * const { input, requests } = Workflow.jsonSchemas(shop)
+ * // input?.schema: { type: "object", properties: { id: { type: "string" }, amount: { type: "number" } }, … }
+ * // requests.approval.taskId: "approve"
+ * ```
+ *
+ * @category rendering
+ * @since 0.5.0
+ */
+export const jsonSchemas = <Name extends string, Results, E, R, T extends object, In, Aw extends Task.AnyAwait>(
+  workflow: Workflow<Name, Results, E, R, T, In, Aw>
+): JsonSchemas<Aw> => {
+  const problem = workflowProblem("Workflow.jsonSchemas", workflow)
+  if (problem !== undefined || !isWorkflowImpl(workflow)) throw new TypeError(problem)
+  // The requests are the plan's: exactly the names of Aw.
+  return jsonSchemasOf(workflow.plan) as JsonSchemas<Aw>
+}
+
+/**
+ * What {@link jsonSchemas} gives: the JSON Schema of the run's input and of
+ * each request's response, with the task that takes it.
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface JsonSchemas<Aw extends Task.AnyAwait> {
+  readonly input: JsonSchemaOf | undefined
+  readonly requests: { readonly [N in Aw["name"]]: JsonSchemaOf }
+}
+
+/**
+ * A JSON Schema document and the task whose value it describes.
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface JsonSchemaOf {
+  readonly taskId: string
+  /** A standalone JSON Schema, draft 2020-12 (`$schema`, the keywords, `$defs` when it has definitions). */
+  readonly schema: JsonSchema.JsonSchema
 }
 
 /**

@@ -141,6 +141,8 @@ export interface Codec<A> {
    * `undefined` when every finite number is a value of the schema.
    */
   readonly checkSum: ((next: number) => ReadonlyArray<Issue> | undefined) | undefined
+  /** The schema it was compiled from (for its JSON Schema); `undefined` for a codec made of others. */
+  readonly schema: Api.ValueSchema<A> | undefined
 }
 
 const codecs = new WeakMap<object, Codec<unknown>>()
@@ -169,6 +171,7 @@ const compile = <A>(schema: Api.ValueSchema<A>): Codec<A> => {
       })
     )
   return {
+    schema,
     decode: (key, raw) => Effect.mapError(decode(raw), (error) => new ChannelDecodeError({ key, issues: issuesOf(error) })),
     encode: encodeValue,
     checkSum: acceptsEveryNumber(schema) ? undefined : (next) => {
@@ -231,7 +234,8 @@ export const recordCodec = (fields: ReadonlyMap<string, Codec<unknown>>): Codec<
       )
     },
     encodeElement: (key) => Effect.fail(invalid(key, "a record of results is not a list")),
-    checkSum: undefined
+    checkSum: undefined,
+    schema: undefined
   }
 }
 
@@ -287,7 +291,8 @@ export const listCodec = (item: Codec<unknown> | undefined, optional: boolean): 
       )
     },
     encodeElement: (key) => Effect.fail(invalid(key, "a map's results are written whole")),
-    checkSum: undefined
+    checkSum: undefined,
+    schema: undefined
   }
 }
 
