@@ -352,6 +352,92 @@ export interface ChannelBackend {
   readonly respond: (namespace: string, name: string, value: Json) => Effect.Effect<RespondOutcome, ChannelError>
   /** The record of the run of a namespace, `undefined` when there is none (it never started, or its namespace is gone). */
   readonly runRecord: (namespace: string) => Effect.Effect<RunRecord | undefined, ChannelError>
+  /**
+   * The runs of a workflow that have a record (claimed with `run`: see
+   * {@link RunLease}), newest start first, from the backend's index of the
+   * workflow's runs — never a walk of every namespace. A run whose namespace
+   * is gone (its retention passed) is left out, and out of the index.
+   */
+  readonly listRuns: (workflow: string, options: ListRunsOptions) => Effect.Effect<RunPage, ChannelError>
+}
+
+/**
+ * What {@link ChannelBackend.listRuns} is asked: the statuses to keep
+ * (`undefined`: all), at most how many runs, and where the previous page
+ * ended (the position of its last run).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const firstPage: ChannelBackend.ListRunsOptions = { statuses: ["failed"], limit: 50, after: undefined }
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface ListRunsOptions {
+  readonly statuses: ReadonlyArray<RunStatus> | undefined
+  readonly limit: number
+  readonly after: RunPosition | undefined
+}
+
+/**
+ * Where a run is in its workflow's listing: newest start first, then run ids
+ * in descending order of their UTF-8 bytes (as Redis orders equal scores).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const at: ChannelBackend.RunPosition = { startedAt: 1_765_000_000_000, runId: "nightly-42" }
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunPosition {
+  readonly startedAt: number
+  readonly runId: string
+}
+
+/**
+ * A run as a listing shows it: its id and its record.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const line = (run: ChannelBackend.RunSummary) => `${run.runId}: ${run.status}`
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunSummary extends RunRecord {
+  readonly runId: string
+}
+
+/**
+ * A page of runs, and where the next one starts (`undefined`: this is the last).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const more = (page: ChannelBackend.RunPage) => page.next !== undefined
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunPage {
+  readonly runs: ReadonlyArray<RunSummary>
+  readonly next: RunPosition | undefined
 }
 
 /**
@@ -437,7 +523,15 @@ export type RunStatus = "running" | "suspended" | "completed" | "terminated" | "
  * @since 0.3.0
  */
 export interface RunLease {
-  readonly claim: (owner: string, options: { readonly durable: boolean }) => Effect.Effect<void, ChannelError>
+  /**
+   * Takes the lease (waiting while another driver holds it) and records the
+   * run as running; with `run`, the run is added to its workflow's index
+   * ({@link ChannelBackend.listRuns}).
+   */
+  readonly claim: (
+    owner: string,
+    options: { readonly durable: boolean; readonly run?: { readonly workflow: string; readonly runId: string } | undefined }
+  ) => Effect.Effect<void, ChannelError>
   readonly renew: (owner: string) => Effect.Effect<boolean, ChannelError>
   readonly end: (
     owner: string,

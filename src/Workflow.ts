@@ -16,11 +16,14 @@
  */
 import { type Duration, Effect, type JsonSchema, Option, Pipeable } from "effect"
 import * as Channel from "./Channel.js"
+import type { RunStatus as ChannelBackendRunStatus, RunSummary as ChannelBackendRunSummary } from "./ChannelBackend.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import * as Flow from "./Flow.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
+import { show } from "./internal/format.js"
 import { jsonSchemasOf } from "./internal/jsonSchema.js"
+import { cursorOf, positionOf } from "./internal/runIndex.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
 import { compile } from "./internal/plan.js"
@@ -933,6 +936,120 @@ export const deleteRun = (
     Channel.drop(namespace(workflow, runId)),
     Effect.flatMap(Effect.service(CheckpointStore), (store) => store.removeRun(namespace(workflow, runId)))
   )
+
+/**
+ * A run as {@link listRuns} and {@link getRun} show it: its id, status
+ * (`"running"`, `"suspended"`, or how it ended), whether it is durable, when
+ * its latest driver started it and when it ended (ms since the epoch), and
+ * the requests a suspended run waits for.
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunSummary extends ChannelBackendRunSummary {}
+
+/**
+ * Where a run stands: `"running"`, `"suspended"` (waiting for a response), or how it ended.
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export type RunStatus = ChannelBackendRunStatus
+
+/**
+ * A page of {@link listRuns}: its runs, newest start first, and the cursor
+ * of the next page (`undefined`: this is the last).
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunsPage {
+  readonly runs: ReadonlyArray<RunSummary>
+  readonly cursor: string | undefined
+}
+
+/**
+ * The runs of a workflow on the provided channel backend, newest start
+ * first, a page at a time: `status` keeps those of one status (or of any of
+ * several), `limit` says how many (1–1000, default 50), `cursor` continues
+ * after the page that gave it. A run is listed when it has a record: it was
+ * given a `runId`, is durable, or waits for requests (every run of such a
+ * workflow). Read from the backend's index of the workflow's runs — on Redis
+ * a sorted set per workflow, each run's record in its own slot — never a
+ * walk of the keyspace; a run whose namespace is gone (its retention passed)
+ * is not listed. A limit out of range, or a cursor no page gave, is a
+ * programming error (a defect naming it).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const nightly = Workflow.make("nightly", Task.make("load", () => 42))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(nightly, { runId: "2026-12-06", retention: "keep" })
+ *   const page = yield* Workflow.listRuns(nightly, { status: "completed", limit: 20 })
+ *   return page.runs.map((run) => run.runId) // ["2026-12-06"]
+ * }).pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category running
+ * @since 0.5.0
+ */
+export const listRuns = (
+  workflow: string | Any,
+  options?: {
+    readonly status?: RunStatus | ReadonlyArray<RunStatus> | undefined
+    readonly limit?: number | undefined
+    readonly cursor?: string | undefined
+  }
+): Effect.Effect<RunsPage, ChannelError, Channel.Channel> =>
+  Effect.suspend(() => {
+    const name = typeof workflow === "string" ? workflow : workflow.name
+    const limit = options?.limit ?? 50
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      return Effect.die(new TypeError(`Workflow.listRuns: the limit is a whole number from 1 to 1000, not ${show(limit)}`))
+    }
+    const after = options?.cursor === undefined ? undefined : positionOf(options.cursor)
+    if (options?.cursor !== undefined && after === undefined) {
+      return Effect.die(new TypeError(`Workflow.listRuns: ${show(options.cursor)} is not a cursor a page of runs gave`))
+    }
+    const status = options?.status
+    const statuses = status === undefined ? undefined : typeof status === "string" ? [status] : status
+    return Effect.flatMap(Effect.service(Channel.Channel), (backend) =>
+      Effect.map(backend.listRuns(name, { statuses, limit, after }), (page): RunsPage => ({
+        runs: page.runs,
+        cursor: page.next === undefined ? undefined : cursorOf(page.next)
+      })))
+  })
+
+/**
+ * One run of a workflow, as {@link listRuns} shows it; `Option.none()` when
+ * the provided backend has no record of it (no such run, a run without a
+ * record, or its retention passed).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Option } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const nightly = Workflow.make("nightly", Task.make("load", () => 42))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(nightly, { runId: "2026-12-06", retention: "keep" })
+ *   const run = yield* Workflow.getRun(nightly, "2026-12-06")
+ *   return Option.map(run, (r) => r.status) // Option.some("completed")
+ * }).pipe(Effect.provide(MemoryChannel.layer))
+ * ```
+ *
+ * @category running
+ * @since 0.5.0
+ */
+export const getRun = (workflow: string | Any, runId: string): Effect.Effect<Option.Option<RunSummary>, ChannelError, Channel.Channel> =>
+  Effect.flatMap(Effect.service(Channel.Channel), (backend) =>
+    Effect.map(backend.runRecord(namespace(workflow, runId)), (record): Option.Option<RunSummary> =>
+      record === undefined ? Option.none() : Option.some({ runId, ...record })))
 
 /**
  * Runs a workflow. The channel is the provided `Channel` service

@@ -220,3 +220,28 @@ describe("a Redis Cluster changing under a run", () => {
     }).pipe(Effect.scoped), 120_000)
 })
 
+
+describe("the index of a workflow's runs on Redis", () => {
+  it.live("120 runs started in the same millisecond page through windows of equal scores without repeat or loss", () =>
+    Effect.gen(function*() {
+      const prefix = `test:ties:${randomUUID().slice(0, 8)}:`
+      const flow = Workflow.make("ties", Task.make("a", () => 1))
+      const ids = Array.from({ length: 120 }, (_, i) => `t-${String(i).padStart(3, "0")}`)
+      const layer = RedisChannel.layer({ ...cluster, prefix })
+      yield* Effect.forEach(ids, (runId) => Workflow.run(flow, { runId, retention: "keep" }), { concurrency: 10, discard: true }).pipe(
+        Effect.provide(layer)
+      )
+      // Every run's start moved to one millisecond: the listing orders them by id alone.
+      const admin = clientOf(shared)
+      yield* Effect.promise(() => admin.zadd(`${prefix}:runs:ties`, ...ids.flatMap((id) => [1_000, id])))
+      const listed: Array<string> = []
+      let cursor: string | undefined
+      do {
+        const page = yield* Workflow.listRuns(flow, { limit: 50, ...(cursor === undefined ? {} : { cursor }) }).pipe(Effect.provide(layer))
+        listed.push(...page.runs.map((run) => run.runId))
+        cursor = page.cursor
+      } while (cursor !== undefined)
+      yield* Effect.promise(() => admin.quit())
+      assert.deepStrictEqual(listed, [...ids].reverse())
+    }), 60_000)
+})

@@ -9,10 +9,11 @@
 import { Clock, Effect, Option, Semaphore } from "effect"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention, RunLease } from "../ChannelBackend.js"
 import type { RespondOutcome, RunRecord } from "../ChannelBackend.js"
+import { comesBefore, pageOf } from "./runIndex.js"
 import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
-import { isResultKey } from "./keys.js"
+import { isResultKey, runNamespace } from "./keys.js"
 
 interface Entry {
   /** The value, for a plain entry. */
@@ -113,8 +114,14 @@ interface Mailbox {
   readonly waiters: Set<(value: Json) => void>
 }
 
+/** The index of each workflow's runs (run id → its latest start), for `listRuns`. */
+interface RunIndex {
+  readonly add: (workflow: string, runId: string, startedAt: number) => void
+}
+
 /** What a store needs of its backend: to track a namespace kept until a deadline, and its responses. */
 interface Retainer {
+  readonly runs: RunIndex
   readonly expireAt: (namespace: string, deadline: number) => void
   readonly mailbox: (namespace: string, name: string) => Mailbox
   readonly dropResponses: (namespace: string) => void
@@ -125,15 +132,17 @@ interface Retainer {
  * holds it, and waits otherwise until its holder ends the run. It never
  * lapses: a holder dies only with the process, and the memory with it.
  */
-const leaseOf = (slot: RunSlot, clock: Clock.Clock): RunLease => {
+const leaseOf = (slot: RunSlot, clock: Clock.Clock, index: RunIndex): RunLease => {
   const take = (owner: string, durable: boolean) => {
     slot.owner = owner
     slot.record = { status: "running", durable, startedAt: clock.currentTimeMillisUnsafe(), endedAt: undefined, waitingFor: [] }
+    return slot.record.startedAt
   }
-  const claim = (owner: string, options: { readonly durable: boolean }): Effect.Effect<void> =>
+  const claim = (owner: string, options: Parameters<RunLease["claim"]>[1]): Effect.Effect<void> =>
     Effect.suspend(() => {
       if (slot.owner === undefined || slot.owner === owner) {
-        take(owner, options.durable)
+        const startedAt = take(owner, options.durable)
+        if (options.run !== undefined) index.add(options.run.workflow, options.run.runId, startedAt)
         return Effect.void
       }
       // Another driver of this process holds it: wait for its end, then try again.
@@ -421,7 +430,7 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       }),
     // Memory does not outlive the process: durable runs journal to the CheckpointStore.
     journal: undefined,
-    run: leaseOf(space.run, clock),
+    run: leaseOf(space.run, clock, retainer.runs),
     awaitResponse: (name, timeout) =>
       Effect.suspend(() => {
         const box = retainer.mailbox(namespace, name)
@@ -459,7 +468,19 @@ export const makeBackend = (): ChannelBackend => {
   const expiring = new Map<string, number>()
   let nextSweep = Number.POSITIVE_INFINITY
   const mailboxes = new Map<string, Map<string, Mailbox>>()
+  /** Each workflow's runs that claimed a lease with `run`: run id → its latest start. */
+  const runIndex = new Map<string, Map<string, number>>()
   const retainer: Retainer = {
+    runs: {
+      add: (workflow, runId, startedAt) => {
+        let runs = runIndex.get(workflow)
+        if (runs === undefined) {
+          runs = new Map()
+          runIndex.set(workflow, runs)
+        }
+        runs.set(runId, startedAt)
+      }
+    },
     expireAt: (namespace, deadline) => {
       expiring.set(namespace, deadline)
       if (deadline < nextSweep) nextSweep = deadline
@@ -556,7 +577,25 @@ export const makeBackend = (): ChannelBackend => {
         }
         return { _tag: "Queued" }
       }),
-    runRecord: (namespace) => Effect.sync(() => spaces.get(namespace)?.run.record)
+    runRecord: (namespace) => Effect.sync(() => spaces.get(namespace)?.run.record),
+    listRuns: (workflow, { after, limit, statuses }) =>
+      Effect.clockWith((clock) =>
+        Effect.sync(() => {
+          sweep(clock.currentTimeMillisUnsafe())
+          const runs = runIndex.get(workflow)
+          if (runs === undefined) return { runs: [], next: undefined }
+          const ordered = Array.from(runs, ([runId, startedAt]) => ({ runId, startedAt }))
+            .filter((position) => after === undefined || comesBefore(after, position))
+            .sort((a, b) => comesBefore(a, b) ? -1 : 1)
+          const { page, stale } = pageOf(
+            ordered.map((position) => ({ position, record: spaces.get(runNamespace(workflow, position.runId))?.run.record })),
+            statuses,
+            limit
+          )
+          for (const runId of stale) runs.delete(runId)
+          return page
+        })
+      )
   }
 }
 

@@ -405,7 +405,9 @@ const runOn = (opened: Opened) => {
   })
   // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
   // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
-  return owner === undefined ? finished : Effect.andThen(store.run.claim(owner, { durable }), finished)
+  return owner === undefined
+    ? finished
+    : Effect.andThen(store.run.claim(owner, { durable, run: { workflow: workflow.name, runId } }), finished)
 }
 
 /** Gives the namespaces of a run's sub-workflow runs (and their journals in the checkpoint store) the run's retention. */

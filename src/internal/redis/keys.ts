@@ -123,6 +123,12 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
   }
 }
 
+/**
+ * The index of a workflow's runs: a sorted set of run ids scored by their
+ * latest start (ms), `<prefix>:runs:<workflow>` — one key, in a slot of its own.
+ */
+export const runsKey = (prefix: string, workflow: string): string => `${prefix}:runs:${encodeSegment(workflow)}`
+
 /** What the checkpoint store's keys start with: `<prefix>:cp:` (then the store's key, encoded). */
 export const checkpointBase = (prefix: string): string => `${prefix}:cp:`
 

@@ -371,17 +371,18 @@ return 1`
 /**
  * Takes a run's lease for `owner` when nobody else holds it, and records the
  * run as running (a new record: the latest driver's). KEYS: lease, run record.
- * ARGV: owner, lease ms, durable ('1'/'0'). `{1}` taken, `{0, pttl}` held by
- * another driver for `pttl` more ms.
+ * ARGV: owner, lease ms, durable ('1'/'0'). `{1, startedAt}` taken, `{0, pttl}`
+ * held by another driver for `pttl` more ms.
  */
 const RUN_CLAIM = `
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return {0, redis.call('PTTL', KEYS[1])} end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 local t = redis.call('TIME')
+local started = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[2], 'status', 'running', 'owner', ARGV[1], 'durable', ARGV[3], 'startedAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
-return {1}`
+redis.call('HSET', KEYS[2], 'status', 'running', 'owner', ARGV[1], 'durable', ARGV[3], 'startedAt', started)
+return {1, started}`
 
 /**
  * Keeps `owner`'s lease; takes it back when it lapsed and nobody took the run
@@ -451,7 +452,7 @@ const scripts = {
 } as const
 type ScriptName = keyof typeof scripts
 /** The command a script is defined as (the number changes when a script's keys or replies do). */
-const commandName = (name: ScriptName) => `effectGraflow4${name}`
+const commandName = (name: ScriptName) => `effectGraflow5${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (

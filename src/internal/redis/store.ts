@@ -6,7 +6,18 @@
  * @internal
  */
 import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
-import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord } from "../../ChannelBackend.js"
+import type {
+  ChannelBackend,
+  ChannelStore,
+  DumpEntry,
+  ListRunsOptions,
+  RespondOutcome,
+  Retention,
+  RunLease,
+  RunPage,
+  RunPosition,
+  RunRecord
+} from "../../ChannelBackend.js"
 import { recordOfFields } from "../runRecord.js"
 import {
   ChannelError,
@@ -18,10 +29,11 @@ import {
 } from "../channelError.js"
 import type { Json, Value } from "../json.js"
 import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
-import { isResultKey } from "../keys.js"
+import { isResultKey, runNamespace } from "../keys.js"
+import { comesBefore, pageOf } from "../runIndex.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { blockingDuplicate, type Client, destroyClient, isCluster, isTimeout } from "./connection.js"
-import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys } from "./keys.js"
+import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys, runsKey } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 
 /** Redis did not answer within the command timeout: not retried (the server is stuck or gone, not reconnecting). */
@@ -459,11 +471,17 @@ const runLease = (shared: Shared, keys: NamespaceKeys): RunLease => {
       },
       catch: (cause) => commandError(op, undefined, cause, options.commandTimeout)
     })
-  const claim = (owner: string, claimOptions: { readonly durable: boolean }): Effect.Effect<void, ChannelError> =>
+  const claim = (owner: string, claimOptions: Parameters<RunLease["claim"]>[1]): Effect.Effect<void, ChannelError> =>
     Effect.flatMap(
       call("claim the run", () => runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])),
       (reply) => {
-        if (isReply(reply) && reply[0] === 1) return Effect.void
+        if (isReply(reply) && reply[0] === 1) {
+          const run = claimOptions.run
+          // The workflow's index of runs is a key of its own (another slot on a cluster): a second command.
+          return run === undefined
+            ? Effect.void
+            : Effect.asVoid(call("index the run", () => client.zadd(runsKey(options.prefix, run.workflow), Number(reply[1]), run.runId)))
+        }
         const left = isReply(reply) ? Number(reply[1]) : 0
         return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
       }
@@ -629,6 +647,54 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
             : Effect.map(readRecord(shared, keys), (record) => ({ _tag: "Refused", record }))
       )
     },
-    runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace))
+    runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace)),
+    listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
 }
+
+/**
+ * A page of a workflow's runs from its index (`ZREVRANGEBYSCORE`, newest
+ * first), each run's record read in its own slot; ids whose record is gone
+ * (the run's retention passed) are removed from the index on the way. Reads
+ * the index in windows until the page is full or the index ends: a window
+ * that ends inside a run of equal scores goes on from its offset among them.
+ */
+const listRuns = (
+  shared: Shared,
+  workflow: string,
+  { after, limit, statuses }: ListRunsOptions
+): Effect.Effect<RunPage, ChannelError> =>
+  Effect.tryPromise({
+    try: async () => {
+      const { client, options } = shared
+      const key = runsKey(options.prefix, workflow)
+      const window = limit + 1
+      const found: Array<{ readonly position: RunPosition; readonly record: RunRecord | undefined }> = []
+      const stale: Array<string> = []
+      let upper = after === undefined ? Number.POSITIVE_INFINITY : after.startedAt
+      let offset = 0
+      let kept = 0
+      while (kept <= limit) {
+        shared.cork()
+        const reply = await client.zrevrangebyscore(key, upper === Number.POSITIVE_INFINITY ? "+inf" : `${upper}`, "-inf", "WITHSCORES", "LIMIT", offset, window)
+        const entries: Array<RunPosition> = []
+        for (let i = 0; i + 1 < reply.length; i += 2) entries.push({ runId: reply[i]!, startedAt: Number(reply[i + 1]) })
+        const fresh = after === undefined ? entries : entries.filter((entry) => comesBefore(after, entry))
+        shared.cork()
+        const records = await Promise.all(fresh.map(({ runId }) => shared.client.hgetall(namespaceKeys(options.prefix, runNamespace(workflow, runId)).runRecord)))
+        for (const [i, position] of fresh.entries()) {
+          const record = recordOfFields(records[i]!)
+          found.push({ position, record })
+          if (record === undefined) stale.push(position.runId)
+          else if (statuses === undefined || statuses.includes(record.status)) kept++
+        }
+        if (entries.length < window) break
+        const last = entries[entries.length - 1]!
+        offset = last.startedAt === upper ? offset + entries.length : entries.filter((entry) => entry.startedAt === last.startedAt).length
+        upper = last.startedAt
+      }
+      if (stale.length > 0) await client.zrem(key, ...stale)
+      return pageOf(found, statuses, limit).page
+    },
+    catch: (cause) => commandError("list the runs", undefined, cause, shared.options.commandTimeout)
+  })

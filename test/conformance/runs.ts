@@ -1,0 +1,119 @@
+/**
+ * Listing a workflow's runs (`Workflow.listRuns`, `Workflow.getRun`) on a
+ * channel backend, written once and run against each: which runs are
+ * listed, newest start first, pages that never repeat or lose a run,
+ * statuses, runs whose namespace is gone, and bad options.
+ */
+import { assert, describe, expect, it } from "@effect/vitest"
+import { Cause, Effect, Exit, type Layer, Option, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import { type Channel, Task, Workflow } from "../../src/index.js"
+import { comesBefore } from "../../src/internal/runIndex.js"
+
+export interface Subject {
+  readonly name: string
+  readonly layer: Layer.Layer<Channel.Channel, unknown>
+  readonly clock: "test" | "live"
+}
+
+/** Every page of a listing, in order. */
+const allPages = (workflow: string, options: { readonly limit: number; readonly status?: Workflow.RunStatus | ReadonlyArray<Workflow.RunStatus> }) =>
+  Effect.gen(function*() {
+    const pages: Array<ReadonlyArray<Workflow.RunSummary>> = []
+    let cursor: string | undefined
+    do {
+      const page = yield* Workflow.listRuns(workflow, { ...options, cursor })
+      pages.push(page.runs)
+      cursor = page.cursor
+    } while (cursor !== undefined && pages.length < 100)
+    return pages
+  })
+
+export const runsConformance = (subject: Subject) => {
+  const test = subject.clock === "live" ? it.live : it.effect
+  const provide = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, subject.layer)
+  const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`
+
+  describe(`listing runs: ${subject.name}`, () => {
+    test("named runs are listed newest first with their record; a run without id or requests is not", () =>
+      Effect.gen(function*() {
+        const name = unique("listed")
+        const flow = Workflow.make(name, Task.make("a", () => 1))
+        for (const runId of ["r1", "r2", "r3"]) yield* Workflow.run(flow, { runId, retention: "keep" })
+        yield* Workflow.run(flow, { retention: "keep" })
+        const page = yield* Workflow.listRuns(flow)
+        assert.deepStrictEqual(page.runs.map((run) => run.runId).sort(), ["r1", "r2", "r3"])
+        assert.isUndefined(page.cursor)
+        for (const run of page.runs) {
+          assert.strictEqual(run.status, "completed")
+          assert.isFalse(run.durable)
+          assert.isTrue(run.endedAt !== undefined && run.endedAt >= run.startedAt)
+          assert.deepStrictEqual(run.waitingFor, [])
+        }
+        for (let i = 1; i < page.runs.length; i++) assert.isTrue(comesBefore(page.runs[i - 1]!, page.runs[i]!), "newest first")
+        // The listing is the workflow's: the name alone does too; another workflow's runs are not in it.
+        assert.deepStrictEqual((yield* Workflow.listRuns(name)).runs, page.runs)
+        assert.deepStrictEqual((yield* Workflow.listRuns(unique("other"))).runs, [])
+      }).pipe(provide))
+
+    test("pages of a listing never repeat or lose a run, in the listing's order", () =>
+      Effect.gen(function*() {
+        const name = unique("paged")
+        const flow = Workflow.make(name, Task.make("a", () => 1))
+        const ids = Array.from({ length: 23 }, (_, i) => `run-${i}`)
+        yield* Effect.forEach(ids, (runId) => Workflow.run(flow, { runId, retention: "keep" }), { concurrency: 6, discard: true })
+        const pages = yield* allPages(name, { limit: 5 })
+        assert.deepStrictEqual(pages.map((page) => page.length), [5, 5, 5, 5, 3])
+        const listed = pages.flat()
+        assert.deepStrictEqual(listed.map((run) => run.runId).sort(), [...ids].sort())
+        for (let i = 1; i < listed.length; i++) assert.isTrue(comesBefore(listed[i - 1]!, listed[i]!), "in order")
+      }).pipe(provide))
+
+    test("a status, or several, keeps those runs; a suspended run says what it waits for", () =>
+      Effect.gen(function*() {
+        const name = unique("statuses")
+        const approve = Task.make("approve", { awaits: { approval: Schema.Boolean } }, (ctx) => ctx.waitFor("approval", { timeout: 0 }))
+        const waits = Workflow.make(name, approve)
+        const fails = Workflow.make(name, Task.make("boom", () => Effect.fail("no")))
+        const suspended = yield* Workflow.run(waits, { runId: "s1" })
+        assert.strictEqual(suspended.status, "suspended")
+        const failed = yield* Effect.exit(Workflow.run(fails, { runId: "f1", retention: "keep" }))
+        assert.isTrue(Exit.isFailure(failed))
+        yield* Workflow.run(Workflow.make(name, Task.make("ok", () => 1)), { runId: "c1", retention: "keep" })
+        const only = (status: Workflow.RunStatus | ReadonlyArray<Workflow.RunStatus>) =>
+          Effect.map(Workflow.listRuns(name, { status }), (page) => page.runs.map((run) => run.runId).sort())
+        assert.deepStrictEqual(yield* only("suspended"), ["s1"])
+        assert.deepStrictEqual(yield* only(["completed", "suspended"]), ["c1", "s1"])
+        assert.deepStrictEqual(yield* only("failed"), ["f1"])
+        assert.deepStrictEqual(yield* only("running"), [])
+        const waiting = yield* Workflow.getRun(name, "s1")
+        assert.deepStrictEqual(Option.map(waiting, (run): [string, ReadonlyArray<string>] => [run.status, run.waitingFor]), Option.some<[string, ReadonlyArray<string>]>(["suspended", ["approval"]]))
+      }).pipe(provide))
+
+    test("a run whose namespace is gone is no longer listed; getRun says none", () =>
+      Effect.gen(function*() {
+        const name = unique("gone")
+        const flow = Workflow.make(name, Task.make("a", () => 1))
+        yield* Workflow.run(flow, { runId: "kept", retention: "keep" })
+        yield* Workflow.run(flow, { runId: "dropped", retention: "keep" })
+        yield* Workflow.run(flow, { runId: "deleted", retention: "delete" })
+        yield* Workflow.deleteRun(flow, "dropped")
+        assert.deepStrictEqual((yield* Workflow.listRuns(flow)).runs.map((run) => run.runId), ["kept"])
+        assert.isTrue(Option.isSome(yield* Workflow.getRun(flow, "kept")))
+        assert.isTrue(Option.isNone(yield* Workflow.getRun(flow, "dropped")))
+        assert.isTrue(Option.isNone(yield* Workflow.getRun(flow, "never")))
+      }).pipe(provide))
+
+    test("a limit out of 1–1000 or a cursor no page gave is a defect naming it", () =>
+      Effect.gen(function*() {
+        for (const limit of [0, 1001, 2.5]) {
+          const exit = yield* Effect.exit(Workflow.listRuns("w", { limit }))
+          assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+          if (Exit.isFailure(exit)) expect(String(Cause.squash(exit.cause))).toContain("the limit is a whole number from 1 to 1000")
+        }
+        const exit = yield* Effect.exit(Workflow.listRuns("w", { cursor: "not-a-cursor" }))
+        assert.isTrue(Exit.isFailure(exit) && Cause.hasDies(exit.cause))
+        if (Exit.isFailure(exit)) expect(String(Cause.squash(exit.cause))).toContain(`"not-a-cursor" is not a cursor a page of runs gave`)
+      }).pipe(provide))
+  })
+}
