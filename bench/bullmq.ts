@@ -1,26 +1,30 @@
 /**
  * The raw BullMQ side of the distributed benchmarks (bench/distributed.ts,
- * bench/composition.ts): a queue and its events, as Distributed sets them up.
+ * bench/composition.ts, bench/cluster.ts): a queue and its events, as Distributed sets them up.
  */
 import { Queue, QueueEvents } from "bullmq"
-import { Redis } from "ioredis"
-import { bullConnection } from "../src/internal/redis/connection.js"
+import { bullConnectionOf } from "../src/internal/redis/connection.js"
 import { queueOf } from "../src/internal/redis/keys.js"
+import { clientOf, targetOf } from "../test/support/target.js"
 
 /**
  * The raw BullMQ side: a queue and its events on `prefix`, read from the server's time now, as
  * Distributed does: from "$" (the default) an event that comes before the first blocking read is
- * missed, and its job waited for forever.
+ * missed, and its job waited for forever. `url` is a URL, or `cluster:<url>,<url>,…` (a Redis
+ * Cluster's seed nodes: BullMQ gets a Cluster client, and the queue's prefix is its hash tag).
  */
-export const rawQueue = async (url: string, prefix: string) => {
-  const { name, prefix: bull } = queueOf({ prefix })
-  const queue = new Queue(name, { connection: bullConnection(url), prefix: bull })
+export const rawQueue = async (url: string, prefix: string, queueName?: string) => {
+  const { name, prefix: bull } = queueOf({ prefix, queue: queueName })
+  const target = targetOf(url)
+  const producer = bullConnectionOf(target)
+  const queue = new Queue(name, { connection: producer.connection, prefix: bull })
   queue.setMaxListeners(0)
-  const clock = new Redis(url)
+  const clock = clientOf(url)
   const [seconds, micros] = await clock.time()
   clock.disconnect()
   const lastEventId = `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)}-0`
-  const events = new QueueEvents(name, { connection: bullConnection(url), prefix: bull, lastEventId })
+  const listener = bullConnectionOf(target)
+  const events = new QueueEvents(name, { connection: listener.connection, prefix: bull, lastEventId })
   await events.waitUntilReady()
   return {
     queue,
@@ -39,6 +43,8 @@ export const rawQueue = async (url: string, prefix: string) => {
     close: async () => {
       await events.close()
       await queue.close()
+      producer.release()
+      listener.release()
     }
   }
 }

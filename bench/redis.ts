@@ -15,14 +15,13 @@ import { Redis } from "ioredis"
 import { Channel } from "effect-graflow"
 import * as RedisChannel from "effect-graflow/RedisChannel"
 import { startRedisServer } from "../test/support/redis.js"
+import { channelConcurrent, channelSequential, rawConcurrent, rawSequential } from "./setget.js"
 import { machine, median, printTable } from "./support.js"
 
 const SEQUENTIAL = 4_000
 const CONCURRENCY = 64
 const PER_FIBER = 400
 const ROUNDS = 5
-
-const value = { user: "user_123", score: 95.5, tags: ["a", "b"] }
 
 const main = async () => {
   const server = await startRedisServer(["--enable-debug-command", "local"])
@@ -32,66 +31,19 @@ const main = async () => {
     const rawPipelined = new Redis(server.url, { enableAutoPipelining: true })
     const rows: Array<ReadonlyArray<string>> = []
 
-    // -- 1. sequential set + get ---------------------------------------------------
-    const rawSequential = async () => {
-      const started = performance.now()
-      for (let i = 0; i < SEQUENTIAL; i++) {
-        await raw.set(`raw:seq:${i % 100}`, JSON.stringify(value))
-        JSON.parse((await raw.get(`raw:seq:${i % 100}`)) ?? "null")
-      }
-      return (performance.now() - started) * 1000 / SEQUENTIAL
-    }
-    const channelSequential = (channel: Channel.Untyped) =>
-      Effect.gen(function*() {
-        const started = performance.now()
-        for (let i = 0; i < SEQUENTIAL; i++) {
-          yield* channel.set(`seq:${i % 100}`, value)
-          yield* channel.get(`seq:${i % 100}`)
-        }
-        return (performance.now() - started) * 1000 / SEQUENTIAL
-      })
-
-    // -- 2. 64 concurrent loops ------------------------------------------------------
-    const rawConcurrent = async () => {
-      const started = performance.now()
-      await Promise.all(Array.from({ length: CONCURRENCY }, async (_, fiber) => {
-        for (let i = 0; i < PER_FIBER; i++) {
-          await rawPipelined.set(`raw:con:${fiber}`, JSON.stringify(value))
-          JSON.parse((await rawPipelined.get(`raw:con:${fiber}`)) ?? "null")
-        }
-      }))
-      return (CONCURRENCY * PER_FIBER * 2) / ((performance.now() - started) / 1000)
-    }
-    const channelConcurrent = (channel: Channel.Untyped) =>
-      Effect.gen(function*() {
-        const started = performance.now()
-        yield* Effect.forEach(
-          Array.from({ length: CONCURRENCY }, (_, fiber) => fiber),
-          (fiber) =>
-            Effect.gen(function*() {
-              for (let i = 0; i < PER_FIBER; i++) {
-                yield* channel.set(`con:${fiber}`, value)
-                yield* channel.get(`con:${fiber}`)
-              }
-            }),
-          { concurrency: "unbounded", discard: true }
-        )
-        return (CONCURRENCY * PER_FIBER * 2) / ((performance.now() - started) / 1000)
-      })
-
     const results = await Effect.runPromise(
       Effect.scoped(Effect.gen(function*() {
         const channel = yield* Channel.open("bench")
         const seq = { raw: [] as Array<number>, channel: [] as Array<number> }
         const con = { raw: [] as Array<number>, channel: [] as Array<number> }
         // one warm-up round, then interleaved measured rounds
-        yield* Effect.promise(rawSequential)
-        yield* channelSequential(channel)
+        yield* Effect.promise(rawSequential(raw, SEQUENTIAL))
+        yield* channelSequential(channel, SEQUENTIAL)
         for (let round = 0; round < ROUNDS; round++) {
-          seq.raw.push(yield* Effect.promise(rawSequential))
-          seq.channel.push(yield* channelSequential(channel))
-          con.raw.push(yield* Effect.promise(rawConcurrent))
-          con.channel.push(yield* channelConcurrent(channel))
+          seq.raw.push(yield* Effect.promise(rawSequential(raw, SEQUENTIAL)))
+          seq.channel.push(yield* channelSequential(channel, SEQUENTIAL))
+          con.raw.push(yield* Effect.promise(rawConcurrent(rawPipelined, CONCURRENCY, PER_FIBER)))
+          con.channel.push(yield* channelConcurrent(channel, CONCURRENCY, PER_FIBER))
         }
         return { seq, con }
       })).pipe(Effect.provide(RedisChannel.layer({ url: server.url, prefix: "bench:" })))

@@ -31,7 +31,7 @@ const bundle = (entry, outfile) =>
     logLevel: "warning"
   })
 // Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
-const extra = { distributed: ["fixtures/distributed-worker"], composition: ["fixtures/composition-worker"] }[name] ?? []
+const extra = { distributed: ["fixtures/distributed-worker"], composition: ["fixtures/composition-worker"], cluster: ["fixtures/distributed-worker"] }[name] ?? []
 for (const entry of extra) await bundle(entry, `${root}.bench/${entry.split("/").pop()}.mjs`)
 await bundle(name, outfile)
 // A benchmark of several parts runs each in a fresh process.
@@ -40,7 +40,8 @@ const all = {
   engine: ["chain", "fanout", "channel", "make"],
   durable: ["memory", "redis"],
   composition: ["map", "memory", "subworkflow", "branch", "distributed"],
-  floor: ["chain", "reads", "fanout", "small", "durable", "resume", "rss"]
+  floor: ["chain", "reads", "fanout", "small", "durable", "resume", "rss"],
+  cluster: ["channel", "run", "distributed"]
 }[name]
 const parts = all === undefined ? [undefined] : all.includes(process.argv[3]) ? [process.argv[3]] : all
 for (const part of parts) {
