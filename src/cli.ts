@@ -156,7 +156,8 @@ const worker = async (
   flags: Record<string, string>
 ): Promise<Outcome> => {
   const url = flags["--redis"]
-  const seeds = flags["--cluster"]?.split(",").map((seed) => seed.trim()).filter((seed) => seed !== "")
+  // Split where a URL starts: a comma inside a password stays (or write it %2C).
+  const seeds = flags["--cluster"]?.split(/,(?=\s*rediss?:\/\/)/i).map((seed) => seed.trim()).filter((seed) => seed !== "" && seed !== ",")
   const redis = url !== undefined && seeds === undefined ? url : url === undefined && seeds !== undefined ? { cluster: seeds } : undefined
   if (redis === undefined) {
     return { code: 2, stdout: "", stderr: `worker: give the runs' Redis: --redis <url>, or --cluster <url>[,<url>…] (one of them)\n${usage}` }

@@ -100,6 +100,11 @@ describe("effect-graflow graph", () => {
       code: 2,
       stderr: expect.stringContaining(oneOf)
     })
+    // Seeds split where a URL starts: a comma in a password stays in it, and never shows.
+    const comma = await main(["worker", fixture, "--cluster", "redis://:s3cr,etpass@127.0.0.1:1,redis://127.0.0.1:2"])
+    expect(comma.code).toBe(1)
+    expect(comma.stderr).toContain("redis://:***@127.0.0.1:1")
+    expect(comma.stderr).not.toMatch(/s3cr|etpass/)
     expect(await main(["worker", fixture, "--cluster", " , "])).toMatchObject({
       code: 2,
       stderr: "worker: --cluster needs at least one seed node URL"

@@ -9,6 +9,7 @@
 import { Queue, QueueEvents } from "bullmq"
 import { Effect, type Scope } from "effect"
 import type { ChannelBackend } from "../ChannelBackend.js"
+import { ChannelError } from "./channelError.js"
 import type { Store } from "./checkpoint.js"
 import { type Dispatch, isSuspension, type JobData, jobIdPrefixOf, parseJson, RemoteTaskError } from "./remote.js"
 import { globEscape } from "./redis/checkpoints.js"
@@ -22,7 +23,7 @@ export interface DispatcherShape {
   /** Removes jobs a durable run kept, once it has ended. */
   readonly remove: Dispatch["remove"]
   /** Removes every job of the run of this namespace that is not running (see `Distributed.deleteRun`); how many. */
-  readonly removeRun: (namespace: string) => Effect.Effect<number>
+  readonly removeRun: (namespace: string) => Effect.Effect<number, ChannelError>
   /** The run's channel: Redis, the one the workers use. */
   readonly channel: ChannelBackend
   /** Where the runs' checkpoints and journals go: Redis too. */
@@ -36,6 +37,9 @@ interface DispatcherOptions {
   /** How long a durable run's jobs stay after they end, in seconds. */
   readonly keepSeconds: number
 }
+
+/** Why the jobs of a run could not be looked for (a node down, a cluster not ready). */
+const findFailed = (cause: unknown) => new ChannelError({ op: "find the run's jobs", cause })
 
 /** A dispatcher on the queue of `options`, for runs on `channel` and `checkpoints`; closed with the scope. */
 export const makeDispatcher = (
@@ -70,7 +74,7 @@ export const makeDispatcher = (
         // blocking read, which starts a little later): no event of a job added from now on is missed.
         // Asked of the stream's key, so that a Cluster asks the node that holds it. Bounded, and closed
         // whatever happens (a server gone since the channel connected).
-        const reader = plainClient(options.redis, BULLMQ_CLOSE_BOUND)
+        const reader = await plainClient(options.redis, BULLMQ_CLOSE_BOUND)
         const newest = await reader.xrevrange(`${prefix}:${name}:events`, "+", "-", "COUNT", 1).finally(() => destroyClient(reader))
         const lastEventId = newest[0]?.[0] ?? "0-0"
         const { connection, release } = bullConnectionOf(options.redis)
@@ -156,13 +160,16 @@ export const makeDispatcher = (
       remove: (jobIds) => Effect.asVoid(removeJobs(jobIds)),
       removeRun: (namespace) =>
         Effect.acquireUseRelease(
-          Effect.sync(() => plainClient(options.redis, BULLMQ_CLOSE_BOUND)),
+          Effect.tryPromise({ try: () => plainClient(options.redis, BULLMQ_CLOSE_BOUND), catch: findFailed }),
           (client) =>
-            Effect.promise(async () => {
-              // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after
-              // the id. The queue is one slot, on one node; every primary is scanned all the same (a slot moving).
-              const keys = await scanAll(client, `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`)
-              return keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
+            Effect.tryPromise({
+              try: async () => {
+                // A job's hash is `{prefix}:{queue}:{jobId}`; its other keys (`:lock`, `:logs`) have a colon after
+                // the id. The queue is one slot, on one node; every primary is scanned all the same (a slot moving).
+                const keys = await scanAll(client, `${globEscape(jobKeys + jobIdPrefixOf(namespace))}*`)
+                return keys.map((key) => key.slice(jobKeys.length)).filter((id) => !id.includes(":"))
+              },
+              catch: findFailed
             }),
           (client) => Effect.sync(() => destroyClient(client))
         ).pipe(Effect.flatMap(removeJobs)),

@@ -24,6 +24,18 @@ const escapeSegment = (text: string): string =>
 export const runNamespace = (workflow: string, runId: string): string =>
   `${escapeSegment(workflow)}/${escapeSegment(runId)}`
 
+const unescapeSegment = (text: string): string => text.indexOf("%") === -1 ? text : text.replace(/%2F|%25/g, (code) => code === "%2F" ? "/" : "%")
+
+/**
+ * The workflow and run id of a run's namespace (the inverse of
+ * {@link runNamespace}); `undefined` for a namespace that is not `a/b`.
+ */
+export const parseRunNamespace = (namespace: string): { readonly workflow: string; readonly runId: string } | undefined => {
+  const slash = namespace.indexOf("/")
+  if (slash <= 0 || slash === namespace.length - 1 || namespace.indexOf("/", slash + 1) !== -1) return undefined
+  return { workflow: unescapeSegment(namespace.slice(0, slash)), runId: unescapeSegment(namespace.slice(slash + 1)) }
+}
+
 /** Why a namespace cannot be opened, or `undefined` when it can: a namespace is a non-empty string. */
 export const namespaceProblem = (namespace: unknown): string | undefined => {
   if (typeof namespace !== "string") return `a namespace is a non-empty string, not ${namespace === null ? "null" : typeof namespace}`

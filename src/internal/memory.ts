@@ -13,7 +13,7 @@ import { comesBefore, pageOf } from "./runIndex.js"
 import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
-import { isResultKey, runNamespace } from "./keys.js"
+import { isResultKey, parseRunNamespace, runNamespace } from "./keys.js"
 
 interface Entry {
   /** The value, for a plain entry. */
@@ -478,6 +478,14 @@ export const makeBackend = (): ChannelBackend => {
           runs = new Map()
           runIndex.set(workflow, runs)
         }
+        // The two oldest entries leave the index when their runs are gone (a memory run's namespace goes when it
+        // ends, by default): the index outgrows the workflow's live runs by at most what went since the last run.
+        let looked = 0
+        for (const old of runs.keys()) {
+          if (looked++ === 2) break
+          if (spaces.get(runNamespace(workflow, old))?.run.record === undefined) runs.delete(old)
+        }
+        runs.delete(runId) // re-added last: the map's order is the order of starts
         runs.set(runId, startedAt)
       }
     },
@@ -551,6 +559,8 @@ export const makeBackend = (): ChannelBackend => {
     drop: (namespace) =>
       Effect.sync(() => {
         retainer.dropResponses(namespace)
+        const run = parseRunNamespace(namespace)
+        if (run !== undefined) runIndex.get(run.workflow)?.delete(run.runId)
         const space = spaces.get(namespace)
         if (space === undefined) return
         // The run's record goes; a driver holding its lease keeps it until it ends.

@@ -1029,6 +1029,18 @@ export const channelConformance = (subject: Subject) => {
           assert.strictEqual(yield* env.store.awaitResponse("other", 0), 1)
         }), 30_000)
 
+      test("a wait with a timeout gets a response that comes while it waits, before its timeout", (ch, env) =>
+        Effect.gen(function*() {
+          const backend = yield* Channel.Channel
+          yield* env.store.run.claim("driver", { durable: false })
+          // A long timeout, the answer a little later: the wait is taken by the answer, not by the clock
+          // (on a cluster, the wait's connection to the node of the list is made while it waits).
+          const waiting = yield* Effect.forkChild(env.store.awaitResponse("approval", 20 * ttl))
+          yield* env.advance(margin)
+          yield* backend.respond(ch.namespace, "approval", "in time")
+          assert.strictEqual(yield* Fiber.join(waiting), "in time")
+        }), 30_000)
+
       test("an interrupted wait takes nothing; responses survive restore and go with drop", (ch, env) =>
         Effect.gen(function*() {
           const backend = yield* Channel.Channel

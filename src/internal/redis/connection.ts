@@ -62,11 +62,14 @@ export const redactUrl = (url: string): string => {
 /** Why a connection could not be made, in words (no credentials, no command arguments). */
 class ConnectFailure extends Error {}
 
-/** A connect failure in words: why, never the credentials (ioredis's auth errors carry the AUTH command's arguments). */
-const connectFailure = (error: unknown, url: string, options: Omit<RedisOptions, "replyMapping">): Error => {
+/**
+ * A connect failure in words: why, never the credentials (ioredis's auth
+ * errors carry the AUTH command's arguments). `where` is already redacted (a
+ * URL, or a cluster's seeds).
+ */
+const connectFailure = (error: unknown, where: string, options: Omit<RedisOptions, "replyMapping">): Error => {
   const code = error instanceof Error ? Reflect.get(error, "code") : undefined
   const message = describeCause(error)
-  const where = redactUrl(url)
   let reason: string
   if (code === "ECONNREFUSED") reason = `connection refused (no Redis listening at ${where})`
   else if (code === "ENOTFOUND" || code === "EAI_AGAIN") reason = `unknown host in ${where}`
@@ -108,18 +111,44 @@ const connectExplained = async <C extends Client>(
   options: Omit<RedisOptions, "replyMapping">
 ): Promise<C> => {
   let last: unknown
+  const coded = (error: unknown) => typeof error === "object" && error !== null && typeof Reflect.get(error, "code") === "string"
   const remember = (error: unknown) => {
-    last = error
+    // A Cluster's own error ("Failed to refresh slots cache.") carries its last node's; a node's socket error
+    // (ECONNREFUSED, ENOTFOUND…) says why best, and is kept over a later "Connection is closed.".
+    const nodeError: unknown = typeof error === "object" && error !== null ? Reflect.get(error, "lastNodeError") : undefined
+    const candidate = nodeError ?? error
+    if (!coded(last) || coded(candidate)) last = candidate
   }
   client.on("error", remember)
   client.on("node error", remember)
+  let timer: ReturnType<typeof setTimeout> | undefined
   try {
-    await client.connect()
+    // A Cluster whose state is not ok (a primary down, no replica) retries its ready check for ever, and its
+    // connect() never settles: it is given the connect timeout, then closed.
+    const bound = isCluster(client)
+      ? new Promise<never>((_, reject) => {
+        const ms = options.connectTimeout ?? 10_000
+        timer = setTimeout(() =>
+          reject(
+            new ConnectFailure(
+              `the Redis Cluster at ${where} was not ready within ${ms} ms (connectTimeout): a primary down without a replica, or the cluster still forming (CLUSTER INFO says cluster_state)`
+            )
+          ), ms)
+      })
+      : undefined
+    await (bound === undefined ? client.connect() : Promise.race([client.connect(), bound]))
     return client
   } catch (error) {
     // disconnect() half-closes the socket; a server that never answers would keep it open.
     destroyClient(client)
+    if (error instanceof ConnectFailure) throw error
+    // A Cluster's nodes report no socket error (only "Connection is closed."): say what that means.
+    if (isCluster(client) && !coded(last)) {
+      throw new ConnectFailure(`no seed node of the Redis Cluster answered at ${where} (connection refused, closed or unreachable)`)
+    }
     throw connectFailure(last ?? error, where, options)
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -134,12 +163,12 @@ export const acquireClient = (
       if (problem !== undefined) return Effect.fail(new ChannelError({ op: "connect", cause: new ConnectFailure(problem) }))
       return Effect.tryPromise({
         try: async () => {
-          return connectExplained(new Redis(url, { ...redisOptions, ...safeClientOptions }), url, redisOptions)
+          return connectExplained(new Redis(url, { ...redisOptions, ...safeClientOptions }), redactUrl(url), redisOptions)
         },
         catch: (cause) =>
           new ChannelError({
             op: "connect",
-            cause: cause instanceof ConnectFailure ? cause : connectFailure(cause, url, redisOptions)
+            cause: cause instanceof ConnectFailure ? cause : connectFailure(cause, redactUrl(url), redisOptions)
           })
       })
     }),
@@ -372,11 +401,23 @@ export const bullConnectionOf = (target: Target): {
   return { connection: cluster, release: () => cluster.disconnect() }
 }
 
-/** A short-lived client for a target (a job's cleanup), commands bounded by `commandTimeout`; the caller disconnects it. */
-export const plainClient = (target: Target, commandTimeout: number): Client => {
+/**
+ * A short-lived client for a target (a job's cleanup, the events stream's
+ * start), commands bounded by `commandTimeout`, ready (a Cluster: its slots
+ * read) or failed within it; the caller disconnects it.
+ */
+export const plainClient = async (target: Target, commandTimeout: number): Promise<Client> => {
   if (typeof target === "string") return new Redis({ ...bullConnection(target), maxRetriesPerRequest: 1, commandTimeout })
   const seeds = clusterSeeds(target.cluster)
-  return new Cluster(seeds.nodes, { redisOptions: { ...seeds.options, maxRetriesPerRequest: 1, commandTimeout } })
+  // No offline queue, no reconnection: a cluster that is not ready fails the command instead of holding it.
+  const cluster = new Cluster(seeds.nodes, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: () => null,
+    redisOptions: { ...seeds.options, maxRetriesPerRequest: 1, commandTimeout }
+  })
+  cluster.on("error", () => {})
+  return connectExplained(cluster, target.cluster.map(redactUrl).join(", "), { connectTimeout: commandTimeout })
 }
 
 /**
@@ -386,8 +427,6 @@ export const plainClient = (target: Target, commandTimeout: number): Client => {
  */
 export const scanAll = async (client: Client, match: string): Promise<Array<string>> => {
   const found: Array<string> = []
-  // A Cluster knows its nodes once it has read the slots: a first command waits for that.
-  if (isCluster(client) && client.status !== "ready") await client.ping()
   const nodes: ReadonlyArray<Redis> = isCluster(client) ? client.nodes("master") : [client]
   await Promise.all(nodes.map(async (node) => {
     let cursor = "0"

@@ -170,14 +170,18 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 return n`
 
 /**
- * The live members of the index (stale entries — expired, evicted, deleted by
- * another program — are removed on the way). KEYS: index. ARGV: data prefix.
+ * The live members of the index: those whose key is there. An entry whose key
+ * is missing is left out but kept: on a cluster whose slot is moving, a key not
+ * moved yet is missing here for a moment, and forgetting it would leave it out
+ * of the index for good. Entries of keys that expired go by their score (every
+ * write with a TTL drops them); a key deleted by another program stays listed
+ * nowhere, its entry until the namespace's retention. KEYS: index. ARGV: data prefix.
  */
 const LIVE = `
 local function live(index, base)
   local out = {}
   for _, m in ipairs(redis.call('ZRANGE', index, 0, -1)) do
-    if redis.call('EXISTS', base .. m) == 1 then out[#out + 1] = m else redis.call('ZREM', index, m) end
+    if redis.call('EXISTS', base .. m) == 1 then out[#out + 1] = m end
   end
   return out
 end
@@ -189,7 +193,8 @@ return live(KEYS[1], ARGV[1])`
 /**
  * Every live key with its value: `{member, 1, text, member, 2, items, …}`
  * (results left out, before anything is asked of them: a run's end reads
- * only its other keys). KEYS: index. ARGV: data prefix.
+ * only its other keys; a missing key left out, its entry kept, as in LIVE).
+ * KEYS: index. ARGV: data prefix.
  */
 const ENTRIES = `
 local out = {}
@@ -199,8 +204,7 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     local t = redis.call('TYPE', k)['ok']
     if t == 'string' then out[#out + 1] = m; out[#out + 1] = 1; out[#out + 1] = redis.call('GET', k)
     elseif t == 'list' then out[#out + 1] = m; out[#out + 1] = 2; out[#out + 1] = redis.call('LRANGE', k, 0, -1)
-    elseif t == 'none' then redis.call('ZREM', KEYS[1], m)
-    else out[#out + 1] = m; out[#out + 1] = 3; out[#out + 1] = t end
+    elseif t ~= 'none' then out[#out + 1] = m; out[#out + 1] = 3; out[#out + 1] = t end
   end
 end
 return out`
@@ -240,10 +244,9 @@ local now = now_ms()
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local k = ARGV[1] .. m
   local p = redis.call('PTTL', k)
-  if p == -2 then redis.call('ZREM', KEYS[1], m)
-  elseif p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
-  -- otherwise the key keeps its shorter TTL. Entries keep their scores: the index expires with the
-  -- keys (below), and until then a read checks that a key is there (LIVE).
+  if p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
+  -- otherwise the key keeps its shorter TTL (or is missing: its entry is kept, as in LIVE). Entries keep their
+  -- scores: the index expires with the keys (below), and until then a read checks that a key is there (LIVE).
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
@@ -414,6 +417,21 @@ end
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`
 
+/**
+ * Puts a run in its workflow's index (a sorted set of run ids by start) and
+ * keeps the index as long as the run's namespace: `keep` makes it persistent
+ * (a kept, suspended or continuable run), a number of ms makes it last at
+ * least that long (a new index gets it; a persistent one stays so). KEYS:
+ * index. ARGV: score, run id, 'keep' or ms.
+ */
+const INDEX_RUN = `
+local fresh = redis.call('EXISTS', KEYS[1]) == 0
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] == 'keep' then redis.call('PERSIST', KEYS[1]) return 1 end
+local p = redis.call('PTTL', KEYS[1])
+if fresh or (p >= 0 and p < tonumber(ARGV[3])) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1`
+
 /** Deletes the lock key if it still holds our token. ARGV: token. */
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -447,12 +465,13 @@ const scripts = {
   RUN_CLAIM: [2, RUN_CLAIM],
   RUN_RENEW: [2, RUN_RENEW],
   RUN_END: [2, RUN_END],
+  INDEX_RUN: [1, INDEX_RUN],
   UNLOCK: [1, UNLOCK],
   RENEW: [1, RENEW]
 } as const
 type ScriptName = keyof typeof scripts
 /** The command a script is defined as (the number changes when a script's keys or replies do). */
-const commandName = (name: ScriptName) => `effectGraflow5${name}`
+const commandName = (name: ScriptName) => `effectGraflow6${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (

@@ -29,7 +29,7 @@ import {
 } from "../channelError.js"
 import type { Json, Value } from "../json.js"
 import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
-import { isResultKey, runNamespace } from "../keys.js"
+import { isResultKey, parseRunNamespace, runNamespace } from "../keys.js"
 import { comesBefore, pageOf } from "../runIndex.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { blockingDuplicate, type Client, destroyClient, isCluster, isTimeout } from "./connection.js"
@@ -116,6 +116,8 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
   const { dataPrefix, index, journal: journalKey } = keys
   const dataKey = keys.data
   const lockKey = keys.lock
+  /** The run of this namespace as its workflow's index holds it, once the run has claimed its lease. */
+  const indexed: { current: IndexedRun | undefined } = { current: undefined }
 
   /**
    * The values (not lists) set in one tick: the first is sent at once (a lone
@@ -396,7 +398,15 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
           Effect.flatMap(Effect.forkChild(Effect.interruptible(keepAlive(key, token))), (renewer) =>
             restore(self).pipe(Effect.ensuring(Effect.andThen(Fiber.interrupt(renewer), release(key, token))))))
       ),
-    retain: (retention) => retain(shared, namespace, retention),
+    // A run in its workflow's index: the index lasts as long as the run's namespace does.
+    retain: (retention) => {
+      const current = indexed.current
+      if (current === undefined) return retain(shared, namespace, retention)
+      const index = retention._tag === "Delete"
+        ? Effect.asVoid(call("index the run", undefined, () => client.zrem(current.key, current.runId)))
+        : indexRun(shared, current, retention._tag === "Keep" ? "keep" : retention.millis)
+      return Effect.andThen(retain(shared, namespace, retention), index)
+    },
     dump: Effect.flatMap(
       idempotent("dump", undefined, () => runScript(client, "DUMP", [index], [dataPrefix])),
       (reply) =>
@@ -448,7 +458,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
         )
     },
     awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout),
-    run: runLease(shared, keys)
+    run: runLease(shared, keys, indexed)
   }
 }
 
@@ -459,7 +469,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
  * driver waiting for it asks again as the holder's lease runs out (at most
  * every 250 ms): a rare path, where a subscription would cost every run.
  */
-const runLease = (shared: Shared, keys: NamespaceKeys): RunLease => {
+const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: IndexedRun | undefined }): RunLease => {
   const { client, options } = shared
   const ttl = options.runLease
   const keysOf = [keys.runLease, keys.runRecord]
@@ -478,9 +488,15 @@ const runLease = (shared: Shared, keys: NamespaceKeys): RunLease => {
         if (isReply(reply) && reply[0] === 1) {
           const run = claimOptions.run
           // The workflow's index of runs is a key of its own (another slot on a cluster): a second command.
-          return run === undefined
-            ? Effect.void
-            : Effect.asVoid(call("index the run", () => client.zadd(runsKey(options.prefix, run.workflow), Number(reply[1]), run.runId)))
+          if (run === undefined) return Effect.void
+          const key = runsKey(options.prefix, run.workflow)
+          const current: IndexedRun = { key, score: Number(reply[1]), runId: run.runId, durable: claimOptions.durable }
+          indexed.current = current
+          // The two oldest entries are looked at, in the background: each gone (its retention passed) leaves the
+          // index, so the index outgrows the workflow's live runs by at most what expired since the last run.
+          void pruneOldest(shared, key, run.workflow).catch(() => {})
+          // Until the run ends, the index lasts at least the backend's retention (a day when it deletes).
+          return indexRun(shared, current, options.retention._tag === "Expire" ? options.retention.millis : options.retention._tag === "Keep" ? "keep" : 86_400_000)
         }
         const left = isReply(reply) ? Number(reply[1]) : 0
         return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
@@ -491,10 +507,16 @@ const runLease = (shared: Shared, keys: NamespaceKeys): RunLease => {
     claim,
     renew: (owner) =>
       Effect.map(call("renew the run's lease", () => runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])), (kept) => kept === 1),
-    end: (owner, outcome) =>
-      Effect.asVoid(
+    end: (owner, outcome) => {
+      const ended = Effect.asVoid(
         call("end the run", () => runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)]))
       )
+      // A run that has not ended for good (suspended, or durable and failed or interrupted: it continues) keeps its
+      // namespace until it does: its index stays with it.
+      const current = indexed.current
+      const open = outcome.status === "suspended" || (current?.durable === true && (outcome.status === "failed" || outcome.status === "interrupted"))
+      return current !== undefined && open ? Effect.andThen(ended, indexRun(shared, current, "keep")) : ended
+    }
   }
 }
 
@@ -535,8 +557,10 @@ const awaitResponse = (
       Effect.tryPromise({
         try: async () => {
           // No command timeout: the BLPOP's own timeout bounds it; and, for a finite one, a client-side one
-          // too (ioredis's blockingTimeout: BLPOP's timeout and 100 ms), for a server that stops answering.
-          const blocking = blockingDuplicate(client, seconds === 0 ? undefined : 1)
+          // too (ioredis's blockingTimeout), for a server that stops answering: the wait and a second more. (Not
+          // less: a Cluster's node connection queues the BLPOP while it connects, and ioredis then counts the
+          // blockingTimeout alone as the whole deadline.)
+          const blocking = blockingDuplicate(client, seconds === 0 ? undefined : Math.ceil(seconds * 1000) + 1_000)
           blocking.on("error", () => {})
           await blocking.connect()
           return blocking
@@ -594,9 +618,9 @@ const retainCommand = (shared: Shared, namespace: string, retention: Retention):
 }
 
 /**
- * Gives a namespace its retention; repeated after a failure like a read (both scripts give the same end state
- * when run again: a drop finds less to delete, an expiry only shortens TTLs) — a slot moving on a cluster
- * refuses an index walk for a moment.
+ * Gives a namespace its retention. Repeated (both scripts give the same end state when run again: a drop finds
+ * less to delete, an expiry only shortens TTLs) only when a cluster's slot is moving — the index walk refused
+ * for a moment ("non local key", TRYAGAIN) — not when the server is away: a failed run's outcome is not held up.
  */
 const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
   if (retention._tag === "Keep") return Effect.void
@@ -604,7 +628,13 @@ const retain = (shared: Shared, namespace: string, retention: Retention): Effect
     try: () => retainCommand(shared, namespace, retention) ?? Promise.resolve(),
     catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
   })
-  return Effect.asVoid(repeatable(once, shared.options.retry))
+  return Effect.asVoid(Effect.retry(once, { schedule: shared.options.retry, while: slotMoving }))
+}
+
+/** Whether a command failed because its slot is moving between a cluster's nodes (worth repeating at once). */
+const slotMoving = (error: ChannelError): boolean => {
+  const message = error.cause instanceof Error ? error.cause.message : ""
+  return message.includes("non local key") || message.startsWith("TRYAGAIN")
 }
 
 /** The entries of an ENTRIES reply. */
@@ -630,7 +660,15 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
     name: "redis",
     defaultRetention: options.retention,
     open: (namespace) => Effect.sync(() => makeStore(shared, namespace)),
-    drop: (namespace) => retain(shared, namespace, { _tag: "Delete" }),
+    drop: (namespace) =>
+      Effect.andThen(retain(shared, namespace, { _tag: "Delete" }), () => {
+        // A run's namespace: the run leaves its workflow's index too (another key: another slot on a cluster).
+        const run = parseRunNamespace(namespace)
+        return run === undefined ? Effect.void : Effect.asVoid(Effect.tryPromise({
+          try: () => client.zrem(runsKey(options.prefix, run.workflow), run.runId),
+          catch: (cause) => commandError("drop", undefined, cause, options.commandTimeout)
+        }))
+      }),
     respond: (namespace, name, value) => {
       const keys = namespaceKeys(options.prefix, namespace)
       return Effect.flatMap(
@@ -650,6 +688,34 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
     runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace)),
     listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
+}
+
+/** A run in its workflow's index: the index's key, the run's score (its start) and id, and whether it is durable. */
+interface IndexedRun {
+  readonly key: string
+  readonly score: number
+  readonly runId: string
+  readonly durable: boolean
+}
+
+/** Puts the run in its workflow's index, which then lasts at least `horizon` ms, or for good (`"keep"`). */
+const indexRun = (shared: Shared, run: IndexedRun, horizon: number | "keep"): Effect.Effect<void, ChannelError> =>
+  Effect.tryPromise({
+    try: () => {
+      shared.cork()
+      return runScript(shared.client, "INDEX_RUN", [run.key], [`${run.score}`, run.runId, `${horizon}`])
+    },
+    catch: (cause) => commandError("index the run", undefined, cause, shared.options.commandTimeout)
+  }).pipe(Effect.asVoid)
+
+/** Removes the two oldest entries of a workflow's index of runs when their runs' records are gone. */
+const pruneOldest = async (shared: Shared, key: string, workflow: string): Promise<void> => {
+  const oldest = await shared.client.zrange(key, "0", "1")
+  const records = await Promise.all(
+    oldest.map((runId) => shared.client.exists(namespaceKeys(shared.options.prefix, runNamespace(workflow, runId)).runRecord))
+  )
+  const gone = oldest.filter((_, i) => records[i] === 0)
+  if (gone.length > 0) await shared.client.zrem(key, ...gone)
 }
 
 /**
