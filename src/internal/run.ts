@@ -405,9 +405,9 @@ const runOn = (opened: Opened) => {
   })
   // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
   // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
-  return owner === undefined
-    ? finished
-    : Effect.andThen(store.run.claim(owner, { durable, run: { workflow: workflow.name, runId } }), finished)
+  // A top-level run enters its workflow's index of runs (listRuns); a sub-workflow's run is its outer run's part.
+  const indexed = state.parent === undefined ? { workflow: workflow.name, runId } : undefined
+  return owner === undefined ? finished : Effect.andThen(store.run.claim(owner, { durable, run: indexed }), finished)
 }
 
 /** Gives the namespaces of a run's sub-workflow runs (and their journals in the checkpoint store) the run's retention. */

@@ -104,6 +104,17 @@ export const runsConformance = (subject: Subject) => {
         assert.isTrue(Option.isNone(yield* Workflow.getRun(flow, "never")))
       }).pipe(provide))
 
+    test("a sub-workflow's run is part of its outer run: listed under the outer workflow only", () =>
+      Effect.gen(function*() {
+        const inner = Workflow.make(unique("inner"), Task.make("x", () => 1))
+        const outer = Workflow.make(unique("outer"), Task.workflow("step", inner))
+        // Durable: the step's run is one that can be continued, with a lease and a record of its own.
+        const out = yield* Workflow.run(outer, { runId: "o1", durable: true, retention: "keep" })
+        assert.strictEqual(out.status, "completed")
+        assert.deepStrictEqual((yield* Workflow.listRuns(outer)).runs.map((run) => run.runId), ["o1"])
+        assert.deepStrictEqual((yield* Workflow.listRuns(inner)).runs, [])
+      }).pipe(provide))
+
     test("a limit out of 1–1000 or a cursor no page gave is a defect naming it", () =>
       Effect.gen(function*() {
         for (const limit of [0, 1001, 2.5]) {
