@@ -16,6 +16,7 @@
  * @since 0.2.0
  */
 import { Context, Duration, Effect, Layer, Option } from "effect"
+import type { Cluster, Redis } from "ioredis"
 import { Channel as ChannelService } from "./Channel.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
 import { CheckpointStore } from "./internal/checkpoint.js"
@@ -97,10 +98,13 @@ export class Dispatcher extends Context.Service<Dispatcher, DispatcherShape>()("
  */
 export interface Options {
   /**
-   * The Redis URL (`redis://[:password@]host:port[/db]`), or `{ cluster }`:
-   * the seed nodes of a Redis Cluster (URLs; credentials and TLS from the first).
+   * The Redis URL (`redis://[:password@]host:port[/db]`), `{ cluster }`: the
+   * seed nodes of a Redis Cluster (URLs; credentials and TLS from the first),
+   * or an ioredis `Redis` or `Cluster` client you own: the run's channel uses
+   * it (give it `RedisChannel.clientOptions`), BullMQ's connections are
+   * duplicates of it; it is never closed for you.
    */
-  readonly redis: string | { readonly cluster: ReadonlyArray<string> }
+  readonly redis: string | { readonly cluster: ReadonlyArray<string> } | Redis | Cluster
   readonly prefix?: string | undefined
   readonly queue?: string | undefined
 }

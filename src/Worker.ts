@@ -94,11 +94,12 @@ export const run = <const Ws extends ReadonlyArray<Workflow.Any>>(
       if (typeof registry === "string") return yield* Effect.die(new TypeError(`Worker.run: ${registry}`))
       const { name, prefix } = queueOf(options)
       // Named, so that CLIENT LIST shows which connections are a worker's channel.
-      const backend = yield* RedisChannel.make({
-        ...targetOptions(options.redis),
-        prefix: options.prefix,
-        redis: { connectionName: `${prefix}:worker:${process.pid}` }
-      })
+      const target = targetOptions(options.redis)
+      const backend = yield* RedisChannel.make(
+        "client" in target
+          ? { client: target.client, prefix: options.prefix }
+          : { ...target, prefix: options.prefix, redis: { connectionName: `${prefix}:worker:${process.pid}` } }
+      )
       const checkpoints = yield* Effect.service(CheckpointStore)
       const context = yield* Effect.context<ServicesOf<Ws>>()
       // Each job runs with the worker's services, through one runner made here (not provided per job).

@@ -15,6 +15,7 @@ import { Cluster, Redis } from "ioredis"
 import { inject } from "vitest"
 import { MemoryChannel, Progress, Task, Workflow } from "../src/index.js"
 import * as Distributed from "../src/Distributed.js"
+import * as RedisChannel from "../src/RedisChannel.js"
 import * as Worker from "../src/Worker.js"
 import { jobIdOf } from "../src/internal/remote.js"
 import { aggregateHere, approvals, Broken, cancelling, composed, control, crashy, etl, etlLocal, fanout, mapCrashy, moreControl, orders, relay, Report, slow, strict, typedFailure, workerLayer } from "./fixtures/distributed-flows.js"
@@ -591,6 +592,34 @@ describe("tracing across processes, exported with OpenTelemetry", () => {
       }
       assert.strictEqual(root!.resource.attributes["service.name"], "graflow-producer")
     }), 60_000)
+})
+
+describe("Distributed and Worker on clients you own", () => {
+  for (const where of ["standalone", "cluster"] as const) {
+    it.live(`${where}: a run completes on a Redis or Cluster client of the caller's, which stays open after the layers close`, () =>
+      Effect.gen(function*() {
+        const prefix = `test:own:${randomUUID().slice(0, 8)}:`
+        const arg = where === "standalone" ? inject("redisUrl") : inject("redisCluster")
+        const target = targetOf(arg)
+        const client = typeof target === "string"
+          ? new Redis(target, { ...RedisChannel.clientOptions, lazyConnect: true })
+          : new Cluster(target.cluster.map((url) => ({ host: new URL(url).hostname, port: Number(new URL(url).port) })), {
+            lazyConnect: true,
+            enableOfflineQueue: false,
+            redisOptions: RedisChannel.clientOptions
+          })
+        yield* Effect.promise(() => client.connect())
+        yield* Effect.addFinalizer(() => Effect.promise(() => client.quit().catch(() => "closed")))
+        yield* Effect.scoped(Effect.gen(function*() {
+          yield* Effect.forkScoped(Worker.run({ workflows: [etl], redis: client, prefix, concurrency: 4 }).pipe(Effect.provide(workerLayer)))
+          const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: client, prefix })))
+          assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
+        }))
+        // Ours were duplicates: the caller's client is still open, and still answers.
+        assert.strictEqual(client.status, "ready")
+        assert.strictEqual(yield* Effect.promise(() => client.set(`${prefix}probe`, "1")), "OK")
+      }).pipe(Effect.scoped), 60_000)
+  }
 })
 
 describe("Worker.run in this process", () => {

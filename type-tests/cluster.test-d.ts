@@ -28,10 +28,12 @@ expectError(RedisChannel.layer({ cluster: seeds, clusterOptions: { lazyConnect: 
 expectError(RedisChannel.layer({ url: "redis://127.0.0.1:6379", clusterOptions: {} }))
 expectError(RedisChannel.layer({}))
 
-// Distributed and Worker: a URL or { cluster }
+// Distributed and Worker: a URL, { cluster }, or a client you own
 expectAssignable<Distributed.Options>({ redis: { cluster: seeds }, queue: "etl" })
 expectType<Layer.Layer<Distributed.Dispatcher, ChannelError.ChannelError>>(Distributed.layer({ redis: { cluster: seeds } }))
 expectType<Effect.Effect<never, ChannelError.ChannelError, never>>(Worker.run({ workflows: [], redis: { cluster: seeds }, queue: "etl" }))
+expectType<Layer.Layer<Distributed.Dispatcher, ChannelError.ChannelError>>(Distributed.layer({ redis: new Cluster([], { lazyConnect: true }) }))
+expectType<Effect.Effect<never, ChannelError.ChannelError, never>>(Worker.run({ workflows: [], redis: new Redis({ lazyConnect: true }) }))
 expectError(Distributed.layer({ redis: { cluster: "redis://10.0.0.1:7000" } }))
 expectError(Distributed.layer({ redis: { url: "redis://10.0.0.1:7000" } }))
 expectError(Worker.run({ workflows: [], redis: ["redis://10.0.0.1:7000"] }))

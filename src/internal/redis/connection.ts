@@ -15,12 +15,27 @@ import { describeCause } from "../format.js"
 /** A client of a standalone Redis or of a Redis Cluster: every command of the channel works on both. */
 export type Client = Redis | Cluster
 
-/** Where Redis is: a URL, or the seed nodes of a Cluster (URLs; credentials and TLS from the first). */
-export type Target = string | { readonly cluster: ReadonlyArray<string> }
+/**
+ * Where Redis is: a URL, the seed nodes of a Cluster (URLs; credentials and
+ * TLS from the first), or a client the caller owns (`Redis` or `Cluster`).
+ */
+export type Target = string | { readonly cluster: ReadonlyArray<string> } | Client
 
-/** A target as the channel's options (`url`, or `cluster`). */
-export const targetOptions = (target: Target): { readonly url: string } | { readonly cluster: ReadonlyArray<string> } =>
-  typeof target === "string" ? { url: target } : { cluster: target.cluster }
+/** Whether a target is a client (an ioredis `Redis` or `Cluster`: it can duplicate itself), not a description. */
+const isClient = (target: Target): target is Client =>
+  typeof target === "object" && typeof Reflect.get(target, "duplicate") === "function"
+
+/** A target as the channel's options (`url`, `cluster`, or `client`: the caller's, never closed by the channel). */
+export const targetOptions = (
+  target: Target
+): { readonly url: string } | { readonly cluster: ReadonlyArray<string> } | { readonly client: Client } =>
+  typeof target === "string" ? { url: target } : isClient(target) ? { client: target } : { cluster: target.cluster }
+
+/** A Cluster's node options without the reply mapping (what `duplicate` takes back). */
+const nodeOptionsOf = (cluster: Cluster): Omit<RedisOptions, "replyMapping"> => {
+  const { replyMapping: _, ...options } = cluster.options.redisOptions ?? {}
+  return options
+}
 
 /** Whether a client is a Cluster's (ioredis marks it; no runtime import of the class is needed to ask). */
 export const isCluster = (client: Client): client is Cluster => Reflect.get(client, "isCluster") === true
@@ -235,13 +250,6 @@ export const acquireCluster = (
     (client) => closeClient(client, (redisOptions.commandTimeout ?? 5_000) + 1_000)
   )
 
-/** Connects a client we own to a target (a URL, or a Cluster's seed nodes); closes it with the scope. */
-export const acquireTarget = (
-  target: Target,
-  redisOptions: Omit<RedisOptions, "replyMapping">
-): Effect.Effect<Client, ChannelError, Scope.Scope> =>
-  typeof target === "string" ? acquireClient(target, redisOptions) : acquireCluster(target.cluster, redisOptions)
-
 /** What {@link destroyClient} uses of an ioredis client (BullMQ's connections are ioredis clients too). */
 export interface Closable {
   readonly status: string
@@ -391,14 +399,27 @@ export const bullConnection = (url: string) => {
  * Worker; the duplicate is BullMQ's).
  */
 export const bullConnectionOf = (target: Target): {
-  readonly connection: ReturnType<typeof bullConnection> | Cluster
+  readonly connection: ReturnType<typeof bullConnection> | Client
   readonly release: () => void
 } => {
   if (typeof target === "string") return { connection: bullConnection(target), release: () => {} }
-  const seeds = clusterSeeds(target.cluster)
-  const cluster = new Cluster(seeds.nodes, { lazyConnect: true, redisOptions: { ...seeds.options, maxRetriesPerRequest: null } })
-  cluster.on("error", () => {}) // BullMQ listens to its own connections; this one is reported through them
-  return { connection: cluster, release: () => cluster.disconnect() }
+  // BullMQ's blocking connections need `maxRetriesPerRequest: null` and an offline queue: a client of the caller's is
+  // duplicated with those (never used as it is, never closed by us), the duplicate ours.
+  let client: Client
+  if (!isClient(target)) {
+    const seeds = clusterSeeds(target.cluster)
+    client = new Cluster(seeds.nodes, { lazyConnect: true, redisOptions: { ...seeds.options, maxRetriesPerRequest: null } })
+  } else if (isCluster(target)) {
+    client = target.duplicate([], {
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      redisOptions: { ...nodeOptionsOf(target), maxRetriesPerRequest: null, commandTimeout: undefined }
+    })
+  } else {
+    client = target.duplicate({ lazyConnect: true, enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined })
+  }
+  client.on("error", () => {}) // BullMQ listens to its own connections; this one is reported through them
+  return { connection: client, release: () => client.disconnect() }
 }
 
 /**
@@ -408,16 +429,20 @@ export const bullConnectionOf = (target: Target): {
  */
 export const plainClient = async (target: Target, commandTimeout: number): Promise<Client> => {
   if (typeof target === "string") return new Redis({ ...bullConnection(target), maxRetriesPerRequest: 1, commandTimeout })
-  const seeds = clusterSeeds(target.cluster)
+  if (isClient(target) && !isCluster(target)) {
+    return target.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: 1, commandTimeout })
+  }
   // No offline queue, no reconnection: a cluster that is not ready fails the command instead of holding it.
-  const cluster = new Cluster(seeds.nodes, {
-    lazyConnect: true,
-    enableOfflineQueue: false,
-    clusterRetryStrategy: () => null,
-    redisOptions: { ...seeds.options, maxRetriesPerRequest: 1, commandTimeout }
-  })
+  const failFast = { lazyConnect: true, enableOfflineQueue: false, clusterRetryStrategy: () => null } as const
+  const cluster = isClient(target)
+    ? target.duplicate([], { ...failFast, redisOptions: { ...nodeOptionsOf(target), maxRetriesPerRequest: 1, commandTimeout } })
+    : new Cluster(clusterSeeds(target.cluster).nodes, {
+      ...failFast,
+      redisOptions: { ...clusterSeeds(target.cluster).options, maxRetriesPerRequest: 1, commandTimeout }
+    })
   cluster.on("error", () => {})
-  return connectExplained(cluster, target.cluster.map(redactUrl).join(", "), { connectTimeout: commandTimeout })
+  const where = isClient(target) ? "the given Cluster client's nodes" : target.cluster.map(redactUrl).join(", ")
+  return connectExplained(cluster, where, { connectTimeout: commandTimeout })
 }
 
 /**
@@ -449,9 +474,8 @@ export const scanAll = async (client: Client, match: string): Promise<Array<stri
 export const blockingDuplicate = (client: Client, blockingTimeout: number | undefined): Client => {
   // lazyConnect: a client given by the user may connect by itself; the caller connects, once.
   if (!isCluster(client)) return client.duplicate({ lazyConnect: true, commandTimeout: undefined, blockingTimeout })
-  const { replyMapping: _, ...nodeOptions } = client.options.redisOptions ?? {}
   return client.duplicate([], {
     lazyConnect: true,
-    redisOptions: { ...nodeOptions, commandTimeout: undefined, blockingTimeout }
+    redisOptions: { ...nodeOptionsOf(client), commandTimeout: undefined, blockingTimeout }
   })
 }
