@@ -354,7 +354,7 @@ export interface ChannelBackend {
   readonly runRecord: (namespace: string) => Effect.Effect<RunRecord | undefined, ChannelError>
   /**
    * The runs of a workflow that have a record (claimed with `run`: see
-   * {@link RunLease}), newest start first, from the backend's index of the
+   * {@link RunLease}), newest first start first, from the backend's index of the
    * workflow's runs — never a walk of every namespace. A run whose namespace
    * is gone (its retention passed) is left out, and out of the index.
    */
@@ -384,7 +384,7 @@ export interface ListRunsOptions {
 }
 
 /**
- * Where a run is in its workflow's listing: newest start first, then run ids
+ * Where a run is in its workflow's listing: by its first start, newest first, then run ids
  * in descending order of their UTF-8 bytes (as Redis orders equal scores).
  *
  * **Example**

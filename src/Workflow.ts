@@ -957,7 +957,7 @@ export interface RunSummary extends ChannelBackendRunSummary {}
 export type RunStatus = ChannelBackendRunStatus
 
 /**
- * A page of {@link listRuns}: its runs, newest start first, and the cursor
+ * A page of {@link listRuns}: its runs, newest first start first, and the cursor
  * of the next page (`undefined`: this is the last).
  *
  * @category models
@@ -969,10 +969,11 @@ export interface RunsPage {
 }
 
 /**
- * The runs of a workflow on the provided channel backend, newest start
- * first, a page at a time: `status` keeps those of one status (or of any of
- * several), `limit` says how many (1–1000, default 50), `cursor` continues
- * after the page that gave it. A run is listed when it has a record: it was
+ * The runs of a workflow on the provided channel backend, by their first
+ * start, newest first, a page at a time: `status` keeps those of one status
+ * (or of any of several), `limit` says how many (1–1000, default 50), `cursor`
+ * continues after the page that gave it (a run started again keeps its place:
+ * no page loses it). A top-level run is listed when it has a record: it was
  * given a `runId`, is durable, or waits for requests (every run of such a
  * workflow). Read from the backend's index of the workflow's runs — on Redis
  * a sorted set per workflow, each run's record in its own slot — never a
@@ -1334,7 +1335,7 @@ export const toMermaid = (workflow: Any): string => {
  *   ctx.waitFor("approval"))
  * const shop = Workflow.make("shop", Workflow.chain(order, approve))
  * const { input, requests } = Workflow.jsonSchemas(shop)
- * // input?.schema: { type: "object", properties: { id: { type: "string" }, amount: { type: "number" } }, … }
+ * // input?.schema: { $schema: …, type: "object", properties: { id: { type: "string" }, amount: … }, required: ["id", "amount"] }
  * // requests.approval.taskId: "approve"
  * ```
  *

@@ -227,6 +227,42 @@ describe("a Redis Cluster changing under a run", () => {
 
 
 describe("the index of a workflow's runs on Redis", () => {
+  it.live("a running run outliving the retention stays listed (the index is renewed with its lease)", () =>
+    Effect.gen(function*() {
+      const prefix = `test:outlive:${randomUUID().slice(0, 8)}:`
+      const layer = RedisChannel.layer({ ...cluster, prefix, retention: { expireAfter: "200 millis" }, runLease: "300 millis" })
+      const started = yield* Deferred.make<void>()
+      const release = yield* Deferred.make<void>()
+      const long = Workflow.make("long", Task.make("wait", () => Effect.andThen(Deferred.succeed(started, undefined), Deferred.await(release))))
+      yield* Effect.gen(function*() {
+        yield* Workflow.run(Workflow.make("long", Task.make("wait", () => 1)), { runId: "short" })
+        const fiber = yield* Effect.forkChild(Workflow.run(long, { runId: "long-one" }))
+        yield* Deferred.await(started)
+        // Well past the retention and the index's first horizon (3 leases): still listed while it runs.
+        yield* Effect.sleep("1500 millis")
+        const listed = yield* Workflow.listRuns("long")
+        assert.deepStrictEqual(listed.runs.map((run) => [run.runId, run.status]), [["long-one", "running"]])
+        yield* Deferred.succeed(release, undefined)
+        yield* Fiber.join(fiber)
+      }).pipe(Effect.provide(layer))
+    }), 30_000)
+
+  it.live("runs that expire leave the index as later runs start, though older runs stay (suspended)", () =>
+    Effect.gen(function*() {
+      const prefix = `test:bounded:${randomUUID().slice(0, 8)}:`
+      const layer = RedisChannel.layer({ ...cluster, prefix, retention: { expireAfter: "20 millis" } })
+      const waits = Workflow.make("bounded", Task.make("ask", { awaits: { ok: Schema.Boolean } }, (ctx) => ctx.waitFor("ok", { timeout: 0 })))
+      const quick = Workflow.make("bounded", Task.make("ask", () => true))
+      yield* Effect.gen(function*() {
+        for (const runId of ["old-1", "old-2"]) assert.strictEqual((yield* Workflow.run(waits, { runId })).status, "suspended")
+        for (let i = 0; i < 300; i++) yield* Workflow.run(quick, { runId: `q-${i}` })
+      }).pipe(Effect.provide(layer))
+      const admin = clientOf(shared)
+      const size = yield* Effect.promise(() => admin.zcard(`${prefix}:runs:bounded`).finally(() => admin.quit()))
+      // Without pruning: 302. Each run's start looks at two entries at random: a few dozen at most stay.
+      assert.isBelow(size, 80)
+    }), 60_000)
+
   it.live("120 runs started in the same millisecond page through windows of equal scores without repeat or loss", () =>
     Effect.gen(function*() {
       const prefix = `test:ties:${randomUUID().slice(0, 8)}:`

@@ -114,7 +114,7 @@ interface Mailbox {
   readonly waiters: Set<(value: Json) => void>
 }
 
-/** The index of each workflow's runs (run id → its latest start), for `listRuns`. */
+/** The index of each workflow's runs (run id → its first start), for `listRuns`. */
 interface RunIndex {
   readonly add: (workflow: string, runId: string, startedAt: number) => void
 }
@@ -468,7 +468,7 @@ export const makeBackend = (): ChannelBackend => {
   const expiring = new Map<string, number>()
   let nextSweep = Number.POSITIVE_INFINITY
   const mailboxes = new Map<string, Map<string, Mailbox>>()
-  /** Each workflow's runs that claimed a lease with `run`: run id → its latest start. */
+  /** Each workflow's runs that claimed a lease with `run`: run id → its first start. */
   const runIndex = new Map<string, Map<string, number>>()
   const retainer: Retainer = {
     runs: {
@@ -478,15 +478,9 @@ export const makeBackend = (): ChannelBackend => {
           runs = new Map()
           runIndex.set(workflow, runs)
         }
-        // The two oldest entries leave the index when their runs are gone (a memory run's namespace goes when it
-        // ends, by default): the index outgrows the workflow's live runs by at most what went since the last run.
-        let looked = 0
-        for (const old of runs.keys()) {
-          if (looked++ === 2) break
-          if (spaces.get(runNamespace(workflow, old))?.run.record === undefined) runs.delete(old)
-        }
-        runs.delete(runId) // re-added last: the map's order is the order of starts
-        runs.set(runId, startedAt)
+        // A run keeps the place of its first start (a continued or resumed run does not move between pages); its
+        // entry goes when its namespace does (deleteSpace).
+        if (!runs.has(runId)) runs.set(runId, startedAt)
       }
     },
     expireAt: (namespace, deadline) => {
@@ -516,6 +510,12 @@ export const makeBackend = (): ChannelBackend => {
       if (boxes.size === 0) mailboxes.delete(namespace)
     }
   }
+  /** A namespace is gone: its run (if it is a run's) leaves its workflow's index with it. */
+  const deleteSpace = (namespace: string): void => {
+    spaces.delete(namespace)
+    const run = parseRunNamespace(namespace)
+    if (run !== undefined) runIndex.get(run.workflow)?.delete(run.runId)
+  }
   const sweep = (now: number): void => {
     if (now < nextSweep) return
     nextSweep = Number.POSITIVE_INFINITY
@@ -525,7 +525,7 @@ export const makeBackend = (): ChannelBackend => {
       else if (deadline <= now) {
         expiring.delete(namespace)
         space.retainedUntil = undefined
-        if (space.openers === 0) spaces.delete(namespace)
+        if (space.openers === 0) deleteSpace(namespace)
       } else if (deadline < nextSweep) nextSweep = deadline
     }
   }
@@ -552,7 +552,7 @@ export const makeBackend = (): ChannelBackend => {
               const space = spaces.get(namespace)
               if (space === undefined || --space.openers > 0) return
               const until = space.retainedUntil
-              if (until === undefined || until <= clock.currentTimeMillisUnsafe()) spaces.delete(namespace)
+              if (until === undefined || until <= clock.currentTimeMillisUnsafe()) deleteSpace(namespace)
             })
           )
       ),
@@ -571,7 +571,7 @@ export const makeBackend = (): ChannelBackend => {
         space.expiring = 0
         space.retainedUntil = undefined
         expiring.delete(namespace)
-        if (space.openers === 0) spaces.delete(namespace)
+        if (space.openers === 0) deleteSpace(namespace)
       }),
     respond: (namespace, name, value) =>
       Effect.sync((): RespondOutcome => {

@@ -1,6 +1,6 @@
 /**
  * The index of a workflow's runs, as both backends keep it: the order of a
- * listing (newest start first, then run ids in descending order of their
+ * listing (by first start, newest first, then run ids in descending order of their
  * UTF-8 bytes, which is how Redis orders equal scores), the page a listing
  * gives, and the cursor a caller holds between pages (opaque text).
  *

@@ -125,7 +125,7 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
 
 /**
  * The index of a workflow's runs: a sorted set of run ids scored by their
- * latest start (ms), `<prefix>:runs:<workflow>` — one key, in a slot of its own.
+ * first start (ms), `<prefix>:runs:<workflow>` — one key, in a slot of its own.
  */
 export const runsKey = (prefix: string, workflow: string): string => `${prefix}:runs:${encodeSegment(workflow)}`
 

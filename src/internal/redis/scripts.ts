@@ -418,18 +418,33 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 1`
 
 /**
- * Puts a run in its workflow's index (a sorted set of run ids by start) and
- * keeps the index as long as the run's namespace: `keep` makes it persistent
- * (a kept, suspended or continuable run), a number of ms makes it last at
- * least that long (a new index gets it; a persistent one stays so). KEYS:
- * index. ARGV: score, run id, 'keep' or ms.
+ * Puts a run in its workflow's index (a sorted set of run ids scored by their
+ * first start: the server's time when first added, kept after) and keeps the
+ * index at least as long as the run needs it: `keep` makes it persistent (a
+ * kept, suspended or continuable run), a number of ms makes it last at least
+ * that long (never shorter; a persistent one stays so). Called when the run
+ * claims and renews its lease (a few leases ahead) and when it ends (its
+ * retention). KEYS: index. ARGV: run id, 'keep' or ms.
  */
 const INDEX_RUN = `
 local fresh = redis.call('EXISTS', KEYS[1]) == 0
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
-if ARGV[3] == 'keep' then redis.call('PERSIST', KEYS[1]) return 1 end
+local t = redis.call('TIME')
+redis.call('ZADD', KEYS[1], 'NX', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), ARGV[1])
+if ARGV[2] == 'keep' then redis.call('PERSIST', KEYS[1]) return 1 end
 local p = redis.call('PTTL', KEYS[1])
-if fresh or (p >= 0 and p < tonumber(ARGV[3])) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+if fresh or (p >= 0 and p < tonumber(ARGV[2])) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`
+
+/**
+ * Removes runs from a workflow's index if their entries are still the ones
+ * that were read (same score): a run started again meanwhile keeps its new
+ * entry. KEYS: index. ARGV: run id, score, …
+ */
+const INDEX_PRUNE = `
+for i = 1, #ARGV, 2 do
+  local s = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if s and tonumber(s) == tonumber(ARGV[i + 1]) then redis.call('ZREM', KEYS[1], ARGV[i]) end
+end
 return 1`
 
 /** Deletes the lock key if it still holds our token. ARGV: token. */
@@ -466,12 +481,13 @@ const scripts = {
   RUN_RENEW: [2, RUN_RENEW],
   RUN_END: [2, RUN_END],
   INDEX_RUN: [1, INDEX_RUN],
+  INDEX_PRUNE: [1, INDEX_PRUNE],
   UNLOCK: [1, UNLOCK],
   RENEW: [1, RENEW]
 } as const
 type ScriptName = keyof typeof scripts
 /** The command a script is defined as (the number changes when a script's keys or replies do). */
-const commandName = (name: ScriptName) => `effectGraflow6${name}`
+const commandName = (name: ScriptName) => `effectGraflow7${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (

@@ -481,32 +481,47 @@ const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: Index
       },
       catch: (cause) => commandError(op, undefined, cause, options.commandTimeout)
     })
+  // While the run runs, its workflow's index lasts a few leases ahead of it (renewed with the lease).
+  const ahead = 3 * ttl
   const claim = (owner: string, claimOptions: Parameters<RunLease["claim"]>[1]): Effect.Effect<void, ChannelError> =>
-    Effect.flatMap(
-      call("claim the run", () => runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])),
-      (reply) => {
-        if (isReply(reply) && reply[0] === 1) {
-          const run = claimOptions.run
-          // The workflow's index of runs is a key of its own (another slot on a cluster): a second command.
-          if (run === undefined) return Effect.void
-          const key = runsKey(options.prefix, run.workflow)
-          const current: IndexedRun = { key, score: Number(reply[1]), runId: run.runId, durable: claimOptions.durable }
-          indexed.current = current
-          // The two oldest entries are looked at, in the background: each gone (its retention passed) leaves the
-          // index, so the index outgrows the workflow's live runs by at most what expired since the last run.
-          void pruneOldest(shared, key, run.workflow).catch(() => {})
-          // Until the run ends, the index lasts at least the backend's retention (a day when it deletes).
-          return indexRun(shared, current, options.retention._tag === "Expire" ? options.retention.millis : options.retention._tag === "Keep" ? "keep" : 86_400_000)
-        }
-        const left = isReply(reply) ? Number(reply[1]) : 0
-        return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
+    Effect.suspend(() => {
+      const run = claimOptions.run
+      if (run !== undefined) {
+        indexed.current = { key: runsKey(options.prefix, run.workflow), workflow: run.workflow, runId: run.runId, durable: claimOptions.durable }
       }
-    )
+      const current = indexed.current
+      return Effect.flatMap(
+        // The index is written in the same round trip as the claim (a run waiting for another driver is listed).
+        call("claim the run", () => {
+          const claimed = runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])
+          return current === undefined
+            ? claimed
+            : Promise.all([claimed, indexCommand(shared, current, ahead)]).then(([reply]) => reply)
+        }),
+        (reply) => {
+          if (isReply(reply) && reply[0] === 1) {
+            // A sample of the index is looked at, in the background: entries whose runs are gone leave it, so it
+            // holds about twice the workflow's live runs at most.
+            if (current !== undefined) void pruneSample(shared, current).catch(() => {})
+            return Effect.void
+          }
+          const left = isReply(reply) ? Number(reply[1]) : 0
+          return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
+        }
+      )
+    })
   return {
     ttl,
     claim,
     renew: (owner) =>
-      Effect.map(call("renew the run's lease", () => runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])), (kept) => kept === 1),
+      Effect.map(
+        call("renew the run's lease", () => {
+          const renewed = runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])
+          const current = indexed.current
+          return current === undefined ? renewed : Promise.all([renewed, indexCommand(shared, current, ahead)]).then(([kept]) => kept)
+        }),
+        (kept) => kept === 1
+      ),
     end: (owner, outcome) => {
       const ended = Effect.asVoid(
         call("end the run", () => runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)]))
@@ -690,32 +705,42 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
   }
 }
 
-/** A run in its workflow's index: the index's key, the run's score (its start) and id, and whether it is durable. */
+/** A run in its workflow's index: the index's key, the workflow and run, and whether the run is durable. */
 interface IndexedRun {
   readonly key: string
-  readonly score: number
+  readonly workflow: string
   readonly runId: string
   readonly durable: boolean
 }
 
-/** Puts the run in its workflow's index, which then lasts at least `horizon` ms, or for good (`"keep"`). */
+/** The command putting the run in its workflow's index, which then lasts at least `horizon` ms, or for good (`"keep"`). */
+const indexCommand = (shared: Shared, run: IndexedRun, horizon: number | "keep"): Promise<unknown> => {
+  shared.cork()
+  return runScript(shared.client, "INDEX_RUN", [run.key], [run.runId, `${horizon}`])
+}
+
+/** {@link indexCommand} as an operation. */
 const indexRun = (shared: Shared, run: IndexedRun, horizon: number | "keep"): Effect.Effect<void, ChannelError> =>
   Effect.tryPromise({
-    try: () => {
-      shared.cork()
-      return runScript(shared.client, "INDEX_RUN", [run.key], [`${run.score}`, run.runId, `${horizon}`])
-    },
+    try: () => indexCommand(shared, run, horizon),
     catch: (cause) => commandError("index the run", undefined, cause, shared.options.commandTimeout)
   }).pipe(Effect.asVoid)
 
-/** Removes the two oldest entries of a workflow's index of runs when their runs' records are gone. */
-const pruneOldest = async (shared: Shared, key: string, workflow: string): Promise<void> => {
-  const oldest = await shared.client.zrange(key, "0", "1")
+/** Removes the entries (run id and the score read) whose runs are gone, unless started again since. */
+const pruneIndex = (shared: Shared, key: string, gone: ReadonlyArray<RunPosition>): Promise<unknown> =>
+  gone.length === 0
+    ? Promise.resolve()
+    : runScript(shared.client, "INDEX_PRUNE", [key], gone.flatMap(({ runId, startedAt }) => [runId, `${startedAt}`]))
+
+/** Looks at two entries of a workflow's index, at random, and removes those whose runs are gone. */
+const pruneSample = async (shared: Shared, run: IndexedRun): Promise<void> => {
+  const sample = await shared.client.zrandmember(run.key, 2, "WITHSCORES")
+  const entries: Array<RunPosition> = []
+  for (let i = 0; i + 1 < sample.length; i += 2) entries.push({ runId: sample[i]!, startedAt: Number(sample[i + 1]) })
   const records = await Promise.all(
-    oldest.map((runId) => shared.client.exists(namespaceKeys(shared.options.prefix, runNamespace(workflow, runId)).runRecord))
+    entries.map(({ runId }) => shared.client.exists(namespaceKeys(shared.options.prefix, runNamespace(run.workflow, runId)).runRecord))
   )
-  const gone = oldest.filter((_, i) => records[i] === 0)
-  if (gone.length > 0) await shared.client.zrem(key, ...gone)
+  await pruneIndex(shared, run.key, entries.filter((_, i) => records[i] === 0))
 }
 
 /**
@@ -736,7 +761,7 @@ const listRuns = (
       const key = runsKey(options.prefix, workflow)
       const window = limit + 1
       const found: Array<{ readonly position: RunPosition; readonly record: RunRecord | undefined }> = []
-      const stale: Array<string> = []
+      const stale: Array<RunPosition> = []
       let upper = after === undefined ? Number.POSITIVE_INFINITY : after.startedAt
       let offset = 0
       let kept = 0
@@ -751,7 +776,7 @@ const listRuns = (
         for (const [i, position] of fresh.entries()) {
           const record = recordOfFields(records[i]!)
           found.push({ position, record })
-          if (record === undefined) stale.push(position.runId)
+          if (record === undefined) stale.push(position)
           else if (statuses === undefined || statuses.includes(record.status)) kept++
         }
         if (entries.length < window) break
@@ -759,7 +784,7 @@ const listRuns = (
         offset = last.startedAt === upper ? offset + entries.length : entries.filter((entry) => entry.startedAt === last.startedAt).length
         upper = last.startedAt
       }
-      if (stale.length > 0) await client.zrem(key, ...stale)
+      await pruneIndex(shared, key, stale)
       return pageOf(found, statuses, limit).page
     },
     catch: (cause) => commandError("list the runs", undefined, cause, shared.options.commandTimeout)
