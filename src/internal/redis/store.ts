@@ -405,7 +405,8 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
       const index = retention._tag === "Delete"
         ? Effect.asVoid(call("index the run", undefined, () => client.zrem(current.key, current.runId)))
         : indexRun(shared, current, retention._tag === "Keep" ? "keep" : retention.millis)
-      return Effect.andThen(retain(shared, namespace, retention), index)
+      // Both in one round trip (the index is another key: another slot on a cluster).
+      return Effect.all([retain(shared, namespace, retention), index], { concurrency: "unbounded", discard: true })
     },
     dump: Effect.flatMap(
       idempotent("dump", undefined, () => runScript(client, "DUMP", [index], [dataPrefix])),
