@@ -259,7 +259,7 @@ describe("the index of a workflow's runs on Redis", () => {
       }).pipe(Effect.provide(layer))
       const admin = clientOf(shared)
       const size = yield* Effect.promise(() => admin.zcard(`${prefix}:runs:bounded`).finally(() => admin.quit()))
-      // Without pruning: 302. Each run's start looks at two entries at random: a few dozen at most stay.
+      // Without pruning: 302. One start in four looks at eight entries at random: a few dozen at most stay.
       assert.isBelow(size, 80)
     }), 60_000)
 

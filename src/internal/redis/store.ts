@@ -501,9 +501,9 @@ const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: Index
         }),
         (reply) => {
           if (isReply(reply) && reply[0] === 1) {
-            // A sample of the index is looked at, in the background: entries whose runs are gone leave it, so it
-            // holds about twice the workflow's live runs at most.
-            if (current !== undefined) void pruneSample(shared, current).catch(() => {})
+            // One start in four looks at eight entries of the index at random, in the background: entries whose
+            // runs are gone leave it, so it holds about twice the workflow's live runs at most.
+            if (current !== undefined && Math.random() < 0.25) void pruneSample(shared, current).catch(() => {})
             return Effect.void
           }
           const left = isReply(reply) ? Number(reply[1]) : 0
@@ -733,9 +733,9 @@ const pruneIndex = (shared: Shared, key: string, gone: ReadonlyArray<RunPosition
     ? Promise.resolve()
     : runScript(shared.client, "INDEX_PRUNE", [key], gone.flatMap(({ runId, startedAt }) => [runId, `${startedAt}`]))
 
-/** Looks at two entries of a workflow's index, at random, and removes those whose runs are gone. */
+/** Looks at eight entries of a workflow's index, at random, and removes those whose runs are gone. */
 const pruneSample = async (shared: Shared, run: IndexedRun): Promise<void> => {
-  const sample = await shared.client.zrandmember(run.key, 2, "WITHSCORES")
+  const sample = await shared.client.zrandmember(run.key, 8, "WITHSCORES")
   const entries: Array<RunPosition> = []
   for (let i = 0; i + 1 < sample.length; i += 2) entries.push({ runId: sample[i]!, startedAt: Number(sample[i + 1]) })
   const records = await Promise.all(
