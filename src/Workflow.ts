@@ -943,6 +943,15 @@ export const deleteRun = (
  * its latest driver started it and when it ended (ms since the epoch), and
  * the requests a suspended run waits for.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const line = (run: Workflow.RunSummary) =>
+ *   `${run.runId} ${run.status}${run.endedAt === undefined ? "" : ` in ${run.endedAt - run.startedAt} ms`}`
+ * ```
+ *
  * @category models
  * @since 0.5.0
  */
@@ -950,6 +959,14 @@ export interface RunSummary extends ChannelBackendRunSummary {}
 
 /**
  * Where a run stands: `"running"`, `"suspended"` (waiting for a response), or how it ended.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const needsAttention: ReadonlyArray<Workflow.RunStatus> = ["failed", "suspended"]
+ * ```
  *
  * @category models
  * @since 0.5.0
@@ -959,6 +976,14 @@ export type RunStatus = ChannelBackendRunStatus
 /**
  * A page of {@link listRuns}: its runs, newest first start first, and the cursor
  * of the next page (`undefined`: this is the last).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const nextLink = (page: Workflow.RunsPage) => page.cursor === undefined ? undefined : `?cursor=${page.cursor}`
+ * ```
  *
  * @category models
  * @since 0.5.0
@@ -1355,6 +1380,14 @@ export const jsonSchemas = <Name extends string, Results, E, R, T extends object
  * What {@link jsonSchemas} gives: the JSON Schema of the run's input and of
  * each request's response, with the task that takes it.
  *
+ * **Example**
+ *
+ * ```ts
+ * import type { Task, Workflow } from "effect-graflow"
+ *
+ * const requestNames = <Aw extends Task.AnyAwait>(schemas: Workflow.JsonSchemas<Aw>) => Object.keys(schemas.requests)
+ * ```
+ *
  * @category models
  * @since 0.5.0
  */
@@ -1365,6 +1398,14 @@ export interface JsonSchemas<Aw extends Task.AnyAwait> {
 
 /**
  * A JSON Schema document and the task whose value it describes.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const describe = (of: Workflow.JsonSchemaOf) => `${of.taskId}: ${JSON.stringify(of.schema)}`
+ * ```
  *
  * @category models
  * @since 0.5.0
