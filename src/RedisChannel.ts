@@ -20,6 +20,7 @@ import { CheckpointStore, fromKeyValueStore } from "./internal/checkpoint.js"
 import { makeKeyValueStore } from "./internal/redis/checkpoints.js"
 import { acquireClient, acquireCluster, type Client, commandTimeoutOfClient } from "./internal/redis/connection.js"
 import { normalizePrefix } from "./internal/redis/keys.js"
+import { splitSeeds } from "./internal/redis/seeds.js"
 import { makeBackend } from "./internal/redis/store.js"
 
 /**
@@ -216,9 +217,10 @@ const connect = (options: Options): Effect.Effect<Client, ChannelError, Scope.Sc
 export const layer = (options: Options): Layer.Layer<Channel.Channel, ChannelError> => Layer.effect(Channel.Channel, make(options))
 
 /**
- * The Redis backend configured from Effect `Config`: `REDIS_URL` (required,
- * read as a redacted secret so it never shows in logs), `REDIS_PREFIX`
- * (default `"graflow:"`).
+ * The Redis backend configured from Effect `Config`: `REDIS_URL`, or
+ * `REDIS_CLUSTER_URLS` (a Redis Cluster's seed nodes, comma-separated where a
+ * URL starts) — one of them, each read as a redacted secret so it never shows
+ * in logs — and `REDIS_PREFIX` (default `"graflow:"`).
  *
  * **Example**
  *
@@ -240,8 +242,12 @@ export const layer = (options: Options): Layer.Layer<Channel.Channel, ChannelErr
 export const layerConfig: Layer.Layer<Channel.Channel, ChannelError | Config.ConfigError> = Layer.effect(
   Channel.Channel,
   Effect.gen(function*() {
-    const url = yield* Config.Redacted("REDIS_URL")
+    const seeds = yield* Config.option(Config.Redacted("REDIS_CLUSTER_URLS"))
     const prefix = yield* Config.String("REDIS_PREFIX").pipe(Config.withDefault("graflow:"))
+    if (Option.isSome(seeds)) {
+      return yield* make({ cluster: splitSeeds(Redacted.value(seeds.value)), prefix })
+    }
+    const url = yield* Config.Redacted("REDIS_URL")
     return yield* make({ url: Redacted.value(url), prefix })
   })
 )

@@ -16,6 +16,7 @@ import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
 import { Cause, Effect, Exit, Fiber, Layer } from "effect"
 import { hasProperty } from "effect/Predicate"
+import { splitSeeds } from "./internal/redis/seeds.js"
 import { workflowProblem } from "./internal/workflow.js"
 import { isWorkflow, toMermaid } from "./Workflow.js"
 
@@ -156,8 +157,9 @@ const worker = async (
   flags: Record<string, string>
 ): Promise<Outcome> => {
   const url = flags["--redis"]
-  // Split where a URL starts: a comma inside a password stays (or write it %2C).
-  const seeds = flags["--cluster"]?.split(/,(?=\s*rediss?:\/\/)/i).map((seed) => seed.trim()).filter((seed) => seed !== "" && seed !== ",")
+  // Split where a URL starts: a comma inside a password stays in it.
+  const given = flags["--cluster"]
+  const seeds = given === undefined ? undefined : splitSeeds(given)
   const redis = url !== undefined && seeds === undefined ? url : url === undefined && seeds !== undefined ? { cluster: seeds } : undefined
   if (redis === undefined) {
     return { code: 2, stdout: "", stderr: `worker: give the runs' Redis: --redis <url>, or --cluster <url>[,<url>…] (one of them)\n${usage}` }

@@ -7,7 +7,7 @@
  * the tests that move slots or kill a node start a cluster of their own.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Layer, Schema } from "effect"
+import { Cause, ConfigProvider, Deferred, Effect, Exit, Fiber, Layer, Schema } from "effect"
 import { Cluster, Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { inject } from "vitest"
@@ -82,6 +82,22 @@ describe("RedisChannel on a Redis Cluster", () => {
       const used = new Set([...where.values()].flatMap((set) => [...set]))
       assert.strictEqual(used.size, 3, "the runs spread over every primary")
     }).pipe(Effect.scoped), 60_000)
+
+  it.live("layerConfig reads REDIS_CLUSTER_URLS (the seed nodes) and REDIS_PREFIX", () =>
+    Effect.gen(function*() {
+      const prefix = `test:config:${randomUUID().slice(0, 8)}:`
+      const seeds = typeof cluster === "object" && "cluster" in cluster ? cluster.cluster : []
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("ns")
+        yield* channel.set("k", "v")
+        assert.strictEqual(yield* channel.get("k"), "v")
+      })).pipe(
+        Effect.provide(RedisChannel.layerConfig),
+        Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ REDIS_CLUSTER_URLS: seeds.join(","), REDIS_PREFIX: prefix })))
+      )
+      const admin = clientOf(shared)
+      assert.strictEqual(yield* Effect.promise(() => admin.get(`${prefix}{ns}:k:k`).finally(() => admin.quit())), "\"v\"")
+    }), 30_000)
 
   it.live("the checkpoint store lists keys from every primary, not only the node it asks first", () =>
     Effect.gen(function*() {
