@@ -246,7 +246,7 @@ describe("the index of a workflow's runs on Redis", () => {
   it.live("a running run outliving the retention stays listed (the index is renewed with its lease)", () =>
     Effect.gen(function*() {
       const prefix = `test:outlive:${randomUUID().slice(0, 8)}:`
-      const layer = RedisChannel.layer({ ...cluster, prefix, retention: { expireAfter: "200 millis" }, runLease: "300 millis" })
+      const layer = RedisChannel.layer({ ...cluster, prefix, retention: { expireAfter: "200 millis" }, runLease: "600 millis" })
       const started = yield* Deferred.make<void>()
       const release = yield* Deferred.make<void>()
       const long = Workflow.make("long", Task.make("wait", () => Effect.andThen(Deferred.succeed(started, undefined), Deferred.await(release))))
@@ -254,8 +254,8 @@ describe("the index of a workflow's runs on Redis", () => {
         yield* Workflow.run(Workflow.make("long", Task.make("wait", () => 1)), { runId: "short" })
         const fiber = yield* Effect.forkChild(Workflow.run(long, { runId: "long-one" }))
         yield* Deferred.await(started)
-        // Well past the retention and the index's first horizon (3 leases): still listed while it runs.
-        yield* Effect.sleep("1500 millis")
+        // Well past the retention and the index's first horizon (3 leases, 1.8 s): still listed while it runs.
+        yield* Effect.sleep("2500 millis")
         const listed = yield* Workflow.listRuns("long")
         assert.deepStrictEqual(listed.runs.map((run) => [run.runId, run.status]), [["long-one", "running"]])
         yield* Deferred.succeed(release, undefined)
