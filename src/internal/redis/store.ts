@@ -1,23 +1,14 @@
 /**
  * The Redis channel backend: a namespace's store (every operation of a
  * channel, on the keys of keys.ts, through the scripts of scripts.ts, values
- * as codec.ts holds them), responses, retention, and the backend itself.
+ * as codec.ts holds them), responses, retention, a run's lease, and the
+ * backend itself. The index of a workflow's runs is runs.ts; what the parts
+ * share (options, the client, command errors) is shared.ts.
  *
  * @internal
  */
 import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
-import type {
-  ChannelBackend,
-  ChannelStore,
-  DumpEntry,
-  ListRunsOptions,
-  RespondOutcome,
-  Retention,
-  RunLease,
-  RunPage,
-  RunPosition,
-  RunRecord
-} from "../../ChannelBackend.js"
+import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord } from "../../ChannelBackend.js"
 import { recordOfFields } from "../runRecord.js"
 import {
   ChannelError,
@@ -29,41 +20,15 @@ import {
 } from "../channelError.js"
 import type { Json, Value } from "../json.js"
 import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
-import { isResultKey, parseRunNamespace, runNamespace } from "../keys.js"
-import { comesBefore, pageOf } from "../runIndex.js"
+import { isResultKey, parseRunNamespace } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
-import { blockingDuplicate, type Client, destroyClient, isCluster, isTimeout } from "./connection.js"
+import { blockingDuplicate, type Client, destroyClient, isCluster } from "./connection.js"
 import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys, runsKey } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
-
-/** Redis did not answer within the command timeout: not retried (the server is stuck or gone, not reconnecting). */
-class CommandTimeout extends Error {}
-
-interface StoreOptions {
-  /** Empty, or ending in ":" (see {@link normalizePrefix}). */
-  readonly prefix: string
-  /** Retries of the operations that are safe to repeat (reads, set, clear). */
-  readonly retry: Schedule.Schedule<unknown, ChannelError>
-  /** The lease of a lock; it is renewed while the holder runs. */
-  readonly lease: number
-  /** The command timeout of the client, in ms (for messages). */
-  readonly commandTimeout: number | undefined
-  /** What a run's namespace gets when the run ends. */
-  readonly retention: Retention
-  /** How long a run's lease lasts without a renewal (a driver that died lets it lapse), in ms. */
-  readonly runLease: number
-}
+import { commandError, CommandTimeout, type Shared, type StoreOptions } from "./shared.js"
+import { type IndexedRun, indexCommand, indexRun, listRuns, pruneSample } from "./runs.js"
 
 type CheckSum = (next: number) => ReadonlyArray<Issue> | undefined
-
-/** What stores share: the client, the options, and where background work (lock releases) runs. */
-interface Shared {
-  readonly client: Client
-  readonly options: StoreOptions
-  readonly cork: () => void
-  /** The backend's scope: a lock release retried in the background lives as long as the backend. */
-  readonly scope: Scope.Scope
-}
 
 /**
  * Batches the commands a tick issues into one socket write: the first command
@@ -91,15 +56,6 @@ const makeCork = (client: Client) => {
 }
 
 
-/** The ChannelError of a failed command (a timeout says so, and what the command may still do). */
-const commandError = (op: string, key: string | undefined, error: unknown, timeout: number | undefined): ChannelError => {
-  const cause = isTimeout(error)
-    ? new CommandTimeout(
-      `Redis did not answer within ${timeout ?? "the"} ms (commandTimeout); the server is stopped, overloaded or unreachable. The command may still be applied if the server answers later`
-    )
-    : error
-  return new ChannelError(key === undefined ? { op, cause } : { op, key, cause })
-}
 
 const retriable = (error: ChannelError): boolean => !(error.cause instanceof Undecodable || error.cause instanceof CommandTimeout)
 
@@ -705,88 +661,3 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
     listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
 }
-
-/** A run in its workflow's index: the index's key, the workflow and run, and whether the run is durable. */
-interface IndexedRun {
-  readonly key: string
-  readonly workflow: string
-  readonly runId: string
-  readonly durable: boolean
-}
-
-/** The command putting the run in its workflow's index, which then lasts at least `horizon` ms, or for good (`"keep"`). */
-const indexCommand = (shared: Shared, run: IndexedRun, horizon: number | "keep"): Promise<unknown> => {
-  shared.cork()
-  return runScript(shared.client, "INDEX_RUN", [run.key], [run.runId, `${horizon}`])
-}
-
-/** {@link indexCommand} as an operation. */
-const indexRun = (shared: Shared, run: IndexedRun, horizon: number | "keep"): Effect.Effect<void, ChannelError> =>
-  Effect.tryPromise({
-    try: () => indexCommand(shared, run, horizon),
-    catch: (cause) => commandError("index the run", undefined, cause, shared.options.commandTimeout)
-  }).pipe(Effect.asVoid)
-
-/** Removes the entries (run id and the score read) whose runs are gone, unless started again since. */
-const pruneIndex = (shared: Shared, key: string, gone: ReadonlyArray<RunPosition>): Promise<unknown> =>
-  gone.length === 0
-    ? Promise.resolve()
-    : runScript(shared.client, "INDEX_PRUNE", [key], gone.flatMap(({ runId, startedAt }) => [runId, `${startedAt}`]))
-
-/** Looks at eight entries of a workflow's index, at random, and removes those whose runs are gone. */
-const pruneSample = async (shared: Shared, run: IndexedRun): Promise<void> => {
-  const sample = await shared.client.zrandmember(run.key, 8, "WITHSCORES")
-  const entries: Array<RunPosition> = []
-  for (let i = 0; i + 1 < sample.length; i += 2) entries.push({ runId: sample[i]!, startedAt: Number(sample[i + 1]) })
-  const records = await Promise.all(
-    entries.map(({ runId }) => shared.client.exists(namespaceKeys(shared.options.prefix, runNamespace(run.workflow, runId)).runRecord))
-  )
-  await pruneIndex(shared, run.key, entries.filter((_, i) => records[i] === 0))
-}
-
-/**
- * A page of a workflow's runs from its index (`ZREVRANGEBYSCORE`, newest
- * first), each run's record read in its own slot; ids whose record is gone
- * (the run's retention passed) are removed from the index on the way. Reads
- * the index in windows until the page is full or the index ends: a window
- * that ends inside a run of equal scores goes on from its offset among them.
- */
-const listRuns = (
-  shared: Shared,
-  workflow: string,
-  { after, limit, statuses }: ListRunsOptions
-): Effect.Effect<RunPage, ChannelError> =>
-  Effect.tryPromise({
-    try: async () => {
-      const { client, options } = shared
-      const key = runsKey(options.prefix, workflow)
-      const window = limit + 1
-      const found: Array<{ readonly position: RunPosition; readonly record: RunRecord | undefined }> = []
-      const stale: Array<RunPosition> = []
-      let upper = after === undefined ? Number.POSITIVE_INFINITY : after.startedAt
-      let offset = 0
-      let kept = 0
-      while (kept <= limit) {
-        shared.cork()
-        const reply = await client.zrevrangebyscore(key, upper === Number.POSITIVE_INFINITY ? "+inf" : `${upper}`, "-inf", "WITHSCORES", "LIMIT", offset, window)
-        const entries: Array<RunPosition> = []
-        for (let i = 0; i + 1 < reply.length; i += 2) entries.push({ runId: reply[i]!, startedAt: Number(reply[i + 1]) })
-        const fresh = after === undefined ? entries : entries.filter((entry) => comesBefore(after, entry))
-        shared.cork()
-        const records = await Promise.all(fresh.map(({ runId }) => shared.client.hgetall(namespaceKeys(options.prefix, runNamespace(workflow, runId)).runRecord)))
-        for (const [i, position] of fresh.entries()) {
-          const record = recordOfFields(records[i]!)
-          found.push({ position, record })
-          if (record === undefined) stale.push(position)
-          else if (statuses === undefined || statuses.includes(record.status)) kept++
-        }
-        if (entries.length < window) break
-        const last = entries[entries.length - 1]!
-        offset = last.startedAt === upper ? offset + entries.length : entries.filter((entry) => entry.startedAt === last.startedAt).length
-        upper = last.startedAt
-      }
-      await pruneIndex(shared, key, stale)
-      return pageOf(found, statuses, limit).page
-    },
-    catch: (cause) => commandError("list the runs", undefined, cause, shared.options.commandTimeout)
-  })
