@@ -513,6 +513,7 @@ export const makeBackend = (): ChannelBackend => {
   /** A namespace is gone: its run (if it is a run's) leaves its workflow's index with it. */
   const deleteSpace = (namespace: string): void => {
     spaces.delete(namespace)
+    if (runIndex.size === 0) return // no run was ever indexed here (anonymous runs): nothing to parse
     const run = parseRunNamespace(namespace)
     if (run !== undefined) runIndex.get(run.workflow)?.delete(run.runId)
   }
