@@ -359,6 +359,33 @@ export interface ChannelBackend {
    * is gone (its retention passed) is left out, and out of the index.
    */
   readonly listRuns: (workflow: string, options: ListRunsOptions) => Effect.Effect<RunPage, ChannelError>
+  /**
+   * Where the backend keeps the events of runs (`undefined`: it keeps none):
+   * made with `runEvents: true` (`RedisChannel.layer`, `MemoryChannel.layerWith`),
+   * a run with a record then records its progress events — attempts, their
+   * outcomes and errors — in its namespace, for `Workflow.runEvents`.
+   */
+  readonly runEvents?: RunEvents | undefined
+}
+
+/**
+ * The events of runs a backend records, each run's in its namespace (gone
+ * with it): appended one at a time, read oldest first.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const count = (events: ChannelBackend.RunEvents, namespace: string) => events.read(namespace)
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface RunEvents {
+  readonly append: (namespace: string, event: Json) => Effect.Effect<void, ChannelError>
+  readonly read: (namespace: string) => Effect.Effect<ReadonlyArray<Json>, ChannelError>
 }
 
 /**

@@ -50,3 +50,28 @@ export const make: Effect.Effect<ChannelBackend> = Effect.sync(makeBackend)
  * @since 0.1.0
  */
 export const layer: Layer.Layer<Channel> = Layer.effect(Channel, make)
+
+/**
+ * A memory backend with options: `runEvents` makes every run with a record
+ * (a `runId`, durable, or waiting for requests) record its progress events
+ * — attempts, outcomes, errors — in its namespace, for `Workflow.runEvents`
+ * (they go with the namespace, by the run's retention).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const nightly = Workflow.make("nightly", Task.make("load", () => 42))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(nightly, { runId: "n1", retention: "keep" })
+ *   return yield* Workflow.runEvents(nightly, "n1") // RunStarted, TaskStarted, TaskSucceeded, RunFinished
+ * }).pipe(Effect.provide(MemoryChannel.layerWith({ runEvents: true })))
+ * ```
+ *
+ * @category layers
+ * @since 0.5.0
+ */
+export const layerWith = (options: { readonly runEvents?: boolean | undefined }): Layer.Layer<Channel> =>
+  Layer.effect(Channel, Effect.sync(() => makeBackend(options)))

@@ -52,6 +52,10 @@ import { makeBackend } from "./internal/redis/store.js"
  *   still be applied if the server answers later (see docs/redis.md).
  * - `retention`: what a finished run's namespace gets (default
  *   `{ expireAfter: "1 day" }`); see `Channel.Retention`.
+ * - `runEvents`: every run with a record (a `runId`, durable, or waiting for
+ *   requests) records its progress events — attempts, outcomes, errors — in
+ *   its namespace (`<namespace>:e:`, gone with it), for `Workflow.runEvents`
+ *   (default `false`: one more command per event).
  * - `redis`: further ioredis options (`connectTimeout`, TLS, …) for a `url`
  *   or for every node of a `cluster`; `clusterOptions`: ioredis's Cluster
  *   options (`natMap`, `dnsLookup`, …).
@@ -84,6 +88,7 @@ export type Options =
     readonly runLease?: Duration.Input | undefined
     readonly commandTimeout?: Duration.Input | undefined
     readonly retention?: Channel.Retention | undefined
+    readonly runEvents?: boolean | undefined
   }
   & (
     | {
@@ -176,7 +181,8 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
       lease: millisOf("lockLease", options.lockLease, 30_000, 10),
       runLease: millisOf("runLease", options.runLease, 10_000, 30),
       commandTimeout,
-      retention: retentionOf(options.retention ?? defaultRetention, "RedisChannel")
+      retention: retentionOf(options.retention ?? defaultRetention, "RedisChannel"),
+      runEvents: options.runEvents === true
     }
     const client = yield* connect(options)
     return makeBackend(client, store, yield* Effect.scope)

@@ -23,6 +23,7 @@ import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
 import { show } from "./internal/format.js"
 import { jsonSchemasOf } from "./internal/jsonSchema.js"
+import { decodeEvents, type RecordedEvent as RecordedEventOf } from "./internal/runEvents.js"
 import { cursorOf, positionOf } from "./internal/runIndex.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
@@ -1076,6 +1077,63 @@ export const getRun = (workflow: string | Any, runId: string): Effect.Effect<Opt
   Effect.flatMap(Effect.service(Channel.Channel), (backend) =>
     Effect.map(backend.runRecord(namespace(workflow, runId)), (record): Option.Option<RunSummary> =>
       record === undefined ? Option.none() : Option.some({ runId, ...record })))
+
+/**
+ * An event a run recorded on a backend that keeps run events: the run's start
+ * and end (with its status), and each attempt of a task — started, succeeded,
+ * failed (with `willRetry` and the error in words: its `Cause.pretty`, at most
+ * 4,000 characters), suspended (with the request) — or a completion replayed
+ * from a journal. `at` is when, in ms since the epoch; a sub-workflow's tasks
+ * come as part of the outer run, by their path (`"pay/charge"`).
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const failures = (events: ReadonlyArray<Workflow.RecordedEvent>) =>
+ *   events.flatMap((e) => e.type === "TaskFailed" ? [`${e.taskId} #${e.attempt}: ${e.error.split("\n")[0]}`] : [])
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export type RecordedEvent = RecordedEventOf
+
+/**
+ * The events a run recorded, oldest first, on the provided backend — one made
+ * with `runEvents: true` (`RedisChannel.layer({ url, runEvents: true })`,
+ * `MemoryChannel.layerWith({ runEvents: true })`), where every run with a
+ * record (a `runId`, durable, or waiting for requests) records its progress:
+ * attempts, retries, failures with their errors, suspensions. Empty for a run
+ * that recorded none (another backend, a run without a record, or its
+ * retention passed); an entry another program wrote is left out.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { MemoryChannel, Task, Workflow } from "effect-graflow"
+ *
+ * const nightly = Workflow.make("nightly", Task.make("load", () => 42))
+ * const program = Effect.gen(function*() {
+ *   yield* Workflow.run(nightly, { runId: "n1", retention: "keep" })
+ *   const events = yield* Workflow.runEvents(nightly, "n1")
+ *   return events.map((e) => e.type) // ["RunStarted", "TaskStarted", "TaskSucceeded", "RunFinished"]
+ * }).pipe(Effect.provide(MemoryChannel.layerWith({ runEvents: true })))
+ * ```
+ *
+ * @category running
+ * @since 0.5.0
+ */
+export const runEvents = (
+  workflow: string | Any,
+  runId: string
+): Effect.Effect<ReadonlyArray<RecordedEvent>, ChannelError, Channel.Channel> =>
+  Effect.flatMap(Effect.service(Channel.Channel), (backend) =>
+    backend.runEvents === undefined
+      ? Effect.succeed([])
+      : Effect.map(backend.runEvents.read(namespace(workflow, runId)), decodeEvents))
 
 /**
  * Runs a workflow. The channel is the provided `Channel` service

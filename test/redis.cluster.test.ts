@@ -242,6 +242,22 @@ describe("a Redis Cluster changing under a run", () => {
 })
 
 
+describe("run events on Redis", () => {
+  it.live("a run's events are a list in its namespace's slot, expiring with it", () =>
+    Effect.gen(function*() {
+      const prefix = `test:evttl:${randomUUID().slice(0, 8)}:`
+      const flow = Workflow.make("evttl", Task.make("a", () => 1))
+      yield* Workflow.run(flow, { runId: "r1" }).pipe(
+        Effect.provide(RedisChannel.layer({ ...cluster, prefix, runEvents: true, retention: { expireAfter: "1 hour" } }))
+      )
+      const admin = clientOf(shared)
+      const key = `${prefix}{evttl/r1}:e:`
+      const [length, ttl] = yield* Effect.promise(() => Promise.all([admin.llen(key), admin.pttl(key)]).finally(() => admin.quit()))
+      assert.strictEqual(length, 4)
+      assert.isTrue(ttl > 3_500_000 && ttl <= 3_600_000, `ttl ${ttl}`)
+    }), 30_000)
+})
+
 describe("the index of a workflow's runs on Redis", () => {
   it.live("a running run outliving the retention stays listed (the index is renewed with its lease)", () =>
     Effect.gen(function*() {

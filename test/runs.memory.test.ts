@@ -1,4 +1,5 @@
 import { MemoryChannel } from "../src/index.js"
-import { runsConformance } from "./conformance/runs.js"
+import { runEventsConformance, runsConformance } from "./conformance/runs.js"
 
 runsConformance({ name: "MemoryChannel", layer: MemoryChannel.layer, clock: "test" })
+runEventsConformance({ name: "MemoryChannel", layer: MemoryChannel.layerWith({ runEvents: true }), without: MemoryChannel.layer, clock: "test" })

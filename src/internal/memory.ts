@@ -87,6 +87,8 @@ interface Space {
   openers: number
   /** Until when (clock ms) the namespace outlives its last opener: `undefined` not at all, `Infinity` kept. */
   retainedUntil: number | undefined
+  /** The events its run recorded (a backend made with `runEvents`), made at the first. */
+  events: Array<Json> | undefined
 }
 
 const emptySpace = (): Space => ({
@@ -97,7 +99,8 @@ const emptySpace = (): Space => ({
   run: { record: undefined, owner: undefined, waiting: [] },
   expiring: 0,
   openers: 0,
-  retainedUntil: undefined
+  retainedUntil: undefined,
+  events: undefined
 })
 
 const kindOf = (entry: Entry): string => {
@@ -378,6 +381,7 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
           case "Delete":
             entries.clear()
             results.clear()
+            space.events = undefined
             space.source = undefined
             space.expiring = 0
             space.retainedUntil = undefined
@@ -462,7 +466,7 @@ const deleteRetention: Retention = { _tag: "Delete" }
  * after that as long as their retention says. A namespace kept until a
  * deadline is dropped by the first `open` after it.
  */
-export const makeBackend = (): ChannelBackend => {
+export const makeBackend = (options?: { readonly runEvents?: boolean | undefined }): ChannelBackend => {
   const spaces = new Map<string, Space>()
   /** The namespaces kept until a deadline, and the earliest deadline. */
   const expiring = new Map<string, number>()
@@ -566,6 +570,7 @@ export const makeBackend = (): ChannelBackend => {
         if (space === undefined) return
         // The run's record goes; a driver holding its lease keeps it until it ends.
         space.run.record = undefined
+        space.events = undefined
         space.entries.clear()
         space.results.clear()
         space.source = undefined
@@ -589,6 +594,24 @@ export const makeBackend = (): ChannelBackend => {
         return { _tag: "Queued" }
       }),
     runRecord: (namespace) => Effect.sync(() => spaces.get(namespace)?.run.record),
+    runEvents: options?.runEvents === true
+      ? {
+        append: (namespace, event) =>
+          Effect.sync(() => {
+            const space = spaces.get(namespace)
+            if (space === undefined) return
+            if (space.events === undefined) space.events = []
+            space.events.push(event)
+          }),
+        read: (namespace) =>
+          Effect.clockWith((clock) =>
+            Effect.sync(() => {
+              sweep(clock.currentTimeMillisUnsafe())
+              return [...(spaces.get(namespace)?.events ?? [])]
+            })
+          )
+      }
+      : undefined,
     listRuns: (workflow, { after, limit, statuses }) =>
       Effect.clockWith((clock) =>
         Effect.sync(() => {

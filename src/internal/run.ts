@@ -26,6 +26,7 @@ import { type DurableSink, type Parent, replayKey, type RunChild, type Runnable,
 import { drive } from "./steps.js"
 import type { Execution } from "./task.js"
 import { endStatus, keepLease } from "./lease.js"
+import { recording } from "./runEvents.js"
 import {
   CheckpointMismatchError,
   type CheckpointStoreError,
@@ -310,14 +311,17 @@ interface Opened {
  */
 const runOn = (opened: Opened) => {
   const { workflow, runId, named, options, start, retention, input, backend, progress, tracing, clock, checkpoints, namespace, store } = opened
-  const state = new RunState(workflow, runId, store, progress, tracing, clock, checkpoints, undefined)
+  const durable = options?.durable === true
+  // A run with a record, on a backend that keeps run events, records its progress there too (Workflow.runEvents).
+  const recorded = backend.runEvents !== undefined && (named || durable || workflow.plan.awaits.size > 0)
+  const handler = recorded && backend.runEvents !== undefined ? recording(progress, backend.runEvents, clock) : progress
+  const state = new RunState(workflow, runId, store, handler, tracing, clock, checkpoints, undefined)
   state.input = input
   if (options !== undefined && "remote" in options) state.remote = options.remote
   if (options !== undefined && "parent" in options) state.parent = options.parent
   state.runChild = runChild
   state.runMap = runMap
   state.backend = backend
-  const durable = options?.durable === true
   /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
   const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
 

@@ -140,3 +140,85 @@ export const runsConformance = (subject: Subject) => {
       }).pipe(provide))
   })
 }
+
+/**
+ * The events runs record on a backend made with `runEvents` (`Workflow.runEvents`),
+ * on each backend: attempts with retries and errors, failures, suspensions, a
+ * sub-workflow's tasks by path, and nothing left once the run is deleted.
+ */
+export const runEventsConformance = (subject: Subject & { readonly without: Layer.Layer<Channel.Channel, unknown> }) => {
+  const test = subject.clock === "live" ? it.live : it.effect
+  const provide = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, subject.layer)
+  const unique = (name: string) => `${name}-${randomUUID().slice(0, 8)}`
+  const types = (events: ReadonlyArray<Workflow.RecordedEvent>) =>
+    events.map((e) => "taskId" in e ? `${e.type} ${e.taskId}${"attempt" in e ? ` #${e.attempt}` : ""}` : e.type)
+
+  describe(`run events: ${subject.name}`, () => {
+    test("a run records its start, each attempt (a retry with its error), and its end, in order", () =>
+      Effect.gen(function*() {
+        const name = unique("recorded")
+        const flaky = Task.make("flaky", { retry: { times: 1 } }, (ctx) =>
+          ctx.attempt === 1 ? Effect.fail(new Error("flaky the first time")) : Effect.succeed(ctx.attempt))
+        const after = Task.make("after", () => "done")
+        const flow = Workflow.make(name, Workflow.chain(flaky, after))
+        yield* Workflow.run(flow, { runId: "r1", retention: "keep" })
+        const events = yield* Workflow.runEvents(flow, "r1")
+        assert.deepStrictEqual(types(events), [
+          "RunStarted",
+          "TaskStarted flaky #1",
+          "TaskFailed flaky #1",
+          "TaskStarted flaky #2",
+          "TaskSucceeded flaky #2",
+          "TaskStarted after #1",
+          "TaskSucceeded after #1",
+          "RunFinished"
+        ])
+        const failed = events.find((e) => e.type === "TaskFailed")
+        assert.isTrue(failed?.type === "TaskFailed" && failed.willRetry)
+        if (failed?.type === "TaskFailed") expect(failed.error).toContain("flaky the first time")
+        const finished = events.at(-1)
+        assert.strictEqual(finished?.type === "RunFinished" ? finished.status : undefined, "completed")
+        for (let i = 1; i < events.length; i++) assert.isTrue(events[i]!.at >= events[i - 1]!.at, "in order of time")
+      }).pipe(provide))
+
+    test("a failure and a suspension, each with what a page shows of it; a sub-workflow's tasks by path", () =>
+      Effect.gen(function*() {
+        const name = unique("outcomes")
+        const broken = Workflow.make(name, Task.make("broken", () => Effect.fail(new Error("the disk is full"))))
+        yield* Effect.exit(Workflow.run(broken, { runId: "f1", retention: "keep" }))
+        const failed = yield* Workflow.runEvents(name, "f1")
+        const last = failed.find((e) => e.type === "TaskFailed")
+        assert.isTrue(last?.type === "TaskFailed" && !last.willRetry)
+        if (last?.type === "TaskFailed") expect(last.error).toContain("the disk is full")
+        assert.strictEqual(failed.at(-1)?.type === "RunFinished" ? (failed.at(-1) as { status: string }).status : undefined, "failed")
+
+        const waits = Workflow.make(name, Task.make("ask", { awaits: { ok: Schema.Boolean } }, (ctx) => ctx.waitFor("ok", { timeout: 0 })))
+        yield* Workflow.run(waits, { runId: "s1" })
+        const suspended = yield* Workflow.runEvents(name, "s1")
+        const asked = suspended.find((e) => e.type === "TaskSuspended")
+        assert.strictEqual(asked?.type === "TaskSuspended" ? asked.request : undefined, "ok")
+
+        const inner = Workflow.make(unique("inner"), Task.make("charge", () => 1))
+        const outer = Workflow.make(name, Task.workflow("pay", inner))
+        yield* Workflow.run(outer, { runId: "o1", retention: "keep" })
+        expect(types(yield* Workflow.runEvents(name, "o1"))).toEqual(["RunStarted", "TaskStarted pay #1", "TaskStarted pay/charge #1", "TaskSucceeded pay/charge #1", "TaskSucceeded pay #1", "RunFinished"])
+      }).pipe(provide))
+
+    test("a deleted run's events are gone; a backend made without runEvents records none", () =>
+      Effect.gen(function*() {
+        const name = unique("gone")
+        const flow = Workflow.make(name, Task.make("a", () => 1))
+        yield* Effect.gen(function*() {
+          yield* Workflow.run(flow, { runId: "r1", retention: "keep" })
+          assert.isAbove((yield* Workflow.runEvents(flow, "r1")).length, 0)
+          yield* Workflow.deleteRun(flow, "r1")
+          assert.deepStrictEqual(yield* Workflow.runEvents(flow, "r1"), [])
+        }).pipe(provide)
+        const plain = Effect.gen(function*() {
+          yield* Workflow.run(flow, { runId: "r2", retention: "keep" })
+          return yield* Workflow.runEvents(flow, "r2")
+        })
+        assert.deepStrictEqual(yield* plain.pipe(Effect.provide(subject.without)), [])
+      }))
+  })
+}

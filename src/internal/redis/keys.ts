@@ -8,8 +8,9 @@
  *   `l` for locks, `r` for the responses queued under a name; and per
  *   namespace `<prefix>{<namespace>}:i:` (the index: a sorted set of the data
  *   keys scored by their expiry), `:j:` (the journal of a durable run, a list),
- *   `:rs:` (the set of response names), `:run:` (the run's record, a hash) and
- *   `:lease:` (the run's lease: its driver's token, with a TTL).
+ *   `:rs:` (the set of response names), `:run:` (the run's record, a hash),
+ *   `:e:` (the events its run recorded, a list) and `:lease:` (the run's
+ *   lease: its driver's token, with a TTL).
  * - The namespace is the key's **hash tag** (`{…}`): on a Redis Cluster every
  *   key of a run is in one slot, so each script touches one slot, and
  *   different runs spread over the cluster. Standalone Redis ignores tags:
@@ -95,6 +96,8 @@ export interface NamespaceKeys {
   readonly runRecord: string
   /** The lease of the namespace's run: its driver's token, expiring unless renewed. */
   readonly runLease: string
+  /** The events its run recorded (a list of JSON texts; a backend made with `runEvents`). */
+  readonly runEvents: string
   /** The key holding a channel key's value. */
   readonly data: (key: string) => string
   /** The key of a channel key's lock. */
@@ -117,6 +120,7 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
     responseNames: `${base}rs:`,
     runRecord: `${base}run:`,
     runLease: `${base}lease:`,
+    runEvents: `${base}e:`,
     data: (key) => dataPrefix + encodeSegment(key),
     lock: (key) => lockPrefix + encodeSegment(key),
     responses: (name) => responsePrefix + encodeSegment(name)

@@ -221,10 +221,10 @@ return 1`
 
 /**
  * Removes every key of the namespace, results included, the index, the journal,
- * the responses, the run's record and its lease (the run is given up: a driver
- * still holding the lease loses it, and stops at its next renewal). KEYS:
- * index, journal, response names, run record, run lease. ARGV: data prefix,
- * response prefix.
+ * the responses, the run's record, its events and its lease (the run is given
+ * up: a driver still holding the lease loses it, and stops at its next
+ * renewal). KEYS: index, journal, response names, run record, run events, run
+ * lease. ARGV: data prefix, response prefix.
  */
 const DROP = `
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
@@ -234,9 +234,10 @@ return 1`
 
 /**
  * Every key of the namespace expires after `ms` at the latest (shorter TTLs are
- * kept), and the index, the journal, the responses and the run's record with
- * them (not the run's lease, which has its own). KEYS: index, journal,
- * response names, run record, run lease. ARGV: data prefix, ms, response prefix.
+ * kept), and the index, the journal, the responses, the run's record and its
+ * events with them (not the run's lease, which has its own). KEYS: index,
+ * journal, response names, run record, run events, run lease. ARGV: data
+ * prefix, ms, response prefix.
  */
 const EXPIRE = `${TRACK}
 local ms = tonumber(ARGV[2])
@@ -250,7 +251,7 @@ for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
-for i = 1, 4 do
+for i = 1, 5 do
   if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('PEXPIRE', KEYS[i], ms) end
 end
 return 1`
@@ -469,8 +470,8 @@ const scripts = {
   KEYS: [1, KEYS_],
   ENTRIES: [1, ENTRIES],
   CLEAR: [1, CLEAR],
-  DROP: [5, DROP],
-  EXPIRE: [5, EXPIRE],
+  DROP: [6, DROP],
+  EXPIRE: [6, EXPIRE],
   DUMP: [1, DUMP],
   RESTORE: [2, RESTORE],
   JOURNAL_OPEN: [1, JOURNAL_OPEN],
@@ -487,7 +488,7 @@ const scripts = {
 } as const
 type ScriptName = keyof typeof scripts
 /** The command a script is defined as (the number changes when a script's keys or replies do). */
-const commandName = (name: ScriptName) => `effectGraflow7${name}`
+const commandName = (name: ScriptName) => `effectGraflow8${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (

@@ -25,6 +25,8 @@ export interface StoreOptions {
   readonly retention: Retention
   /** How long a run's lease lasts without a renewal (a driver that died lets it lapse), in ms. */
   readonly runLease: number
+  /** Whether runs with a record record their progress events (`ChannelBackend.runEvents`). */
+  readonly runEvents: boolean
 }
 
 /** What stores share: the client, the options, and where background work (lock releases) runs. */

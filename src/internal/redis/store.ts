@@ -584,7 +584,7 @@ const retainCommand = (shared: Shared, namespace: string, retention: Retention):
   return runScript(
     shared.client,
     retention._tag === "Delete" ? "DROP" : "EXPIRE",
-    [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runLease],
+    [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runEvents, keys.runLease],
     args
   )
 }
@@ -658,6 +658,30 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
       )
     },
     runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace)),
+    runEvents: options.runEvents
+      ? {
+        append: (namespace, event) =>
+          Effect.tryPromise({
+            try: () => {
+              shared.cork()
+              return client.rpush(namespaceKeys(options.prefix, namespace).runEvents, JSON.stringify(event))
+            },
+            catch: (cause) => commandError("record the run's event", undefined, cause, options.commandTimeout)
+          }).pipe(Effect.asVoid),
+        read: (namespace) =>
+          Effect.tryPromise({
+            try: () => client.lrange(namespaceKeys(options.prefix, namespace).runEvents, 0, -1),
+            catch: (cause) => commandError("read the run's events", undefined, cause, options.commandTimeout)
+          }).pipe(Effect.map((texts) => texts.flatMap((text): Array<Json> => {
+            try {
+              const value = decode("event", text)
+              return value === undefined ? [] : [value]
+            } catch {
+              return [] // not JSON: another program's; left out
+            }
+          })))
+      }
+      : undefined,
     listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
 }

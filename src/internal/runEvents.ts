@@ -1,0 +1,104 @@
+/**
+ * What a run records of its progress on a backend that keeps run events
+ * (`ChannelBackend.runEvents`): each progress event as JSON in the run's
+ * namespace — its kind, when, the task and attempt, the outcome, the error
+ * in words — and the same read back, checked by a schema.
+ *
+ * @internal
+ */
+import { Cause, type Clock, Effect, Schema } from "effect"
+import type { RunEvents } from "../ChannelBackend.js"
+import type { Event, Handler } from "../Progress.js"
+import type { Json } from "./json.js"
+import { runNamespace } from "./keys.js"
+
+/** The longest error text recorded (a pretty Cause can be long: a stack per failure). */
+const ERROR_TEXT = 4_000
+
+const attemptOf = (event: Extract<Event, { readonly attempt: number }>): { [key: string]: Json } => ({
+  taskId: event.taskId,
+  attempt: event.attempt,
+  iteration: event.iteration,
+  ...(event.item === undefined ? {} : { item: event.item })
+})
+
+/** An event as recorded (`at`: ms since the epoch); `undefined` for none to record. */
+export const recordOf = (event: Event, at: number): Json | undefined => {
+  switch (event._tag) {
+    case "RunStarted":
+      return { type: "RunStarted", at }
+    case "RunFinished":
+      return { type: "RunFinished", at, status: event.status, durationMs: event.durationMs }
+    case "TaskStarted":
+      return { type: "TaskStarted", at, ...attemptOf(event) }
+    case "TaskSucceeded":
+      return { type: "TaskSucceeded", at, ...attemptOf(event), durationMs: event.durationMs }
+    case "TaskFailed":
+      return {
+        type: "TaskFailed",
+        at,
+        ...attemptOf(event),
+        durationMs: event.durationMs,
+        willRetry: event.willRetry,
+        error: Cause.pretty(event.cause).slice(0, ERROR_TEXT)
+      }
+    case "TaskSuspended":
+      return { type: "TaskSuspended", at, ...attemptOf(event), durationMs: event.durationMs, request: event.request }
+    case "TaskReplayed":
+      return { type: "TaskReplayed", at, taskId: event.taskId, iteration: event.iteration }
+  }
+}
+
+/**
+ * A run's progress handler that also records each event in the run's
+ * namespace (after the given handler, if any). A recording that fails is
+ * logged, never the run's failure.
+ */
+export const recording = (inner: Handler | undefined, events: RunEvents, clock: Clock.Clock): Handler => ({
+  onEvent: (event) => {
+    const entry = recordOf(event, clock.currentTimeMillisUnsafe())
+    const write = entry === undefined ? Effect.void : Effect.catch(
+      events.append(runNamespace(event.workflow, event.runId), entry),
+      (error) => Effect.logWarning(`effect-graflow: an event of run ${event.runId} of ${event.workflow} was not recorded`, error)
+    )
+    return inner === undefined ? write : Effect.andThen(inner.onEvent(event), write)
+  }
+})
+
+const Attempt = {
+  at: Schema.Number,
+  taskId: Schema.String,
+  attempt: Schema.Number,
+  iteration: Schema.Number,
+  item: Schema.optionalKey(Schema.Number)
+}
+
+/** A recorded event, as read back. */
+export const RecordedEvent = Schema.Union([
+  Schema.Struct({ type: Schema.Literal("RunStarted"), at: Schema.Number }),
+  Schema.Struct({
+    type: Schema.Literal("RunFinished"),
+    at: Schema.Number,
+    status: Schema.Literals(["completed", "terminated", "suspended", "failed"]),
+    durationMs: Schema.Number
+  }),
+  Schema.Struct({ type: Schema.Literal("TaskStarted"), ...Attempt }),
+  Schema.Struct({ type: Schema.Literal("TaskSucceeded"), ...Attempt, durationMs: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("TaskFailed"), ...Attempt, durationMs: Schema.Number, willRetry: Schema.Boolean, error: Schema.String }),
+  Schema.Struct({ type: Schema.Literal("TaskSuspended"), ...Attempt, durationMs: Schema.Number, request: Schema.String }),
+  Schema.Struct({ type: Schema.Literal("TaskReplayed"), at: Schema.Number, taskId: Schema.String, iteration: Schema.Number })
+])
+
+export type RecordedEvent = typeof RecordedEvent.Type
+
+const decodeEvent = Schema.decodeUnknownOption(RecordedEvent)
+
+/** The recorded events that decode (an entry another program wrote is left out). */
+export const decodeEvents = (entries: ReadonlyArray<Json>): ReadonlyArray<RecordedEvent> => {
+  const out: Array<RecordedEvent> = []
+  for (const entry of entries) {
+    const decoded = decodeEvent(entry)
+    if (decoded._tag === "Some") out.push(decoded.value)
+  }
+  return out
+}
