@@ -360,10 +360,11 @@ export interface ChannelBackend {
    */
   readonly listRuns: (workflow: string, options: ListRunsOptions) => Effect.Effect<RunPage, ChannelError>
   /**
-   * Where the backend keeps the events of runs (`undefined`: it keeps none):
-   * made with `runEvents: true` (`RedisChannel.layer`, `MemoryChannel.layerWith`),
-   * a run with a record then records its progress events — attempts, their
-   * outcomes and errors — in its namespace, for `Workflow.runEvents`.
+   * Where the backend keeps the events of runs (`undefined`: it keeps none).
+   * Made with `runEvents: true` (`RedisChannel.layer`, `MemoryChannel.layerWith`),
+   * it is `recording`: a run with a record records its progress events —
+   * attempts, their outcomes and errors — in its namespace. Any of ours reads
+   * what was recorded (by this process or another), for `Workflow.runEvents`.
    */
   readonly runEvents?: RunEvents | undefined
 }
@@ -384,6 +385,13 @@ export interface ChannelBackend {
  * @since 0.5.0
  */
 export interface RunEvents {
+  /** Whether runs on this backend record their events (the backend was made with `runEvents: true`). */
+  readonly recording: boolean
+  /**
+   * Records an event of the namespace's run — if the run has a record (a
+   * deleted run, or one without a record, gets none). It may be sent without
+   * waiting for the backend (in order), a failed write logged.
+   */
   readonly append: (namespace: string, event: Json) => Effect.Effect<void, ChannelError>
   readonly read: (namespace: string) => Effect.Effect<ReadonlyArray<Json>, ChannelError>
 }

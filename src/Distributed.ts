@@ -132,6 +132,8 @@ export interface Options {
 export interface LayerOptions extends Options {
   readonly keepJobs?: Duration.Input | undefined
   readonly runLease?: Duration.Input | undefined
+  /** The run's channel records the events of runs with a record (see `RedisChannel.Options`'s `runEvents`). */
+  readonly runEvents?: boolean | undefined
 }
 
 /**
@@ -160,7 +162,12 @@ export const layer = (options: LayerOptions): Layer.Layer<Dispatcher, ChannelErr
     Effect.gen(function*() {
       const keepSeconds = keepSecondsOf(options.keepJobs)
       const redis = yield* Layer.build(
-        RedisChannel.layerWithCheckpoints({ ...targetOptions(options.redis), prefix: options.prefix, runLease: options.runLease })
+        RedisChannel.layerWithCheckpoints({
+          ...targetOptions(options.redis),
+          prefix: options.prefix,
+          runLease: options.runLease,
+          runEvents: options.runEvents
+        })
       )
       return Dispatcher.of(
         yield* makeDispatcher({ ...options, keepSeconds }, Context.get(redis, ChannelService), Context.get(redis, CheckpointStore))

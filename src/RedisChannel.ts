@@ -185,7 +185,12 @@ export const make = (options: Options): Effect.Effect<ChannelBackend, ChannelErr
       runEvents: options.runEvents === true
     }
     const client = yield* connect(options)
-    return makeBackend(client, store, yield* Effect.scope)
+    // A run's event that could not be recorded is logged through the layer's logger (the write is not awaited).
+    const context = yield* Effect.context<never>()
+    const log = (message: string, error: unknown) => {
+      Effect.runForkWith(context)(Effect.logWarning(message, error))
+    }
+    return makeBackend(client, store, yield* Effect.scope, log)
   })
 
 const commandTimeoutOf = (options: Options): number | undefined =>
@@ -312,6 +317,7 @@ export const layerWithCheckpoints = (options: Options): Layer.Layer<Channel.Chan
         lockLease: options.lockLease,
         runLease: options.runLease,
         retention: options.retention,
+        runEvents: options.runEvents,
         client
       })
       return Context.make(Channel.Channel, backend).pipe(

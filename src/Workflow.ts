@@ -1101,13 +1101,15 @@ export const getRun = (workflow: string | Any, runId: string): Effect.Effect<Opt
 export type RecordedEvent = RecordedEventOf
 
 /**
- * The events a run recorded, oldest first, on the provided backend — one made
- * with `runEvents: true` (`RedisChannel.layer({ url, runEvents: true })`,
- * `MemoryChannel.layerWith({ runEvents: true })`), where every run with a
- * record (a `runId`, durable, or waiting for requests) records its progress:
- * attempts, retries, failures with their errors, suspensions. Empty for a run
- * that recorded none (another backend, a run without a record, or its
- * retention passed); an entry another program wrote is left out.
+ * The events a run recorded, oldest first, on the provided backend. A run
+ * records them when it runs on a backend made with `runEvents: true`
+ * (`RedisChannel.layer({ url, runEvents: true })`,
+ * `MemoryChannel.layerWith({ runEvents: true })`) and has a record (a
+ * `runId`, durable, or waiting for requests): attempts, retries, failures
+ * with their errors, suspensions. Any backend reads what was recorded on it,
+ * by this process or another (on Redis). Empty for a run that recorded none
+ * (a run without a record, a backend not recording, or its retention
+ * passed); an entry another program wrote is left out.
  *
  * **Example**
  *

@@ -614,6 +614,14 @@ describe("Distributed and Worker on clients you own", () => {
           yield* Effect.forkScoped(Worker.run({ workflows: [etl], redis: client, prefix, concurrency: 4 }).pipe(Effect.provide(workerLayer)))
           const out = yield* Distributed.run(etl).pipe(Effect.provide(Distributed.layer({ redis: client, prefix })))
           assert.deepStrictEqual(out.status === "completed" ? out.results.aggregate : out.status, { batch: 7, rows: 19, total: 190 })
+          // With runEvents, the producer records the run's events (its attempts ran on the worker).
+          yield* Distributed.run(etl, { runId: "recorded", retention: "keep" }).pipe(
+            Effect.provide(Distributed.layer({ redis: client, prefix, runEvents: true }))
+          )
+          const events = yield* Workflow.runEvents(etl, "recorded").pipe(Effect.provide(RedisChannel.layer({ client, prefix })))
+          expect(events.filter((e) => e.type === "TaskSucceeded").map((e) => "taskId" in e ? e.taskId : "").sort()).toEqual(
+            ["a", "aggregate", "b", "c", "setup"]
+          )
         }))
         // Ours were duplicates: the caller's client is still open, and still answers.
         assert.strictEqual(client.status, "ready")

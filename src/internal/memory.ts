@@ -594,12 +594,13 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
         return { _tag: "Queued" }
       }),
     runRecord: (namespace) => Effect.sync(() => spaces.get(namespace)?.run.record),
-    runEvents: options?.runEvents === true
-      ? {
+    runEvents: {
+        recording: options?.runEvents === true,
         append: (namespace, event) =>
           Effect.sync(() => {
+            // A run with a record only (a run deleted meanwhile, or one without a record, gets none).
             const space = spaces.get(namespace)
-            if (space === undefined) return
+            if (space === undefined || space.run.record === undefined) return
             if (space.events === undefined) space.events = []
             space.events.push(event)
           }),
@@ -610,8 +611,7 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
               return [...(spaces.get(namespace)?.events ?? [])]
             })
           )
-      }
-      : undefined,
+      },
     listRuns: (workflow, { after, limit, statuses }) =>
       Effect.clockWith((clock) =>
         Effect.sync(() => {

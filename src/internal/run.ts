@@ -313,8 +313,10 @@ const runOn = (opened: Opened) => {
   const { workflow, runId, named, options, start, retention, input, backend, progress, tracing, clock, checkpoints, namespace, store } = opened
   const durable = options?.durable === true
   // A run with a record, on a backend that keeps run events, records its progress there too (Workflow.runEvents).
-  const recorded = backend.runEvents !== undefined && (named || durable || workflow.plan.awaits.size > 0)
-  const handler = recorded && backend.runEvents !== undefined ? recording(progress, backend.runEvents, clock) : progress
+  const events = backend.runEvents
+  const handler = events !== undefined && events.recording && (named || durable || workflow.plan.awaits.size > 0)
+    ? recording(progress, events, clock)
+    : progress
   const state = new RunState(workflow, runId, store, handler, tracing, clock, checkpoints, undefined)
   state.input = input
   if (options !== undefined && "remote" in options) state.remote = options.remote

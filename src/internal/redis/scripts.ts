@@ -448,6 +448,19 @@ for i = 1, #ARGV, 2 do
 end
 return 1`
 
+/**
+ * Records an event of a namespace's run, if the run still has a record (a run
+ * deleted meanwhile, or one without a record, gets none); a run's start makes
+ * the list persistent (an earlier run of the id left it expiring: the run's
+ * retention sets it again). KEYS: events, run record. ARGV: the event, '1' for a
+ * run's start. `1` recorded, `0` not.
+ */
+const EVENT_APPEND = `
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[1], ARGV[1])
+if ARGV[2] == '1' then redis.call('PERSIST', KEYS[1]) end
+return 1`
+
 /** Deletes the lock key if it still holds our token. ARGV: token. */
 const UNLOCK = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -483,6 +496,7 @@ const scripts = {
   RUN_END: [2, RUN_END],
   INDEX_RUN: [1, INDEX_RUN],
   INDEX_PRUNE: [1, INDEX_PRUNE],
+  EVENT_APPEND: [2, EVENT_APPEND],
   UNLOCK: [1, UNLOCK],
   RENEW: [1, RENEW]
 } as const

@@ -625,7 +625,12 @@ const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string
   })
 
 
-export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.Scope): ChannelBackend => {
+export const makeBackend = (
+  client: Client,
+  options: StoreOptions,
+  scope: Scope.Scope,
+  log: (message: string, error: unknown) => void = () => {}
+): ChannelBackend => {
   defineScripts(client)
   const shared: Shared = { client, options, cork: makeCork(client), scope }
   return {
@@ -658,16 +663,19 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
       )
     },
     runRecord: (namespace) => readRecord(shared, namespaceKeys(options.prefix, namespace)),
-    runEvents: options.runEvents
-      ? {
+    runEvents: {
+        recording: options.runEvents,
+        // Sent, not awaited (a task does not wait for its events; one connection keeps them in order); a write
+        // that fails is logged.
         append: (namespace, event) =>
-          Effect.tryPromise({
-            try: () => {
-              shared.cork()
-              return client.rpush(namespaceKeys(options.prefix, namespace).runEvents, JSON.stringify(event))
-            },
-            catch: (cause) => commandError("record the run's event", undefined, cause, options.commandTimeout)
-          }).pipe(Effect.asVoid),
+          Effect.sync(() => {
+            const keys = namespaceKeys(options.prefix, namespace)
+            const start = typeof event === "object" && event !== null && Reflect.get(event, "type") === "RunStarted"
+            shared.cork()
+            runScript(client, "EVENT_APPEND", [keys.runEvents, keys.runRecord], [JSON.stringify(event), start ? "1" : "0"]).catch((error: unknown) =>
+              log(`effect-graflow: an event of ${JSON.stringify(namespace)} was not recorded`, commandError("record the run's event", undefined, error, options.commandTimeout))
+            )
+          }),
         read: (namespace) =>
           Effect.tryPromise({
             try: () => client.lrange(namespaceKeys(options.prefix, namespace).runEvents, 0, -1),
@@ -680,8 +688,7 @@ export const makeBackend = (client: Client, options: StoreOptions, scope: Scope.
               return [] // not JSON: another program's; left out
             }
           })))
-      }
-      : undefined,
+      },
     listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
 }
