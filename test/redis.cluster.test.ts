@@ -124,6 +124,8 @@ describe("RedisChannel on a Redis Cluster", () => {
       expect(String(error.cause)).toContain(
         "no seed node of the Redis Cluster answered at redis://:***@127.0.0.1:1 (connection refused, closed or unreachable)"
       )
+      const database = yield* Effect.flip(Effect.scoped(RedisChannel.make({ cluster: ["redis://127.0.0.1:1/2"] })))
+      expect(String(database.cause)).toContain(`invalid Redis URL "redis://127.0.0.1:1/2": a Redis Cluster has one database (0), not 2`)
       const refused = yield* Effect.exit(Effect.scoped(RedisChannel.make({ ...cluster, prefix: "app:{eu}:" })))
       assert.isTrue(Exit.isFailure(refused) && Cause.hasDies(refused.cause))
       if (Exit.isFailure(refused)) expect(String(Cause.squash(refused.cause))).toContain("contains a brace")
