@@ -52,7 +52,7 @@
  *
  * @since 0.1.0
  */
-import type { Effect, Scope } from "effect"
+import type { Effect, Scope, Stream } from "effect"
 import type {
   ChannelError,
   InvalidValueError,
@@ -394,6 +394,35 @@ export interface RunEvents {
    */
   readonly append: (namespace: string, event: Json) => Effect.Effect<void, ChannelError>
   readonly read: (namespace: string) => Effect.Effect<ReadonlyArray<Json>, ChannelError>
+  /**
+   * Subscribes to the events of every run on the backend (on Redis: recorded
+   * by any process sharing its prefix), each with its run's namespace: the
+   * stream has those recorded after the subscription is made, as they are
+   * recorded, until the scope closes. A live feed, not a log: a watcher too
+   * slow to keep up loses the oldest it has not taken, and an event recorded
+   * while a Redis connection is re-established is not seen — `read` has them
+   * all.
+   */
+  readonly watch?: Effect.Effect<Stream.Stream<WatchedEvent>, ChannelError, Scope.Scope> | undefined
+}
+
+/**
+ * An event {@link RunEvents.watch} saw: the namespace of its run and the event as recorded.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { ChannelBackend } from "effect-graflow"
+ *
+ * const where = (seen: ChannelBackend.WatchedEvent) => seen.namespace
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface WatchedEvent {
+  readonly namespace: string
+  readonly event: Json
 }
 
 /**

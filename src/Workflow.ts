@@ -14,7 +14,7 @@
  *
  * @since 0.1.0
  */
-import { type Duration, Effect, type JsonSchema, Option, Pipeable } from "effect"
+import { type Duration, Effect, type JsonSchema, Option, Pipeable, type Scope, type Stream } from "effect"
 import * as Channel from "./Channel.js"
 import type { RunStatus as ChannelBackendRunStatus, RunSummary as ChannelBackendRunSummary } from "./ChannelBackend.js"
 import type { ChannelDecodeError, ChannelError, InvalidNamespaceError, InvalidValueError } from "./ChannelError.js"
@@ -23,7 +23,7 @@ import { CheckpointStore } from "./internal/checkpoint.js"
 import * as engine from "./internal/run.js"
 import { show } from "./internal/format.js"
 import { jsonSchemasOf } from "./internal/jsonSchema.js"
-import { decodeEvents, type RecordedEvent as RecordedEventOf } from "./internal/runEvents.js"
+import { decodeEvents, type RecordedEvent as RecordedEventOf, type RunEventSeen, watchRuns } from "./internal/runEvents.js"
 import { cursorOf, positionOf } from "./internal/runIndex.js"
 import { toMermaid as renderMermaid } from "./internal/mermaid.js"
 import { runNamespace } from "./internal/keys.js"
@@ -1136,6 +1136,57 @@ export const runEvents = (
     backend.runEvents === undefined
       ? Effect.succeed([])
       : Effect.map(backend.runEvents.read(namespace(workflow, runId)), decodeEvents))
+
+/**
+ * An event a run recorded, as {@link watchRunEvents} sees it: the run's
+ * workflow and id, and the event.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import type { Workflow } from "effect-graflow"
+ *
+ * const line = (seen: Workflow.WatchedRunEvent) => `${seen.workflow}/${seen.runId}: ${seen.event.type}`
+ * ```
+ *
+ * @category models
+ * @since 0.5.0
+ */
+export interface WatchedRunEvent extends RunEventSeen {}
+
+/**
+ * Subscribes to the events runs record (of one workflow, or of every one):
+ * the stream has each event recorded after the subscription is made, as it
+ * is recorded, until the scope closes — on Redis, by every process that
+ * shares the prefix (a Pub/Sub channel, `<prefix>:events`; on a Cluster, any
+ * node's), on memory by this process. Subscribe first, then read what is
+ * there ({@link listRuns}, {@link runEvents}), and nothing falls between.
+ * A live feed for a page or a tail: a watcher too slow to keep up loses the
+ * oldest events it has not taken, and an event recorded while its Redis
+ * connection is re-established is not seen; {@link runEvents} reads every
+ * one. An empty stream on a backend that cannot be watched.
+ *
+ * **Example**
+ *
+ * ```ts
+ * import { Effect, Stream } from "effect"
+ * import { RedisChannel, Workflow } from "effect-graflow"
+ *
+ * // Prints what every process's runs of "nightly" do, as they do it.
+ * const tail = Effect.scoped(Effect.gen(function*() {
+ *   const events = yield* Workflow.watchRunEvents("nightly")
+ *   yield* Stream.runForEach(events, (seen) => Effect.log(`${seen.runId}: ${seen.event.type}`))
+ * })).pipe(Effect.provide(RedisChannel.layer({ url: "redis://localhost:6379" })))
+ * ```
+ *
+ * @category running
+ * @since 0.5.0
+ */
+export const watchRunEvents = (
+  workflow?: string | Any
+): Effect.Effect<Stream.Stream<WatchedRunEvent>, ChannelError, Channel.Channel | Scope.Scope> =>
+  Effect.flatMap(Effect.service(Channel.Channel), (backend) =>
+    watchRuns(backend, workflow === undefined ? undefined : typeof workflow === "string" ? workflow : workflow.name))
 
 /**
  * Runs a workflow. The channel is the provided `Channel` service

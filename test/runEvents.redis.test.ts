@@ -5,7 +5,7 @@
  * retention says; an anonymous run records nothing, not even its sub-workflow's.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Deferred, Effect, Fiber } from "effect"
+import { Deferred, Effect, Fiber, Layer, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import { Redis } from "ioredis"
 import { inject } from "vitest"
@@ -16,6 +16,25 @@ const url = inject("redisUrl")
 const fresh = () => `test:evreview:${randomUUID().slice(0, 8)}:`
 
 describe("recorded run events on Redis", () => {
+  it.live("a watcher on a connection of its own sees what another connection's runs record; another prefix's watcher does not", () => {
+    const prefix = fresh()
+    const flow = Workflow.make("rev0", Workflow.chain(Task.make("a", () => 1), Task.make("b", () => 2)))
+    return Effect.scoped(Effect.gen(function*() {
+      const watcher = yield* Layer.build(RedisChannel.layer({ url, prefix }))
+      const stranger = yield* Layer.build(RedisChannel.layer({ url, prefix: fresh() }))
+      const events = yield* Workflow.watchRunEvents(flow).pipe(Effect.provideContext(watcher))
+      const seen = yield* events.pipe(Stream.takeUntil((e) => e.event.type === "RunFinished"), Stream.runCollect, Effect.forkScoped)
+      const elsewhere = yield* Workflow.watchRunEvents().pipe(Effect.provideContext(stranger))
+      const strayed = yield* elsewhere.pipe(Stream.take(1), Stream.runCollect, Effect.forkScoped)
+      yield* Workflow.run(flow, { runId: "r1", retention: "keep" }).pipe(Effect.provide(RedisChannel.layer({ url, prefix, runEvents: true })))
+      const got = Array.from(yield* Fiber.join(seen))
+      assert.deepStrictEqual(got.map((e) => e.event.type), ["RunStarted", "TaskStarted", "TaskSucceeded", "TaskStarted", "TaskSucceeded", "RunFinished"])
+      assert.isTrue(got.every((e) => e.workflow === "rev0" && e.runId === "r1"))
+      // Everything recorded was published by then (one connection, in order): the other prefix's watcher saw none of it.
+      assert.isUndefined(strayed.pollUnsafe())
+    }))
+  })
+
   it.live("layerWithCheckpoints({ runEvents: true }) records the run's events", () =>
     Effect.gen(function*() {
       const flow = Workflow.make("rev1", Task.make("a", () => 1))

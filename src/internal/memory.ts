@@ -10,6 +10,7 @@ import { Clock, Effect, Option, Semaphore } from "effect"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention, RunLease } from "../ChannelBackend.js"
 import type { RespondOutcome, RunRecord } from "../ChannelBackend.js"
 import { comesBefore, pageOf } from "./runIndex.js"
+import { makeWatchers } from "./runEvents.js"
 import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
@@ -474,6 +475,7 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
   const mailboxes = new Map<string, Map<string, Mailbox>>()
   /** Each workflow's runs that claimed a lease with `run`: run id → its first start. */
   const runIndex = new Map<string, Map<string, number>>()
+  const watchers = makeWatchers()
   const retainer: Retainer = {
     runs: {
       add: (workflow, runId, startedAt) => {
@@ -603,6 +605,7 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
             if (space === undefined || space.run.record === undefined) return
             if (space.events === undefined) space.events = []
             space.events.push(event)
+            watchers.publish(namespace, event)
           }),
         read: (namespace) =>
           Effect.clockWith((clock) =>
@@ -610,7 +613,8 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
               sweep(clock.currentTimeMillisUnsafe())
               return [...(spaces.get(namespace)?.events ?? [])]
             })
-          )
+          ),
+        watch: watchers.watch
       },
     listRuns: (workflow, { after, limit, statuses }) =>
       Effect.clockWith((clock) =>

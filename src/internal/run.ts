@@ -315,7 +315,7 @@ const runOn = (opened: Opened) => {
   // A run with a record, on a backend that keeps run events, records its progress there too (Workflow.runEvents).
   const events = backend.runEvents
   const handler = events !== undefined && events.recording && (named || durable || workflow.plan.awaits.size > 0)
-    ? recording(progress, events, clock)
+    ? recording(progress, events, clock, input?.encoded)
     : progress
   const state = new RunState(workflow, runId, store, handler, tracing, clock, checkpoints, undefined)
   state.input = input

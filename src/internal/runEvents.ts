@@ -6,11 +6,12 @@
  *
  * @internal
  */
-import { Cause, type Clock, Effect, Schema } from "effect"
-import type { RunEvents } from "../ChannelBackend.js"
+import { Cause, type Clock, Effect, Queue, Result, Schema, type Scope, Stream } from "effect"
+import type { ChannelBackend, RunEvents, WatchedEvent } from "../ChannelBackend.js"
+import type { ChannelError } from "./channelError.js"
 import type { Event, Handler } from "../Progress.js"
 import type { Json } from "./json.js"
-import { runNamespace } from "./keys.js"
+import { parseRunNamespace, runNamespace } from "./keys.js"
 
 /** The longest error text recorded (a pretty Cause can be long: a stack per failure). */
 const ERROR_TEXT = 4_000
@@ -23,10 +24,10 @@ const attemptOf = (event: Extract<Event, { readonly attempt: number }>): { [key:
 })
 
 /** An event as recorded (`at`: ms since the epoch); `undefined` for none to record. */
-export const recordOf = (event: Event, at: number): Json | undefined => {
+export const recordOf = (event: Event, at: number, input?: Json): Json | undefined => {
   switch (event._tag) {
     case "RunStarted":
-      return { type: "RunStarted", at }
+      return input === undefined ? { type: "RunStarted", at } : { type: "RunStarted", at, input }
     case "RunFinished":
       return { type: "RunFinished", at, status: event.status, durationMs: event.durationMs }
     case "TaskStarted":
@@ -51,12 +52,13 @@ export const recordOf = (event: Event, at: number): Json | undefined => {
 
 /**
  * A run's progress handler that also records each event in the run's
- * namespace (after the given handler, if any). A recording that fails is
- * logged, never the run's failure.
+ * namespace (after the given handler, if any); the run's start with its
+ * input (as JSON), if it takes one. A recording that fails is logged, never
+ * the run's failure.
  */
-export const recording = (inner: Handler | undefined, events: RunEvents, clock: Clock.Clock): Handler => ({
+export const recording = (inner: Handler | undefined, events: RunEvents, clock: Clock.Clock, input: Json | undefined): Handler => ({
   onEvent: (event) => {
-    const entry = recordOf(event, clock.currentTimeMillisUnsafe())
+    const entry = recordOf(event, clock.currentTimeMillisUnsafe(), input)
     const write = entry === undefined ? Effect.void : Effect.catch(
       events.append(runNamespace(event.workflow, event.runId), entry),
       (error) => Effect.logWarning(`effect-graflow: an event of run ${event.runId} of ${event.workflow} was not recorded`, error)
@@ -75,7 +77,7 @@ const Attempt = {
 
 /** A recorded event, as read back. */
 export const RecordedEvent = Schema.Union([
-  Schema.Struct({ type: Schema.Literal("RunStarted"), at: Schema.Number }),
+  Schema.Struct({ type: Schema.Literal("RunStarted"), at: Schema.Number, input: Schema.optionalKey(Schema.Json) }),
   Schema.Struct({
     type: Schema.Literal("RunFinished"),
     at: Schema.Number,
@@ -101,4 +103,59 @@ export const decodeEvents = (entries: ReadonlyArray<Json>): ReadonlyArray<Record
     if (decoded._tag === "Some") out.push(decoded.value)
   }
   return out
+}
+
+/** How many watched events a watcher may leave untaken before the oldest are dropped (a live feed, not a log). */
+export const WATCH_BUFFER = 4_096
+
+/**
+ * The watchers of a backend in this process (memory): `publish` hands an
+ * event to each, `watch` subscribes one (see `RunEvents.watch`).
+ */
+export const makeWatchers = (): {
+  readonly publish: (namespace: string, event: Json) => void
+  readonly watch: Effect.Effect<Stream.Stream<WatchedEvent>, never, Scope.Scope>
+} => {
+  const watchers = new Set<Queue.Queue<WatchedEvent>>()
+  return {
+    publish: (namespace, event) => {
+      if (watchers.size === 0) return
+      const seen: WatchedEvent = { namespace, event }
+      for (const queue of watchers) Queue.offerUnsafe(queue, seen)
+    },
+    watch: Effect.map(
+      Effect.acquireRelease(
+        Effect.tap(Queue.sliding<WatchedEvent>(WATCH_BUFFER), (queue) => Effect.sync(() => watchers.add(queue))),
+        (queue) => Effect.andThen(Effect.sync(() => watchers.delete(queue)), Queue.shutdown(queue))
+      ),
+      Stream.fromQueue
+    )
+  }
+}
+
+/** A watched event of a run, decoded: its workflow, its run and the event. */
+export interface RunEventSeen {
+  readonly workflow: string
+  readonly runId: string
+  readonly event: RecordedEvent
+}
+
+/**
+ * Subscribes to the events a backend's runs record (of one workflow, or of
+ * all), decoded; an event that does not decode, or whose namespace is no
+ * run's, is left out. An empty stream on a backend that cannot be watched.
+ */
+export const watchRuns = (
+  backend: ChannelBackend,
+  workflow: string | undefined
+): Effect.Effect<Stream.Stream<RunEventSeen>, ChannelError, Scope.Scope> => {
+  const watch = backend.runEvents?.watch
+  if (watch === undefined) return Effect.succeed(Stream.empty)
+  return Effect.map(watch, (stream) =>
+    Stream.filterMap(stream, (seen) => {
+      const run = parseRunNamespace(seen.namespace)
+      if (run === undefined || (workflow !== undefined && run.workflow !== workflow)) return Result.failVoid
+      const event = decodeEvent(seen.event)
+      return event._tag === "Some" ? Result.succeed({ workflow: run.workflow, runId: run.runId, event: event.value }) : Result.failVoid
+    }))
 }

@@ -5,7 +5,7 @@
  * statuses, runs whose namespace is gone, and bad options.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, type Layer, Option, Schema } from "effect"
+import { Cause, Effect, Exit, Fiber, type Layer, Option, Schema, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import { type Channel, Task, Workflow } from "../../src/index.js"
 
@@ -220,5 +220,49 @@ export const runEventsConformance = (subject: Subject & { readonly without: Laye
         })
         assert.deepStrictEqual(yield* plain.pipe(Effect.provide(subject.without)), [])
       }))
+
+    test("a watcher sees each event of its workflow's runs as it is recorded, the start with the run's input", () =>
+      Effect.scoped(Effect.gen(function*() {
+        const name = unique("watched")
+        const events = yield* Workflow.watchRunEvents(name)
+        const seen = yield* events.pipe(
+          Stream.takeUntil((e) => e.event.type === "RunFinished"),
+          Stream.runCollect,
+          Effect.forkScoped
+        )
+        const everything = yield* Workflow.watchRunEvents()
+        const all = yield* everything.pipe(
+          Stream.takeUntil((e) => e.workflow === name && e.event.type === "RunFinished"),
+          Stream.runCollect,
+          Effect.forkScoped
+        )
+        // Another workflow's run first: the watcher of `name` leaves it out.
+        const otherName = unique("other")
+        yield* Workflow.run(Workflow.make(otherName, Task.make("x", () => 0)), { runId: "o1", retention: "keep" })
+        const order = Task.input("order", Schema.Struct({ id: Schema.String, qty: Schema.NumberFromString }))
+        const ship = Task.make("ship", (ctx) => Effect.map(ctx.getResult("order"), (o) => o.id))
+        const flow = Workflow.make(name, Workflow.chain(order, ship))
+        yield* Workflow.run(flow, { runId: "w1", input: { id: "o-1", qty: 3 }, retention: "keep" })
+        const got = Array.from(yield* Fiber.join(seen))
+        assert.deepStrictEqual(got.map((e) => `${e.workflow}/${e.runId} ${types([e.event])[0]}`), [
+          `${name}/w1 RunStarted`,
+          `${name}/w1 TaskStarted order #1`,
+          `${name}/w1 TaskSucceeded order #1`,
+          `${name}/w1 TaskStarted ship #1`,
+          `${name}/w1 TaskSucceeded ship #1`,
+          `${name}/w1 RunFinished`
+        ])
+        const start = got[0]?.event
+        // The input as JSON, encoded by its schema (the number as a string): what a page shows and a form starts from.
+        assert.deepStrictEqual(start?.type === "RunStarted" ? start.input : undefined, { id: "o-1", qty: "3" })
+        // What was recorded is what was watched.
+        assert.deepStrictEqual(yield* Workflow.runEvents(flow, "w1"), got.map((e) => e.event))
+        // A watcher of every workflow sees both runs, the other's first.
+        // (other runs on the backend, of tests before this one, may be seen too: left out here)
+        const both = Array.from(yield* Fiber.join(all)).filter((e) => e.workflow === otherName || e.workflow === name)
+        assert.deepStrictEqual(both.map((e) => e.event.type).slice(0, 4), ["RunStarted", "TaskStarted", "TaskSucceeded", "RunFinished"])
+        assert.isTrue(both.slice(0, 4).every((e) => e.workflow === otherName && e.runId === "o1"))
+        assert.strictEqual(both.length, 10)
+      })).pipe(provide))
   })
 }

@@ -133,6 +133,12 @@ export const namespaceKeys = (prefix: string, namespace: string): NamespaceKeys 
  */
 export const runsKey = (prefix: string, workflow: string): string => `${prefix}:runs:${encodeSegment(workflow)}`
 
+/**
+ * The Pub/Sub channel of the runs' recorded events, `<prefix>:events`: every
+ * recorded event is published there (`RunEvents.watch`).
+ */
+export const eventsChannel = (prefix: string): string => `${prefix}:events`
+
 /** What the checkpoint store's keys start with: `<prefix>:cp:` (then the store's key, encoded). */
 export const checkpointBase = (prefix: string): string => `${prefix}:cp:`
 

@@ -452,13 +452,16 @@ return 1`
  * Records an event of a namespace's run, if the run still has a record (a run
  * deleted meanwhile, or one without a record, gets none); a run's start makes
  * the list persistent (an earlier run of the id left it expiring: the run's
- * retention sets it again). KEYS: events, run record. ARGV: the event, '1' for a
- * run's start. `1` recorded, `0` not.
+ * retention sets it again), and publishes it to the watchers (`RunEvents.watch`):
+ * the namespace as a JSON string, a newline, the event. KEYS: events, run
+ * record. ARGV: the event, '1' for a run's start, the Pub/Sub channel, the
+ * namespace as JSON. `1` recorded, `0` not.
  */
 const EVENT_APPEND = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 redis.call('RPUSH', KEYS[1], ARGV[1])
 if ARGV[2] == '1' then redis.call('PERSIST', KEYS[1]) end
+redis.call('PUBLISH', ARGV[3], ARGV[4] .. '\\n' .. ARGV[1])
 return 1`
 
 /** Deletes the lock key if it still holds our token. ARGV: token. */
@@ -502,7 +505,7 @@ const scripts = {
 } as const
 type ScriptName = keyof typeof scripts
 /** The command a script is defined as (the number changes when a script's keys or replies do). */
-const commandName = (name: ScriptName) => `effectGraflow8${name}`
+const commandName = (name: ScriptName) => `effectGraflow9${name}`
 
 /** Runs a script defined on the client (EVALSHA, falling back to EVAL). */
 export const runScript = (

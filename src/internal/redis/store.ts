@@ -7,9 +7,10 @@
  *
  * @internal
  */
-import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
-import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord } from "../../ChannelBackend.js"
+import { Clock, Duration, Effect, Exit, Fiber, Queue, Schedule, type Scope, Stream } from "effect"
+import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord, WatchedEvent } from "../../ChannelBackend.js"
 import { recordOfFields } from "../runRecord.js"
+import { WATCH_BUFFER } from "../runEvents.js"
 import {
   ChannelError,
   InvalidValueError,
@@ -23,7 +24,7 @@ import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
 import { isResultKey, parseRunNamespace } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { blockingDuplicate, type Client, destroyClient, isCluster } from "./connection.js"
-import { decodeSegment, encodeSegment, type NamespaceKeys, namespaceKeys, runsKey } from "./keys.js"
+import { decodeSegment, encodeSegment, eventsChannel, type NamespaceKeys, namespaceKeys, runsKey } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 import { commandError, CommandTimeout, type Shared, type StoreOptions } from "./shared.js"
 import { type IndexedRun, indexCommand, indexRun, listRuns, pruneSample } from "./runs.js"
@@ -624,6 +625,57 @@ const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string
     catch: (cause) => new ChannelError({ op: "entries", cause })
   })
 
+/** A message of the events channel: the namespace as a JSON string, a newline, the event (`undefined`: not ours). */
+const watchedOf = (message: string): WatchedEvent | undefined => {
+  const newline = message.indexOf("\n")
+  if (newline < 0) return undefined
+  try {
+    const namespace: unknown = JSON.parse(message.slice(0, newline))
+    const event = decode("event", message.slice(newline + 1))
+    return typeof namespace === "string" && event !== undefined ? { namespace, event } : undefined
+  } catch {
+    return undefined // another program's message
+  }
+}
+
+/**
+ * Subscribes to the recorded events of every process on this Redis, as they
+ * are published (`RunEvents.watch`): a subscriber connection of its own (a
+ * Cluster's receives what any node publishes), subscribed before this
+ * succeeds and closed with the scope; ioredis subscribes again after a
+ * reconnection.
+ */
+const watchEvents = (
+  client: Client,
+  channel: string,
+  commandTimeout: number | undefined
+): Effect.Effect<Stream.Stream<WatchedEvent>, ChannelError, Scope.Scope> =>
+  Effect.gen(function*() {
+    const queue = yield* Effect.acquireRelease(Queue.sliding<WatchedEvent>(WATCH_BUFFER), Queue.shutdown)
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: async () => {
+          const subscriber = blockingDuplicate(client, undefined)
+          subscriber.on("error", () => {}) // a lost connection is re-established by ioredis; failures reach the promises
+          subscriber.on("message", (from: string, message: string) => {
+            const seen = from === channel ? watchedOf(message) : undefined
+            if (seen !== undefined) Queue.offerUnsafe(queue, seen)
+          })
+          try {
+            await subscriber.connect()
+            await subscriber.subscribe(channel)
+            return subscriber
+          } catch (error) {
+            destroyClient(subscriber)
+            throw error
+          }
+        },
+        catch: (cause) => commandError("watch the runs' events", undefined, cause, commandTimeout)
+      }),
+      (subscriber) => Effect.sync(() => destroyClient(subscriber))
+    )
+    return Stream.fromQueue(queue)
+  })
 
 export const makeBackend = (
   client: Client,
@@ -633,6 +685,7 @@ export const makeBackend = (
 ): ChannelBackend => {
   defineScripts(client)
   const shared: Shared = { client, options, cork: makeCork(client), scope }
+  const channel = eventsChannel(options.prefix)
   return {
     name: "redis",
     defaultRetention: options.retention,
@@ -672,7 +725,12 @@ export const makeBackend = (
             const keys = namespaceKeys(options.prefix, namespace)
             const start = typeof event === "object" && event !== null && Reflect.get(event, "type") === "RunStarted"
             shared.cork()
-            runScript(client, "EVENT_APPEND", [keys.runEvents, keys.runRecord], [JSON.stringify(event), start ? "1" : "0"]).catch((error: unknown) =>
+            runScript(client, "EVENT_APPEND", [keys.runEvents, keys.runRecord], [
+              JSON.stringify(event),
+              start ? "1" : "0",
+              channel,
+              JSON.stringify(namespace)
+            ]).catch((error: unknown) =>
               log(`effect-graflow: an event of ${JSON.stringify(namespace)} was not recorded`, commandError("record the run's event", undefined, error, options.commandTimeout))
             )
           }),
@@ -687,7 +745,8 @@ export const makeBackend = (
             } catch {
               return [] // not JSON: another program's; left out
             }
-          })))
+          }))),
+        watch: watchEvents(client, channel, options.commandTimeout)
       },
     listRuns: (workflow, listOptions) => listRuns(shared, workflow, listOptions)
   }
