@@ -240,7 +240,7 @@ export const runEventsConformance = (subject: Subject & { readonly without: Laye
         const otherName = unique("other")
         yield* Workflow.run(Workflow.make(otherName, Task.make("x", () => 0)), { runId: "o1", retention: "keep" })
         const order = Task.input("order", Schema.Struct({ id: Schema.String, qty: Schema.NumberFromString }))
-        const ship = Task.make("ship", (ctx) => Effect.map(ctx.getResult("order"), (o) => o.id))
+        const ship = Task.make("ship", { after: [order] }, (ctx) => Effect.map(ctx.getResult("order"), (o) => o.id))
         const flow = Workflow.make(name, Workflow.chain(order, ship))
         yield* Workflow.run(flow, { runId: "w1", input: { id: "o-1", qty: 3 }, retention: "keep" })
         const got = Array.from(yield* Fiber.join(seen))
