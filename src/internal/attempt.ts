@@ -67,6 +67,19 @@ export const startBody = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unkno
 }
 
 /**
+ * Whether another attempt follows this failed one: the task retries, the
+ * failure is one that is retried (not an interruption, nor a signal that stops
+ * the run), and a retry is left (`retry: { times }`; a schedule of its own
+ * decides after the event, so another attempt may follow).
+ */
+const willRetry = (retry: Retry | undefined, attempt: number, cause: Cause.Cause<unknown>): boolean => {
+  if (retry === undefined || Cause.hasInterruptsOnly(cause)) return false
+  if (retry.limit !== undefined && attempt > retry.limit) return false
+  const error = Cause.findErrorOption(cause)
+  return !(error._tag === "Some" && stopsRun(error.value))
+}
+
+/**
  * One attempt: the body, with the task's timeout, in a span when a tracer is
  * installed, reported to the progress handler when there is one.
  */
@@ -75,7 +88,7 @@ const attempt = (
   state: RunState,
   ctx: TaskContext,
   timeout: Duration.Duration | undefined,
-  retries: boolean
+  retry: Retry | undefined
 ): Effect.Effect<unknown, unknown, unknown> => {
   // A sub-workflow step runs here (its workflow's tasks may run elsewhere); any other task where the run says.
   let effect = (runsHere(task) ? undefined : state.remote?.(task, ctx, timeout)) ?? startBody(task, ctx)
@@ -115,7 +128,7 @@ const attempt = (
           ...common,
           durationMs,
           cause: exit.cause,
-          willRetry: retries && !Cause.hasInterruptsOnly(exit.cause)
+          willRetry: willRetry(retry, ctx.attempt, exit.cause)
         })
     })
   )
@@ -143,13 +156,13 @@ export const attemptsOf = (
   retry: Retry | undefined
 ): { readonly attempts: Effect.Effect<unknown, unknown, unknown>; readonly last: () => TaskContext } => {
   let last = new TaskContext(task, state, input, 1, iteration)
-  if (retry === undefined) return { attempts: attempt(task, state, last, timeout, false), last: () => last }
+  if (retry === undefined) return { attempts: attempt(task, state, last, timeout, undefined), last: () => last }
   let started = false
   const attempts = Effect.retry(
     Effect.suspend(() => {
       if (started) last = new TaskContext(task, state, input, last.attempt + 1, iteration)
       started = true
-      return attempt(task, state, last, timeout, true)
+      return attempt(task, state, last, timeout, retry)
     }),
     { schedule: retry.schedule, while: (error) => !stopsRun(error) }
   )

@@ -191,6 +191,11 @@ export const runEventsConformance = (subject: Subject & { readonly without: Laye
         assert.isTrue(last?.type === "TaskFailed" && !last.willRetry)
         if (last?.type === "TaskFailed") expect(last.error).toContain("the disk is full")
         assert.strictEqual(failed.at(-1)?.type === "RunFinished" ? (failed.at(-1) as { status: string }).status : undefined, "failed")
+        // The last attempt a task may make says that no other follows.
+        const twice = Workflow.make(unique("twice"), Task.make("twice", { retry: { times: 2 } }, () => Effect.fail(new Error("still down"))))
+        yield* Effect.exit(Workflow.run(twice, { runId: "t1", retention: "keep" }))
+        const retried = (yield* Workflow.runEvents(twice, "t1")).flatMap((e) => e.type === "TaskFailed" ? [e.willRetry] : [])
+        assert.deepStrictEqual(retried, [true, true, false])
 
         const waits = Workflow.make(name, Task.make("ask", { awaits: { ok: Schema.Boolean } }, (ctx) => ctx.waitFor("ok", { timeout: 0 })))
         yield* Workflow.run(waits, { runId: "s1" })
