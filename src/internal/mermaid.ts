@@ -20,7 +20,15 @@ const label = (text: string): string => `"${text.replace(unsafe, (char) => `#${c
 /** A comment's text: on one line. */
 const comment = (text: string): string => text.replace(/[\u0000-\u001F\u007F-\u009F\u2028\u2029]/g, " ")
 
-export const toMermaid = (name: string, plan: Plan): string => {
+/** The flowchart and its task nodes: each task's path (a sub-workflow's tasks as `step/task`) → its node id. */
+export interface Chart {
+  readonly text: string
+  readonly nodes: ReadonlyMap<string, string>
+}
+
+export const toMermaid = (name: string, plan: Plan): string => chartOf(name, plan).text
+
+export const chartOf = (name: string, plan: Plan): Chart => {
   const lines: Array<string> = ["flowchart TD"]
   const nodeIds = new Map<string, string>()
   let groups = 0
@@ -118,5 +126,5 @@ export const toMermaid = (name: string, plan: Plan): string => {
       lines.push(`  ${node}([${label(`${tool.name} · tool`)}])`, `  ${nodeOf(id)} -. calls .-> ${node}`)
     }
   }
-  return lines.join("\n")
+  return { text: lines.join("\n"), nodes: nodeIds }
 }

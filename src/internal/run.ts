@@ -52,7 +52,7 @@ export interface RunSettings {
   readonly parent?: Parent | undefined
 }
 
-interface ResumeSettings {
+export interface ResumeSettings {
   readonly runId?: string | undefined
   readonly retention?: Channel.Retention | undefined
   readonly durable?: boolean | undefined
@@ -182,7 +182,7 @@ const inputOfCheckpoint = (workflow: Runnable, data: CheckpointData) =>
   })
 
 /** A checkpoint from an id, a `{ runId }` (its latest checkpoint) or a value, checked against the workflow. */
-const loadCheckpoint = (workflow: Runnable, from: unknown) =>
+export const loadCheckpoint = (workflow: Runnable, from: unknown) =>
   Effect.gen(function*() {
     const store = yield* CheckpointStore
     let data: CheckpointData
@@ -215,7 +215,11 @@ export const run = (workflow: Runnable, options: RunSettings | undefined) =>
   )
 
 export const resume = (workflow: Runnable, from: unknown, options: ResumeSettings | undefined) =>
-  Effect.flatMap(loadCheckpoint(workflow, from), (data) => begin(workflow, options?.runId ?? data.runId, true, options, { _tag: "Checkpoint", data }))
+  Effect.flatMap(loadCheckpoint(workflow, from), (data) => resumeLoaded(workflow, data, options))
+
+/** Continues a run from a checkpoint already loaded and checked ({@link loadCheckpoint}). */
+export const resumeLoaded = (workflow: Runnable, data: CheckpointData, options: ResumeSettings | undefined) =>
+  begin(workflow, options?.runId ?? data.runId, true, options, { _tag: "Checkpoint", data })
 
 /** Queues a response to a request of a run, checked against the request's schema first. */
 export const respond = (workflow: Runnable, runId: string, name: string, value: unknown) =>
