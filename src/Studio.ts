@@ -167,6 +167,12 @@ export const serve = (options: Options): Effect.Effect<Served, StudioError, Chan
     }
     const host = options.host ?? "127.0.0.1"
     const token = options.token ?? randomBytes(24).toString("base64url")
+    if (token.length < 16) {
+      return yield* new StudioError({
+        reason: "InvalidOptions",
+        message: "the token must have at least 16 characters (leave it out for a random one): every API call is checked against it"
+      })
+    }
     const [{ NodeHttpServer }, { createServer }] = yield* Effect.tryPromise({
       try: () => Promise.all([optionalPeer("@effect/platform-node", () => import("@effect/platform-node")), import("node:http")]),
       catch: (error) => error instanceof StudioError ? error : new StudioError({ reason: "MissingDependency", message: String(error) })

@@ -1170,7 +1170,8 @@ export interface WatchedRunEvent extends RunEventSeen {}
  *
  * ```ts
  * import { Effect, Stream } from "effect"
- * import { RedisChannel, Workflow } from "effect-graflow"
+ * import { Workflow } from "effect-graflow"
+ * import * as RedisChannel from "effect-graflow/RedisChannel"
  *
  * // Prints what every process's runs of "nightly" do, as they do it.
  * const tail = Effect.scoped(Effect.gen(function*() {

@@ -192,9 +192,14 @@ const schemaForm = (schema, onSubmit, submitLabel) => {
       if (path.length === 0) return h("div", {}, fields)
       return h("fieldset", { dataset: { path: key } }, h("legend", {}, label), fields, h("div.issue"))
     }
-    if (s.type === "boolean") {
+    if (s.type === "boolean" && required) {
       const box = h("input", { type: "checkbox", name: key })
       return wrap(box, (out) => set(out, path, box.checked))
+    }
+    if (s.type === "boolean") {
+      // Optional: left out unless chosen (a checkbox cannot say "not given").
+      const select = h("select", { name: key }, h("option", { value: "" }, "—"), h("option", { value: "true" }, "true"), h("option", { value: "false" }, "false"))
+      return wrap(select, (out) => { if (select.value !== "") set(out, path, select.value === "true") })
     }
     if (s.type === "number" || s.type === "integer") {
       const input = h("input", { type: "number", name: key, step: s.type === "integer" ? "1" : "any" })
@@ -362,7 +367,8 @@ const renderRun = () => {
       h("dt", {}, "ended"), h("dd", {}, run.endedAt === null ? "—" : `${new Date(run.endedAt).toLocaleString()} (${fmtDuration(run.endedAt - run.startedAt)})`),
       h("dt", {}, "durable"), h("dd", {}, run.durable ? "yes" : "no"),
       h("dt", {}, "input"), h("dd", {}, started?.input === undefined ? h("span.muted", {}, "none") : h("pre", {}, JSON.stringify(started.input, null, 2)))),
-    detail.requests.length === 0 ? null : h("div#requests", {}, h("h3", {}, "Waiting for"),
+    detail.requests.length === 0 ? null : h("div#requests", {},
+      h("h3", {}, detail.requests.some((r) => r.waiting) ? "Waiting for" : "Requests a task may be waiting for"),
       detail.requests.map((request) => h("div.panel", { dataset: { request: request.name } },
         h("strong", {}, request.name), request.prompt ? h("p", {}, request.prompt) : null,
         h("div.muted", {}, `asked by ${request.taskId}`),
@@ -485,8 +491,14 @@ const onRoute = async () => {
 const listen = () => {
   const live = $("#live")
   const source = new EventSource(`/api/events?token=${enc(token)}`)
-  source.onopen = () => { live.textContent = "live"; live.className = "live on" }
-  source.onerror = () => { live.textContent = "reconnecting…"; live.className = "live off" }
+  let lost = false
+  source.onopen = () => {
+    live.textContent = "live"
+    live.className = "live on"
+    // Back after a loss: what was recorded meanwhile is read again.
+    if (lost) { lost = false; reloadRuns(); reloadRun() }
+  }
+  source.onerror = () => { lost = true; live.textContent = "reconnecting…"; live.className = "live off" }
   source.onmessage = (message) => {
     const seen = JSON.parse(message.data)
     if (seen.workflow !== state.workflow?.name) return

@@ -7,6 +7,7 @@ import { main } from "../src/cli.js"
 import { Effect } from "effect"
 import { Task, Workflow } from "../src/index.js"
 import { pipeline } from "./fixtures/graph-workflow.js"
+import { exited, lineOf, startScript, stopAll } from "./support/processes.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/graph-workflow.ts", import.meta.url))
 
@@ -90,7 +91,15 @@ describe("effect-graflow graph", () => {
       code: 1,
       stderr: expect.stringContaining("no workflow named \"notAWorkflow\"")
     })
-    expect(await main(["draw"])).toMatchObject({ code: 2, stderr: expect.stringContaining("usage") })
+    const unknown = await main(["draw"])
+    expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown subcommand "draw"') })
+    expect(unknown.stdout).toContain("effect-graflow <subcommand>")
+    expect(await main(["graph"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Missing required argument: module") })
+    expect(await main(["graph", fixture, "--bogus", "1"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unrecognized flag: --bogus") })
+    expect(await main(["worker", fixture, "--redis", "redis://127.0.0.1:1", "--concurrency", "many"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Invalid value for flag --concurrency: "many"')
+    })
   })
 
   it("worker: the runs' Redis is --redis or --cluster, one of them", async () => {
@@ -111,15 +120,19 @@ describe("effect-graflow graph", () => {
     })
   })
 
-  it("--help and --version answer, with exit code 0", async () => {
+  it("--help and --version answer, with exit code 0; each command has its help", async () => {
     for (const flag of ["--help", "-h"]) {
       const outcome = await main([flag])
       expect(outcome).toMatchObject({ code: 0, stderr: "" })
-      expect(outcome.stdout).toContain("usage: effect-graflow graph <module>")
+      expect(outcome.stdout).toContain("effect-graflow <subcommand>")
+      for (const command of ["graph", "worker", "studio"]) expect(outcome.stdout).toMatch(new RegExp(`^  ${command} `, "m"))
       expect(outcome.stdout).toContain("--version")
     }
+    const studio = await main(["studio", "--help"])
+    expect(studio).toMatchObject({ code: 0, stderr: "" })
+    for (const flag of ["--redis", "--cluster", "--port", "--host", "--prefix"]) expect(studio.stdout).toContain(flag)
     const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-    for (const flag of ["--version", "-V"]) expect(await main([flag])).toEqual({ code: 0, stdout: `effect-graflow ${version}\n`, stderr: "" })
+    for (const flag of ["--version", "-v"]) expect(await main([flag])).toEqual({ code: 0, stdout: `effect-graflow v${version}\n`, stderr: "" })
   })
 
   it("runs as a command", async () => {
@@ -127,4 +140,45 @@ describe("effect-graflow graph", () => {
     const { stdout } = await promisify(execFile)("npx", ["tsx", cli, "graph", fixture, "--export", "single"])
     expect(stdout).toContain("t0[\"only\"]")
   }, 30_000)
+})
+
+describe("effect-graflow studio", () => {
+  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url))
+  const studioModule = fileURLToPath(new URL("./fixtures/studio-workflows.ts", import.meta.url))
+
+  it("prints the studio's URL, serves the module's workflows to whoever has the token, and stops on SIGTERM", async () => {
+    const child = startScript(cli, ["studio", studioModule, "--port", "0"])
+    try {
+      const line = await lineOf(child, (text) => text.startsWith("effect-graflow studio: http://"))
+      const url = new URL(line.slice("effect-graflow studio: ".length))
+      expect(url.hostname).toBe("127.0.0.1")
+      const token = url.searchParams.get("token") ?? ""
+      expect(token.length).toBeGreaterThanOrEqual(32)
+      expect((await fetch(`${url.origin}/api/workflows`)).status).toBe(401)
+      const catalog = await (await fetch(`${url.origin}/api/workflows`, { headers: { authorization: `Bearer ${token}` } })).json() as {
+        readonly backend: string
+        readonly workflows: ReadonlyArray<{ readonly name: string }>
+      }
+      expect(catalog.backend).toContain("memory")
+      expect(catalog.workflows.map((w) => w.name)).toEqual(["etl", "prices", "shop"]) // a module namespace lists its exports by name
+      const page = await fetch(url)
+      expect(page.headers.get("content-security-policy")).toContain("default-src 'none'")
+      child.kill("SIGTERM")
+      expect(await exited(child)).toBe(0)
+    } finally {
+      await stopAll([child])
+    }
+  }, 30_000)
+
+  it("refuses a module without workflows, a port out of range, and --redis with --cluster, in words", async () => {
+    expect(await main(["studio", fixture.replace("graph-workflow", "nothing-here")])).toMatchObject({ code: 1, stderr: expect.stringContaining("no such module") })
+    expect(await main(["studio", studioModule, "--port", "70000"])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("the port must be a whole number from 0 to 65535, not 70000")
+    })
+    expect(await main(["studio", studioModule, "--redis", "redis://127.0.0.1:1", "--cluster", "redis://127.0.0.1:2"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("studio: give the runs' Redis")
+    })
+  })
 })

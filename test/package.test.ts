@@ -99,6 +99,10 @@ describe("the package", () => {
       "dist/index.d.ts",
       "dist/RedisChannel.js",
       "dist/cli.js",
+      "dist/Studio.js",
+      "studio/index.html",
+      "studio/studio.js",
+      "studio/studio.css",
       "LICENSE",
       "CHANGELOG.md",
       "README.md",
@@ -107,14 +111,24 @@ describe("the package", () => {
     expect(packed.files.filter((f) => f.startsWith("test/") || f.startsWith("type-tests/") || f.startsWith("bench/"))).toEqual([])
   })
 
-  it("names its repository, homepage and issue tracker, and asks for ioredis and bullmq only as optional peers", () => {
+  it("names its repository, homepage and issue tracker, and asks for ioredis, bullmq and the studio's dependencies only as optional peers", () => {
     const manifest = JSON.parse(readFileSync(join(withIoredis, "node_modules", "effect-graflow", "package.json"), "utf8"))
     expect(manifest.repository?.url).toMatch(/^git\+https:\/\//)
     expect(manifest.homepage).toMatch(/^https:\/\//)
     expect(manifest.bugs?.url).toMatch(/^https:\/\//)
     expect(manifest.dependencies).toEqual({ effect: expect.any(String), "ts-pattern": expect.any(String), "type-fest": expect.any(String) })
-    expect(manifest.peerDependencies).toEqual({ ioredis: expect.any(String), bullmq: expect.any(String) })
-    expect(manifest.peerDependenciesMeta).toEqual({ ioredis: { optional: true }, bullmq: { optional: true } })
+    expect(manifest.peerDependencies).toEqual({
+      ioredis: expect.any(String),
+      bullmq: expect.any(String),
+      "@effect/platform-node": expect.any(String),
+      mermaid: expect.any(String)
+    })
+    expect(manifest.peerDependenciesMeta).toEqual({
+      ioredis: { optional: true },
+      bullmq: { optional: true },
+      "@effect/platform-node": { optional: true },
+      mermaid: { optional: true }
+    })
   })
 
   const subpaths = (): ReadonlyArray<string> => {
@@ -149,6 +163,17 @@ describe("the package", () => {
       const failure = await importAlone(withoutIoredis, specifier).then(() => "", (error: { stderr?: string }) => error.stderr ?? "")
       expect(failure, specifier).toMatch(/ioredis|bullmq/)
     }
+    // The studio loads without its dependencies; serving it says what to install.
+    const { stdout } = await run(process.execPath, [
+      "--input-type=module",
+      "-e",
+      `import { Effect } from "effect"
+import { MemoryChannel } from "effect-graflow"
+import * as Studio from "effect-graflow/Studio"
+const exit = await Effect.runPromiseExit(Studio.serve({ workflows: [] }).pipe(Effect.scoped, Effect.provide(MemoryChannel.layer)))
+console.log(JSON.stringify(exit._tag === "Failure" ? exit.cause.reasons.map((r) => r.error?.message ?? String(r)) : "served"))`
+    ], { cwd: withoutIoredis })
+    expect(stdout).toContain("the studio needs @effect/platform-node, which is not installed: npm i -D @effect/platform-node mermaid")
   }, 120_000)
 
   it("a consumer's emitted declarations name only public modules, and type-check where they are used", async () => {

@@ -5,7 +5,7 @@
  * password before they reach a message.
  */
 import { describe, expect, it } from "vitest"
-import { redactUrl } from "../src/internal/redis/connection.js"
+import { redactUrl } from "../src/internal/redis/seeds.js"
 import { decodeSegment, encodeSegment, namespaceBase, namespaceKeys, normalizePrefix, queueOf } from "../src/internal/redis/keys.js"
 
 /** Random strings over an alphabet full of what is special: separators, escapes, surrogates alone and paired. */

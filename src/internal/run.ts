@@ -26,7 +26,7 @@ import { type DurableSink, type Parent, replayKey, type RunChild, type Runnable,
 import { drive } from "./steps.js"
 import type { Execution } from "./task.js"
 import { endStatus, keepLease } from "./lease.js"
-import { recording } from "./runEvents.js"
+import { inputView, recording } from "./runEvents.js"
 import {
   CheckpointMismatchError,
   type CheckpointStoreError,
@@ -319,7 +319,7 @@ const runOn = (opened: Opened) => {
   // A run with a record, on a backend that keeps run events, records its progress there too (Workflow.runEvents).
   const events = backend.runEvents
   const handler = events !== undefined && events.recording && (named || durable || workflow.plan.awaits.size > 0)
-    ? recording(progress, events, clock, input?.encoded)
+    ? recording(progress, events, clock, input === undefined ? undefined : inputView(input.value, input.encoded))
     : progress
   const state = new RunState(workflow, runId, store, handler, tracing, clock, checkpoints, undefined)
   state.input = input

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Cause, type Clock, Effect, Queue, Result, Schema, type Scope, Stream } from "effect"
+import { Cause, type Clock, Effect, Queue, Redacted, Result, Schema, type Scope, Stream } from "effect"
 import type { ChannelBackend, RunEvents, WatchedEvent } from "../ChannelBackend.js"
 import type { ChannelError } from "./channelError.js"
 import type { Event, Handler } from "../Progress.js"
@@ -48,6 +48,41 @@ export const recordOf = (event: Event, at: number, input?: Json): Json | undefin
     case "TaskReplayed":
       return { type: "TaskReplayed", at, taskId: event.taskId, iteration: event.iteration }
   }
+}
+
+/** Whether a decoded value holds a `Redacted` anywhere (plain objects and arrays are looked into). */
+const holdsRedacted = (value: unknown, depth = 0): boolean => {
+  if (Redacted.isRedacted(value)) return true
+  if (depth > 64 || typeof value !== "object" || value === null) return false
+  if (Array.isArray(value)) return value.some((item) => holdsRedacted(item, depth + 1))
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) return false
+  return Object.values(value).some((item) => holdsRedacted(item, depth + 1))
+}
+
+/**
+ * A run's input as a page may show it: its JSON form, with every part that
+ * is a `Redacted` in the decoded input — or holds one, where the two forms do
+ * not line up (a transformation) — as `"<redacted>"`. The decoded value and
+ * its JSON form are walked side by side: keys and indexes that both have.
+ */
+export const inputView = (decoded: unknown, encoded: Json, depth = 0): Json => {
+  if (!holdsRedacted(decoded)) return encoded
+  if (Redacted.isRedacted(decoded) || depth > 64 || typeof encoded !== "object" || encoded === null) return "<redacted>"
+  if (Array.isArray(decoded) && Array.isArray(encoded) && decoded.length === encoded.length) {
+    return encoded.map((item, i) => inputView(decoded[i], item, depth + 1))
+  }
+  if (!Array.isArray(decoded) && !Array.isArray(encoded) && typeof decoded === "object" && decoded !== null) {
+    const out: { [key: string]: Json } = {}
+    for (const [key, item] of Object.entries(encoded)) {
+      out[key] = Object.hasOwn(decoded, key) ? inputView(Reflect.get(decoded, key), item, depth + 1) : item
+    }
+    // A key of the decoded value that the JSON form names otherwise (a rename) is not looked for: if it holds a
+    // secret, the whole value goes.
+    const lined = Object.entries(decoded).every(([key, item]) => Object.hasOwn(encoded, key) || !holdsRedacted(item))
+    return lined ? out : "<redacted>"
+  }
+  return "<redacted>"
 }
 
 /**

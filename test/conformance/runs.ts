@@ -5,7 +5,7 @@
  * statuses, runs whose namespace is gone, and bad options.
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, Effect, Exit, Fiber, type Layer, Option, Schema, Stream } from "effect"
+import { Cause, Effect, Exit, Fiber, type Layer, Option, Redacted, Schema, Stream } from "effect"
 import { randomUUID } from "node:crypto"
 import { type Channel, Task, Workflow } from "../../src/index.js"
 
@@ -225,6 +225,30 @@ export const runEventsConformance = (subject: Subject & { readonly without: Laye
         })
         assert.deepStrictEqual(yield* plain.pipe(Effect.provide(subject.without)), [])
       }))
+
+    test("a run's recorded input shows each part its schema keeps Redacted as <redacted>", () =>
+      Effect.gen(function*() {
+        const name = unique("secret")
+        const login = Task.input("login", Schema.Struct({
+          user: Schema.String,
+          apiKey: Schema.Redacted(Schema.String),
+          keys: Schema.Array(Schema.Struct({ token: Schema.Redacted(Schema.String), label: Schema.String }))
+        }))
+        const flow = Workflow.make(name, login)
+        yield* Workflow.run(flow, {
+          runId: "s1",
+          retention: "keep",
+          input: { user: "ada", apiKey: Redacted.make("sk-live-1"), keys: [{ token: Redacted.make("tok-2"), label: "ci" }] }
+        })
+        const events = yield* Workflow.runEvents(flow, "s1")
+        const start = events[0]
+        assert.deepStrictEqual(start?.type === "RunStarted" ? start.input : undefined, {
+          user: "ada",
+          apiKey: "<redacted>",
+          keys: [{ token: "<redacted>", label: "ci" }]
+        })
+        expect(JSON.stringify(events)).not.toMatch(/sk-live-1|tok-2/)
+      }).pipe(provide))
 
     test("a watcher sees each event of its workflow's runs as it is recorded, the start with the run's input", () =>
       Effect.scoped(Effect.gen(function*() {

@@ -11,6 +11,7 @@ import { Effect, type Scope } from "effect"
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis"
 import { ChannelError } from "../channelError.js"
 import { describeCause } from "../format.js"
+import { redactUrl } from "./seeds.js"
 
 /** A client of a standalone Redis or of a Redis Cluster: every command of the channel works on both. */
 export type Client = Redis | Cluster
@@ -57,21 +58,6 @@ const safeClientOptions: Omit<RedisOptions, "replyMapping"> = {
   // Commands fail at once while disconnected; the channel's retry Schedule decides.
   enableOfflineQueue: false,
   maxRetriesPerRequest: 0
-}
-
-/**
- * The URL with its password (or a lone user-info part, which Redis reads as a
- * password) replaced by `***`. The user info ends at the last `@`: a password
- * may hold `@` or `/` unencoded, and a redaction that stopped early would show
- * the rest of it.
- */
-export const redactUrl = (url: string): string => {
-  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0]
-  const at = url.lastIndexOf("@")
-  if (scheme === undefined || at < scheme.length) return url
-  const info = url.slice(scheme.length, at)
-  const colon = info.indexOf(":")
-  return `${scheme}${colon >= 0 ? `${info.slice(0, colon)}:***` : "***"}${url.slice(at)}`
 }
 
 /** Why a connection could not be made, in words (no credentials, no command arguments). */

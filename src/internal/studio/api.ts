@@ -65,6 +65,8 @@ export const CheckpointInfo = Schema.Struct({
 export const PendingRequest = Schema.Struct({
   name: Schema.String,
   taskId: Schema.String,
+  /** `true`: the run is suspended waiting for it; `false`: the run is running, and a task may be waiting for it. */
+  waiting: Schema.Boolean,
   prompt: Schema.NullOr(Schema.String),
   schema: JsonSchemaDocument
 })
@@ -74,7 +76,7 @@ export const RunDetail = Schema.Struct({
   /** What the run recorded (`Workflow.runEvents`), oldest first. */
   events: Schema.Array(Schema.Json),
   checkpoints: Schema.Array(CheckpointInfo),
-  /** The requests the run waits for, each with its schema. */
+  /** The requests the run waits for (suspended), or may (running), each with its schema. */
   requests: Schema.Array(PendingRequest)
 })
 

@@ -109,26 +109,58 @@ export const make = (setup: Setup) => {
   const recordOf = (workflow: Runnable, runId: string) =>
     Effect.flatMap(backend, (b: ChannelBackend) => Effect.mapError(b.runRecord(runNamespace(workflow.name, runId)), failure))
 
-  /** A run started here runs in the studio's scope; what becomes of it is in what it records. */
+  /** The runs this studio starts or runs now (`workflow/runId`): an id is claimed before its run is launched. */
+  const active = new Set<string>()
+
+  /** A run started here runs in the studio's scope, its id released when it ends; what becomes of it is in what it records. */
   const launch = (workflow: Runnable, runId: string, run: Effect.Effect<unknown, unknown, unknown>) =>
     Effect.asVoid(Effect.forkIn(
       Effect.catchCause(provide(run), (cause) =>
         Cause.hasInterruptsOnly(cause)
           ? Effect.void
-          : Effect.logDebug(`effect-graflow studio: run ${runId} of ${workflow.name} ended with a failure`, cause)),
+          : Effect.logDebug(`effect-graflow studio: run ${runId} of ${workflow.name} ended with a failure`, cause)).pipe(
+          Effect.ensuring(Effect.sync(() => active.delete(runNamespace(workflow.name, runId))))
+        ),
       setup.scope
     ))
 
-  /** Refuses a run id in use: a run of that id that runs, or waits (resume it, or answer it, instead). */
-  const ensureFree = (workflow: Runnable, runId: string, allowSuspended: boolean) =>
-    Effect.flatMap(recordOf(workflow, runId), (record) =>
-      record !== undefined && (record.status === "running" || (!allowSuspended && record.status === "suspended"))
-        ? Effect.fail(new RunIdTaken({
+  /**
+   * Claims a run id for a run this studio is about to launch: refused while
+   * this studio starts or runs one of that id (requests at the same moment
+   * included: the claim is taken before anything is awaited), or while the
+   * backend records one running — or waiting, unless the run is to continue.
+   * A refused claim releases the id.
+   */
+  const claim = (workflow: Runnable, runId: string, continuing: boolean) =>
+    Effect.suspend(() => {
+      const key = runNamespace(workflow.name, runId)
+      const taken = (status: string) =>
+        new RunIdTaken({
           workflow: workflow.name,
           runId,
-          message: `run ${JSON.stringify(runId)} of ${workflow.name} is ${record.status}: choose another id, or wait for it to end`
-        }))
-        : Effect.void)
+          message: `run ${JSON.stringify(runId)} of ${workflow.name} is ${status}: choose another id, or wait for it to end`
+        })
+      if (active.has(key)) return Effect.fail(taken("being started or run by this studio"))
+      active.add(key)
+      return Effect.flatMap(recordOf(workflow, runId), (record) =>
+        record !== undefined && (record.status === "running" || (!continuing && record.status === "suspended"))
+          ? Effect.fail(taken(record.status))
+          : Effect.void).pipe(Effect.onError(() => Effect.sync(() => active.delete(key))))
+    })
+
+  /** Launches a run under a claimed id, after what it needs is prepared; a preparation that fails releases the id. */
+  const claimed = <A, E>(
+    workflow: Runnable,
+    runId: string,
+    continuing: boolean,
+    prepare: Effect.Effect<A, E>,
+    run: (prepared: A) => Effect.Effect<unknown, unknown, unknown>
+  ) =>
+    Effect.andThen(claim(workflow, runId, continuing), () =>
+      prepare.pipe(
+        Effect.onError(() => Effect.sync(() => active.delete(runNamespace(workflow.name, runId)))),
+        Effect.flatMap((prepared) => launch(workflow, runId, run(prepared)))
+      ))
 
   const checkpointOf = (workflow: Runnable, from: string | { readonly runId: string }) =>
     provide(engine.loadCheckpoint(workflow, from)).pipe(
@@ -195,11 +227,15 @@ export const make = (setup: Setup) => {
         }
         const latest = checkpoints.at(-1)
         const schemas = requestSchemas.get(name) ?? {}
-        const requests = (record.status === "suspended" ? record.waitingFor : []).flatMap((request) => {
+        // A suspended run says what it waits for; a running one does not (a task may be waiting in `waitFor` now):
+        // every request of the workflow may be answered — the answer waits in its queue until a task takes it.
+        const waiting = record.status === "suspended"
+        const names = waiting ? record.waitingFor : record.status === "running" ? Object.keys(schemas) : []
+        const requests = names.flatMap((request) => {
           const described = schemas[request]
           if (described === undefined) return []
-          const asked = latest?.requests.find((r) => r.name === request)
-          return [{ name: request, taskId: described.taskId, prompt: asked?.prompt ?? null, schema: described.schema }]
+          const asked = waiting ? latest?.requests.find((r) => r.name === request) : undefined
+          return [{ name: request, taskId: described.taskId, waiting, prompt: asked?.prompt ?? null, schema: described.schema }]
         })
         return {
           run: summaryOf({ runId, ...record }),
@@ -229,12 +265,12 @@ export const make = (setup: Setup) => {
           input = { value: decoded }
         }
         const runId = body.runId ?? freshRunId()
-        yield* ensureFree(workflow, runId, false)
-        yield* launch(workflow, runId, engine.run(workflow, {
-          runId,
-          retention: setup.retention,
-          ...(input === undefined ? {} : { input: input.value })
-        }))
+        yield* claimed(workflow, runId, false, Effect.void, () =>
+          engine.run(workflow, {
+            runId,
+            retention: setup.retention,
+            ...(input === undefined ? {} : { input: input.value })
+          }))
         return { runId }
       }),
 
@@ -264,8 +300,11 @@ export const make = (setup: Setup) => {
         // A suspended run continues (here) from its latest checkpoint; a running one takes the answer itself.
         const record = yield* recordOf(workflow, runId)
         if (record?.status === "suspended") {
-          const data = yield* checkpointOf(workflow, { runId })
-          yield* launch(workflow, runId, engine.resumeLoaded(workflow, data, { runId, durable: record.durable, retention: setup.retention }))
+          // Refused when another answer resumes it already (or this studio runs it): the answer waits in its queue.
+          yield* claimed(workflow, runId, true, checkpointOf(workflow, { runId }), (data) =>
+            engine.resumeLoaded(workflow, data, { runId, durable: record.durable, retention: setup.retention })).pipe(
+              Effect.catchTag("RunIdTaken", () => Effect.void)
+            )
         }
         return { runId }
       }),
@@ -273,10 +312,13 @@ export const make = (setup: Setup) => {
     resume: (name: string, runId: string, body: { readonly checkpoint?: string | undefined }) =>
       Effect.gen(function*() {
         const workflow = yield* workflowOf(name)
-        yield* ensureFree(workflow, runId, true)
-        const data = yield* checkpointOf(workflow, body.checkpoint ?? { runId })
-        const record = yield* recordOf(workflow, runId)
-        yield* launch(workflow, runId, engine.resumeLoaded(workflow, data, { runId, durable: record?.durable, retention: setup.retention }))
+        const prepare = Effect.gen(function*() {
+          const data = yield* checkpointOf(workflow, body.checkpoint ?? { runId })
+          if (data.runId !== runId) return yield* otherRun(body.checkpoint ?? runId, data.runId, runId)
+          return { data, record: yield* recordOf(workflow, runId) }
+        })
+        yield* claimed(workflow, runId, true, prepare, ({ data, record }) =>
+          engine.resumeLoaded(workflow, data, { runId, durable: record?.durable, retention: setup.retention }))
         return { runId }
       }),
 
@@ -284,15 +326,9 @@ export const make = (setup: Setup) => {
       Effect.gen(function*() {
         const workflow = yield* workflowOf(name)
         const data = yield* checkpointOf(workflow, body.checkpoint)
-        if (data.runId !== runId) {
-          return yield* new CheckpointUnavailable({
-            checkpoint: body.checkpoint,
-            message: `checkpoint ${JSON.stringify(body.checkpoint)} is one of run ${JSON.stringify(data.runId)}, not of ${JSON.stringify(runId)}`
-          })
-        }
+        if (data.runId !== runId) return yield* otherRun(body.checkpoint, data.runId, runId)
         const forked = body.runId ?? freshRunId()
-        yield* ensureFree(workflow, forked, false)
-        yield* launch(workflow, forked, engine.resumeLoaded(workflow, data, { runId: forked, retention: setup.retention }))
+        yield* claimed(workflow, forked, false, Effect.void, () => engine.resumeLoaded(workflow, data, { runId: forked, retention: setup.retention }))
         return { runId: forked }
       }),
 
@@ -300,7 +336,7 @@ export const make = (setup: Setup) => {
       Effect.gen(function*() {
         const workflow = yield* workflowOf(name)
         const record = yield* recordOf(workflow, runId)
-        if (record?.status === "running") {
+        if (record?.status === "running" || active.has(runNamespace(workflow.name, runId))) {
           return yield* new RunIdTaken({ workflow: name, runId, message: `run ${JSON.stringify(runId)} of ${name} is running: wait for it to end` })
         }
         const namespace = runNamespace(workflow.name, runId)
@@ -314,5 +350,12 @@ export const make = (setup: Setup) => {
 }
 
 export type Operations = ReturnType<typeof make>
+
+/** A checkpoint of another run than the one it was asked for: resume and fork take their run's own. */
+const otherRun = (checkpoint: string, of: string, asked: string) =>
+  Effect.fail(new CheckpointUnavailable({
+    checkpoint,
+    message: `checkpoint ${JSON.stringify(checkpoint)} is one of run ${JSON.stringify(of)}, not of ${JSON.stringify(asked)}`
+  }))
 
 const show = (from: string | { readonly runId: string }): string => (typeof from === "string" ? from : `latest of ${from.runId}`)

@@ -39,6 +39,7 @@ export interface ServerOptions {
 }
 
 const sameToken = (given: string, token: string): boolean => {
+  if (given === "" || token === "") return false
   const a = Buffer.from(given)
   const b = Buffer.from(token)
   return a.length === b.length && timingSafeEqual(a, b)
@@ -72,9 +73,8 @@ export const serve = (options: ServerOptions): Effect.Effect<HttpServer.HttpServ
     const feed = yield* PubSub.sliding<RunEventSeen>(FEED_BUFFER)
     const events = yield* watchRuns(options.backend, undefined)
     yield* Effect.forkScoped(Stream.runForEach(events, (seen) => PubSub.publish(feed, seen)))
-    /** Set when the studio stops: open feeds end (a server waits for open responses otherwise). */
+    /** Set when the studio stops, before the server closes: open feeds end (a server waits for open responses otherwise). */
     const stopping = yield* Deferred.make<void>()
-    yield* Effect.addFinalizer(() => Deferred.succeed(stopping, undefined))
 
     const authorization = Layer.succeed(Authorization, Authorization.of({
       bearer: (effect, { credential }) =>
@@ -151,5 +151,7 @@ export const serve = (options: ServerOptions): Effect.Effect<HttpServer.HttpServ
       Layer.provideMerge(options.listen({ host: options.host, port: options.port }))
     )
     const context = yield* Layer.build(app)
+    // Added after the server: finalizers run last-added first, so the feeds end before the server waits for them.
+    yield* Effect.addFinalizer(() => Deferred.succeed(stopping, undefined))
     return Context.get(context, HttpServer.HttpServer).address
   })
