@@ -3,7 +3,7 @@
 //   node bench/run.mjs <name>
 import { build } from "esbuild"
 import { spawnSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
 const name = process.argv[2]
 if (name === undefined) {
@@ -25,13 +25,17 @@ const bundle = (entry, outfile) =>
       "effect-graflow": `${root}src/index.ts`,
       "effect-graflow/RedisChannel": `${root}src/RedisChannel.ts`,
       "effect-graflow/Distributed": `${root}src/Distributed.ts`,
-      "effect-graflow/Worker": `${root}src/Worker.ts`
+      "effect-graflow/Worker": `${root}src/Worker.ts`,
+      "effect-graflow/Studio": `${root}src/Studio.ts`
     },
+    // The studio reads its page's files from `studio/` next to its module (../../../studio/ from
+    // src/internal/studio/), which a bundle in .bench/ would miss: its import.meta.url stays its source's.
+    ...(entry === "studio" ? { define: { "import.meta.url": JSON.stringify(pathToFileURL(`${root}src/internal/studio/server.ts`).href) } } : {}),
     outfile,
     logLevel: "warning"
   })
 // Processes a benchmark starts run plain JavaScript too, as deployed (worker processes: bundled like the library's dist).
-const extra = { distributed: ["fixtures/distributed-worker"], composition: ["fixtures/composition-worker"], cluster: ["fixtures/distributed-worker"] }[name] ?? []
+const extra = { distributed: ["fixtures/distributed-worker"], composition: ["fixtures/composition-worker"], cluster: ["fixtures/distributed-worker"], studio: ["fixtures/studio-producer"] }[name] ?? []
 for (const entry of extra) await bundle(entry, `${root}.bench/${entry.split("/").pop()}.mjs`)
 await bundle(name, outfile)
 // A benchmark of several parts runs each in a fresh process.
@@ -41,7 +45,8 @@ const all = {
   durable: ["memory", "redis"],
   composition: ["map", "memory", "subworkflow", "branch", "distributed"],
   floor: ["chain", "reads", "fanout", "small", "durable", "resume", "rss"],
-  cluster: ["channel", "run", "distributed"]
+  cluster: ["channel", "run", "distributed"],
+  studio: ["events", "runs"]
 }[name]
 const parts = all === undefined ? [undefined] : all.includes(process.argv[3]) ? [process.argv[3]] : all
 for (const part of parts) {
