@@ -1083,8 +1083,11 @@ export const getRun = (workflow: string | Any, runId: string): Effect.Effect<Opt
  * and end (with its status), and each attempt of a task — started, succeeded,
  * failed (with `willRetry` and the error in words: its `Cause.pretty`, at most
  * 4,000 characters), suspended (with the request) — or a completion replayed
- * from a journal. `at` is when, in ms since the epoch; a sub-workflow's tasks
- * come as part of the outer run, by their path (`"pay/charge"`).
+ * from a journal; for a distributed run, `TaskAssigned` says which worker
+ * (`host:pid`) took an attempt. `RunStarted` carries the run's input as JSON
+ * (a `Redacted` part as `"<redacted>"`). `at` is when, in ms since the epoch; a
+ * sub-workflow's tasks come as part of the outer run, by their path
+ * (`"pay/charge"`).
  *
  * **Example**
  *

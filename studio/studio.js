@@ -316,9 +316,12 @@ const renderRuns = () => {
 const attemptsOf = (events) => {
   const rows = []
   const open = new Map()
+  // Which worker took an attempt (a distributed run): recorded by the worker, so it may come before the start.
+  const workers = new Map(events.filter((e) => e.type === "TaskAssigned").map((e) => [`${e.taskId}#${e.iteration}#${e.attempt}`, e.worker]))
   for (const e of events) {
     if (e.type === "TaskStarted") {
       const row = { task: e.taskId, attempt: e.attempt, iteration: e.iteration, item: e.item, at: e.at, outcome: "running" }
+      row.worker = workers.get(`${e.taskId}#${e.iteration}#${e.attempt}`)
       open.set(`${e.taskId}#${e.iteration}#${e.item}#${e.attempt}`, row)
       rows.push(row)
     } else if (e.type === "TaskSucceeded" || e.type === "TaskFailed" || e.type === "TaskSuspended") {
@@ -328,9 +331,6 @@ const attemptsOf = (events) => {
       row.outcome = e.type === "TaskSucceeded" ? "succeeded" : e.type === "TaskSuspended" ? "suspended" : e.willRetry ? "retried" : "failed"
       if (e.type === "TaskFailed") row.error = e.error
       if (e.type === "TaskSuspended") row.request = e.request
-    } else if (e.type === "TaskAssigned") {
-      const row = open.get(`${e.taskId}#${e.iteration}#${e.item}#${e.attempt}`)
-      if (row !== undefined) row.worker = e.worker
     } else if (e.type === "TaskReplayed") {
       rows.push({ task: e.taskId, iteration: e.iteration, at: e.at, outcome: "replayed" })
     }

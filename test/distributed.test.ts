@@ -9,6 +9,7 @@ import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Cause, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { type ChildProcess, spawn } from "node:child_process"
+import { hostname } from "node:os"
 import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { Cluster, Redis } from "ioredis"
@@ -622,6 +623,13 @@ describe("Distributed and Worker on clients you own", () => {
           expect(events.filter((e) => e.type === "TaskSucceeded").map((e) => "taskId" in e ? e.taskId : "").sort()).toEqual(
             ["a", "aggregate", "b", "c", "setup"]
           )
+          // Each attempt a worker took says which worker (the one in this process here), for the studio's timeline.
+          const assigned = events.flatMap((e) => e.type === "TaskAssigned" ? [e] : [])
+          expect(assigned.map((e) => e.taskId).sort()).toEqual(["a", "aggregate", "b", "c", "setup"])
+          for (const e of assigned) expect(e.worker).toBe(`${hostname()}:${process.pid}`)
+          // A run that records nothing has the workers record nothing either.
+          yield* Distributed.run(etl, { runId: "unrecorded", retention: "keep" }).pipe(Effect.provide(Distributed.layer({ redis: client, prefix })))
+          expect(yield* Workflow.runEvents(etl, "unrecorded").pipe(Effect.provide(RedisChannel.layer({ client, prefix })))).toEqual([])
         }))
         // Ours were duplicates: the caller's client is still open, and still answers.
         assert.strictEqual(client.status, "ready")

@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import { hostname } from "node:os"
 import { Cause, Clock, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
 import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
 import { startBody } from "./attempt.js"
@@ -50,7 +51,9 @@ export const JobData = Schema.Struct({
    * For a task of a sub-workflow's run: the root run (its workflow and run id,
    * the namespace where answers are queued) and the path before the task's id.
    */
-  parent: Schema.optionalKey(Schema.Struct({ workflow: Schema.String, runId: Schema.String, prefix: Schema.String, responses: Schema.String }))
+  parent: Schema.optionalKey(Schema.Struct({ workflow: Schema.String, runId: Schema.String, prefix: Schema.String, responses: Schema.String })),
+  /** The run records its events: the worker records which worker took the attempt (`TaskAssigned`). */
+  events: Schema.optionalKey(Schema.Boolean)
 })
 export type JobData = typeof JobData.Type
 
@@ -192,7 +195,8 @@ export const remoteAttempt = (
           prefix: state.parent.prefix,
           responses: state.parent.responses.namespace
         }
-      })
+      }),
+      ...(state.recordsEvents ? { events: true } : {})
     }
     const jobId = jobIdOf(state.store.namespace, data)
     if (state.durable !== undefined) kept(jobId)
@@ -361,6 +365,9 @@ const jobOf = (
   return { job, workflow, task }
 }
 
+/** How a worker names itself in a run's recorded events: its host and process id. */
+const WORKER_NAME = `${hostname()}:${process.pid}`
+
 /**
  * Runs a job: checks it, finds its workflow and task, runs the attempt on the
  * run's namespace, and gives the job's result. A job that cannot be run fails
@@ -376,11 +383,30 @@ export const runJob = (
   const found = jobOf(workflows, raw)
   if (found instanceof InvalidJobError) return Effect.fail(found)
   const { job, task, workflow } = found
+  const events = job.events === true ? backend.runEvents : undefined
+  const assigned = events === undefined
+    ? undefined
+    : Effect.catch(
+      Effect.clockWith((clock) =>
+        events.append(
+          job.parent === undefined ? runNamespace(job.workflow, job.runId) : runNamespace(job.parent.workflow, job.parent.runId),
+          {
+            type: "TaskAssigned",
+            at: clock.currentTimeMillisUnsafe(),
+            taskId: (job.parent?.prefix ?? "") + job.task,
+            attempt: job.attempt,
+            iteration: job.iteration,
+            worker: WORKER_NAME
+          }
+        )
+      ),
+      (error) => Effect.logWarning(`effect-graflow: which worker took ${job.task} of run ${job.runId} was not recorded`, error)
+    )
   const opened = Effect.all([
     backend.open(runNamespace(job.workflow, job.runId)),
     job.parent === undefined ? Effect.succeed(undefined) : backend.open(job.parent.responses)
   ])
-  return Effect.scoped(Effect.flatMap(Effect.orDie(opened), ([store, responses]) =>
+  return Effect.scoped(Effect.flatMap(assigned === undefined ? Effect.orDie(opened) : Effect.andThen(assigned, Effect.orDie(opened)), ([store, responses]) =>
     Effect.withFiber((fiber) => {
       // A view of the run for one attempt: nothing allocated per task of the workflow.
       const state = new RunState(workflow, job.runId, store, undefined, false, fiber.getRef(Clock.Clock), checkpoints, job.plan, 0)

@@ -322,6 +322,7 @@ const runOn = (opened: Opened) => {
     ? recording(progress, events, clock, input === undefined ? undefined : inputView(input.value, input.encoded))
     : progress
   const state = new RunState(workflow, runId, store, handler, tracing, clock, checkpoints, undefined)
+  state.recordsEvents = handler !== progress
   state.input = input
   if (options !== undefined && "remote" in options) state.remote = options.remote
   if (options !== undefined && "parent" in options) state.parent = options.parent
@@ -504,6 +505,7 @@ const runPlainChild = (
     const backend = outer.backend ?? makeBackend()
     return Effect.scoped(Effect.flatMap(backend.open(runNamespace(workflow.name, runId)), (store) => {
       const state = new RunState(workflow, runId, store, outer.progress, outer.tracing, outer.clock, outer.checkpoints, undefined)
+      state.recordsEvents = outer.recordsEvents
       state.input = input
       state.remote = outer.remote
       state.parent = parent

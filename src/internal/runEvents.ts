@@ -123,7 +123,15 @@ export const RecordedEvent = Schema.Union([
   Schema.Struct({ type: Schema.Literal("TaskSucceeded"), ...Attempt, durationMs: Schema.Number }),
   Schema.Struct({ type: Schema.Literal("TaskFailed"), ...Attempt, durationMs: Schema.Number, willRetry: Schema.Boolean, error: Schema.String }),
   Schema.Struct({ type: Schema.Literal("TaskSuspended"), ...Attempt, durationMs: Schema.Number, request: Schema.String }),
-  Schema.Struct({ type: Schema.Literal("TaskReplayed"), at: Schema.Number, taskId: Schema.String, iteration: Schema.Number })
+  Schema.Struct({ type: Schema.Literal("TaskReplayed"), at: Schema.Number, taskId: Schema.String, iteration: Schema.Number }),
+  Schema.Struct({
+    type: Schema.Literal("TaskAssigned"),
+    at: Schema.Number,
+    taskId: Schema.String,
+    attempt: Schema.Number,
+    iteration: Schema.Number,
+    worker: Schema.String
+  })
 ])
 
 export type RecordedEvent = typeof RecordedEvent.Type

@@ -169,6 +169,8 @@ export class RunState {
   durable: DurableSink | undefined = undefined
   /** The run's input, for a workflow with a `Task.input` task. */
   input: RunInput | undefined = undefined
+  /** Whether the run records its events (`ChannelBackend.runEvents`): a worker then records which one ran an attempt. */
+  recordsEvents = false
   /** The requests tasks are waiting on now (human in the loop). */
   private waitingSet: Set<Request> | undefined = undefined
   get waiting(): Set<Request> {
