@@ -82,7 +82,18 @@ describe("the studio in a browser, on memory", () => {
     for (const task of ["order", "approve", "ship"]) await page.locator(`#graph g.node[data-task='${task}']`).waitFor()
     await page.locator("nav a[data-workflow='etl']").click()
     for (const task of ["extract", "transform", "load"]) await page.locator(`#graph g.node[data-task='${task}']`).waitFor()
+    // A laptop's screen: nothing runs off the side.
+    await page.setViewportSize({ width: 1280, height: 800 })
+    expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true)
     expect(errors).toEqual([])
+    // Dark, when the system says so: the page's background and the graph follow.
+    const dark = await browser.newPage({ colorScheme: "dark" })
+    dark.setDefaultTimeout(pageTimeout)
+    await dark.goto(`${studio.url}#/etl`)
+    await dark.locator("#graph g.node[data-task='load']").waitFor()
+    const background = await dark.evaluate("getComputedStyle(document.body).backgroundColor")
+    expect(background).toBe("rgb(20, 22, 27)")
+    await dark.close()
     const anonymous = await fetch(`${studio.origin}/api/workflows`)
     expect(anonymous.status).toBe(401)
     const noToken = await browser.newPage()
