@@ -20,8 +20,8 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs"
 import { resolve } from "node:path"
 import { pathToFileURL } from "node:url"
-import { Cause, Console, Effect, Exit, FileSystem, Layer, Option, Path, Schema, Stdio, Terminal } from "effect"
-import { Argument, CliError, Command, Flag } from "effect/cli"
+import { Cause, Console, Context, Effect, Exit, FileSystem, Layer, Option, Path, Schema, Stdio, Terminal } from "effect"
+import { Argument, CliConfig, CliError, Command, Flag, GlobalFlag } from "effect/cli"
 import { ChildProcessSpawner } from "effect/process"
 import { hasProperty } from "effect/Predicate"
 import { redactUrl, splitSeeds } from "./internal/redis/seeds.js"
@@ -63,6 +63,14 @@ export interface Outcome {
 }
 
 /** A command that could not do its work: what to say, and the exit code (2: the arguments, 1: the rest). */
+/**
+ * Called when a command's handler starts: until then, what is printed is
+ * effect/cli's (help, on wrong arguments too), kept back so that help shown
+ * for an error goes to stderr, not into a file stdout was sent to.
+ */
+const HandlerStarted = Context.Reference<() => void>("effect-graflow/cli/HandlerStarted", { defaultValue: () => () => {} })
+const started = Effect.flatMap(Effect.service(HandlerStarted), (mark) => Effect.sync(mark))
+
 class CommandFailed extends Schema.TaggedError<CommandFailed>()("CommandFailed", {
   message: Schema.String,
   code: Schema.Literals([1, 2])
@@ -168,6 +176,7 @@ const graph = Command.make("graph", {
   only: Flag.String("export").pipe(Flag.optional, Flag.withDescription("only the workflow exported under this name"))
 }, ({ module: target, only }) =>
   Effect.gen(function*() {
+    yield* started
     const { module, path } = yield* loadModule(target)
     const workflows = Object.entries(module).filter(([name, value]) => isWorkflow(value) && (Option.isNone(only) || name === only.value))
     if (workflows.length === 0) {
@@ -189,6 +198,7 @@ const worker = Command.make("worker", {
   queue: Flag.String("queue").pipe(Flag.optional, Flag.withDescription("the queue (default \"effect-graflow\")"))
 }, (options) =>
   Effect.gen(function*() {
+    yield* started
     const redis = yield* redisOf("worker", options.redis, options.cluster)
     if (redis === undefined) return yield* fail("worker: give the runs' Redis: --redis <url>, or --cluster <url>[,<url>…] (one of them)", 2)
     if (options.concurrency < 1) return yield* fail(`worker: --concurrency must be a whole number ≥ 1, not ${options.concurrency}`, 2)
@@ -223,6 +233,7 @@ const studio = Command.make("studio", {
   )
 }, (options) =>
   Effect.gen(function*() {
+    yield* started
     const redis = yield* redisOf("studio", options.redis, options.cluster)
     const { module, path } = yield* loadModule(options.module)
     const { workflows, provide } = yield* servedBy(path, module)
@@ -273,10 +284,12 @@ const root = Command.make("effect-graflow").pipe(
 )
 
 /**
- * What the command line needs of the platform: it reads no file and spawns
- * nothing (those services are refused), and its terminal is the process's.
+ * What the command line needs of the platform: it reads no file, no input
+ * and spawns nothing (those services are refused; no `--wizard`, which would
+ * ask questions), and its terminal is the process's.
  */
 const environment = Layer.mergeAll(
+  CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version, GlobalFlag.Completions, GlobalFlag.LogLevel] }),
   FileSystem.layerNoop({}),
   Path.layer,
   Stdio.layerTest({}),
@@ -315,11 +328,21 @@ export const main = async (
 ): Promise<Outcome> => {
   let stdout = ""
   let stderr = ""
-  const write = (to: "stdout" | "stderr") => (...parts: ReadonlyArray<unknown>) => {
-    const text = `${parts.map((part) => typeof part === "string" ? part : JSON.stringify(part)).join(" ")}\n`
+  const emit = (to: "stdout" | "stderr", text: string) => {
     if (output !== undefined) output[to](text)
     else if (to === "stdout") stdout += text
     else stderr += text
+  }
+  // effect/cli's own lines (help, the version) are held until the run ends or a handler starts.
+  let held: string | undefined = ""
+  const release = (to: "stdout" | "stderr") => {
+    if (held !== undefined && held !== "") emit(to, held)
+    held = undefined
+  }
+  const write = (to: "stdout" | "stderr") => (...parts: ReadonlyArray<unknown>) => {
+    const text = `${parts.map((part) => typeof part === "string" ? part : JSON.stringify(part)).join(" ")}\n`
+    if (to === "stdout" && held !== undefined) held += text
+    else emit(to, text)
   }
   const console: Console.Console = {
     ...globalThis.console,
@@ -331,12 +354,15 @@ export const main = async (
   const exit = await Effect.runPromiseExit(
     Command.runWith(root, { version: version() })(args).pipe(
       Effect.provide(environment),
-      Effect.provideService(Console.Console, console)
+      Effect.provideService(Console.Console, console),
+      Effect.provideService(HandlerStarted, () => release("stdout"))
     )
   )
   const trimmed = () => ({ stdout, stderr: stderr.replace(/\n$/, "") })
-  if (Exit.isSuccess(exit)) return { code: 0, ...trimmed() }
-  const error = Cause.findErrorOption(exit.cause)
+  const error = Exit.isSuccess(exit) ? undefined : Cause.findErrorOption(exit.cause)
+  // Help shown for wrong arguments goes with the error, to stderr; asked for (--help, --version), to stdout.
+  release(error?._tag === "Some" && CliError.isCliError(error.value) ? "stderr" : "stdout")
+  if (Exit.isSuccess(exit) || error === undefined) return { code: 0, ...trimmed() }
   if (error._tag === "Some" && error.value instanceof CommandFailed) {
     write("stderr")(error.value.message)
     return { code: error.value.code, ...trimmed() }

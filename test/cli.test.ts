@@ -93,7 +93,9 @@ describe("effect-graflow graph", () => {
     })
     const unknown = await main(["draw"])
     expect(unknown).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown subcommand "draw"') })
-    expect(unknown.stdout).toContain("effect-graflow <subcommand>")
+    // The help shown for a mistake goes to stderr: stdout (a chart's file, say) gets nothing.
+    expect(unknown.stdout).toBe("")
+    expect(unknown.stderr).toContain("effect-graflow <subcommand>")
     expect(await main(["graph"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Missing required argument: module") })
     expect(await main(["graph", fixture, "--bogus", "1"])).toMatchObject({ code: 2, stderr: expect.stringContaining("Unrecognized flag: --bogus") })
     expect(await main(["worker", fixture, "--redis", "redis://127.0.0.1:1", "--concurrency", "many"])).toMatchObject({
@@ -128,6 +130,7 @@ describe("effect-graflow graph", () => {
       for (const command of ["graph", "worker", "studio"]) expect(outcome.stdout).toMatch(new RegExp(`^  ${command} `, "m"))
       expect(outcome.stdout).toContain("--version")
     }
+    expect((await main(["--help"])).stdout).not.toContain("--wizard") // it would ask questions; the command asks none
     const studio = await main(["studio", "--help"])
     expect(studio).toMatchObject({ code: 0, stderr: "" })
     for (const flag of ["--redis", "--cluster", "--port", "--host", "--prefix"]) expect(studio.stdout).toContain(flag)

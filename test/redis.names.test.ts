@@ -87,6 +87,8 @@ describe("Redis names", () => {
     expect(redactUrl("redis://:secret@host")).toBe("redis://:***@host")
     expect(redactUrl("rediss://secret@host:6380")).toBe("rediss://***@host:6380")
     expect(redactUrl("redis://user:p@ss@host")).toBe("redis://user:***@host")
+    expect(redactUrl("redis://127.0.0.1:6399/?password=s3cret&db=2")).toBe("redis://127.0.0.1:6399/?password=***&db=2")
+    expect(redactUrl("redis://h:1/?db=1&Password=s3cret")).toBe("redis://h:1/?db=1&Password=***")
     expect(redactUrl("redis://user:pa/ss@host:1")).toBe("redis://user:***@host:1")
     expect(redactUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379")
   })

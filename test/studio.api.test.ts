@@ -5,8 +5,9 @@
  * the OpenAPI document, and a studio that stops at once with a page open.
  */
 import { Deferred, Effect, Exit, Layer, Schema, Scope } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Checkpoint, MemoryChannel, Task, Workflow } from "../src/index.js"
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest"
+import { type Channel, Checkpoint, MemoryChannel, Task, Workflow } from "../src/index.js"
+import * as RedisChannel from "../src/RedisChannel.js"
 import * as Studio from "../src/Studio.js"
 
 let executions = 0
@@ -35,12 +36,23 @@ interface Running {
   readonly call: (method: string, path: string, body?: unknown) => Promise<{ readonly status: number; readonly body: any }>
 }
 
-const start = async (options: Partial<Studio.Options> = {}): Promise<Running> => {
+const Ok = Schema.Struct({ ok: Schema.Boolean })
+const both = Workflow.make(
+  "both",
+  Workflow.parallel(
+    Task.make("x", { awaits: { x: Ok } }, (ctx) => Effect.map(ctx.waitFor("x", { timeout: 0 }), (a) => a.ok)),
+    Task.make("y", { awaits: { y: Ok } }, (ctx) => Effect.map(ctx.waitFor("y", { timeout: 0 }), (a) => a.ok))
+  )
+)
+
+const memory = Layer.merge(MemoryChannel.layerWith({ runEvents: true }), Checkpoint.layerMemory)
+
+const start = async (options: Partial<Studio.Options> = {}, layer: Layer.Layer<Channel.Channel, unknown> = memory): Promise<Running> => {
   const scope = Effect.runSync(Scope.make())
   const served = await Effect.runPromise(
     Effect.gen(function*() {
-      const context = yield* Layer.build(Layer.merge(MemoryChannel.layerWith({ runEvents: true }), Checkpoint.layerMemory))
-      return yield* Studio.serve({ workflows: [counted, secret, live, steps], port: 0, retention: "keep", ...options }).pipe(
+      const context = yield* Layer.build(layer)
+      return yield* Studio.serve({ workflows: [counted, secret, live, steps, both], port: 0, retention: "keep", ...options }).pipe(
         Effect.provide(context)
       )
     }).pipe(Scope.provide(scope))
@@ -59,7 +71,8 @@ const start = async (options: Partial<Studio.Options> = {}): Promise<Running> =>
 
 /** Polls the API until `check` holds (a run started from the API runs on its own). */
 const until = async <A>(read: () => Promise<A>, check: (a: A) => boolean): Promise<A> => {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline) {
     const value = await read()
     if (check(value)) return value
     await new Promise((resolve) => setImmediate(resolve))
@@ -162,4 +175,27 @@ describe("the studio stops", () => {
     expect(Date.now() - began).toBeLessThan(1_000)
     expect((await reader.read()).done).toBe(true)
   })
+})
+
+describe("the studio on Redis", () => {
+  it("two answers at once to a suspended run: both are taken, the run completes (each time)", async () => {
+    const studio = await start({}, RedisChannel.layerWithCheckpoints({ url: inject("redisUrl"), prefix: `test:studio-api:${Date.now()}:`, runEvents: true }))
+    try {
+      for (let i = 0; i < 40; i++) {
+        const runId = `both-${i}`
+        expect((await studio.call("POST", "/api/workflows/both/runs", { runId })).status).toBe(202)
+        await until(() => studio.call("GET", `/api/workflows/both/runs/${runId}`), (r) => r.body?.run?.status === "suspended")
+        // The second answer 0–7 ms after the first: over the runs, it lands before, during and after the resume
+        // the first one starts (a stress of timing, not a wait for anything).
+        const answers = await Promise.all(["x", "y"].map(async (request, k) => {
+          if (k === 1) await new Promise((resolve) => setTimeout(resolve, i % 8))
+          return studio.call("POST", `/api/workflows/both/runs/${runId}/respond`, { request, value: { ok: true } })
+        }))
+        expect(answers.map((a) => a.status)).toEqual([202, 202])
+        await until(() => studio.call("GET", `/api/workflows/both/runs/${runId}`), (r) => r.body?.run?.status === "completed")
+      }
+    } finally {
+      await Effect.runPromise(Scope.close(studio.scope, Exit.void))
+    }
+  }, 60_000)
 })

@@ -50,39 +50,53 @@ export const recordOf = (event: Event, at: number, input?: Json): Json | undefin
   }
 }
 
-/** Whether a decoded value holds a `Redacted` anywhere (plain objects and arrays are looked into). */
-const holdsRedacted = (value: unknown, depth = 0): boolean => {
-  if (Redacted.isRedacted(value)) return true
-  if (depth > 64 || typeof value !== "object" || value === null) return false
-  if (Array.isArray(value)) return value.some((item) => holdsRedacted(item, depth + 1))
-  const proto = Object.getPrototypeOf(value)
-  if (proto !== Object.prototype && proto !== null) return false
-  return Object.values(value).some((item) => holdsRedacted(item, depth + 1))
+/** The values kept `Redacted` anywhere in a decoded value (in objects of any class, arrays, maps, sets, options). */
+const secretsOf = (value: unknown, found: Set<string | number>, seen: Set<object>, inside: boolean): void => {
+  if (typeof value === "string" || typeof value === "number") {
+    if (inside) found.add(value)
+    return
+  }
+  if (typeof value !== "object" || value === null || seen.has(value)) return
+  seen.add(value)
+  if (Redacted.isRedacted(value)) return secretsOf(Redacted.value(value), found, seen, true)
+  if (value instanceof Map) {
+    for (const [key, item] of value) {
+      secretsOf(key, found, seen, inside)
+      secretsOf(item, found, seen, inside)
+    }
+    return
+  }
+  if (value instanceof Set || Array.isArray(value)) {
+    for (const item of value) secretsOf(item, found, seen, inside)
+    return
+  }
+  for (const item of Object.values(value)) secretsOf(item, found, seen, inside)
 }
 
 /**
- * A run's input as a page may show it: its JSON form, with every part that
- * is a `Redacted` in the decoded input — or holds one, where the two forms do
- * not line up (a transformation) — as `"<redacted>"`. The decoded value and
- * its JSON form are walked side by side: keys and indexes that both have.
+ * A run's input as a page may show it: its JSON form, with every string or
+ * number that is (or holds, as a text) a value the decoded input keeps
+ * `Redacted` replaced by `"<redacted>"` — found by what it is, not where, so
+ * that a schema's renames, classes, options and transformations hide nothing
+ * (a plain value that equals a secret is hidden too).
  */
-export const inputView = (decoded: unknown, encoded: Json, depth = 0): Json => {
-  if (!holdsRedacted(decoded)) return encoded
-  if (Redacted.isRedacted(decoded) || depth > 64 || typeof encoded !== "object" || encoded === null) return "<redacted>"
-  if (Array.isArray(decoded) && Array.isArray(encoded) && decoded.length === encoded.length) {
-    return encoded.map((item, i) => inputView(decoded[i], item, depth + 1))
-  }
-  if (!Array.isArray(decoded) && !Array.isArray(encoded) && typeof decoded === "object" && decoded !== null) {
-    const out: { [key: string]: Json } = {}
-    for (const [key, item] of Object.entries(encoded)) {
-      out[key] = Object.hasOwn(decoded, key) ? inputView(Reflect.get(decoded, key), item, depth + 1) : item
+export const inputView = (decoded: unknown, encoded: Json): Json => {
+  const secrets = new Set<string | number>()
+  secretsOf(decoded, secrets, new Set(), false)
+  if (secrets.size === 0) return encoded
+  const texts = Array.from(secrets, String).filter((text) => text.length >= 4)
+  const scrub = (json: Json): Json => {
+    if (typeof json === "number") return secrets.has(json) || texts.includes(String(json)) ? "<redacted>" : json
+    if (typeof json === "string") return secrets.has(json) || texts.some((text) => json.includes(text)) ? "<redacted>" : json
+    if (Array.isArray(json)) return json.map(scrub)
+    if (typeof json === "object" && json !== null) {
+      const out: { [key: string]: Json } = {}
+      for (const [key, item] of Object.entries(json)) out[key] = scrub(item)
+      return out
     }
-    // A key of the decoded value that the JSON form names otherwise (a rename) is not looked for: if it holds a
-    // secret, the whole value goes.
-    const lined = Object.entries(decoded).every(([key, item]) => Object.hasOwn(encoded, key) || !holdsRedacted(item))
-    return lined ? out : "<redacted>"
+    return json
   }
-  return "<redacted>"
+  return scrub(encoded)
 }
 
 /**

@@ -18,7 +18,9 @@ export const splitSeeds = (text: string): ReadonlyArray<string> =>
  * may hold `@` or `/` unencoded, and a redaction that stopped early would show
  * the rest of it.
  */
-export const redactUrl = (url: string): string => {
+export const redactUrl = (given: string): string => {
+  // A password may also come as a query parameter (`?password=…`, which ioredis reads).
+  const url = given.replace(/([?&](?:password|pass|pwd)=)[^&#]*/gi, "$1***")
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0]
   const at = url.lastIndexOf("@")
   if (scheme === undefined || at < scheme.length) return url

@@ -111,6 +111,12 @@ export const make = (setup: Setup) => {
 
   /** The runs this studio starts or runs now (`workflow/runId`): an id is claimed before its run is launched. */
   const active = new Set<string>()
+  /**
+   * Runs answered while this studio ran them: the run may have looked for its
+   * answers before this one was queued, and suspended again; when it ends, a
+   * run that is suspended is resumed once more, to take it.
+   */
+  const answeredMeanwhile = new Set<string>()
 
   /** A run started here runs in the studio's scope, its id released when it ends; what becomes of it is in what it records. */
   const launch = (workflow: Runnable, runId: string, run: Effect.Effect<unknown, unknown, unknown>) =>
@@ -119,7 +125,14 @@ export const make = (setup: Setup) => {
         Cause.hasInterruptsOnly(cause)
           ? Effect.void
           : Effect.logDebug(`effect-graflow studio: run ${runId} of ${workflow.name} ended with a failure`, cause)).pipe(
-          Effect.ensuring(Effect.sync(() => active.delete(runNamespace(workflow.name, runId))))
+          Effect.ensuring(Effect.suspend(() => {
+            const key = runNamespace(workflow.name, runId)
+            active.delete(key)
+            return answeredMeanwhile.delete(key)
+              ? Effect.catchCause(resumeIfSuspended(workflow, runId), (cause) =>
+                Effect.logWarning(`effect-graflow studio: run ${runId} of ${workflow.name}, answered while it ran, was not resumed`, cause))
+              : Effect.void
+          }))
         ),
       setup.scope
     ))
@@ -161,6 +174,14 @@ export const make = (setup: Setup) => {
         Effect.onError(() => Effect.sync(() => active.delete(runNamespace(workflow.name, runId)))),
         Effect.flatMap((prepared) => launch(workflow, runId, run(prepared)))
       ))
+
+  /** Resumes a suspended run (here) from its latest checkpoint; a run this studio runs now is looked at when it ends. */
+  const resumeIfSuspended = (workflow: Runnable, runId: string): Effect.Effect<void, CheckpointUnavailable | BackendFailure> =>
+    Effect.flatMap(recordOf(workflow, runId), (record) =>
+      record?.status !== "suspended" ? Effect.void : claimed(workflow, runId, true, checkpointOf(workflow, { runId }), (data) =>
+        engine.resumeLoaded(workflow, data, { runId, durable: record.durable, retention: setup.retention })).pipe(
+          Effect.catchTag("RunIdTaken", () => Effect.sync(() => answeredMeanwhile.add(runNamespace(workflow.name, runId))))
+        ))
 
   const checkpointOf = (workflow: Runnable, from: string | { readonly runId: string }) =>
     provide(engine.loadCheckpoint(workflow, from)).pipe(
@@ -297,15 +318,10 @@ export const make = (setup: Setup) => {
             ChannelError: (error) => Effect.fail(failure(error))
           })
         )
-        // A suspended run continues (here) from its latest checkpoint; a running one takes the answer itself.
-        const record = yield* recordOf(workflow, runId)
-        if (record?.status === "suspended") {
-          // Refused when another answer resumes it already (or this studio runs it): the answer waits in its queue.
-          yield* claimed(workflow, runId, true, checkpointOf(workflow, { runId }), (data) =>
-            engine.resumeLoaded(workflow, data, { runId, durable: record.durable, retention: setup.retention })).pipe(
-              Effect.catchTag("RunIdTaken", () => Effect.void)
-            )
-        }
+        // A suspended run continues (here) from its latest checkpoint; a running one takes the answer itself — and
+        // one this studio runs (resumed for another answer, say) is looked at again when it ends.
+        if (active.has(runNamespace(workflow.name, runId))) answeredMeanwhile.add(runNamespace(workflow.name, runId))
+        else yield* resumeIfSuspended(workflow, runId)
         return { runId }
       }),
 
