@@ -169,11 +169,14 @@ export const make = (setup: Setup) => {
     prepare: Effect.Effect<A, E>,
     run: (prepared: A) => Effect.Effect<unknown, unknown, unknown>
   ) =>
-    Effect.andThen(claim(workflow, runId, continuing), () =>
-      prepare.pipe(
-        Effect.onError(() => Effect.sync(() => active.delete(runNamespace(workflow.name, runId)))),
-        Effect.flatMap((prepared) => launch(workflow, runId, run(prepared)))
-      ))
+    // Not interrupted between the claim and the launch (a request whose client went away): a claim is either
+    // released or handed to the run, which releases it when it ends.
+    Effect.uninterruptibleMask((restore) =>
+      Effect.andThen(claim(workflow, runId, continuing), () =>
+        restore(prepare).pipe(
+          Effect.onError(() => Effect.sync(() => active.delete(runNamespace(workflow.name, runId)))),
+          Effect.flatMap((prepared) => launch(workflow, runId, run(prepared)))
+        )))
 
   /** Resumes a suspended run (here) from its latest checkpoint; a run this studio runs now is looked at when it ends. */
   const resumeIfSuspended = (workflow: Runnable, runId: string): Effect.Effect<void, CheckpointUnavailable | BackendFailure> =>
