@@ -1164,6 +1164,8 @@ export interface WatchedRunEvent extends RunEventSeen {}
  * shares the prefix (a Pub/Sub channel, `<prefix>:events`; on a Cluster, any
  * node's), on memory by this process. Subscribe first, then read what is
  * there ({@link listRuns}, {@link runEvents}), and nothing falls between.
+ * Each run's events come in the order they were recorded; two runs' events
+ * may interleave (on a Redis Cluster each run publishes from its own node).
  * A live feed for a page or a tail: a watcher too slow to keep up loses the
  * oldest events it has not taken, and an event recorded while its Redis
  * connection is re-established is not seen; {@link runEvents} reads every
