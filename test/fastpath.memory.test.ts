@@ -4,7 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Option } from "effect"
-import { MemoryChannel, Task, Workflow } from "../src/index.js"
+import { Flow, MemoryChannel, Task, Workflow } from "../src/index.js"
+import { namespacesOf } from "../src/internal/memory.js"
+import { sharedDefaultChannel } from "../src/internal/run.js"
 
 const provide = <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, MemoryChannel.layer)
 
@@ -58,4 +60,32 @@ describe("the common task, called at once", () => {
       const out2 = yield* Workflow.run(Workflow.make("req2", Workflow.chain(loop, optional)))
       assert.strictEqual(out2.results.opt, 3)
     }).pipe(provide))
+})
+
+describe("runs without a channel of their own", () => {
+  it.effect("share one memory channel and leave nothing in it: done, failed, interrupted, with TTL keys, sub-workflows, a map, a group", () =>
+    Effect.gen(function*() {
+      const shared = sharedDefaultChannel()
+      const held = () => namespacesOf(shared)
+      const before = held()
+      const ttl = Task.make("ttl", (ctx) => Effect.as(ctx.untyped.set("k", 1, { ttl: "1 hour" }), 1))
+      const fails = Task.make("fails", { after: [ttl] }, () => Effect.fail("no" as const))
+      yield* Effect.exit(Workflow.run(Workflow.make("leaves-f", Workflow.chain(ttl, fails))))
+      const inner = Workflow.make("inner", Task.make("i", () => 2))
+      const list = Task.make("list", () => [1, 2, 3])
+      const each = Flow.map("each", list, Task.template((_ctx, n: number) => Effect.succeed(n * 2)))
+      yield* Workflow.run(Workflow.make("leaves-s", Workflow.chain(Task.workflow("sub", inner), list, each,
+        Workflow.parallel(Task.make("p1", () => 1), Task.make("p2", () => 2)))))
+      const started = yield* Deferred.make<void>()
+      const stuck = Task.make("stuck", () => Effect.andThen(Deferred.succeed(started, undefined), Effect.never))
+      const fiber = yield* Effect.forkChild(Workflow.run(Workflow.make("leaves-i", Workflow.chain(ttl, stuck))))
+      yield* Deferred.await(started)
+      assert.isAbove(held() ?? 0, before ?? 0, "a run that runs holds its namespace")
+      yield* Fiber.interrupt(fiber)
+      assert.strictEqual(held(), before)
+      // A run that may outlive itself has a channel of its own: the shared one never holds it.
+      yield* Workflow.run(Workflow.make("own", ttl), { runId: "named", retention: "keep" })
+      yield* Workflow.run(Workflow.make("own-2", ttl), { retention: "keep" })
+      assert.strictEqual(held(), before)
+    }))
 })

@@ -10,7 +10,7 @@ import { Clock, Effect, Option, Semaphore } from "effect"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention, RunLease } from "../ChannelBackend.js"
 import type { RespondOutcome, RunRecord } from "../ChannelBackend.js"
 import { comesBefore, pageOf } from "./runIndex.js"
-import { makeWatchers } from "./runEvents.js"
+import { Watchers } from "./runEvents.js"
 import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
@@ -467,6 +467,15 @@ const deleteRetention: Retention = { _tag: "Delete" }
  * after that as long as their retention says. A namespace kept until a
  * deadline is dropped by the first `open` after it.
  */
+/** How many namespaces a memory backend holds (for tests of what runs leave behind). */
+export const namespacesHeld: unique symbol = Symbol("effect-graflow/memory/namespacesHeld")
+
+/** The namespaces a memory backend holds; `undefined` for another backend. */
+export const namespacesOf = (backend: ChannelBackend): number | undefined => {
+  const count: unknown = Reflect.get(backend, namespacesHeld)
+  return typeof count === "function" ? count() : undefined
+}
+
 export const makeBackend = (options?: { readonly runEvents?: boolean | undefined }): ChannelBackend => {
   const spaces = new Map<string, Space>()
   /** The namespaces kept until a deadline, and the earliest deadline. */
@@ -475,7 +484,7 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
   const mailboxes = new Map<string, Map<string, Mailbox>>()
   /** Each workflow's runs that claimed a lease with `run`: run id → its first start. */
   const runIndex = new Map<string, Map<string, number>>()
-  const watchers = makeWatchers()
+  const watchers = new Watchers()
   const retainer: Retainer = {
     runs: {
       add: (workflow, runId, startedAt) => {
@@ -536,7 +545,8 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
       } else if (deadline < nextSweep) nextSweep = deadline
     }
   }
-  return {
+  const backend: ChannelBackend & { readonly [namespacesHeld]: () => number } = {
+    [namespacesHeld]: () => spaces.size,
     name: "memory",
     defaultRetention: deleteRetention,
     open: (namespace) =>
@@ -614,7 +624,9 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
               return [...(spaces.get(namespace)?.events ?? [])]
             })
           ),
-        watch: watchers.watch
+        get watch() {
+          return watchers.watch
+        }
       },
     listRuns: (workflow, { after, limit, statuses }) =>
       Effect.clockWith((clock) =>
@@ -635,5 +647,6 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
         })
       )
   }
+  return backend
 }
 

@@ -253,6 +253,27 @@ const latestResults = (completed: ReadonlyArray<Completion>) => {
 
 const replayOf = (completed: ReadonlyArray<Completion>) => new Map(completed.map((c) => [replayKey(c.task, c.iteration), c]))
 
+/**
+ * The memory channel that runs without a channel of their own share, when
+ * sharing it is the same as each having a fresh one: made once, not per run
+ * (a backend is a few dozen closures and maps — a third of a small run).
+ */
+let defaultBackend: ChannelBackend | undefined
+
+/** The shared memory channel of runs without one (for tests: what runs leave in it). */
+export const sharedDefaultChannel = (): ChannelBackend => defaultBackend ??= makeBackend()
+
+/**
+ * Whether a run without a provided channel may use the shared one: its
+ * namespace is one no other run has (an id made for it), and nothing of it
+ * outlives it — not durable, no request to wait for (a suspended run keeps its
+ * namespace), the default retention (deleted when it ends, however it ends).
+ * Any other run gets a fresh memory channel, as before: what it keeps goes
+ * with it.
+ */
+const sharesTheDefault = (workflow: Runnable, named: boolean, options: RunSettings | ResumeSettings | undefined): boolean =>
+  !named && options?.durable !== true && options?.retention === undefined && workflow.plan.awaits.size === 0
+
 const begin = (
   workflow: Runnable,
   runId: unknown,
@@ -276,7 +297,11 @@ const begin = (
       // The services, read at once (each a Reference with its default, but the channel).
       Effect.flatMap(Effect.context<never>(), (services) => {
         const provided = Context.getOption(services, ChannelService)
-        const backend = Option.isSome(provided) ? provided.value : makeBackend()
+        const backend = Option.isSome(provided)
+          ? provided.value
+          : sharesTheDefault(workflow, named, options)
+          ? sharedDefaultChannel()
+          : makeBackend()
         const progress = Context.get(services, Progress)
         // Spans are made for an installed tracer (an OpenTelemetry exporter,
         // Effect.withTracer…); Effect's built-in tracer exports nowhere, so with

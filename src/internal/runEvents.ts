@@ -167,20 +167,20 @@ export const WATCH_BUFFER = 4_096
 
 /**
  * The watchers of a backend in this process (memory): `publish` hands an
- * event to each, `watch` subscribes one (see `RunEvents.watch`).
+ * event to each, `watch` subscribes one (see `RunEvents.watch`). Made with
+ * the first subscription: a backend nobody watches (the fresh one of a run
+ * without a channel) pays nothing.
  */
-export const makeWatchers = (): {
-  readonly publish: (namespace: string, event: Json) => void
-  readonly watch: Effect.Effect<Stream.Stream<WatchedEvent>, never, Scope.Scope>
-} => {
-  const watchers = new Set<Queue.Queue<WatchedEvent>>()
-  return {
-    publish: (namespace, event) => {
-      if (watchers.size === 0) return
-      const seen: WatchedEvent = { namespace, event }
-      for (const queue of watchers) Queue.offerUnsafe(queue, seen)
-    },
-    watch: Effect.map(
+export class Watchers {
+  private watchers: Set<Queue.Queue<WatchedEvent>> | undefined = undefined
+  publish(namespace: string, event: Json): void {
+    if (this.watchers === undefined || this.watchers.size === 0) return
+    const seen: WatchedEvent = { namespace, event }
+    for (const queue of this.watchers) Queue.offerUnsafe(queue, seen)
+  }
+  get watch(): Effect.Effect<Stream.Stream<WatchedEvent>, never, Scope.Scope> {
+    const watchers = this.watchers ??= new Set()
+    return Effect.map(
       Effect.acquireRelease(
         Effect.tap(Queue.sliding<WatchedEvent>(WATCH_BUFFER), (queue) => Effect.sync(() => watchers.add(queue))),
         (queue) => Effect.andThen(Effect.sync(() => watchers.delete(queue)), Queue.shutdown(queue))

@@ -88,6 +88,12 @@ const DEFAULT_MAX_CYCLES = 10
 /** The mark of a plan task without a result yet. */
 export const absent: unique symbol = Symbol("effect-graflow/absent")
 
+/** A result as an own data property (an id such as `"__proto__"` stays data, as with `Object.fromEntries`). */
+const defineResult = (out: { [id: string]: unknown }, id: string, value: unknown): void => {
+  if (id === "__proto__") Object.defineProperty(out, id, { value, enumerable: true, writable: true, configurable: true })
+  else out[id] = value
+}
+
 /** A run's written results, as a memory channel reads them (`adoptResults`). */
 class WrittenResults implements ResultSource {
   constructor(private readonly state: RunState) {}
@@ -259,12 +265,11 @@ export class RunState {
   }
   /** The results record of the run: the tasks of the plan in flow order, then the added ones. */
   results(): { readonly [id: string]: unknown } {
-    const entries: Array<readonly [string, unknown]> = []
+    const out: { [id: string]: unknown } = {}
     const { ids } = this.workflow.plan
-    for (let i = 0; i < ids.length; i++) if (this.values[i] !== absent) entries.push([ids[i]!, this.values[i]])
-    if (this.addedValues !== undefined) for (const entry of this.addedValues) entries.push(entry)
-    // Object.fromEntries defines own properties: an id such as "__proto__" stays data.
-    return Object.fromEntries(entries)
+    for (let i = 0; i < ids.length; i++) if (this.values[i] !== absent) defineResult(out, ids[i]!, this.values[i])
+    if (this.addedValues !== undefined) for (const [id, value] of this.addedValues) defineResult(out, id, value)
+    return out
   }
   /** Records a completed execution (its result is being written). */
   complete(id: string, index: number, iteration: number, attempts: number, requests: Requests | undefined): void {
