@@ -67,6 +67,24 @@ export const runsConformance = (subject: Subject) => {
         assert.deepStrictEqual(listed.map((run) => run.runId).sort(), [...ids].sort())
       }).pipe(provide))
 
+    test("pages of a status few runs have never repeat or lose a run (reads on in growing windows)", () =>
+      Effect.gen(function*() {
+        const name = unique("sparse")
+        const ids = Array.from({ length: 90 }, (_, i) => `run-${i}`)
+        const failing = new Set(ids.filter((_, i) => i % 9 === 4))
+        // Started many at once: runs share a millisecond, so windows end among equal scores.
+        yield* Effect.forEach(ids, (runId) => {
+          const flow = Workflow.make(name, Task.make("a", () => failing.has(runId) ? Effect.fail("no") : Effect.succeed(1)))
+          return Effect.exit(Workflow.run(flow, { runId, retention: "keep" }))
+        }, { concurrency: 12, discard: true })
+        for (const limit of [1, 2, 4]) {
+          const pages = yield* allPages(name, { limit, status: "failed" })
+          const listed = pages.flat().map((run) => run.runId)
+          assert.deepStrictEqual([...listed].sort(), [...failing].sort(), `limit ${limit}`)
+          assert.strictEqual(new Set(listed).size, listed.length, `limit ${limit}: no run twice`)
+        }
+      }).pipe(provide))
+
     test("a run started again between pages keeps its place: no page loses it", () =>
       Effect.gen(function*() {
         const name = unique("again")

@@ -54,12 +54,16 @@ export const pruneSample = async (shared: Shared, run: IndexedRun): Promise<void
   await pruneIndex(shared, run.key, entries.filter((_, i) => records[i] === 0))
 }
 
+/** The most index entries (and records) one round of a filtered listing reads. */
+const MAX_WINDOW = 2_000
+
 /**
  * A page of a workflow's runs from its index (`ZREVRANGEBYSCORE`, newest
  * first), each run's record read in its own slot; ids whose record is gone
  * (the run's retention passed) are removed from the index on the way. Reads
- * the index in windows until the page is full or the index ends: a window
- * that ends inside a run of equal scores goes on from its offset among them.
+ * the index in windows until the page is full or the index ends (doubling,
+ * up to {@link MAX_WINDOW}): a window that ends inside a run of equal scores
+ * goes on from its offset among them.
  */
 export const listRuns = (
   shared: Shared,
@@ -70,7 +74,9 @@ export const listRuns = (
     try: async () => {
       const { client, options } = shared
       const key = runsKey(options.prefix, workflow)
-      const window = limit + 1
+      // A page of every status is one window; a filtered page reads on in windows that double (to a bound), so a
+      // status few runs have takes a few round trips, not one per page's worth of runs.
+      let window = limit + 1
       const found: Array<{ readonly position: RunPosition; readonly record: RunRecord | undefined }> = []
       const stale: Array<RunPosition> = []
       let upper = after === undefined ? Number.POSITIVE_INFINITY : after.startedAt
@@ -94,6 +100,7 @@ export const listRuns = (
         const last = entries[entries.length - 1]!
         offset = last.startedAt === upper ? offset + entries.length : entries.filter((entry) => entry.startedAt === last.startedAt).length
         upper = last.startedAt
+        window = Math.min(window * 2, MAX_WINDOW)
       }
       await pruneIndex(shared, key, stale)
       return pageOf(found, statuses, limit).page
