@@ -161,6 +161,33 @@ describe("the studio in a browser, on memory", () => {
     await page.close()
   })
 
+  it("lists runs 50 at a time with older ones on demand, and by status", async () => {
+    // 55 runs of prices (each fails) and etl (each completes), started through the API as a script would.
+    const call = (path: string, body: unknown) =>
+      fetch(`${studio.origin}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${studio.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body)
+      })
+    for (let i = 0; i < 55; i++) expect((await call("/api/workflows/etl/runs", { runId: `many-${String(i).padStart(2, "0")}` })).status).toBe(202)
+    const { page, errors } = await open(studio, "#/etl")
+    const rows = page.locator("#runs tr.run")
+    await expect.poll(() => rows.count()).toBe(50)
+    await page.locator("#more").click()
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(55)
+    const ids = await page.locator("#runs tr.run").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-run")))
+    expect(new Set(ids).size).toBe(ids.length) // no run twice across pages
+    expect(ids).toEqual(expect.arrayContaining(["many-00", "many-54"]))
+    // By status: none of etl's runs failed; every one completed.
+    await page.locator("#status").selectOption("failed")
+    await page.locator("#runs", { hasText: "No run yet" }).waitFor()
+    await page.locator("#status").selectOption("completed")
+    await expect.poll(() => rows.count()).toBe(50)
+    expect(await page.locator("#runs tr.run [data-status]:not([data-status='completed'])").count()).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it("resumes a run from its checkpoint, and forks one under a new run id", async () => {
     const { page, errors } = await open(studio, "#/etl")
     await page.locator("#start button[type=submit]").click()
