@@ -27,7 +27,6 @@ import { hasProperty } from "effect/Predicate"
 import { redactUrl, splitSeeds } from "./internal/redis/seeds.js"
 import { workflowProblem } from "./internal/workflow.js"
 import { isWorkflow, toMermaid } from "./Workflow.js"
-import type * as Workflow from "./Workflow.js"
 
 /** The version in the package's manifest (next to dist/ and src/). */
 const version = (): string => {
@@ -253,7 +252,7 @@ const studio = Command.make("studio", {
       })
     const serve = Effect.gen(function*() {
       const served = yield* Studio.serve({
-        workflows: workflows as ReadonlyArray<Workflow.Any>,
+        workflows,
         host: options.host,
         port: options.port,
         backend: redis === undefined ? "memory (runs started from this page)" : redis.label,

@@ -8,6 +8,7 @@
  */
 import { Schema } from "effect"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiMiddleware, HttpApiSchema, HttpApiSecurity, OpenApi } from "effect/http-api"
+import { RecordedEvent } from "../runEvents.js"
 
 // -- what the API says ------------------------------------------------------------------------------
 
@@ -74,7 +75,7 @@ export const PendingRequest = Schema.Struct({
 export const RunDetail = Schema.Struct({
   run: RunSummary,
   /** What the run recorded (`Workflow.runEvents`), oldest first. */
-  events: Schema.Array(Schema.Json),
+  events: Schema.Array(RecordedEvent),
   checkpoints: Schema.Array(CheckpointInfo),
   /** The requests the run waits for (suspended), or may (running), each with its schema. */
   requests: Schema.Array(PendingRequest)

@@ -11,7 +11,7 @@
 import { Cause, type Context, Effect, Option, type Scope } from "effect"
 import { randomBytes } from "node:crypto"
 import type { Retention } from "../../Channel.js"
-import type { ChannelBackend, RunSummary as BackendRunSummary } from "../../ChannelBackend.js"
+import type { ChannelBackend, RunStatus, RunSummary as BackendRunSummary } from "../../ChannelBackend.js"
 import { Channel as ChannelService } from "../channel.js"
 import { CheckpointStore, type CheckpointData } from "../checkpoint.js"
 import type { ChannelError } from "../channelError.js"
@@ -52,7 +52,8 @@ export interface Setup {
 /** How many of a run's checkpoints a run's detail shows (the latest). */
 const CHECKPOINTS_SHOWN = 20
 
-const RUN_STATUSES = new Set(["running", "suspended", "completed", "terminated", "failed", "interrupted"])
+const RUN_STATUSES: ReadonlySet<string> = new Set<RunStatus>(["running", "suspended", "completed", "terminated", "failed", "interrupted"])
+const isRunStatus = (status: string): status is RunStatus => RUN_STATUSES.has(status)
 
 /** A run id for a run started from the studio: short, readable, unlikely to repeat. */
 const freshRunId = (): string => `run-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`
@@ -203,13 +204,15 @@ export const make = (setup: Setup) => {
     runs: (name: string, query: { readonly status?: string | undefined; readonly limit?: number | undefined; readonly cursor?: string | undefined }) =>
       Effect.gen(function*() {
         const workflow = yield* workflowOf(name)
-        const statuses = query.status === undefined || query.status === "" ? undefined : query.status.split(",")
-        const unknown = statuses?.find((s) => !RUN_STATUSES.has(s))
-        if (unknown !== undefined) {
-          return yield* new BadRequest({
-            message: `${JSON.stringify(unknown)} is no run status (one of ${[...RUN_STATUSES].join(", ")})`,
-            issues: [{ path: ["status"], message: "not a run status" }]
-          })
+        let statuses: Array<RunStatus> | undefined
+        for (const given of query.status === undefined || query.status === "" ? [] : query.status.split(",")) {
+          if (!isRunStatus(given)) {
+            return yield* new BadRequest({
+              message: `${JSON.stringify(given)} is no run status (one of ${[...RUN_STATUSES].join(", ")})`,
+              issues: [{ path: ["status"], message: "not a run status" }]
+            })
+          }
+          ;(statuses ??= []).push(given)
         }
         const after = query.cursor === undefined ? undefined : positionOf(query.cursor)
         if (query.cursor !== undefined && after === undefined) {
@@ -218,7 +221,7 @@ export const make = (setup: Setup) => {
         const b = yield* backend
         const page = yield* Effect.mapError(
           b.listRuns(workflow.name, {
-            statuses: statuses as ReadonlyArray<BackendRunSummary["status"]> | undefined, // checked above
+            statuses,
             limit: query.limit ?? 50,
             after
           }),
@@ -263,7 +266,7 @@ export const make = (setup: Setup) => {
         })
         return {
           run: summaryOf({ runId, ...record }),
-          events: events as ReadonlyArray<Json>,
+          events,
           checkpoints: checkpoints.map((c) => ({ id: c.id, createdAt: c.createdAt, metadata: c.metadata, pending: c.pending })),
           requests
         }
