@@ -44,7 +44,8 @@ const state = {
   next: null,
   status: "",
   run: undefined, // the selected run's detail
-  runId: undefined
+  runId: undefined,
+  live: [] // events of the selected run seen since its detail was read (for the graph only)
 }
 
 const fmtTime = (ms) => (ms === null || ms === undefined ? "—" : new Date(ms).toLocaleTimeString())
@@ -106,7 +107,7 @@ const paintGraph = () => {
       box.replaceChildren(h("pre", {}, workflow.mermaid))
       return
     }
-    const states = taskStates(state.run?.events ?? [])
+    const states = taskStates([...(state.run?.events ?? []), ...state.live])
     const byNode = new Map(Object.entries(workflow.nodes).map(([task, node]) => [node, task]))
     const lines = [workflow.mermaid]
     for (const [name, style] of Object.entries(STATES)) lines.push(`  classDef ${name} ${style}`)
@@ -439,9 +440,12 @@ const loadRun = async () => {
   const runId = state.runId
   if (w === undefined || runId === undefined) return
   try {
+    const live = state.live.length
     const detail = await api("GET", `/api/workflows/${enc(w.name)}/runs/${enc(runId)}`)
     if (state.workflow !== w || state.runId !== runId) return
     state.run = detail
+    // What arrived while the detail was read may not be in it: kept for the graph until the next read.
+    state.live = state.live.slice(live)
   } catch (error) {
     if (error.body?._tag !== "RunNotFound") throw error
     state.run = undefined
@@ -471,6 +475,7 @@ const onRoute = async () => {
     state.runs = []
     state.next = null
     state.run = undefined
+    state.live = []
     state.runId = runId
     renderNav()
     renderWorkflow()
@@ -478,6 +483,7 @@ const onRoute = async () => {
   } else if (runId !== state.runId) {
     state.runId = runId
     state.run = undefined
+    state.live = []
     renderRuns()
   }
   if (runId === undefined) {
@@ -505,12 +511,10 @@ const listen = () => {
     const e = seen.event
     if (e.type === "RunStarted" || e.type === "RunFinished") reloadRuns()
     if (seen.runId !== state.runId) return
-    if (state.run !== undefined && e.type !== "RunStarted") {
-      // Painted at once from the event; the detail (status, checkpoints, requests) is read again after a burst.
-      state.run.events.push(e)
-      renderRun()
-      paintGraph()
-    }
+    // The graph is painted at once from the event; the detail (its timeline, status, checkpoints, requests) is read
+    // again after a burst — never patched with the event, which the detail just read may hold already.
+    state.live.push(e)
+    paintGraph()
     reloadRun()
   }
 }
