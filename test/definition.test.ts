@@ -72,6 +72,54 @@ describe("Workflow.make checks at run time what the types check", () => {
     )
   })
 
+  it("what certainly ran before a task, through nested groups, branch cases and jumps", () => {
+    const make = (id: string, after: ReadonlyArray<Task.Any | Task.Optional<Task.Any>> = []) =>
+      Task.make(computed(id), { after }, () => 1)
+    const a = make("a")
+    const b = make("b")
+    // Within a member, after the group, and the steps before the group: certain.
+    const c = make("c", [b])
+    const d = make("d", [a])
+    const e = make("e", [c, d, a])
+    expect(() => unchecked("w", Workflow.chain(a, Workflow.parallel(Workflow.chain(b, c), d), e))).not.toThrow()
+    // Another member of the same group, nested deeper: not before.
+    const f = make("f", [c])
+    expect(problemsOf(() => unchecked("w", Workflow.chain(a, Workflow.parallel(Workflow.chain(b, c), Workflow.chain(d, f)))))).toEqual([
+      `task "f" reads the result of "c", which does not certainly run before it`
+    ])
+    // A lenient group inside a strict one: its tasks may be absent afterwards, and within their own member.
+    const x1 = make("x1")
+    const x2 = make("x2", [x1])
+    const y = make("y")
+    const z = make("z")
+    const w = make("w", [x1])
+    const lenient = Workflow.parallelWith({ policy: "best-effort" }, Workflow.chain(x1, x2), y)
+    expect(problemsOf(() => unchecked("w", Workflow.chain(Workflow.parallel(lenient, z), w)))).toEqual([
+      `task "x2" requires the result of "x1", which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`,
+      `task "w" requires the result of "x1", which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
+    ])
+    const lenientOne = Workflow.parallelWith({ policy: "best-effort" }, x1, y)
+    expect(() => unchecked("w", Workflow.chain(Workflow.parallel(lenientOne, z), make("w", [Task.optional(x1), z])))).not.toThrow()
+    // Branch cases: a case sees what came before the branch and its own tasks, not another case's; after the
+    // branch, a task of one case may be absent.
+    const classify = Task.make("classify", (): "a" | "b" => "a")
+    const p = make("p")
+    const q = make("q", [p, classify])
+    const r = make("r", [p])
+    const route = Flow.branch("route", classify).with("a", () => Workflow.chain(p, q)).with("b", () => r).exhaustive()
+    expect(problemsOf(() => unchecked("w", Workflow.chain(classify, route, make("s", [p]))))).toEqual([
+      `task "r" reads the result of "p", which does not certainly run before it`,
+      `task "s" requires the result of "p", which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
+    ])
+    // After a task that may jump, the tasks that follow may be skipped.
+    const jumper = Task.make("jumper", { goto: [computed("last")] }, () => Effect.void)
+    const m = make("m")
+    const n = make("n", [m, a])
+    expect(problemsOf(() => unchecked("w", Workflow.chain(a, jumper, m, n, make("last"))))).toEqual([
+      `task "n" requires the result of "m", which may be absent (it is in a lenient parallel group, or runs after a task that may jump or terminate); read it with Task.optional(…)`
+    ])
+  })
+
   it("a channel key read before any task writes it, without an initial value", () => {
     const Channels = Channel.schema({ config: Schema.Number })
     const use = Task.make("use", { channels: Channels, reads: ["config"] }, (ctx) => ctx.channel.get("config"))

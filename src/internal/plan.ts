@@ -91,18 +91,77 @@ export interface Plan {
 }
 
 
-/** What is known to have run before a point of the flow (scopes chain for parallel branches). */
+/**
+ * A plan's tasks by id, read through the plan's index and its tasks in flow
+ * order: a map's whole surface without a map entry per task (a workflow of
+ * 100,000 tasks saved a few megabytes).
+ */
+class TaskTable implements ReadonlyMap<string, TaskImpl> {
+  constructor(private readonly index: ReadonlyMap<string, number>, private readonly list: ReadonlyArray<TaskImpl>) {}
+  get size(): number {
+    return this.list.length
+  }
+  get(id: string): TaskImpl | undefined {
+    const at = this.index.get(id)
+    return at === undefined ? undefined : this.list[at]
+  }
+  has(id: string): boolean {
+    return this.index.has(id)
+  }
+  keys(): MapIterator<string> {
+    return this.index.keys()
+  }
+  *values(): MapIterator<TaskImpl> {
+    yield* this.list
+  }
+  *entries(): MapIterator<[string, TaskImpl]> {
+    for (const task of this.list) yield [task.id, task]
+  }
+  [Symbol.iterator](): MapIterator<[string, TaskImpl]> {
+    return this.entries()
+  }
+  forEach(f: (task: TaskImpl, id: string, map: ReadonlyMap<string, TaskImpl>) => void, self?: unknown): void {
+    for (const task of this.list) f.call(self, task, task.id, this)
+  }
+}
+
+/**
+ * What is known to have run before a point of the flow (scopes chain for
+ * parallel members and branch cases). The tasks of a scope are a run of
+ * consecutive plan positions — the plan is visited depth first, and a scope's
+ * children end before it goes on — so a scope holds its first position and
+ * the position after its last, not a set of ids: checking a workflow of
+ * 100,000 tasks made two such sets of 100,000 entries.
+ */
 class Upstream {
-  readonly ids = new Set<string>()
-  readonly certain = new Set<string>()
   readonly writes = new Set<string>()
+  /** The tasks of this scope whose results may be absent: a lenient group's, after a jump, a case's of a branch. */
+  readonly uncertain = new Set<string>()
   /** A task before this point may jump or terminate. */
-  cut = false
-  constructor(readonly parent: Upstream | undefined) {
+  cut: boolean
+  /** The plan positions of this scope's tasks: from `start` to before `end`. */
+  readonly start: number
+  end: number
+  constructor(
+    readonly parent: Upstream | undefined,
+    /** The plan being made: each task's position by id, and the tasks visited so far. */
+    private readonly positions: ReadonlyMap<string, number>,
+    private readonly visited: ReadonlyArray<unknown>
+  ) {
     this.cut = parent?.cut ?? false
+    this.start = this.end = visited.length
+  }
+  /** Takes in what was visited since `end`: the scope's own tasks, or its children's once they are done. */
+  extend(): void {
+    this.end = this.visited.length
+  }
+  owns(id: string): boolean {
+    const at = this.positions.get(id)
+    return at !== undefined && at >= this.start && at < this.end
   }
   has(set: "ids" | "certain" | "writes", value: string): boolean {
-    return this[set].has(value) || (this.parent?.has(set, value) ?? false)
+    const here = set === "writes" ? this.writes.has(value) : this.owns(value) && (set === "ids" || !this.uncertain.has(value))
+    return here || (this.parent?.has(set, value) ?? false)
   }
 }
 
@@ -165,7 +224,10 @@ const toStep = (flow: unknown, problems: Array<string>): Step => {
 export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyArray<string>): Plan => {
   const problems: Array<string> = []
   const root = toStep(flow, problems)
-  const tasks = new Map<string, TaskImpl>()
+  // Each task once, in flow order, and its place by id: the plan's task table reads both (no map of tasks of its own).
+  const list: Array<TaskImpl> = []
+  const index = new Map<string, number>()
+  const tasks = new TaskTable(index, list)
   const resultCodecs = new Map<string, Codec<unknown>>()
   const initial = new Set(initialKeys)
   const jumps: Array<readonly [string, string]> = []
@@ -176,10 +238,11 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     switch (step._tag) {
       case "Task": {
         const { id, declarations } = step.task
-        if (tasks.has(id)) problems.push(`task id "${id}" is used more than once`)
+        if (index.has(id)) problems.push(`task id "${id}" is used more than once`)
         if (branches.has(id)) problems.push(`task id "${id}" is the id of a branch`)
-        step.index = tasks.size
-        tasks.set(id, step.task)
+        step.index = list.length
+        index.set(id, list.length)
+        list.push(step.task)
         if (declarations.result !== undefined) resultCodecs.set(id, declarations.result)
         for (const dep of declarations.after) {
           if (!upstream.has("certain", dep.id)) {
@@ -203,8 +266,8 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
           }
         }
         for (const target of declarations.goto) jumps.push([target, id])
-        upstream.ids.add(id)
-        if (certain && !upstream.cut) upstream.certain.add(id)
+        upstream.extend()
+        if (!certain || upstream.cut) upstream.uncertain.add(id)
         for (const key of declarations.writes) upstream.writes.add(key)
         if (declarations.skips) upstream.cut = true
         return
@@ -220,15 +283,18 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
         }
         // Each case sees what came before the branch, not its siblings; afterwards, what every case made certain is.
         const scopes = step.steps.map((child) => {
-          const scope = new Upstream(upstream)
+          const scope = new Upstream(upstream, index, list)
           visit(child, scope, certain)
           return scope
         })
-        const inEvery = (set: "certain" | "writes", value: string) => scopes.every((scope) => scope[set].has(value))
+        const certainInEvery = (id: string) => scopes.every((scope) => scope.owns(id) && !scope.uncertain.has(id))
+        upstream.extend()
         for (const scope of scopes) {
-          for (const id of scope.ids) upstream.ids.add(id)
-          for (const id of scope.certain) if (inEvery("certain", id)) upstream.certain.add(id)
-          for (const key of scope.writes) if (inEvery("writes", key)) upstream.writes.add(key)
+          for (let at = scope.start; at < scope.end; at++) {
+            const id = list[at]!.id
+            if (!certainInEvery(id)) upstream.uncertain.add(id)
+          }
+          for (const key of scope.writes) if (scopes.every((other) => other.writes.has(key))) upstream.writes.add(key)
           if (scope.cut) upstream.cut = true
         }
         return
@@ -236,14 +302,14 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       case "Parallel": {
         problems.push(...policyProblems(step.name, step.policy, step.failFast, step.members))
         const branches = step.steps.map((child, i) => {
-          const branch = new Upstream(upstream)
+          const branch = new Upstream(upstream, index, list)
           const memberCertain = certain && memberIsCertain(step.policy, step.members[i]!)
           visit(child, branch, memberCertain)
           return branch
         })
+        upstream.extend()
         for (const branch of branches) {
-          for (const id of branch.ids) upstream.ids.add(id)
-          for (const id of branch.certain) upstream.certain.add(id)
+          for (const id of branch.uncertain) upstream.uncertain.add(id)
           for (const key of branch.writes) upstream.writes.add(key)
           if (branch.cut) upstream.cut = true
         }
@@ -251,7 +317,7 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       }
     }
   }
-  visit(root, new Upstream(undefined), true)
+  visit(root, new Upstream(undefined, index, list), true)
   for (const [target, id] of jumps) {
     if (!tasks.has(target)) problems.push(`task "${id}" may jump to "${target}", which is not a task of this workflow`)
   }
@@ -268,14 +334,14 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     }
   }
   contains(tasks, [])
-  const inputs = [...tasks.values()].filter((task) => task.declarations.runInput !== undefined)
+  const inputs = list.filter((task) => task.declarations.runInput !== undefined)
   if (inputs.length > 1) {
     problems.push(
       `a workflow takes one input, and tasks ${inputs.map((t) => quote(t.id)).join(", ")} are all Task.input tasks; keep one and read it with \`after\``
     )
   }
   const awaits = new Map<string, { readonly task: TaskImpl; readonly codec: Codec<unknown> }>()
-  for (const task of tasks.values()) {
+  for (const task of list) {
     for (const [name, codec] of task.declarations.awaits) {
       const other = awaits.get(name)
       if (other !== undefined) {
@@ -285,13 +351,12 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
     }
   }
   if (problems.length > 0) throw new WorkflowDefinitionError({ workflow, problems })
-  const ids = [...tasks.keys()]
   return {
     root,
     tasks,
     resultCodecs,
-    ids,
-    index: new Map(ids.map((id, i) => [id, i])),
+    ids: list.map((task) => task.id),
+    index,
     input: inputs[0],
     awaits,
     name: workflow

@@ -131,17 +131,21 @@ const none: Declarations = {
 }
 
 export class TaskImpl extends Pipeable.Class {
-  readonly [TypeId] = TypeId
-  readonly [RuntimeId] = RUNTIME
-  readonly _tag = "Task"
+  // The markers every task carries live on the prototype (below): a workflow of 100,000 tasks holds them once, not per task.
+  declare readonly [TypeId]: TypeId
+  declare readonly [RuntimeId]: typeof RUNTIME
+  declare readonly _tag: "Task"
   declare readonly "~shape": Task.Any["~shape"]
   declare readonly "~entry": Task.Any["~entry"]
   declare readonly "~need": Task.Any["~need"]
   declare readonly "~want": Task.Any["~want"]
   declare readonly "~dep": Task.Any["~dep"]
   declare readonly "~optionalDep": Task.Any["~optionalDep"]
-  /** The channel key of the task's result, made once. */
-  readonly resultKey: string
+  #resultKey: string | undefined = undefined
+  /** The channel key of the task's result, made when first needed (a run on memory never needs it). */
+  get resultKey(): string {
+    return this.#resultKey ??= resultKey(this.id)
+  }
   constructor(
     readonly id: string,
     readonly body: Body,
@@ -152,7 +156,13 @@ export class TaskImpl extends Pipeable.Class {
     readonly item?: number
   ) {
     super()
-    this.resultKey = resultKey(id)
+  }
+  static {
+    Object.defineProperties(this.prototype, {
+      [TypeId]: { value: TypeId, enumerable: true },
+      [RuntimeId]: { value: RUNTIME, enumerable: true },
+      _tag: { value: "Task", enumerable: true }
+    })
   }
 }
 
