@@ -15,6 +15,7 @@ import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
 import { freezeList, type Json, type Value } from "./json.js"
 import { isResultKey, parseRunNamespace, runNamespace } from "./keys.js"
+import { openWhile, type OpenWhile } from "./channel.js"
 
 interface Entry {
   /** The value, for a plain entry. */
@@ -545,34 +546,36 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
       } else if (deadline < nextSweep) nextSweep = deadline
     }
   }
-  const backend: ChannelBackend & { readonly [namespacesHeld]: () => number } = {
+  /** A namespace opened: made when first opened, kept while it is open. */
+  const acquire = (namespace: string) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        sweep(clock.currentTimeMillisUnsafe())
+        let space = spaces.get(namespace)
+        if (space === undefined) {
+          space = emptySpace()
+          spaces.set(namespace, space)
+        }
+        space.openers++
+        return makeStore(space, namespace, clock, retainer)
+      })
+    )
+  /** A namespace closed: deleted with its last opener, unless a retention keeps it. */
+  const release = (namespace: string) =>
+    Effect.clockWith((clock) =>
+      Effect.sync(() => {
+        const space = spaces.get(namespace)
+        if (space === undefined || --space.openers > 0) return
+        const until = space.retainedUntil
+        if (until === undefined || until <= clock.currentTimeMillisUnsafe()) deleteSpace(namespace)
+      })
+    )
+  const backend: ChannelBackend & OpenWhile & { readonly [namespacesHeld]: () => number } = {
     [namespacesHeld]: () => spaces.size,
     name: "memory",
     defaultRetention: deleteRetention,
-    open: (namespace) =>
-      Effect.acquireRelease(
-        Effect.clockWith((clock) =>
-          Effect.sync(() => {
-            sweep(clock.currentTimeMillisUnsafe())
-            let space = spaces.get(namespace)
-            if (space === undefined) {
-              space = emptySpace()
-              spaces.set(namespace, space)
-            }
-            space.openers++
-            return makeStore(space, namespace, clock, retainer)
-          })
-        ),
-        () =>
-          Effect.clockWith((clock) =>
-            Effect.sync(() => {
-              const space = spaces.get(namespace)
-              if (space === undefined || --space.openers > 0) return
-              const until = space.retainedUntil
-              if (until === undefined || until <= clock.currentTimeMillisUnsafe()) deleteSpace(namespace)
-            })
-          )
-      ),
+    open: (namespace) => Effect.acquireRelease(acquire(namespace), () => release(namespace)),
+    [openWhile]: (namespace, use) => Effect.acquireUseRelease(acquire(namespace), use, () => release(namespace)),
     drop: (namespace) =>
       Effect.sync(() => {
         retainer.dropResponses(namespace)

@@ -10,7 +10,7 @@ import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tra
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import type { Handler } from "../Progress.js"
-import { Channel as ChannelService, checkValue, codecOf, entriesThenRetain, fieldSchema, hasEntriesThenRetain, retentionOf } from "./channel.js"
+import { Channel as ChannelService, checkValue, codecOf, entriesThenRetain, fieldSchema, hasEntriesThenRetain, retentionOf, withNamespace } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
@@ -283,7 +283,8 @@ const begin = (
   start: Start
 ) =>
   // Written with combinators, not a generator: a run of a few tasks would spend a third of its time in one.
-  Effect.scoped(Effect.suspend(() => {
+  // No scope of its own: the namespace is held while the run uses it (`withNamespace`).
+  Effect.suspend(() => {
     if (typeof runId !== "string") return Effect.die(new TypeError(`Workflow.run: the runId must be a string, not ${show(runId)}`))
     const retention = options?.retention === undefined ? undefined : retentionOf(options.retention, "Workflow.run")
     const checkedInput: Effect.Effect<RunInput | undefined, InvalidRunInputError> | undefined = start._tag === "Fresh"
@@ -310,11 +311,11 @@ const begin = (
         const clock = Context.get(services, Clock.Clock)
         const checkpoints = Context.get(services, CheckpointStore)
         const namespace = runNamespace(workflow.name, runId)
-        return Effect.flatMap(backend.open(namespace), (store) =>
+        return withNamespace(backend, namespace, (store) =>
           runOn({ workflow, runId, named, options, start, retention, input, backend, progress, tracing, clock, checkpoints, namespace, store }))
       })
     return checkedInput === undefined ? withInput(undefined) : Effect.flatMap(checkedInput, withInput)
-  }))
+  })
 
 /** What a run on its opened namespace is made of (see `begin`). */
 interface Opened {

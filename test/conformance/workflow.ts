@@ -331,6 +331,22 @@ export const workflowConformance = (subject: Subject) => {
         assert.strictEqual(out.results.greet, "hello Ada")
       }).pipe(provide))
 
+    test("a task that needs a Scope has the caller's: what it acquires is released when the caller's scope closes", () =>
+      Effect.gen(function*() {
+        const log: Array<string> = []
+        const hold = Task.make("hold", { retry: { times: 1 } }, (ctx) =>
+          Effect.gen(function*() {
+            yield* Effect.acquireRelease(Effect.sync(() => log.push(`acquire ${ctx.attempt}`)), () => Effect.sync(() => log.push(`release ${ctx.attempt}`)))
+            if (ctx.attempt === 1) return yield* Effect.fail("again" as const)
+            return ctx.attempt
+          }))
+        const after = Task.make("after", { after: [hold] }, () => Effect.sync(() => log.push("after")))
+        const workflow = Workflow.make("scoped", Workflow.chain(hold, after))
+        const out = yield* Effect.scoped(Effect.tap(Workflow.run(workflow), () => Effect.sync(() => log.push("ran"))))
+        assert.strictEqual(out.results.hold, 2)
+        assert.deepStrictEqual(log, ["acquire 1", "acquire 2", "after", "ran", "release 2", "release 1"])
+      }).pipe(provide))
+
     test("task templates bind parameters per instance (seed: collecting parallel results)", () =>
       Effect.gen(function*() {
         const fetchData = Task.template((ctx, params: { readonly source: string }) =>
