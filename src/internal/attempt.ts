@@ -169,6 +169,15 @@ export const attemptsOf = (
   return { attempts, last: () => last }
 }
 
+/**
+ * Whether a task is the common one — no retries, no timeout, no span, no events, run here, a body that is a
+ * function: its body is called at once (a body that gives a value costs no step of its own, one that gives an
+ * Effect one match).
+ */
+const runsAtOnce = (task: TaskImpl, state: RunState, retry: Retry | undefined, timeout: Duration.Duration | undefined): boolean =>
+  retry === undefined && timeout === undefined && !state.tracing && state.progress === undefined && state.remote === undefined &&
+  task.declarations.subWorkflow === undefined && task.declarations.map === undefined
+
 const iterate = (
   task: TaskImpl,
   index: number,
@@ -185,12 +194,7 @@ const iterate = (
     if (recorded !== undefined) return replayed(task, index, state, recorded)
   }
   const limit = retry === undefined ? 0 : retry.limit
-  // The common task — no retries, no timeout, no span, no events, run here, a body that is a function — is
-  // called at once: a body that gives a value costs no step of its own, one that gives an Effect one match.
-  if (
-    retry === undefined && timeout === undefined && !state.tracing && state.progress === undefined && state.remote === undefined &&
-    task.declarations.subWorkflow === undefined && task.declarations.map === undefined
-  ) {
+  if (runsAtOnce(task, state, retry, timeout)) {
     const ctx = new TaskContext(task, state, input, 1, iteration)
     let out: unknown
     try {
@@ -208,6 +212,61 @@ const iterate = (
   return Effect.matchEffect(attempts, {
     onFailure: (cause) => Effect.fail(failed(task, cause, last().attempt, limit)),
     onSuccess: (value) => succeeded(task, index, state, iteration, limit, last(), value)
+  })
+}
+
+/** How a parallel group takes the end of one of its members (see `runGroup`). */
+export interface MemberEnd<E> {
+  readonly onSuccess: (signal: Signal) => Effect.Effect<void, E>
+  readonly onFailure: (cause: Cause.Cause<StepFailure>) => Effect.Effect<void, E>
+}
+
+/** A step's end handed to `end`: at once when the step has ended already (an exit), else by one match. */
+export const endWith = <E>(step: Effect.Effect<Signal, StepFailure, unknown>, end: MemberEnd<E>): Effect.Effect<void, E, unknown> => {
+  if (hasEnded(step)) return Exit.isSuccess(step) ? end.onSuccess(step.value) : end.onFailure(step.cause)
+  return Effect.matchCauseEffect(step, end)
+}
+
+/** Whether a step is an exit already (a step that ended when it was made: a value stored at once). */
+const hasEnded = <A, E>(step: Effect.Effect<A, E, unknown>): step is Exit.Exit<A, E> => Exit.isExit(step)
+
+/**
+ * Runs a task that is a member of a parallel group, its end handed to the group: the common task (see
+ * {@link runsAtOnce}) in one match for its body and its membership, where `runTask` inside the group's own
+ * match would take two. A failure reaches the group as `runTask`'s would: the body's error as the task's
+ * failure, a defect or an interruption as it is (a cause with a defect is taken the long way, whose match
+ * makes its failures defects, so that the group sees exactly what it saw).
+ */
+export const runMember = <E>(task: TaskImpl, index: number, state: RunState, end: MemberEnd<E>): Effect.Effect<void, E, unknown> => {
+  if (state.stopped) return end.onSuccess(Stop)
+  const own = task.declarations.execution
+  const retry = own.retry ?? state.workflow.defaults.retry
+  if (state.replay !== undefined || !runsAtOnce(task, state, retry, own.timeout ?? state.workflow.defaults.timeout)) {
+    return endWith(iterate(task, index, state, task.input), end)
+  }
+  const input = task.input
+  const iteration = state.countRun(task.id, index)
+  const limit = retry === undefined ? 0 : retry.limit
+  const ctx = new TaskContext(task, state, input, 1, iteration)
+  let out: unknown
+  try {
+    out = callBody(task, ctx, input)
+  } catch (defect) {
+    return end.onFailure(Cause.die(defect))
+  }
+  if (!Effect.isEffect(out)) return endWith(succeeded(task, index, state, iteration, limit, ctx, out), end)
+  return Effect.matchCauseEffect(out, {
+    onFailure: (cause) => {
+      const error = Cause.hasDies(cause) ? Option.none() : Cause.findErrorOption(cause)
+      if (Option.isSome(error)) return end.onFailure(Cause.fail(failed(task, error.value, 1, limit)))
+      // A defect or an interruption: the long way, as `runTask` takes it.
+      const long = Effect.matchEffect(Effect.failCause(cause), {
+        onFailure: (error) => Effect.fail(failed(task, error, 1, limit)),
+        onSuccess: () => Effect.succeed<Signal>(undefined)
+      })
+      return endWith(long, end)
+    },
+    onSuccess: (value) => endWith(succeeded(task, index, state, iteration, limit, ctx, value), end)
   })
 }
 

@@ -10,6 +10,7 @@
  */
 import { Cause, Effect, Option } from "effect"
 import { quote, show } from "./format.js"
+import type { MemberEnd } from "./attempt.js"
 import type { ParallelStep, Step } from "./plan.js"
 import { combine, type StepFailure, type Signal, stopsRun } from "./signal.js"
 import { type MemberOutcome, ParallelGroupError } from "./workflowError.js"
@@ -159,7 +160,8 @@ const halt: unique symbol = Symbol("effect-graflow/halt")
  */
 export const runGroup = (
   step: ParallelStep,
-  run: (child: Step) => Effect.Effect<Signal, StepFailure, unknown>
+  /** Runs a member, its end handed to the group (`endWith`, or `runMember` for a task: one match for both). */
+  run: <E>(child: Step, end: MemberEnd<E>) => Effect.Effect<void, E, unknown>
 ): Effect.Effect<Signal, StepFailure, unknown> =>
   Effect.suspend(() => {
     const count = step.steps.length
@@ -179,7 +181,7 @@ export const runGroup = (
     /** What ends the group at once instead of the policy: a cancel, a defect, an interruption. */
     let abort: Cause.Cause<StepFailure> | undefined
     const member = (child: Step, i: number) =>
-      Effect.matchCauseEffect(run(child), {
+      run<typeof halt>(child, {
         onSuccess: (signal): Effect.Effect<void, typeof halt> => {
           ended[i] = SUCCEEDED
           succeeded++

@@ -7,7 +7,7 @@
  * @internal
  */
 import { Effect } from "effect"
-import { runTask } from "./attempt.js"
+import { endWith, runMember, runTask } from "./attempt.js"
 import { runBranch } from "./branch.js"
 import { runGroup } from "./group.js"
 import { positionOf } from "./identity.js"
@@ -22,7 +22,7 @@ const exec = (step: Step, state: RunState): Effect.Effect<Signal, StepFailure, u
     case "Sequence":
       return runSequence(step.steps, 0, state)
     case "Parallel":
-      return runGroup(step, (child) => exec(child, state))
+      return runGroup(step, (child, end) => child._tag === "Task" ? runMember(child.task, child.index, state, end) : endWith(exec(child, state), end))
     case "Branch":
       return runBranch(step, state, (child) => exec(child, state))
   }

@@ -250,6 +250,77 @@ export const workflowConformance = (subject: Subject) => {
         assert.deepStrictEqual(kept, { done: ["slow"], result: "slow ok" })
       }).pipe(provide))
 
+    test("a member's end as its group takes it: failure, defect, throw, a failure with a defect, interruption, at once or later", () =>
+      Effect.gen(function*() {
+        const ok = Task.make("ok", () => "fine")
+        const later = <A, E>(effect: Effect.Effect<A, E>) => Effect.andThen(Effect.yieldNow, effect)
+        const runGroup = (member: Task.Any) =>
+          Effect.exit(Workflow.run(Workflow.make("ends", Workflow.parallel(ok, member as Task.Task<"m", unknown>))))
+        const groupError = (exit: Exit.Exit<unknown, unknown>) => {
+          assert.isTrue(Exit.isFailure(exit))
+          if (!Exit.isFailure(exit)) return undefined
+          const error = Cause.findErrorOption(exit.cause)
+          assert.isTrue(Option.isSome(error))
+          return Option.getOrUndefined(error)
+        }
+        for (const body of [() => Effect.fail("boom" as const), () => later(Effect.fail("boom" as const))]) {
+          // A failure: the group's policy takes it, the member's error is the task's failure.
+          const error = groupError(yield* runGroup(Task.make("m", body)))
+          assert.strictEqual(Reflect.get(error ?? {}, "_tag"), "ParallelGroupError")
+          const members: ReadonlyArray<{ readonly outcome: string; readonly error?: unknown }> = Reflect.get(error ?? {}, "members")
+          expect(members.map((m) => m.outcome)).toEqual(["succeeded", "failed"])
+          expect(members[1]?.error).toMatchObject({ _tag: "TaskFailed", taskId: "m", cause: "boom", attempts: 1 })
+          // Under best-effort the run goes on without the member's result.
+          const out = yield* Workflow.run(Workflow.make("ends", Workflow.parallelWith({ policy: "best-effort" }, ok, Task.make("m", body))))
+          assert.deepStrictEqual(out.results, { ok: "fine" })
+        }
+        const defects = (exit: Exit.Exit<unknown, unknown>) => {
+          assert.isTrue(Exit.isFailure(exit))
+          if (!Exit.isFailure(exit)) return []
+          assert.isFalse(Cause.hasFails(exit.cause), "a defect is no failure a policy may take")
+          return exit.cause.reasons.filter(Cause.isDieReason).map((reason) => reason.defect)
+        }
+        // A defect, at once or later, and a throw: the run dies with it.
+        expect(defects(yield* runGroup(Task.make("m", () => Effect.die("dead"))))).toEqual(["dead"])
+        expect(defects(yield* runGroup(Task.make("m", () => later(Effect.die("dead")))))).toEqual(["dead"])
+        expect(defects(yield* runGroup(Task.make("m", (): number => {
+          throw "thrown"
+        })))).toEqual(["thrown"])
+        // A cause with a failure and a defect: both are defects of the run.
+        const both = Cause.combine(Cause.fail("failed too"), Cause.die("dead"))
+        expect(defects(yield* runGroup(Task.make("m", () => Effect.failCause(both))))).toEqual(["failed too", "dead"])
+        expect(defects(yield* runGroup(Task.make("m", () => later(Effect.failCause(both)))))).toEqual(["failed too", "dead"])
+        // An interruption inside a member: the run is interrupted, not failed.
+        for (const body of [() => Effect.interrupt, () => later(Effect.interrupt)]) {
+          const exit = yield* runGroup(Task.make("m", body))
+          assert.isTrue(Exit.isFailure(exit) && Cause.hasInterruptsOnly(exit.cause))
+        }
+        // The same ends of a task that retries (not called at once): the group sees the same.
+        const retried = Task.make("m", { retry: { times: 1 } }, () => Effect.fail("boom" as const))
+        const error = groupError(yield* runGroup(retried))
+        const members: ReadonlyArray<{ readonly error?: unknown }> = Reflect.get(error ?? {}, "members")
+        expect(members[1]?.error).toMatchObject({ _tag: "TaskFailed", taskId: "m", cause: "boom", attempts: 2 })
+        expect(defects(yield* runGroup(Task.make("m", { retry: { times: 1 } }, () => Effect.failCause(both))))).toEqual(["failed too", "dead"])
+      }).pipe(provide))
+
+    test("fail fast: a member that fails when it starts stops the group before the next members start", () =>
+      Effect.gen(function*() {
+        const started: Array<string> = []
+        const member = (id: string, fails: boolean) =>
+          Task.make(id, () => {
+            started.push(id)
+            return fails ? Effect.fail("boom" as const) : Effect.succeed(id)
+          })
+        const group = Workflow.parallelWith({ policy: "strict", failFast: true }, member("a", false), member("b", true), member("c", false))
+        const error = yield* Effect.flip(Workflow.run(Workflow.make("fast", group)))
+        assert.strictEqual(error._tag, "ParallelGroupError")
+        if (error._tag !== "ParallelGroupError") return
+        // "a" has ended or is still storing its result (a write to Redis) when "b" fails; "c" never started.
+        expect(["succeeded", "interrupted"]).toContain(error.members[0]!.outcome)
+        expect(error.members.slice(1).map((m) => m.outcome)).toEqual(["failed", "interrupted"])
+        assert.deepStrictEqual(started, ["a", "b"])
+      }).pipe(provide))
+
     test("a result that is not JSON fails the task with InvalidValueError naming the key and path", () =>
       Effect.gen(function*() {
         // `unknown` hides the Date from the compile-time check: the run-time check is the one tested here.
