@@ -148,6 +148,14 @@ const parts: Record<string, () => Promise<void>> = {
       41
     )
     row(`durable chain of ${n.toLocaleString("en")} on memory, per task (floor: not durable)`, durable, plain, n, "≤ 1.15×")
+    // A durable run is a named one (its runId is what continues it): the same run, named and not durable, shows
+    // what durability itself costs (a named run takes the run's lease and keeps its record).
+    const [durableAgain, named] = await samplePair(
+      () => timed(() => Effect.runPromise(Workflow.run(workflow, { runId: `d${runs++}`, durable: true }).pipe(Effect.provide(layer)))),
+      () => timed(() => Effect.runPromise(Workflow.run(workflow, { runId: `n${runs++}` }).pipe(Effect.provide(layer)))),
+      41
+    )
+    row(`durable chain of ${n.toLocaleString("en")} on memory, per task (floor: the same named run, not durable)`, durableAgain, named, n, "≤ 1.15×")
   },
   resume: async () => {
     // A 100-task chain on Redis whose task 50 saves a checkpoint: a full run, and a resume from that checkpoint.

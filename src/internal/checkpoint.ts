@@ -269,32 +269,41 @@ const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
  * each journal an array (an append is a push, a removal one delete).
  */
 export const makeMemory = (): Store => {
-  // Entries kept as given: a made entry's text is made when the journal is read (and kept then).
-  const journals = new Map<string, Array<JournalEntry>>()
+  // Entries kept as given: a made entry's text is made when the journal is read (and kept then). A namespace's
+  // journal is a box whose array a reopening replaces: a view keeps the box, so that an append finds the
+  // namespace's current journal without looking it up; a removed box is dead, and the view looks again.
+  const journals = new Map<string, { entries: Array<JournalEntry>; dead: boolean }>()
   return {
     ...fromKeyValueStore(memoryKeyValueStore()),
-    journal: (namespace) => ({
-      open: (header) =>
-        Effect.sync(() => {
-          let entries = journals.get(namespace)
-          if (entries === undefined) {
-            entries = [header]
-            journals.set(namespace, entries)
-          }
-          const texts = entries.map(textOf)
-          journals.set(namespace, texts.slice())
-          return texts
-        }),
-      append: (entry) =>
-        Effect.sync(() => {
-          journals.get(namespace)?.push(entry)
-        }),
-      appendNow: (entry) => {
-        journals.get(namespace)?.push(entry)
-      },
-      reset: (entries) => Effect.sync(() => void journals.set(namespace, entries.slice())),
-      remove: Effect.sync(() => void journals.delete(namespace))
-    })
+    journal: (namespace) => {
+      let held: { entries: Array<JournalEntry>; dead: boolean } | undefined
+      const box = () => held !== undefined && !held.dead ? held : (held = journals.get(namespace))
+      const replace = (entries: Array<JournalEntry>) => {
+        const current = box()
+        if (current !== undefined) current.entries = entries
+        else journals.set(namespace, held = { entries, dead: false })
+      }
+      const push = (entry: JournalEntry) => {
+        box()?.entries.push(entry)
+      }
+      return {
+        open: (header) =>
+          Effect.sync(() => {
+            const texts = (box()?.entries ?? [header]).map(textOf)
+            replace(texts.slice())
+            return texts
+          }),
+        append: (entry) => Effect.sync(() => push(entry)),
+        appendNow: push,
+        reset: (entries) => Effect.sync(() => replace(entries.slice())),
+        remove: Effect.sync(() => {
+          const current = box()
+          if (current !== undefined) current.dead = true
+          held = undefined
+          journals.delete(namespace)
+        })
+      }
+    }
   }
 }
 

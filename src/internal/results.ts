@@ -85,13 +85,20 @@ const write = (
   }
   // Without requests the entry cannot fail, so its text is made when the journal needs it (a journal kept in this process reads it later).
   const entry = requests === undefined
-    ? () => entryText(task, { task: task.id, iteration, attempts, result: encoded, requests }) as string
+    ? lazyEntry(task, iteration, attempts, encoded)
     : entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
   if (entry instanceof InvalidValueError) return Effect.fail(entry)
   state.complete(task.id, index, iteration, attempts, requests)
   state.setWritten(task, index, encoded)
   return durable.write(entry, task.resultKey, encoded)
 }
+
+/**
+ * The journal entry of a completion without requests, its text made when the journal is read. A function of
+ * its own: a closure made in `write` would give every call of it (durable or not) a context to allocate.
+ */
+const lazyEntry = (task: TaskImpl, iteration: number, attempts: number, result: Value): () => string => () =>
+  entryText(task, { task: task.id, iteration, attempts, result, requests: undefined }) as string
 
 /** A result as stored: encoded with the task's schema, or checked (and frozen) as JSON. */
 export const encodeResult = (task: TaskImpl, value: unknown): Effect.Effect<Value, InvalidValueError> => {
