@@ -15,7 +15,7 @@
 import { Effect, Schema } from "effect"
 import { Channel, MemoryChannel, Task, Workflow } from "effect-graflow"
 import { chainOf, fanoutOf, plainFanout } from "./shapes.js"
-import { machine, median, printTable, spread, timed } from "./support.js"
+import { machine, median, printTable, samplePair, spread, timed } from "./support.js"
 
 const ROUNDS = 15
 
@@ -98,53 +98,65 @@ const parts: Record<string, () => Promise<void>> = {
     printTable(["workflow", "effect-graflow", "plain Effect", "per task", "overhead per task"], rows)
   },
   channel: async () => {
+  // Each op next to its floor in the same process, alternately (samplePair), the ratio the median of the rounds'
+  // ratios (floor time / ours: above 1 is faster than the floor).
   const ops: Array<ReadonlyArray<string>> = []
   const opsPerSecond = (ms: number) => `${(OPS / (ms / 1000) / 1e6).toFixed(2)} M/s`
-  const map = new Map<string, number>()
-  const floorSet = await sample(() =>
+  const speed = (ours: ReadonlyArray<number>, floor: ReadonlyArray<number>) =>
+    `${median(ours.map((x, i) => floor[i]! / x)).toFixed(2)}×`
+  const map = new Map<string, number>([["k", 1]])
+  const floorSet = () =>
     timed(() =>
       Effect.runPromise(Effect.gen(function*() {
         for (let i = 0; i < OPS; i++) yield* Effect.sync(() => map.set("k", i))
       }))
     )
-  )
-  const floorGet = await sample(() =>
+  const floorGet = () =>
     timed(() =>
       Effect.runPromise(Effect.gen(function*() {
         for (let i = 0; i < OPS; i++) yield* Effect.sync(() => map.get("k"))
       }))
     )
-  )
+  // A read that can fail (a missing key), as a channel's get can: a suspend and an exit, where a read that
+  // cannot fail is one sync.
+  const floorFallibleGet = () =>
+    timed(() =>
+      Effect.runPromise(Effect.gen(function*() {
+        for (let i = 0; i < OPS; i++) {
+          yield* Effect.suspend(() => {
+            const value = map.get("k")
+            return value === undefined ? Effect.fail(new Error("missing")) : Effect.succeed(value)
+          })
+        }
+      }))
+    )
   const onChannel = (body: (channel: Channel.Untyped) => Effect.Effect<void, unknown>) =>
     timed(() =>
       Effect.runPromise(
         Effect.scoped(Effect.flatMap(Channel.open("bench"), body)).pipe(Effect.provide(MemoryChannel.layer))
       )
     )
-  const untypedSet = await sample(() =>
+  const untypedSet = () =>
     onChannel((channel) =>
       Effect.gen(function*() {
         for (let i = 0; i < OPS; i++) yield* channel.set("k", i)
       })
     )
-  )
-  const untypedGet = await sample(() =>
+  const untypedGet = () =>
     onChannel((channel) =>
       Effect.gen(function*() {
         yield* channel.set("k", 1)
         for (let i = 0; i < OPS; i++) yield* channel.get("k")
       })
     )
-  )
-  const typedSet = await sample(() =>
+  const typedSet = () =>
     onChannel((channel) =>
       Effect.gen(function*() {
         const typed = channel.typed(Channels.fields.count)
         for (let i = 0; i < OPS / 10; i++) yield* typed.set("count", i)
       })
     ).then((ms) => ms * 10)
-  )
-  const typedGet = await sample(() =>
+  const typedGet = () =>
     onChannel((channel) =>
       Effect.gen(function*() {
         const typed = channel.typed(Channels.fields.count)
@@ -152,13 +164,20 @@ const parts: Record<string, () => Promise<void>> = {
         for (let i = 0; i < OPS / 10; i++) yield* typed.get("count")
       })
     ).then((ms) => ms * 10)
-  )
-  ops.push(["set (untyped, a number)", opsPerSecond(median(untypedSet)), opsPerSecond(median(floorSet))])
-  ops.push(["get (untyped)", opsPerSecond(median(untypedGet)), opsPerSecond(median(floorGet))])
-  ops.push(["set (typed: Schema.Number)", opsPerSecond(median(typedSet)), opsPerSecond(median(floorSet))])
-  ops.push(["get (typed: Schema.Number)", opsPerSecond(median(typedGet)), opsPerSecond(median(floorGet))])
+  const rounds = 15
+  const pairs: ReadonlyArray<readonly [string, () => Promise<number>, () => Promise<number>, string]> = [
+    ["set (untyped, a number)", untypedSet, floorSet, "sync on a Map"],
+    ["get (untyped)", untypedGet, floorGet, "sync on a Map"],
+    ["get (untyped)", untypedGet, floorFallibleGet, "a read that can fail: suspend, then succeed or fail"],
+    ["set (typed: Schema.Number)", typedSet, floorSet, "sync on a Map"],
+    ["get (typed: Schema.Number)", typedGet, floorGet, "sync on a Map"]
+  ]
+  for (const [name, ours, floor, what] of pairs) {
+    const [a, b] = await samplePair(ours, floor, rounds)
+    ops.push([name, opsPerSecond(median(a)), `${opsPerSecond(median(b))} (${what})`, speed(a, b)])
+  }
   console.log()
-  printTable(["memory channel op, in one Effect.gen loop", "effect-graflow", "floor: yield* Effect.sync on a Map"], ops)
+  printTable(["memory channel op, in one Effect.gen loop", "effect-graflow", "floor: yield* Effect…", "speed of the floor's (paired)"], ops)
   },
   make: async () => {
   const build: Array<ReadonlyArray<string>> = []
