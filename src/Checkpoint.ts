@@ -19,7 +19,7 @@
 import { Effect, Layer } from "effect"
 import type { FileSystem, Path } from "effect"
 import type { PlatformError } from "effect/PlatformError"
-import { KeyValueStore } from "effect/persistence"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import * as internal from "./internal/checkpoint.js"
 import { runNamespace } from "./internal/keys.js"
 import type { CheckpointDecodeError, CheckpointNotFoundError, CheckpointStoreError } from "./WorkflowError.js"

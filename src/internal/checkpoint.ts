@@ -12,7 +12,7 @@
  * @internal
  */
 import { Context, Effect, Result, Schema, Semaphore } from "effect"
-import { KeyValueStore } from "effect/persistence"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import { issuesOf } from "./channel.js"
 import type { Issue } from "./channelError.js"
 import { CheckpointDecodeError, CheckpointNotFoundError, CheckpointStoreError } from "./workflowError.js"

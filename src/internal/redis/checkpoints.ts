@@ -5,7 +5,7 @@
  * @internal
  */
 import { Effect } from "effect"
-import { KeyValueStore } from "effect/persistence"
+import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import { describeCause } from "../format.js"
 import { type Client, scanAll } from "./connection.js"
 import { checkpointBase, decodeSegment, encodeSegment } from "./keys.js"
