@@ -391,11 +391,12 @@ export class UntypedView implements Api.Untyped {
   }
   set(key: string, value: unknown, options?: Api.SetOptions): Effect.Effect<void, Api.WriteError> {
     if (isResultKey(key)) return reserved(key, "set")
-    const ttl = ttlMillis(key, options?.ttl)
+    const ttl = options === undefined ? undefined : ttlMillis(key, options.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
     const checked = checkValue(key, value)
     if (checked instanceof InvalidValueError) return Effect.fail(checked)
-    return guarded(this.guard, key, checked, this.store.set(key, checked, ttl))
+    const write = this.store.set(key, checked, ttl)
+    return this.guard === undefined ? write : guarded(this.guard, key, checked, write)
   }
   exists(key: string): Effect.Effect<boolean, ChannelError> {
     return this.store.exists(key)
