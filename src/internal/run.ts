@@ -369,42 +369,55 @@ const runOn = (opened: Opened) => {
   state.retention = finalRetention
   // A run without lease or journal gets its retention however it ends: its final read may apply it.
   if (owner === undefined && !durable) state.retainWithSnapshot = "may"
-  // -- prepare the namespace: initial values, or what the run had done (nothing, for a fresh run under an
-  // id made for it and without initial values: its namespace is one no run had) --
-  const prepare = start._tag === "Checkpoint" || durable || named || !isEmpty(workflow.initial)
-    ? Effect.gen(function*() {
-      // The journal's first entry, made only for a run that has a journal.
-      const header = start._tag === "Checkpoint" || durable ? journalHeader(workflow.name, state.planHash, input?.encoded) : ""
-      if (start._tag === "Checkpoint") {
-        const completed = start.data.completed
-        const entries = completed.map((c) => JSON.stringify(c))
-        yield* store.restore(channelOf(start.data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
-        if (storeJournal !== undefined) yield* storeJournal.reset([header, ...entries])
-        state.replay = replayOf(completed)
-      } else if (durable) {
-        const entries = store.journal !== undefined
-          ? yield* store.journal.open(header)
-          : storeJournal !== undefined
-          ? yield* storeJournal.open(header)
-          : []
-        const recorded = readJournal(entries, header, workflow.name, runId)
-        if (Result.isFailure(recorded)) return yield* Effect.fail(recorded.failure)
-        const completed = recorded.success
-        if (completed.length === 0) yield* writeInitial(workflow, store)
-        else {
-          state.replay = replayOf(completed)
-          // A channel that keeps no journal may not have outlived the process either (memory in
-          // another process): then it starts again from the initial values, and the results come
-          // back from the journal. One that did (the same process) is used as it is.
-          if (storeJournal !== undefined && (yield* store.dump).length === 0) {
-            yield* writeInitial(workflow, store)
-            for (const c of latestResults(completed).values()) {
-              yield* store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined)
-            }
-          }
-        }
-      } else yield* writeInitial(workflow, store)
+  // Written with combinators where a run passes every time (a generator cost a named run of 3 tasks 5 µs).
+  /** A durable run that starts or continues: its journal opened, what it completed replayed. */
+  const openJournal = () => {
+    // The journal's first entry, made only for a run that has a journal.
+    const header = journalHeader(workflow.name, state.planHash, input?.encoded)
+    const opened: Effect.Effect<ReadonlyArray<string>, ChannelError | CheckpointStoreError> = store.journal !== undefined
+      ? store.journal.open(header)
+      : storeJournal !== undefined
+      ? storeJournal.open(header)
+      : Effect.succeed<ReadonlyArray<string>>([])
+    return Effect.flatMap(opened, (entries): Effect.Effect<void, CheckpointMismatchError | InvalidValueError | ChannelError> => {
+      const recorded = readJournal(entries, header, workflow.name, runId)
+      if (Result.isFailure(recorded)) return Effect.fail(recorded.failure)
+      const completed = recorded.success
+      if (completed.length === 0) return writeInitial(workflow, store)
+      state.replay = replayOf(completed)
+      // A channel that keeps no journal may not have outlived the process either (memory in another process):
+      // then it starts again from the initial values, and the results come back from the journal. One that did
+      // (the same process) is used as it is.
+      if (storeJournal === undefined) return Effect.void
+      return Effect.flatMap(store.dump, (dumped) =>
+        dumped.length > 0 ? Effect.void : Effect.andThen(
+          writeInitial(workflow, store),
+          Effect.forEach(latestResults(completed).values(), (c) =>
+            store.set(resultKey(c.task), c.result === undefined ? undefined : freezeParsed(c.result), undefined), { discard: true })
+        ))
     })
+  }
+  /** A run resumed from a checkpoint: the channel as it was, its journal (durable) the checkpoint's completions. */
+  const restore = (data: CheckpointData) => {
+    const header = journalHeader(workflow.name, state.planHash, input?.encoded)
+    const completed = data.completed
+    const entries = completed.map((c) => JSON.stringify(c))
+    const restored = store.restore(channelOf(data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
+    return Effect.map(
+      storeJournal === undefined ? restored : Effect.andThen(restored, storeJournal.reset([header, ...entries])),
+      () => {
+        state.replay = replayOf(completed)
+      }
+    )
+  }
+  // -- prepare the namespace: the checkpoint's channel, the journal, or the initial values (nothing, for a
+  // fresh run under an id made for it and without initial values: its namespace is one no run had) --
+  const prepare = start._tag === "Checkpoint"
+    ? Effect.suspend(() => restore(start.data))
+    : durable
+    ? Effect.suspend(openJournal)
+    : named || !isEmpty(workflow.initial)
+    ? writeInitial(workflow, store)
     : undefined
   // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
   const runPrepared = () => {
