@@ -3,8 +3,8 @@
  * a throw, a failure, an interruption and every request behave as on the full path.
  */
 import { assert, describe, it } from "@effect/vitest"
-import { Cause, Deferred, Effect, Exit, Fiber, Option } from "effect"
-import { Flow, MemoryChannel, Task, Workflow } from "../src/index.js"
+import { Cause, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { Channel, ChannelBackend, Flow, MemoryChannel, Task, Workflow } from "../src/index.js"
 import { namespacesOf } from "../src/internal/memory.js"
 import { sharedDefaultChannel } from "../src/internal/run.js"
 
@@ -88,4 +88,21 @@ describe("runs without a channel of their own", () => {
       yield* Workflow.run(Workflow.make("own-2", ttl), { retention: "keep" })
       assert.strictEqual(held(), before)
     }))
+
+  it.effect("a backend that spreads the memory backend with an open of its own is opened through it, by every run", () =>
+    Effect.gen(function*() {
+      const memory = yield* MemoryChannel.make
+      const opened: Array<string> = []
+      // A decorator counting what runs open: the memory backend's way to lend a namespace is not its.
+      const counting: ChannelBackend.ChannelBackend = {
+        ...memory,
+        open: (namespace) => Effect.tap(memory.open(namespace), () => Effect.sync(() => opened.push(namespace)))
+      }
+      const inner = Workflow.make("inner", Task.make("i", () => 2))
+      const flow = Workflow.make("counted", Workflow.chain(Task.make("a", () => 1), Task.workflow("sub", inner)))
+      const out = yield* Workflow.run(flow, { runId: "r1" }).pipe(Effect.provide(Layer.succeed(Channel.Channel, counting)))
+      assert.deepStrictEqual(out.results, { a: 1, sub: { i: 2 } })
+      assert.deepStrictEqual(opened, ["counted/r1", "inner/counted%2Fr1%2Fsub"])
+    }))
 })
+

@@ -391,7 +391,8 @@ export class UntypedView implements Api.Untyped {
   }
   set(key: string, value: unknown, options?: Api.SetOptions): Effect.Effect<void, Api.WriteError> {
     if (isResultKey(key)) return reserved(key, "set")
-    const ttl = options === undefined ? undefined : ttlMillis(key, options.ttl)
+    // `options?.`: plain JavaScript may pass null for no options.
+    const ttl = options?.ttl === undefined ? undefined : ttlMillis(key, options.ttl)
     if (ttl instanceof InvalidTtlError) return Effect.fail(ttl)
     const checked = checkValue(key, value)
     if (checked instanceof InvalidValueError) return Effect.fail(checked)
@@ -585,19 +586,26 @@ export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore
 /**
  * A backend that can lend a namespace's store for the time of one effect without a scope: the run uses it
  * (`Effect.scoped` costs a small run a sixth of its time); the store is released when the effect ends,
- * however it ends, as `open`'s scope would release it.
+ * however it ends, as `open`'s scope would release it. The lender names the `open` it stands for: a backend
+ * that copies it but has an `open` of its own (a wrapper spreading a memory backend to count or log what is
+ * opened) is opened through its `open`.
  */
 export const openWhile: unique symbol = Symbol.for("effect-graflow/ChannelBackend/openWhile")
 
 /** A backend that lends a namespace's store for the time of one effect (see {@link openWhile}). */
 export interface OpenWhile {
-  readonly [openWhile]: <A, E, R>(
-    namespace: string,
-    use: (store: ChannelStore) => Effect.Effect<A, E, R>
-  ) => Effect.Effect<A, E | ChannelError, R>
+  readonly [openWhile]: {
+    /** The `open` this lender stands for. */
+    readonly open: ChannelBackend["open"]
+    readonly use: <A, E, R>(
+      namespace: string,
+      use: (store: ChannelStore) => Effect.Effect<A, E, R>
+    ) => Effect.Effect<A, E | ChannelError, R>
+  }
 }
 
-const lendsNamespaces = (backend: ChannelBackend): backend is ChannelBackend & OpenWhile => openWhile in backend
+const lendsNamespaces = (backend: ChannelBackend): backend is ChannelBackend & OpenWhile =>
+  openWhile in backend && backend.open === Reflect.get(Reflect.get(backend, openWhile) ?? {}, "open")
 
 /**
  * Runs `use` with the store of `namespace`, released when it ends: without a scope when the backend can,
@@ -610,7 +618,7 @@ export const withNamespace = <A, E, R>(
   use: (store: ChannelStore) => Effect.Effect<A, E, R>
 ): Effect.Effect<A, E | ChannelError, R> =>
   lendsNamespaces(backend)
-    ? backend[openWhile](namespace, use)
+    ? backend[openWhile].use(namespace, use)
     : Effect.acquireUseRelease(
       Scope.make(),
       (scope) => Effect.flatMap(Scope.provide(backend.open(namespace), scope), use),

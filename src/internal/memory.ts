@@ -570,12 +570,13 @@ export const makeBackend = (options?: { readonly runEvents?: boolean | undefined
         if (until === undefined || until <= clock.currentTimeMillisUnsafe()) deleteSpace(namespace)
       })
     )
+  const open: ChannelBackend["open"] = (namespace) => Effect.acquireRelease(acquire(namespace), () => release(namespace))
   const backend: ChannelBackend & OpenWhile & { readonly [namespacesHeld]: () => number } = {
     [namespacesHeld]: () => spaces.size,
     name: "memory",
     defaultRetention: deleteRetention,
-    open: (namespace) => Effect.acquireRelease(acquire(namespace), () => release(namespace)),
-    [openWhile]: (namespace, use) => Effect.acquireUseRelease(acquire(namespace), use, () => release(namespace)),
+    open,
+    [openWhile]: { open, use: (namespace, use) => Effect.acquireUseRelease(acquire(namespace), use, () => release(namespace)) },
     drop: (namespace) =>
       Effect.sync(() => {
         retainer.dropResponses(namespace)

@@ -239,9 +239,9 @@ export const compile = (workflow: string, flow: unknown, initialKeys: ReadonlyAr
       case "Task": {
         const { id, declarations } = step.task
         if (index.has(id)) problems.push(`task id "${id}" is used more than once`)
+        else index.set(id, list.length) // an id used again keeps its first place (the flow is refused anyway)
         if (branches.has(id)) problems.push(`task id "${id}" is the id of a branch`)
         step.index = list.length
-        index.set(id, list.length)
         list.push(step.task)
         if (declarations.result !== undefined) resultCodecs.set(id, declarations.result)
         for (const dep of declarations.after) {

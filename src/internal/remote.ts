@@ -7,7 +7,7 @@
  * @internal
  */
 import { hostname } from "node:os"
-import { Cause, Clock, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
+import { Cause, Clock, Data, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
 import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
 import { startBody } from "./attempt.js"
 import { checkValue } from "./channel.js"
@@ -24,7 +24,7 @@ import { encodeResult } from "./results.js"
 import { isCancel, isSuspend, Suspend } from "./signal.js"
 import { type Parent, type Runnable, RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
-import { WorkflowCancelled } from "./workflowError.js"
+import { TaskTimeoutError, WorkflowCancelled } from "./workflowError.js"
 
 // ---------------------------------------------------------------------------
 // the protocol
@@ -91,7 +91,9 @@ export const JobResult = Schema.Union([
     /** The error encoded with the task's `error` schema, when it has one that takes it. */
     encoded: Schema.optionalKey(Schema.Json),
     cancel: Schema.optionalKey(Schema.String),
-    suspend: Schema.optionalKey(Schema.Array(Request))
+    suspend: Schema.optionalKey(Schema.Array(Request)),
+    /** The attempt ran out of its time limit on the worker (the producer's own timer may not have fired yet). */
+    timedOut: Schema.optionalKey(Schema.Literal(true))
   })
 ])
 export type JobResult = typeof JobResult.Type
@@ -122,6 +124,9 @@ export class RemoteTaskError extends Schema.TaggedError<RemoteTaskError>()("Remo
   data: Schema.optional(Schema.Json),
   defect: Schema.Boolean
 }) {}
+
+/** The time limit of an attempt run out on the worker (its job's result says so: `timedOut`). */
+class WorkerTimeout extends Data.TaggedError("WorkerTimeout")<{ readonly taskId: string; readonly timeout: string }> {}
 
 /** A job that cannot be run: malformed, from another version, or naming no workflow or task this worker serves. */
 export class InvalidJobError extends Schema.TaggedError<InvalidJobError>()("InvalidJobError", {
@@ -218,6 +223,10 @@ export const remoteAttempt = (
       }
       const result = decoded.success
       if (!result.ok) {
+        // The worker's timer and the producer's run out at the same moment: either way, the task timed out.
+        if (result.timedOut === true && timeout !== undefined) {
+          return Effect.fail(new TaskTimeoutError({ taskId: task.id, timeout: Duration.format(timeout) }))
+        }
         if (result.cancel !== undefined) return Effect.fail(new WorkflowCancelled({ taskId: task.id, reason: result.cancel }))
         if (result.suspend !== undefined) return Effect.fail(new Suspend(result.suspend))
         const errorCodec = task.declarations.error
@@ -425,7 +434,7 @@ export const runJob = (
       if (timeout !== undefined) {
         body = Effect.timeoutOrElse(body, {
           duration: timeout,
-          orElse: () => Effect.fail({ _tag: "TaskTimeoutError", taskId: task.id, timeout: `${timeout}ms` })
+          orElse: () => Effect.fail(new WorkerTimeout({ taskId: task.id, timeout: `${timeout}ms` }))
         })
       }
       // The worker's span of the attempt is a child of the producer's, when both trace.
@@ -483,6 +492,9 @@ const outcomeOf = (task: TaskImpl, ctx: TaskContext, exit: Exit.Exit<unknown, un
   }
   if (isSuspend(error)) {
     return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure({ _tag: "Suspend" }, false), suspend: error.requests })
+  }
+  if (error instanceof WorkerTimeout) {
+    return Effect.succeed({ v: PROTOCOL, ok: false, error: describeFailure({ _tag: "TaskTimeoutError", taskId: error.taskId, timeout: error.timeout }, false), timedOut: true })
   }
   const plain: JobResult = { v: PROTOCOL, ok: false, error: describeFailure(error, false) }
   const errorCodec = task.declarations.error

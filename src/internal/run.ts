@@ -417,7 +417,8 @@ const runOn = (opened: Opened) => {
     : durable
     ? Effect.suspend(openJournal)
     : named || !isEmpty(workflow.initial)
-    ? writeInitial(workflow, store)
+    // Built when it runs, after the lease is taken: a store may act when `restore` is called.
+    ? Effect.suspend(() => writeInitial(workflow, store))
     : undefined
   // -- the run (its lease kept while it runs), and what the namespace gets when it fails --
   const runPrepared = () => {
@@ -542,7 +543,8 @@ const runPlainChild = (
 ): Effect.Effect<unknown, unknown, unknown> =>
   Effect.flatMap(runInput(workflow, given, hasInput), (input) => {
     const backend = outer.backend ?? makeBackend()
-    return Effect.scoped(Effect.flatMap(backend.open(runNamespace(workflow.name, runId)), (store) => {
+    // As every run: the namespace held while the child runs, no scope of its own (a task's Scope is the caller's).
+    return withNamespace(backend, runNamespace(workflow.name, runId), (store) => {
       const state = new RunState(workflow, runId, store, outer.progress, outer.tracing, outer.clock, outer.checkpoints, undefined)
       state.recordsEvents = outer.recordsEvents
       state.input = input
@@ -564,7 +566,7 @@ const runPlainChild = (
         ))
       )
       return Effect.map(ran, () => state.results())
-    }))
+    })
   })
 
 /**

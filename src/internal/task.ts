@@ -141,10 +141,11 @@ export class TaskImpl extends Pipeable.Class {
   declare readonly "~want": Task.Any["~want"]
   declare readonly "~dep": Task.Any["~dep"]
   declare readonly "~optionalDep": Task.Any["~optionalDep"]
-  #resultKey: string | undefined = undefined
+  // An ordinary field, not `#private`: a proxy of a task, or an object made on it, reads the key too.
+  private resultKeyMade: string | undefined = undefined
   /** The channel key of the task's result, made when first needed (a run on memory never needs it). */
   get resultKey(): string {
-    return this.#resultKey ??= resultKey(this.id)
+    return this.resultKeyMade ??= resultKey(this.id)
   }
   constructor(
     readonly id: string,

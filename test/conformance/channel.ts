@@ -79,6 +79,15 @@ export const channelConformance = (subject: Subject) => {
           assert.deepStrictEqual(yield* ch.getOption("nope"), Option.none())
         }))
 
+      test("set with null options (plain JavaScript) is a set without options", (ch) =>
+        Effect.gen(function*() {
+          // As plain JavaScript calls it: the types allow no null.
+          const written: unknown = Reflect.apply(ch.set, ch, ["plain", 1, null])
+          assert.isTrue(Effect.isEffect(written))
+          if (Effect.isEffect(written)) yield* Effect.asVoid(Effect.orDie(written as Effect.Effect<unknown, unknown>))
+          assert.strictEqual(yield* ch.get("plain"), 1)
+        }))
+
       test("set then get round-trips JSON values", (ch) =>
         Effect.gen(function*() {
           const values: ReadonlyArray<unknown> = [

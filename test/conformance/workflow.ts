@@ -416,6 +416,14 @@ export const workflowConformance = (subject: Subject) => {
         const out = yield* Effect.scoped(Effect.tap(Workflow.run(workflow), () => Effect.sync(() => log.push("ran"))))
         assert.strictEqual(out.results.hold, 2)
         assert.deepStrictEqual(log, ["acquire 1", "acquire 2", "after", "ran", "release 2", "release 1"])
+        // The same in a sub-workflow's tasks, whether its run is a plain one or a durable one (a durable outer run).
+        for (const durable of [false, true]) {
+          log.length = 0
+          const inner = Workflow.make("scoped-inner", Task.make("held", () => Effect.asVoid(Effect.acquireRelease(Effect.sync(() => log.push("acquire")), () => Effect.sync(() => log.push("release"))))))
+          const outer = Workflow.make("scoped-outer", Workflow.chain(Task.workflow("sub", inner), Task.make("then", () => Effect.sync(() => log.push("then")))))
+          yield* Effect.scoped(Effect.tap(Workflow.run(outer, durable ? { runId: "d", durable: true } : {}), () => Effect.sync(() => log.push("ran"))))
+          assert.deepStrictEqual(log, ["acquire", "then", "ran", "release"], durable ? "durable" : "plain")
+        }
       }).pipe(provide))
 
     test("task templates bind parameters per instance (seed: collecting parallel results)", () =>
