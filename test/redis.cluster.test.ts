@@ -292,9 +292,19 @@ describe("the index of a workflow's runs on Redis", () => {
         for (let i = 0; i < 300; i++) yield* Workflow.run(quick, { runId: `q-${i}` })
       }).pipe(Effect.provide(layer))
       const admin = clientOf(shared)
-      const size = yield* Effect.promise(() => admin.zcard(`${prefix}:runs:bounded`).finally(() => admin.quit()))
-      // Without pruning: 302. One start in four looks at eight entries at random: a few dozen at most stay.
-      assert.isBelow(size, 80)
+      const [size, old1, old2] = yield* Effect.promise(() =>
+        Promise.all([
+          admin.zcard(`${prefix}:runs:bounded`),
+          admin.zscore(`${prefix}:runs:bounded`, "old-1"),
+          admin.zscore(`${prefix}:runs:bounded`, "old-2")
+        ]).finally(() => admin.quit())
+      )
+      // Without pruning: 302. One start in four looks at eight entries at random, in the background: about 50 stay
+      // on a quiet machine, up to 80 were seen with the whole suite running (the prunes lag behind the starts).
+      assert.isBelow(size, 151, "less than half of the runs stay indexed")
+      // The suspended runs keep their records, so their entries are never pruned.
+      assert.isNotNull(old1)
+      assert.isNotNull(old2)
     }), 60_000)
 
   it.live("120 runs started in the same millisecond page through windows of equal scores without repeat or loss", () =>
