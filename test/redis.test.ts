@@ -7,8 +7,9 @@ import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { inject } from "vitest"
-import { Channel, Task, Workflow } from "../src/index.js"
+import { Channel, ChannelBackend, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
+import { hasEntriesThenRetain } from "../src/internal/channel.js"
 import { namespaceKeys } from "../src/internal/redis/keys.js"
 import { adminClient } from "./support/redis.js"
 
@@ -130,6 +131,29 @@ describe("RedisChannel", () => {
         expect(yield* channel.get("k1")).toBe("later")
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
     }))
+
+  it.live("a store that spreads a Redis store with a retain and entries of its own is read and retained through them", () =>
+    Effect.gen(function*() {
+      const redis = yield* Channel.Channel
+      const seen: Array<string> = []
+      // A decorator over every store: what a run reads at its end and the retention it gets pass through it.
+      const logging: ChannelBackend.ChannelBackend = {
+        ...redis,
+        open: (namespace) =>
+          Effect.map(redis.open(namespace), (store): ChannelBackend.ChannelStore => ({
+            ...store,
+            entries: Effect.tap(store.entries, () => Effect.sync(() => seen.push("entries"))),
+            retain: (retention) => Effect.tap(store.retain(retention), () => Effect.sync(() => seen.push(`retain ${retention._tag}`)))
+          }))
+      }
+      const wrote = Task.make("wrote", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))
+      const out = yield* Workflow.run(Workflow.make("logged", wrote)).pipe(Effect.provide(Layer.succeed(Channel.Channel, logging)))
+      assert.deepStrictEqual(out.channel, { k: 1 })
+      assert.deepStrictEqual(seen, ["entries", "retain Expire"])
+      // The store itself still reads and retains in one round trip.
+      const own = yield* Effect.scoped(Effect.map(redis.open("plain"), (store) => [hasEntriesThenRetain(store), hasEntriesThenRetain({ ...store })]))
+      assert.deepStrictEqual(own, [true, true])
+    }).pipe(Effect.provide(RedisChannel.layer({ url, prefix: `test:wrap:${randomUUID().slice(0, 8)}:` }))))
 
   it.live("two prefixes on one server never see each other's keys", () =>
     Effect.gen(function*() {

@@ -571,17 +571,29 @@ export const drop = (namespace: string) => {
  * A store's final read of a run that ended and has no lease and no journal: its entries, then its
  * retention, in one round trip when the store can (Redis sends both commands in one write, in this
  * order). The retention is what such a run gets whether the read succeeds or fails, so that applying it
- * with the read changes nothing but the time.
+ * with the read changes nothing but the time. The store names the `entries` and `retain` the read stands
+ * for: a store that copies it but has either of its own (a wrapper spreading a store to log or count) is
+ * read and retained through its own.
  */
-export const entriesThenRetain: unique symbol = Symbol.for("effect-graflow/ChannelStore/entriesThenRetain")
+export const entriesThenRetain: unique symbol = Symbol.for("effect-graflow/ChannelStore/entriesThenRetain/2")
 
 /** A store that can read its entries and apply a retention in one round trip. */
 export interface EntriesThenRetain {
-  readonly [entriesThenRetain]: (retention: Retention) => ChannelStore["entries"]
+  readonly [entriesThenRetain]: {
+    /** The `entries` and `retain` of the store this read stands for. */
+    readonly entries: ChannelStore["entries"]
+    readonly retain: ChannelStore["retain"]
+    readonly read: (retention: Retention) => ChannelStore["entries"]
+  }
 }
 
-/** Whether the store reads its entries and applies a retention in one round trip. */
-export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore & EntriesThenRetain => entriesThenRetain in store
+/** Whether the store reads its entries and applies a retention in one round trip (its own, not a copy's). */
+export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore & EntriesThenRetain => {
+  if (!(entriesThenRetain in store)) return false
+  const lent: unknown = Reflect.get(store, entriesThenRetain)
+  return typeof lent === "object" && lent !== null && Reflect.get(lent, "entries") === store.entries &&
+    Reflect.get(lent, "retain") === store.retain
+}
 
 /**
  * A backend that can lend a namespace's store for the time of one effect without a scope: the run uses it

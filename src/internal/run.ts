@@ -140,7 +140,7 @@ const finalSnapshot = (state: RunState, ended: boolean) => {
   const { store, workflow } = state
   if (!ended || state.retainWithSnapshot !== "may" || !hasEntriesThenRetain(store)) return snapshot(workflow, store)
   state.retainWithSnapshot = "done"
-  return decodeEntries(workflow, Effect.uninterruptible(store[entriesThenRetain](state.retention)))
+  return decodeEntries(workflow, Effect.uninterruptible(store[entriesThenRetain].read(state.retention)))
 }
 
 /** The run's input, checked and encoded with the input task's schema, then decoded: what tasks read. */

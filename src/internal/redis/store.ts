@@ -161,6 +161,18 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
       return text === null ? absent : decode(key, text)
     })
 
+  const entries = Effect.flatMap(idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])), entriesOf)
+  /** A run in its workflow's index: the index lasts as long as the run's namespace does. */
+  const retainRun = (retention: Retention): Effect.Effect<void, ChannelError> => {
+    const current = indexed.current
+    if (current === undefined) return retain(shared, namespace, retention)
+    const index = retention._tag === "Delete"
+      ? Effect.asVoid(call("index the run", undefined, () => client.zrem(current.key, current.runId)))
+      : indexRun(shared, current, retention._tag === "Keep" ? "keep" : retention.millis)
+    // Both in one round trip (the index is another key: another slot on a cluster).
+    return Effect.all([retain(shared, namespace, retention), index], { concurrency: "unbounded", discard: true })
+  }
+
   const liveKeys = (op: string) =>
     Effect.map(
       idempotent(op, undefined, () => runScript(client, "KEYS", [index], [dataPrefix])),
@@ -333,17 +345,21 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
         Effect.map((n) => n === 1)
       ),
     keys: Effect.map(liveKeys("keys"), (keys) => keys.filter((key) => !isResultKey(key))),
-    entries: Effect.flatMap(idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])), entriesOf),
+    entries,
     // Both commands in one write (corked), the read first: one round trip for the end of a run.
-    [entriesThenRetain]: (retention) => {
-      const both = () => {
-        const read = runScript(client, "ENTRIES", [index], [dataPrefix])
-        const retained = retainCommand(shared, namespace, retention)
-        return retained === undefined ? read : Promise.all([read, retained]).then(([reply]) => reply)
+    [entriesThenRetain]: {
+      entries,
+      retain: retainRun,
+      read: (retention) => {
+        const both = () => {
+          const read = runScript(client, "ENTRIES", [index], [dataPrefix])
+          const retained = retainCommand(shared, namespace, retention)
+          return retained === undefined ? read : Promise.all([read, retained]).then(([reply]) => reply)
+        }
+        // A drop may have run before a cut connection lost the read's reply: read again, it would find nothing,
+        // so the pair is not repeated then (the run fails, and its failure's retention drops the namespace).
+        return Effect.flatMap(retention._tag === "Delete" ? call("entries", undefined, both) : idempotent("entries", undefined, both), entriesOf)
       }
-      // A drop may have run before a cut connection lost the read's reply: read again, it would find nothing,
-      // so the pair is not repeated then (the run fails, and its failure's retention drops the namespace).
-      return Effect.flatMap(retention._tag === "Delete" ? call("entries", undefined, both) : idempotent("entries", undefined, both), entriesOf)
     },
     clear: idempotent("clear", undefined, () => runScript(client, "CLEAR", [index], [dataPrefix])).pipe(Effect.asVoid),
     append: push("append"),
@@ -355,16 +371,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
           Effect.flatMap(Effect.forkChild(Effect.interruptible(keepAlive(key, token))), (renewer) =>
             restore(self).pipe(Effect.ensuring(Effect.andThen(Fiber.interrupt(renewer), release(key, token))))))
       ),
-    // A run in its workflow's index: the index lasts as long as the run's namespace does.
-    retain: (retention) => {
-      const current = indexed.current
-      if (current === undefined) return retain(shared, namespace, retention)
-      const index = retention._tag === "Delete"
-        ? Effect.asVoid(call("index the run", undefined, () => client.zrem(current.key, current.runId)))
-        : indexRun(shared, current, retention._tag === "Keep" ? "keep" : retention.millis)
-      // Both in one round trip (the index is another key: another slot on a cluster).
-      return Effect.all([retain(shared, namespace, retention), index], { concurrency: "unbounded", discard: true })
-    },
+    retain: retainRun,
     dump: Effect.flatMap(
       idempotent("dump", undefined, () => runScript(client, "DUMP", [index], [dataPrefix])),
       (reply) =>
