@@ -616,8 +616,11 @@ export interface OpenWhile {
   }
 }
 
-const lendsNamespaces = (backend: ChannelBackend): backend is ChannelBackend & OpenWhile =>
-  openWhile in backend && backend.open === Reflect.get(Reflect.get(backend, openWhile) ?? {}, "open")
+const lendsNamespaces = (backend: ChannelBackend): backend is ChannelBackend & OpenWhile => {
+  if (!(openWhile in backend)) return false
+  const lender: unknown = Reflect.get(backend, openWhile)
+  return typeof lender === "object" && lender !== null && Reflect.get(lender, "open") === backend.open
+}
 
 /**
  * Runs `use` with the store of `namespace`, released when it ends: without a scope when the backend can,
