@@ -27,7 +27,13 @@ type SnapshotResult =
 
 // Snapshots already produced, with their height (how many levels of objects
 // and arrays they nest): storing one again needs neither a walk nor a copy.
+// Only a snapshot's root is recorded (a WeakMap entry costs more than the
+// walk of a small value): its inner objects are frozen, and a walk that meets
+// one on its own copies it again.
 const frozen = new WeakMap<object, number>()
+
+/** The height of the value the last `walk` returned (so that no inner copy needs an entry in `frozen`). */
+let walked = 0
 
 export const heightOf = (value: Json): number => typeof value === "object" && value !== null ? frozen.get(value) ?? 0 : 0
 
@@ -68,9 +74,11 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   switch (typeof value) {
     case "string":
     case "boolean":
+      walked = 0
       return value
     case "number":
       if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a finite number (JSON has no NaN or Infinity)`)
+      walked = 0
       // JSON has one zero: -0 is stored as 0 on every backend.
       return value === 0 ? 0 : value
     case "undefined":
@@ -82,13 +90,17 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     case "function":
       throw new Reject(path, "a function is not a JSON value")
   }
-  if (value === null) return null
+  if (value === null) {
+    walked = 0
+    return null
+  }
   const object = value as object
   const tooDeep = () => new Reject(path, `the value is nested more than ${MAX_DEPTH} levels deep`)
   // Only snapshots (frozen JSON values made by this walk or by freezeParsed) are in `frozen`.
   const known = frozen.get(object)
   if (known !== undefined) {
     if (ancestors.size + known > MAX_DEPTH) throw tooDeep()
+    walked = known
     return object as Json
   }
   if (ancestors.has(object)) throw new Reject(path, "the value contains a cycle")
@@ -101,9 +113,8 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     for (let i = 0; i < object.length; i++) {
       if (!(i in object)) throw new Reject([...path, i], "an array hole is not a JSON value")
       path.push(i)
-      const item = walk(object[i], path, ancestors)
-      items[i] = item
-      height = Math.max(height, heightOf(item))
+      items[i] = walk(object[i], path, ancestors)
+      if (walked > height) height = walked
       path.pop()
     }
     copy = items
@@ -124,9 +135,8 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
       }
       // As in JSON.stringify, a property whose value is undefined is left out.
       if (item !== undefined) {
-        const copied = walk(item, path, ancestors)
-        define(out, key, copied)
-        height = Math.max(height, heightOf(copied))
+        define(out, key, walk(item, path, ancestors))
+        if (walked > height) height = walked
       }
       path.pop()
     }
@@ -134,7 +144,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   }
   ancestors.delete(object)
   Object.freeze(copy)
-  frozen.set(copy, height + 1)
+  walked = height + 1
   return copy
 }
 
@@ -152,7 +162,9 @@ export const snapshot = (value: unknown): SnapshotResult => {
   if (typeof value === "number" && Number.isFinite(value)) return { ok: true, value: value === 0 ? 0 : value }
   const path: Array<string | number> = []
   try {
-    return { ok: true, value: walk(value, path, new Set()) }
+    const copy = walk(value, path, new Set())
+    if (typeof copy === "object" && copy !== null) frozen.set(copy, walked)
+    return { ok: true, value: copy }
   } catch (error) {
     if (error instanceof Reject) return { ok: false, rejection: { path: error.path, reason: error.reason } }
     // A Proxy trap that threw, or a stack overflow: `path` is where the walk was.
@@ -160,15 +172,31 @@ export const snapshot = (value: unknown): SnapshotResult => {
   }
 }
 
+/** Freezes a value built from parsed JSON (or otherwise known-good); gives its height. */
+const freezeInner = (value: Json): number => {
+  if (typeof value !== "object" || value === null) return 0
+  const known = frozen.get(value)
+  if (known !== undefined) return known
+  let height = 0
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const inner = freezeInner(value[i])
+      if (inner > height) height = inner
+    }
+  } else {
+    for (const item of Object.values(value)) {
+      const inner = freezeInner(item)
+      if (inner > height) height = inner
+    }
+  }
+  Object.freeze(value)
+  return height + 1
+}
+
 /** Marks a value built from parsed JSON (or otherwise known-good) as a frozen snapshot. */
 export const freezeParsed = (value: Json): Json => {
   if (typeof value !== "object" || value === null || frozen.has(value)) return value
-  let height = 0
-  for (const item of Array.isArray(value) ? value : Object.values(value)) {
-    height = Math.max(height, heightOf(freezeParsed(item)))
-  }
-  Object.freeze(value)
-  frozen.set(value, height + 1)
+  frozen.set(value, freezeInner(value))
   return value
 }
 

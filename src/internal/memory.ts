@@ -13,7 +13,7 @@ import { comesBefore, pageOf } from "./runIndex.js"
 import { Watchers } from "./runEvents.js"
 import { takesResponses } from "./runRecord.js"
 import { InvalidValueError, KeyNotFoundError, LockTimeoutError, WrongTypeError } from "./channelError.js"
-import { freezeList, type Json, type Value } from "./json.js"
+import { freezeList, freezeParsed, type Json, type Value } from "./json.js"
 import { isResultKey, parseRunNamespace, runNamespace } from "./keys.js"
 import { openWhile, type OpenWhile } from "./channel.js"
 
@@ -253,7 +253,8 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
         if (!Array.isArray(entry.value)) {
           return Effect.fail(new WrongTypeError({ key, op, expected: "list", actual: kindOf(entry) }))
         }
-        entry.list = entry.value.slice()
+        // The items of a value set as an array are inside its snapshot: each becomes one (freezeList reads their heights).
+        entry.list = entry.value.map(freezeParsed)
         entry.value = undefined
       }
       if (op === "append") entry.list.push(value)

@@ -279,7 +279,25 @@ export const channelConformance = (subject: Subject) => {
           // A stored snapshot nested inside new levels is measured too.
           const error = yield* Effect.flip(ch.set("too-deep", { wrap: read }))
           assert.strictEqual(error._tag, "InvalidValueError")
+          // So is a part of one (a value read is a snapshot as a whole; its parts are measured when stored).
+          const part = Reflect.get(read as object, "v")
+          assert.strictEqual((yield* Effect.flip(ch.set("too-deep", { a: { b: part } })))._tag, "InvalidValueError")
+          yield* ch.set("part", { a: part })
           assert.isFalse(yield* ch.exists("too-deep"))
+        }))
+
+      test("a list made by appending to an array set whole keeps its items' depth", (ch) =>
+        Effect.gen(function*() {
+          // The array holds MAX_DEPTH levels; appending turns it into a list (on memory, a list of its items).
+          yield* ch.set("l", [nested(MAX_DEPTH - 1)])
+          yield* ch.append("l", 1)
+          const list = yield* ch.get("l")
+          const error = yield* Effect.flip(ch.set("too-deep", { wrap: list }))
+          assert.strictEqual(error._tag, "InvalidValueError")
+          expect(error.message).toContain("nested more than")
+          assert.strictEqual((yield* Effect.flip(ch.append("l", list)))._tag, "InvalidValueError")
+          assert.isFalse(yield* ch.exists("too-deep"))
+          assert.lengthOf(list as ReadonlyArray<unknown>, 2)
         }))
 
       test("a getter or Proxy that throws while the value is read fails with InvalidValueError naming the path", (ch) =>
