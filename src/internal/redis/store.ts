@@ -91,8 +91,10 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
     readonly resolve: (reply: unknown) => void
     readonly reject: (error: unknown) => void
   }> = []
-  const setOne = (key: string, text: string, ttl: string) =>
-    runScript(client, "SET_VALUE", [dataKey(key), index], [text, ttl, encodeSegment(key)])
+  const setOne = (key: string, text: string, ttl: string) => {
+    const member = encodeSegment(key)
+    return runScript(client, "SET_VALUE", [dataPrefix + member, index], [text, ttl, member])
+  }
   const flushSets = () => {
     setsOpen = false
     const batch = pendingSets
@@ -110,8 +112,9 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
       const keys = [index]
       const args: Array<string> = []
       for (const write of chunk) {
-        keys.push(dataKey(write.key))
-        args.push(write.text, write.ttl, encodeSegment(write.key))
+        const member = encodeSegment(write.key)
+        keys.push(dataPrefix + member)
+        args.push(write.text, write.ttl, member)
       }
       runScriptWithKeys(client, "SET_VALUES", keys, args).then(
         (reply) => {
