@@ -328,4 +328,36 @@ describe("RedisChannel: a server that stops answering", () => {
         expect([1, 2]).toContain(yield* channel.get("k"))
       })).pipe(Effect.provide(layer))
     }), 30_000)
+
+  it.live("each command has its own deadline: one sent later fails later, one answered in time never fails", () =>
+    Effect.gen(function*() {
+      const s = yield* server()
+      const layer = RedisChannel.layer({ url: s.url, prefix: "stop:", commandTimeout: "300 millis" })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("ns")
+        // Many commands answered in time first: none of them fails later.
+        for (let i = 0; i < 2000; i++) yield* channel.set(`k${i % 10}`, i)
+        process.kill(s.pid, "SIGSTOP")
+        const timed = (op: Effect.Effect<unknown, unknown>) =>
+          Effect.gen(function*() {
+            const sent = Date.now()
+            const error = yield* Effect.flip(op)
+            return { sent, failed: Date.now(), error }
+          })
+        const first = yield* Effect.forkChild(timed(channel.get("k1")))
+        yield* Effect.sleep("150 millis") // the second command is sent 150 ms after the first
+        const second = yield* Effect.forkChild(timed(channel.get("k2")))
+        const a = yield* Fiber.join(first)
+        const b = yield* Fiber.join(second)
+        process.kill(s.pid, "SIGCONT")
+        for (const { sent, failed, error } of [a, b]) {
+          expect(error).toMatchObject({ _tag: "ChannelError" })
+          expect(failed - sent).toBeGreaterThanOrEqual(299)
+          expect(failed - sent).toBeLessThan(300 + 250)
+        }
+        // The second failed at its own deadline, not with the first.
+        expect(b.failed - a.failed).toBeGreaterThanOrEqual(100)
+        expect(yield* channel.get("k9")).toBe(1999)
+      })).pipe(Effect.provide(layer))
+    }), 30_000)
 })

@@ -8,7 +8,7 @@
  * @internal
  */
 import { Effect, type Scope } from "effect"
-import { Cluster, type ClusterOptions, Redis, type RedisOptions } from "ioredis"
+import { Cluster, type ClusterOptions, type Command, Redis, type RedisOptions } from "ioredis"
 import { ChannelError } from "../channelError.js"
 import { describeCause } from "../format.js"
 import { redactUrl } from "./seeds.js"
@@ -153,6 +153,84 @@ const connectExplained = async <C extends Client>(
   }
 }
 
+/**
+ * A client whose commands are bounded by `commandTimeout` as ioredis bounds
+ * them (a command not answered in time fails with "Command timed out"; its
+ * answer, should it come, is ignored), with one timer for all its commands
+ * instead of one each. A timer per command cost 1.5 µs a command (the
+ * timer list of its duration made and dropped, the loop's reference toggled
+ * around each answer): 7 % of a sequential set + get on a local server.
+ * Replies on one connection come in the order the commands were sent, and
+ * every command has the same bound, so the commands in flight are a queue
+ * ordered by their deadline: one timer, set for the oldest command's deadline,
+ * checks the queue when it fires. It holds the event loop no more than
+ * ioredis's did (the connection does while a command waits; the timer never).
+ *
+ * Duplicates are ordinary clients, with the bound as an option (ioredis's
+ * per-command timers), unless they say otherwise.
+ */
+class TimedRedis extends Redis {
+  /** The commands sent and not yet known to be settled, oldest first, with their deadlines (`performance.now()`). */
+  private readonly inFlight: Array<Command | undefined> = []
+  private readonly deadlines: Array<number> = []
+  private head = 0
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined
+
+  constructor(url: string, options: Omit<RedisOptions, "replyMapping">, private readonly timeout: number) {
+    super(url, { ...options, commandTimeout: undefined })
+  }
+
+  override sendCommand(command: Command, stream?: Parameters<Redis["sendCommand"]>[1]): unknown {
+    const now = performance.now()
+    this.dropSettled()
+    this.inFlight.push(command)
+    this.deadlines.push(now + this.timeout)
+    if (this.timer === undefined) this.arm(this.timeout)
+    return super.sendCommand(command, stream)
+  }
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    return super.duplicate({ commandTimeout: this.timeout, ...override })
+  }
+
+  private arm(ms: number): void {
+    this.timer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(ms)))
+    this.timer.unref()
+  }
+
+  /** Forgets the oldest commands that have settled; compacts the queue now and then. */
+  private dropSettled(): void {
+    const { inFlight } = this
+    while (this.head < inFlight.length && inFlight[this.head]!.isSettled) inFlight[this.head++] = undefined
+    if (this.head === inFlight.length) {
+      inFlight.length = 0
+      this.deadlines.length = 0
+      this.head = 0
+    } else if (this.head > 1024 && this.head * 2 > inFlight.length) {
+      inFlight.splice(0, this.head)
+      this.deadlines.splice(0, this.head)
+      this.head = 0
+    }
+  }
+
+  /** Fails the commands whose deadline has passed unanswered; set again for the oldest one left. */
+  private sweep(): void {
+    this.timer = undefined
+    const now = performance.now()
+    const { inFlight, deadlines } = this
+    while (this.head < inFlight.length) {
+      const command = inFlight[this.head]!
+      if (!command.isSettled) {
+        if (deadlines[this.head]! > now) break
+        command.reject(new Error("Command timed out"))
+      }
+      inFlight[this.head++] = undefined
+    }
+    this.dropSettled()
+    if (this.head < inFlight.length) this.arm(deadlines[this.head]! - now)
+  }
+}
+
 /** Connects a client we own; closes it with the scope, in bounded time (see {@link closeClient}). */
 export const acquireClient = (
   url: string,
@@ -164,7 +242,11 @@ export const acquireClient = (
       if (problem !== undefined) return Effect.fail(new ChannelError({ op: "connect", cause: new ConnectFailure(problem) }))
       return Effect.tryPromise({
         try: async () => {
-          return connectExplained(new Redis(url, { ...redisOptions, ...safeClientOptions }), redactUrl(url), redisOptions)
+          const options = { ...redisOptions, ...safeClientOptions }
+          const client = typeof redisOptions.commandTimeout === "number"
+            ? new TimedRedis(url, options, redisOptions.commandTimeout)
+            : new Redis(url, options)
+          return connectExplained(client, redactUrl(url), redisOptions)
         },
         catch: (cause) =>
           new ChannelError({
