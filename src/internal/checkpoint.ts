@@ -114,11 +114,11 @@ export const decodeCheckpoint = (id: string, input: unknown): Effect.Effect<Chec
 // the store
 // ---------------------------------------------------------------------------
 
-/** A journal entry: its text, or a function that makes it (see `StoreJournal.append`). */
-export type JournalEntry = string | (() => string)
+/** A journal entry: its text, or what makes it when the journal is read (see `StoreJournal.appendNow`). */
+export type JournalEntry = string | { readonly text: () => string }
 
 /** The text of a journal entry. */
-export const textOf = (entry: JournalEntry): string => typeof entry === "string" ? entry : entry()
+export const textOf = (entry: JournalEntry): string => typeof entry === "string" ? entry : entry.text()
 
 /** A durable run's journal in the checkpoint store (for channels that keep none). */
 export interface StoreJournal {
