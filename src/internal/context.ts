@@ -33,13 +33,34 @@ const itemCannot = (id: string, what: string, instead: string): string =>
 
 export class TaskContext {
   requests: Requests | undefined = undefined
+  /** The task; `undefined` until a context made without it makes it (see `make`). */
+  private made: TaskImpl | undefined
   constructor(
-    readonly task: TaskImpl,
+    task: TaskImpl | undefined,
     readonly state: RunState,
     readonly input: unknown,
     readonly attempt: number,
     readonly iteration: number
-  ) {}
+  ) {
+    this.made = task
+  }
+  /** The task whose attempt this is. */
+  get task(): TaskImpl {
+    return this.made ??= this.make()
+  }
+  /**
+   * Makes the task of a context constructed without it, on first use: a map's
+   * item (map.ts) makes its copy of the template, and its id, only when asked
+   * (most bodies never ask; both cost an item 70 ns). A context made with its
+   * task never gets here.
+   */
+  protected make(): TaskImpl {
+    throw new Error("effect-graflow: a task context was made without its task")
+  }
+  /** The key of the task's result (for errors naming it). */
+  get resultKey(): string {
+    return this.task.resultKey
+  }
   get taskId(): string {
     return this.task.id
   }

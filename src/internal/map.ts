@@ -11,6 +11,7 @@
  */
 import { Cause, Effect, Option } from "effect"
 import { attemptsOf, callBody } from "./attempt.js"
+import type { Completion } from "./checkpoint.js"
 import { TaskContext } from "./context.js"
 import { describePolicy } from "./group.js"
 import { withEncoding } from "./channel.js"
@@ -18,7 +19,7 @@ import { InvalidValueError } from "./channelError.js"
 import { freezeParsed, type Json, type Value } from "./json.js"
 import { asStored, checkResult, encodeResult, readResult } from "./results.js"
 import { stopsRun } from "./signal.js"
-import { replayKey } from "./state.js"
+import { replayKey, type RunState } from "./state.js"
 import { TaskImpl } from "./task.js"
 import { type MapItemOutcome, MapItemsError } from "./workflowError.js"
 
@@ -37,6 +38,27 @@ export const itemId = (map: string, index: number): string => `${map}[${index}]`
 /** The copy of a map's item that runs element `index` (its id made by `itemId`), the element its input. */
 export const itemTask = (proto: TaskImpl, id: string, index: number, element: unknown): TaskImpl =>
   new TaskImpl(id, proto.body, element, proto.declarations, index)
+
+/**
+ * The context of an item run without attempts (see `plain` in `runMap`): its
+ * copy of the template, and the copy's id, are made when something asks for
+ * them (`ctx.taskId`, the channel, an error naming the item), not per item.
+ */
+class ItemContext extends TaskContext {
+  constructor(
+    private readonly proto: TaskImpl,
+    private readonly map: string,
+    private readonly index: number,
+    state: RunState,
+    element: unknown,
+    iteration: number
+  ) {
+    super(undefined, state, element, 1, iteration)
+  }
+  protected override make(): TaskImpl {
+    return itemTask(this.proto, itemId(this.map, this.index), this.index, this.input)
+  }
+}
 
 /** Runs a map step's items (an attempt of the step): the list of their results, or `MapItemsError` when the policy is not met. */
 export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown, unknown, unknown> =>
@@ -87,7 +109,7 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
         return spec.failFast && cannotSucceed() ? Effect.fail(halt) : Effect.void
       }
       /** A result without a schema in a run without a journal: checked as JSON and kept, without a step of its own. */
-      const keep = (copy: TaskImpl, index: number, value: unknown): Effect.Effect<void, typeof halt> => {
+      const keep = (copy: { readonly resultKey: string }, index: number, value: unknown): Effect.Effect<void, typeof halt> => {
         const checked = checkResult(copy, value)
         if (checked instanceof InvalidValueError) return failure(index, Cause.fail(checked))
         succeed(index, asStored(value), checked)
@@ -95,36 +117,65 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
       }
       const plain = retry === undefined && timeout === undefined && !state.tracing && state.progress === undefined &&
         state.remote === undefined && codec === undefined && journal === undefined && item.declarations.subWorkflow === undefined
-      const one = (element: unknown, index: number): Effect.Effect<void, typeof halt, unknown> => {
-        const id = itemId(task.id, index)
-        const recorded = state.replay?.get(replayKey(id, iteration))
-        if (recorded !== undefined) {
-          // Completed before this run continued: its journaled result, not run again.
-          const raw = recorded.result === undefined ? undefined : freezeParsed(recorded.result)
-          return Effect.matchEffect(codec === undefined ? Effect.succeed(raw) : codec.decode(id, raw), {
-            onFailure: (error) => {
-              failed.push({ index, outcome: "failed", error })
-              return Effect.void
-            },
-            onSuccess: (value) => Effect.sync(() => succeed(index, value, recorded.result))
-          })
+      /**
+       * The item a worker is running, and what ends it: a worker runs one item at a time, so one pair of
+       * handlers a worker serves all its items (no closures made per item).
+       */
+      interface Running {
+        ctx: TaskContext | undefined
+        index: number
+        readonly ends: {
+          readonly onFailure: (cause: Cause.Cause<unknown>) => Effect.Effect<void, typeof halt>
+          readonly onSuccess: (value: unknown) => Effect.Effect<void, typeof halt>
         }
-        const copy = itemTask(item, id, index, element)
+      }
+      const running = (): Running => {
+        const self: Running = {
+          ctx: undefined,
+          index: 0,
+          ends: {
+            onFailure: (cause) => failure(self.index, cause),
+            onSuccess: (value) => keep(self.ctx ?? item, self.index, value)
+          }
+        }
+        return self
+      }
+      /** An item completed before this run continued (a durable run's journal says so): its result, not run again. */
+      const replayed = (id: string, index: number, recorded: Completion): Effect.Effect<void> => {
+        const raw = recorded.result === undefined ? undefined : freezeParsed(recorded.result)
+        return Effect.matchEffect(codec === undefined ? Effect.succeed(raw) : codec.decode(id, raw), {
+          onFailure: (error) => {
+            failed.push({ index, outcome: "failed", error })
+            return Effect.void
+          },
+          onSuccess: (value) => Effect.sync(() => succeed(index, value, recorded.result))
+        })
+      }
+      const one = (element: unknown, index: number, worker: Running): Effect.Effect<void, typeof halt, unknown> => {
+        // A run continued after a crash: an item completed before is not run again.
+        const replay = state.replay
+        if (replay !== undefined) {
+          const id = itemId(task.id, index)
+          const recorded = replay.get(replayKey(id, iteration))
+          if (recorded !== undefined) return replayed(id, index, recorded)
+        }
         if (plain) {
           // No retries, time limit, span, progress, remote worker, schema or journal: the body is called here,
-          // and a body that gives a value (not an Effect) costs no Effect step at all.
+          // and a body that gives a value (not an Effect) costs no Effect step at all. The item's copy of the
+          // template is made only if something asks for it.
+          const ctx = new ItemContext(item, task.id, index, state, element, iteration)
           let out: unknown
           try {
-            out = callBody(copy, new TaskContext(copy, state, element, 1, iteration), element)
+            out = callBody(item, ctx, element)
           } catch (defect) {
             return failure(index, Cause.die(defect))
           }
-          if (!Effect.isEffect(out)) return keep(copy, index, out)
-          return Effect.matchCauseEffect(out, {
-            onFailure: (cause) => failure(index, cause),
-            onSuccess: (value) => keep(copy, index, value)
-          })
+          if (!Effect.isEffect(out)) return keep(ctx, index, out)
+          worker.ctx = ctx
+          worker.index = index
+          return Effect.matchCauseEffect(out, worker.ends)
         }
+        const copy = itemTask(item, itemId(task.id, index), index, element)
         const { attempts, last } = attemptsOf(copy, state, element, iteration, timeout, retry)
         return Effect.matchCauseEffect(attempts, {
           onFailure: (cause) => failure(index, cause),
@@ -133,8 +184,8 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
             const stored = Effect.flatMap(encodeResult(copy, value), (json) => {
               const entry = journal === undefined ? Effect.void : journal.record(
                 JSON.stringify(json === undefined
-                  ? { task: id, iteration, attempts: last().attempt }
-                  : { task: id, iteration, attempts: last().attempt, result: json })
+                  ? { task: copy.id, iteration, attempts: last().attempt }
+                  : { task: copy.id, iteration, attempts: last().attempt, result: json })
               )
               return Effect.as(entry, json)
             })
@@ -153,17 +204,20 @@ export const runMap = (task: TaskImpl, ctx: TaskContext): Effect.Effect<unknown,
       // Items whose body gave a value are done when `one` returns: a worker goes on with the next ones at once, up
       // to `SYNC_BATCH` of them before it lets the scheduler in.
       let next = 0
-      const worker = Effect.whileLoop({
-        while: () => next < n,
-        body: () => {
-          for (let k = 0; k < SYNC_BATCH && next < n; k++) {
-            const index = next++
-            const effect = one(list[index], index)
-            if (effect !== Effect.void) return effect
-          }
-          return Effect.void
-        },
-        step: ignore
+      const worker = Effect.suspend(() => {
+        const self = running()
+        return Effect.whileLoop({
+          while: () => next < n,
+          body: () => {
+            for (let k = 0; k < SYNC_BATCH && next < n; k++) {
+              const index = next++
+              const effect = one(list[index], index, self)
+              if (effect !== Effect.void) return effect
+            }
+            return Effect.void
+          },
+          step: ignore
+        })
       })
       const width = Math.min(spec.concurrency, n)
       const workers = width <= 1 ? worker : Effect.all(Array.from({ length: width }, () => worker), { concurrency: "unbounded", discard: true })

@@ -25,12 +25,17 @@ import { type CheckpointStoreError, ResultNotAvailableError, type RunLeaseLostEr
 export const asStored = (value: unknown): unknown =>
   Array.isArray(value) && value.includes(undefined) ? Array.from(value, (item: unknown) => item === undefined ? null : item) : value
 
-/** A result without a schema, checked as JSON: the checked (frozen) value, or the error naming the task's key. */
-export const checkResult = (task: TaskImpl, value: unknown): Value | InvalidValueError => {
+/**
+ * A result without a schema, checked as JSON: the checked (frozen) value, or
+ * the error naming the task's key. `task` is read only for an error (a map's
+ * item makes its task when asked: see `TaskContext.make`).
+ */
+export const checkResult = (task: { readonly resultKey: string }, value: unknown): Value | InvalidValueError => {
   // The commonest results, without the snapshot's record: as `snapshot` gives them.
   if (typeof value === "string" || typeof value === "boolean" || value === null || value === undefined) return value
   if (typeof value === "number" && Number.isFinite(value)) return value === 0 ? 0 : value
-  const checked = checkValue(task.resultKey, asStored(value))
+  // The key is named below (checkValue's error is remade with the task's words).
+  const checked = checkValue("", asStored(value))
   if (!(checked instanceof InvalidValueError)) return checked
   return new InvalidValueError({
     key: task.resultKey,

@@ -200,6 +200,28 @@ export const compositionConformance = (subject: Subject) => {
         assert.strictEqual(empty.results.after, "ran")
       }).pipe(provide))
 
+    test("an item knows itself: its id and input in its body, its result key in the error of a result that is not JSON", () =>
+      Effect.gen(function*() {
+        const list = listOf(3)
+        // A body that gives a value, and one that gives an Effect: both run without attempts of their own.
+        const named = Task.template((ctx, n: number) => `${ctx.taskId}:${n}:${ctx.workflow}`)
+        const namedLater = Task.template((ctx, n: number) => Effect.sync(() => `${ctx.taskId}:${n}`))
+        const out = yield* Workflow.run(Workflow.make("ids", Flow.chain(list, Flow.map("who", list, named), Flow.map("later", list, namedLater))))
+        assert.deepStrictEqual(out.results.who, ["who[0]:0:ids", "who[1]:1:ids", "who[2]:2:ids"])
+        assert.deepStrictEqual(out.results.later, ["later[0]:0", "later[1]:1", "later[2]:2"])
+        for (const gives of ["a value", "an Effect"] as const) {
+          const bad = Task.template((_ctx, n: number): unknown => {
+            const result = n === 1 ? new Date(0) : n
+            return gives === "a value" ? result : Effect.succeed(result)
+          })
+          const error = yield* Effect.flip(Workflow.run(Workflow.make("bad-items", Flow.chain(list, Flow.map("odd", list, bad)))))
+          if (error._tag !== "TaskFailed" || error.cause._tag !== "MapItemsError") return assert.fail(`the map failed (${gives})`)
+          const [failed] = error.cause.failed
+          assert.strictEqual(failed?.index, 1)
+          expect(failed?.error).toMatchObject({ _tag: "InvalidValueError", key: "odd[1].__result__" })
+        }
+      }).pipe(provide))
+
     test("a failed item under each policy: strict fails with the item's index; best-effort keeps none for it; atLeast counts", () =>
       Effect.gen(function*() {
         const list = listOf(5)
