@@ -6,12 +6,13 @@
  * server that stops answering (SIGSTOP).
  */
 import { assert, describe, expect, it } from "@effect/vitest"
-import { Cause, ConfigProvider, Deferred, Effect, Exit, Fiber, Layer, Logger, Option } from "effect"
+import { Cause, ConfigProvider, Deferred, Effect, Exit, Fiber, Layer, Logger, Option, Scope } from "effect"
 import { Redis } from "ioredis"
 import { createServer, type Server } from "node:net"
 import { inspect } from "node:util"
 import { Channel, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
+import { acquireClient, commandTimeoutOfClient } from "../src/internal/redis/connection.js"
 import { adminClient, type RedisServer, throwawayServer } from "./support/redis.js"
 
 const server = throwawayServer
@@ -359,5 +360,61 @@ describe("RedisChannel: a server that stops answering", () => {
         expect(b.failed - a.failed).toBeGreaterThanOrEqual(100)
         expect(yield* channel.get("k9")).toBe(1999)
       })).pipe(Effect.provide(layer))
+    }), 30_000)
+
+  it.live("every layer names its command timeout in a timeout's message (with checkpoints too)", () =>
+    Effect.gen(function*() {
+      const s = yield* server()
+      for (const layer of [
+        RedisChannel.layer({ url: s.url, prefix: "stop:", commandTimeout: "200 millis" }),
+        RedisChannel.layerWithCheckpoints({ url: s.url, prefix: "stop2:", commandTimeout: "200 millis" })
+      ]) {
+        const message = yield* Effect.scoped(Effect.gen(function*() {
+          const channel = yield* Channel.open("ns")
+          yield* channel.set("k", 1)
+          process.kill(s.pid, "SIGSTOP")
+          const error = yield* Effect.flip(channel.get("k"))
+          process.kill(s.pid, "SIGCONT")
+          return error.message
+        })).pipe(Effect.provide(layer))
+        expect(message).toContain("did not answer within 200 ms (commandTimeout)")
+      }
+    }), 30_000)
+})
+
+describe("RedisChannel: our own client's command timeout (one timer for all its commands)", () => {
+  /** The commands a client of ours still holds (sent, and not yet let go of). */
+  const held = (client: Redis): number => {
+    const inFlight: unknown = Reflect.get(client, "inFlight")
+    const head: unknown = Reflect.get(client, "head")
+    return Array.isArray(inFlight) && typeof head === "number" ? inFlight.length - head : Number.NaN
+  }
+
+  it.live("says its timeout, lets go of answered commands (and their replies) soon after, and takes any duration", () =>
+    Effect.gen(function*() {
+      const s = yield* server()
+      const scope = yield* Scope.make()
+      const client = yield* acquireClient(s.url, { commandTimeout: 5_000 }).pipe(Scope.provide(scope))
+      expect(commandTimeoutOfClient(client)).toBe(5_000)
+      const big = "x".repeat(1 << 20)
+      yield* Effect.promise(() => Promise.all(Array.from({ length: 16 }, (_, i) => client.set(`big${i}`, big))))
+      yield* Effect.promise(() => Promise.all(Array.from({ length: 16 }, (_, i) => client.get(`big${i}`))))
+      // Not until the timeout (5 s): within a sweep (0.1 s).
+      yield* Effect.sleep("400 millis")
+      expect(held(client)).toBe(0)
+      yield* Scope.close(scope, Exit.void)
+
+      // A timeout longer than a timer can wait (2^31 - 1 ms) is a bound like any other: no warning, no early failure.
+      const warnings: Array<string> = []
+      const listen = (warning: Error) => warnings.push(warning.name)
+      process.on("warning", listen)
+      const long = yield* Scope.make()
+      const patient = yield* acquireClient(s.url, { commandTimeout: 40 * 24 * 3600 * 1000 }).pipe(Scope.provide(long))
+      yield* Effect.promise(() => patient.set("k", "v"))
+      expect(yield* Effect.promise(() => patient.get("k"))).toBe("v")
+      yield* Effect.sleep("200 millis")
+      process.off("warning", listen)
+      yield* Scope.close(long, Exit.void)
+      expect(warnings).not.toContain("TimeoutOverflowWarning")
     }), 30_000)
 })

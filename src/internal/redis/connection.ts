@@ -41,9 +41,13 @@ const nodeOptionsOf = (cluster: Cluster): Omit<RedisOptions, "replyMapping"> => 
 /** Whether a client is a Cluster's (ioredis marks it; no runtime import of the class is needed to ask). */
 export const isCluster = (client: Client): client is Cluster => Reflect.get(client, "isCluster") === true
 
-/** The command timeout a client was given, in ms. */
+/** The command timeout a client was given, in ms (ours keep it apart from ioredis's options: see `TimedRedis`). */
 export const commandTimeoutOfClient = (client: Client): number | undefined =>
-  isCluster(client) ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout
+  isCluster(client)
+    ? client.options.redisOptions?.commandTimeout
+    : client instanceof TimedRedis
+    ? client.commandTimeout
+    : client.options.commandTimeout
 
 /** Whether an ioredis error is its command timeout. */
 export const isTimeout = (error: unknown): boolean => error instanceof Error && error.message === "Command timed out"
@@ -153,6 +157,9 @@ const connectExplained = async <C extends Client>(
   }
 }
 
+/** How long a settled command may stay referenced by a {@link TimedRedis}, at most, in ms. */
+const SWEEP = 100
+
 /**
  * A client whose commands are bounded by `commandTimeout` as ioredis bounds
  * them (a command not answered in time fails with "Command timed out"; its
@@ -167,7 +174,9 @@ const connectExplained = async <C extends Client>(
  * ioredis's did (the connection does while a command waits; the timer never).
  *
  * Duplicates are ordinary clients, with the bound as an option (ioredis's
- * per-command timers), unless they say otherwise.
+ * per-command timers), unless they say otherwise. While commands are in flight
+ * the timer also fires every {@link SWEEP} ms at most, so that a command that
+ * settled (and its reply) is not held past that (ioredis let go of it at once).
  */
 class TimedRedis extends Redis {
   /** The commands sent and not yet known to be settled, oldest first, with their deadlines (`performance.now()`). */
@@ -176,7 +185,8 @@ class TimedRedis extends Redis {
   private head = 0
   private timer: ReturnType<typeof setTimeout> | undefined = undefined
 
-  constructor(url: string, options: Omit<RedisOptions, "replyMapping">, private readonly timeout: number) {
+  constructor(url: string, options: Omit<RedisOptions, "replyMapping">, readonly commandTimeout: number) {
+    // Not in ioredis's options: its sendCommand would start a timer per command again.
     super(url, { ...options, commandTimeout: undefined })
   }
 
@@ -184,17 +194,18 @@ class TimedRedis extends Redis {
     const now = performance.now()
     this.dropSettled()
     this.inFlight.push(command)
-    this.deadlines.push(now + this.timeout)
-    if (this.timer === undefined) this.arm(this.timeout)
+    this.deadlines.push(now + this.commandTimeout)
+    if (this.timer === undefined) this.arm(this.commandTimeout)
     return super.sendCommand(command, stream)
   }
 
   override duplicate(override?: Partial<RedisOptions>): Redis {
-    return super.duplicate({ commandTimeout: this.timeout, ...override })
+    return super.duplicate({ commandTimeout: this.commandTimeout, ...override })
   }
 
   private arm(ms: number): void {
-    this.timer = setTimeout(() => this.sweep(), Math.max(1, Math.ceil(ms)))
+    // At most SWEEP ms (settled commands let go of), and within what setTimeout takes (a longer delay fires at once).
+    this.timer = setTimeout(() => this.sweep(), Math.min(SWEEP, Math.max(1, Math.ceil(ms))))
     this.timer.unref()
   }
 
