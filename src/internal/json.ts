@@ -27,13 +27,20 @@ type SnapshotResult =
 
 // Snapshots already produced, with their height (how many levels of objects
 // and arrays they nest): storing one again needs neither a walk nor a copy.
-// Only a snapshot's root is recorded (a WeakMap entry costs more than the
-// walk of a small value): its inner objects are frozen, and a walk that meets
-// one on its own copies it again.
+// A snapshot's root is recorded, and an inner part only when it is large
+// (`LARGE` values or more, not counting parts recorded already): a WeakMap
+// entry costs more than the walk of a small value, while storing a large part
+// of a value read (`set("rows", read.rows)`) must not copy it again. An inner
+// part that is not recorded is frozen, and copied when stored on its own.
 const frozen = new WeakMap<object, number>()
+
+/** How many values (objects, arrays and primitives, a recorded part counting one) make a part worth recording. */
+const LARGE = 64
 
 /** The height of the value the last `walk` returned (so that no inner copy needs an entry in `frozen`). */
 let walked = 0
+/** How many values it holds, itself included (a recorded part counts one). */
+let walkedSize = 1
 
 export const heightOf = (value: Json): number => typeof value === "object" && value !== null ? frozen.get(value) ?? 0 : 0
 
@@ -75,10 +82,12 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
     case "string":
     case "boolean":
       walked = 0
+      walkedSize = 1
       return value
     case "number":
       if (!Number.isFinite(value)) throw new Reject(path, `${value} is not a finite number (JSON has no NaN or Infinity)`)
       walked = 0
+      walkedSize = 1
       // JSON has one zero: -0 is stored as 0 on every backend.
       return value === 0 ? 0 : value
     case "undefined":
@@ -92,6 +101,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   }
   if (value === null) {
     walked = 0
+    walkedSize = 1
     return null
   }
   const object = value as object
@@ -101,6 +111,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   if (known !== undefined) {
     if (ancestors.size + known > MAX_DEPTH) throw tooDeep()
     walked = known
+    walkedSize = 1
     return object as Json
   }
   if (ancestors.has(object)) throw new Reject(path, "the value contains a cycle")
@@ -108,6 +119,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   ancestors.add(object)
   let copy: Json
   let height = 0
+  let size = 1
   if (Array.isArray(object)) {
     const items: Array<Json> = new Array(object.length)
     for (let i = 0; i < object.length; i++) {
@@ -115,6 +127,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
       path.push(i)
       items[i] = walk(object[i], path, ancestors)
       if (walked > height) height = walked
+      size += walkedSize
       path.pop()
     }
     copy = items
@@ -137,6 +150,7 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
       if (item !== undefined) {
         define(out, key, walk(item, path, ancestors))
         if (walked > height) height = walked
+        size += walkedSize
       }
       path.pop()
     }
@@ -145,6 +159,11 @@ const walk = (value: unknown, path: Array<string | number>, ancestors: Set<objec
   ancestors.delete(object)
   Object.freeze(copy)
   walked = height + 1
+  if (size >= LARGE) {
+    frozen.set(copy, walked)
+    size = 1
+  }
+  walkedSize = size
   return copy
 }
 
@@ -163,7 +182,7 @@ export const snapshot = (value: unknown): SnapshotResult => {
   const path: Array<string | number> = []
   try {
     const copy = walk(value, path, new Set())
-    if (typeof copy === "object" && copy !== null) frozen.set(copy, walked)
+    if (typeof copy === "object" && copy !== null && !frozen.has(copy)) frozen.set(copy, walked)
     return { ok: true, value: copy }
   } catch (error) {
     if (error instanceof Reject) return { ok: false, rejection: { path: error.path, reason: error.reason } }
@@ -172,31 +191,41 @@ export const snapshot = (value: unknown): SnapshotResult => {
   }
 }
 
-/** Freezes a value built from parsed JSON (or otherwise known-good); gives its height. */
+/** Freezes a value built from parsed JSON (or otherwise known-good), recording its large parts as `walk` does; gives its height. */
 const freezeInner = (value: Json): number => {
+  walkedSize = 1
   if (typeof value !== "object" || value === null) return 0
   const known = frozen.get(value)
   if (known !== undefined) return known
   let height = 0
+  let size = 1
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const inner = freezeInner(value[i])
       if (inner > height) height = inner
+      size += walkedSize
     }
   } else {
     for (const item of Object.values(value)) {
       const inner = freezeInner(item)
       if (inner > height) height = inner
+      size += walkedSize
     }
   }
   Object.freeze(value)
+  if (size >= LARGE) {
+    frozen.set(value, height + 1)
+    size = 1
+  }
+  walkedSize = size
   return height + 1
 }
 
 /** Marks a value built from parsed JSON (or otherwise known-good) as a frozen snapshot. */
 export const freezeParsed = (value: Json): Json => {
   if (typeof value !== "object" || value === null || frozen.has(value)) return value
-  frozen.set(value, freezeInner(value))
+  const height = freezeInner(value)
+  if (!frozen.has(value)) frozen.set(value, height)
   return value
 }
 
