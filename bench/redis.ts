@@ -55,13 +55,13 @@ const main = async () => {
     const seqChannel = median(results.seq.channel)
     const conRaw = median(results.con.raw)
     const conChannel = median(results.con.channel)
-    rows.push(["sequential set+get (µs per pair)", seqRaw.toFixed(1), seqChannel.toFixed(1), `${(seqChannel / seqRaw).toFixed(2)}×`, "≤ 1.10×"])
+    rows.push(["sequential set+get (µs per pair)", seqRaw.toFixed(1), seqChannel.toFixed(1), `${(seqChannel / seqRaw).toFixed(2)}×`, "≤ 1.15×"])
     rows.push([
       `${CONCURRENCY} concurrent fibers (ops/s; raw with auto-pipelining)`,
       Math.round(conRaw).toLocaleString("en"),
       Math.round(conChannel).toLocaleString("en"),
       `${(conChannel / conRaw).toFixed(2)}×`,
-      "≥ 0.80×"
+      "≥ 0.9×"
     ])
     console.log(machine(`redis-server ${server.version}`))
     printTable(["measure", "raw ioredis", "RedisChannel", "ratio", "target"], rows)
