@@ -9,7 +9,7 @@ import { promisify } from "node:util"
 import { inject } from "vitest"
 import { Channel, ChannelBackend, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
-import { hasEntriesThenRetain } from "../src/internal/channel.js"
+import { hasEndThenRetain, hasEntriesThenRetain } from "../src/internal/channel.js"
 import { namespaceKeys } from "../src/internal/redis/keys.js"
 import { adminClient } from "./support/redis.js"
 
@@ -132,28 +132,71 @@ describe("RedisChannel", () => {
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
     }))
 
-  it.live("a store that spreads a Redis store with a retain and entries of its own is read and retained through them", () =>
+  it.live("a store that spreads a Redis store with a retain, entries or run of its own is read, ended and retained through them", () =>
     Effect.gen(function*() {
       const redis = yield* Channel.Channel
       const seen: Array<string> = []
-      // A decorator over every store: what a run reads at its end and the retention it gets pass through it.
+      const log = (what: string) => Effect.sync(() => void seen.push(what))
+      // A decorator over every store: what a run reads at its end, how it ends and the retention it gets pass through it.
       const logging: ChannelBackend.ChannelBackend = {
         ...redis,
         open: (namespace) =>
           Effect.map(redis.open(namespace), (store): ChannelBackend.ChannelStore => ({
             ...store,
-            entries: Effect.tap(store.entries, () => Effect.sync(() => seen.push("entries"))),
-            retain: (retention) => Effect.tap(store.retain(retention), () => Effect.sync(() => seen.push(`retain ${retention._tag}`)))
+            entries: Effect.tap(store.entries, () => log("entries")),
+            retain: (retention) => Effect.tap(store.retain(retention), () => log(`retain ${retention._tag}`)),
+            run: { ...store.run, end: (owner, outcome) => Effect.tap(store.run.end(owner, outcome), () => log(`end ${outcome.status}`)) }
           }))
       }
       const wrote = Task.make("wrote", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))
-      const out = yield* Workflow.run(Workflow.make("logged", wrote)).pipe(Effect.provide(Layer.succeed(Channel.Channel, logging)))
+      const logged = Effect.provide(Layer.succeed(Channel.Channel, logging))
+      const out = yield* Workflow.run(Workflow.make("logged", wrote)).pipe(logged)
       assert.deepStrictEqual(out.channel, { k: 1 })
-      assert.deepStrictEqual(seen, ["entries", "retain Expire"])
-      // The store itself still reads and retains in one round trip.
-      const own = yield* Effect.scoped(Effect.map(redis.open("plain"), (store) => [hasEntriesThenRetain(store), hasEntriesThenRetain({ ...store })]))
-      assert.deepStrictEqual(own, [true, true])
+      assert.deepStrictEqual(seen.splice(0), ["entries", "retain Expire"])
+      // A named run: its end, then its retention.
+      yield* Workflow.run(Workflow.make("logged", wrote), { runId: randomUUID() }).pipe(logged)
+      assert.deepStrictEqual(seen, ["entries", "end completed", "retain Expire"])
+      // The store itself, and a plain spread of it, still read, end and retain in one round trip each.
+      const own = yield* Effect.scoped(Effect.map(redis.open("plain"), (store) => [
+        hasEntriesThenRetain(store),
+        hasEntriesThenRetain({ ...store }),
+        hasEndThenRetain(store),
+        hasEndThenRetain({ ...store })
+      ]))
+      assert.deepStrictEqual(own, [true, true, true, true])
     }).pipe(Effect.provide(RedisChannel.layer({ url, prefix: `test:wrap:${randomUUID().slice(0, 8)}:` }))))
+
+  it.live("a named run's end record and its retention go in one round trip, the end first", () =>
+    Effect.gen(function*() {
+      const client = new Redis(url)
+      // Each command sent, with how many replies had come back when it was sent.
+      const sent: Array<{ readonly keys: string; readonly replies: number }> = []
+      let replies = 0
+      const send: Redis["sendCommand"] = client.sendCommand.bind(client)
+      Reflect.set(client, "sendCommand", (command: Parameters<Redis["sendCommand"]>[0], stream?: Parameters<Redis["sendCommand"]>[1]) => {
+        sent.push({ keys: command.args.slice(2, 4).map(String).join(" "), replies })
+        void command.promise.then(() => replies++, () => replies++)
+        return send(command, stream)
+      })
+      const prefix = `test:end:${randomUUID().slice(0, 8)}:`
+      const runId = randomUUID()
+      yield* Effect.addFinalizer(() => Effect.promise(() => client.quit()))
+      const out = yield* Workflow.run(Workflow.make("ended", Task.make("t", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))), {
+        runId,
+        retention: { expireAfter: "1 hour" }
+      }).pipe(Effect.provide(RedisChannel.layer({ client, prefix })))
+      assert.strictEqual(out.results.t, "ok")
+      const keys = namespaceKeys(prefix, `ended/${runId}`)
+      const end = sent.findLastIndex((c) => c.keys.startsWith(keys.runLease))
+      const retention = sent.findLastIndex((c) => c.keys.startsWith(keys.index))
+      assert.isAbove(end, -1)
+      assert.isAbove(retention, end)
+      // Sent before the end's reply came back: one round trip for both.
+      assert.strictEqual(sent[retention]!.replies, sent[end]!.replies)
+      const redis = yield* admin
+      assert.strictEqual(yield* Effect.promise(() => redis.hget(keys.runRecord, "status")), "completed")
+      expect(yield* Effect.promise(() => redis.pttl(keys.runRecord))).toBeGreaterThan(3_500_000)
+    }))
 
   it.live("two prefixes on one server never see each other's keys", () =>
     Effect.gen(function*() {

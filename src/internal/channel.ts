@@ -596,6 +596,36 @@ export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore
 }
 
 /**
+ * A store that ends its run and applies a retention in one round trip: the
+ * run's end written first, the retention after it without waiting for the
+ * end's reply (Redis applies them in that order). The end's failure is
+ * ignored, as a run's end is; the retention's is the caller's.
+ */
+export const endThenRetain: unique symbol = Symbol.for("effect-graflow/ChannelStore/endThenRetain")
+
+/** A store that can end its run and apply a retention in one round trip (see {@link endThenRetain}). */
+export interface EndThenRetain {
+  readonly [endThenRetain]: {
+    /** The `run.end` and `retain` of the store this stands for. */
+    readonly end: ChannelStore["run"]["end"]
+    readonly retain: ChannelStore["retain"]
+    readonly both: (
+      owner: string,
+      outcome: Parameters<ChannelStore["run"]["end"]>[1],
+      retention: Retention
+    ) => Effect.Effect<void, ChannelError>
+  }
+}
+
+/** Whether the store ends its run and applies a retention in one round trip (its own, not a copy's). */
+export const hasEndThenRetain = (store: ChannelStore): store is ChannelStore & EndThenRetain => {
+  if (!(endThenRetain in store)) return false
+  const lent: unknown = Reflect.get(store, endThenRetain)
+  return typeof lent === "object" && lent !== null && Reflect.get(lent, "end") === store.run.end &&
+    Reflect.get(lent, "retain") === store.retain
+}
+
+/**
  * A backend that can lend a namespace's store for the time of one effect without a scope: the run uses it
  * (`Effect.scoped` costs a small run a sixth of its time); the store is released when the effect ends,
  * however it ends, as `open`'s scope would release it. The lender names the `open` it stands for: a backend

@@ -10,7 +10,18 @@ import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tra
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import type { Handler } from "../Progress.js"
-import { Channel as ChannelService, checkValue, codecOf, entriesThenRetain, fieldSchema, hasEntriesThenRetain, retentionOf, withNamespace } from "./channel.js"
+import {
+  Channel as ChannelService,
+  checkValue,
+  codecOf,
+  endThenRetain,
+  entriesThenRetain,
+  fieldSchema,
+  hasEndThenRetain,
+  hasEntriesThenRetain,
+  retentionOf,
+  withNamespace
+} from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"
@@ -435,12 +446,20 @@ const runOn = (opened: Opened) => {
     )
   }
   const drive = prepare === undefined ? Effect.suspend(runPrepared) : Effect.flatMap(prepare, runPrepared)
-  // The run's record says how it ended (before its retention: an answer is never queued for a run that ended).
-  const ran = owner === undefined ? drive : Effect.onExit(drive, (exit) =>
-    Effect.ignore(store.run.end(owner, {
+  // The run's record says how it ended (before its retention: an answer is never queued for a run that ended). A
+  // run that ended for good on a store that can gets its retention in the same round trip, the end first.
+  let retainedWithEnd = false
+  const ran = owner === undefined ? drive : Effect.onExit(drive, (exit) => {
+    const outcome = {
       status: endStatus(exit),
       waitingFor: Exit.isSuccess(exit) && exit.value.status === "suspended" ? exit.value.requests.map((r) => r.name) : []
-    })))
+    }
+    if (Exit.isSuccess(exit) && exit.value.status !== "suspended" && state.retainWithSnapshot !== "done" && hasEndThenRetain(store)) {
+      retainedWithEnd = true
+      return store[endThenRetain].both(owner, outcome, finalRetention)
+    }
+    return Effect.ignore(store.run.end(owner, outcome))
+  })
   const finished = Effect.flatMap(ran, (output): Effect.Effect<RunOutput, ChannelError | CheckpointStoreError> => {
     // A suspended run has not ended: its namespace (and the responses sent to it) stay until it is resumed.
     if (output.status === "suspended") return Effect.as(Effect.uninterruptible(store.retain({ _tag: "Keep" })), output)
@@ -448,7 +467,7 @@ const runOn = (opened: Opened) => {
     const then = (next: Effect.Effect<void, ChannelError | CheckpointStoreError>) => {
       after = after === undefined ? next : Effect.andThen(after, next)
     }
-    if (state.retainWithSnapshot !== "done") then(Effect.uninterruptible(store.retain(finalRetention)))
+    if (state.retainWithSnapshot !== "done" && !retainedWithEnd) then(Effect.uninterruptible(store.retain(finalRetention)))
     if (storeJournal !== undefined && finalRetention._tag === "Delete") then(storeJournal.remove)
     // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
     if (state.hasChildren) then(Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain)))

@@ -20,7 +20,7 @@ import {
   WrongTypeError
 } from "../channelError.js"
 import type { Json, Value } from "../json.js"
-import { entriesThenRetain, type EntriesThenRetain } from "../channel.js"
+import { endThenRetain, type EndThenRetain, entriesThenRetain, type EntriesThenRetain } from "../channel.js"
 import { isResultKey, parseRunNamespace } from "../keys.js"
 import { absent, decode, encode, fromGet, fromTyped, isReply, kindOfFirst, text, Undecodable } from "./codec.js"
 import { blockingDuplicate, type Client, destroyClient, isCluster } from "./connection.js"
@@ -67,7 +67,7 @@ const repeatable = <A>(once: Effect.Effect<A, ChannelError>, retry: Schedule.Sch
 /** The most values one SET_VALUES call writes. */
 const SET_BATCH = 1000
 
-const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThenRetain => {
+const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThenRetain & EndThenRetain => {
   const { client, options, cork } = shared
   const keys = namespaceKeys(options.prefix, namespace)
   const { dataPrefix, index, journal: journalKey } = keys
@@ -75,6 +75,7 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
   const lockKey = keys.lock
   /** The run of this namespace as its workflow's index holds it, once the run has claimed its lease. */
   const indexed: { current: IndexedRun | undefined } = { current: undefined }
+  const run = runLease(shared, keys, indexed)
 
   /**
    * The values (not lists) set in one tick: the first is sent at once (a lone
@@ -426,7 +427,20 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
         )
     },
     awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout),
-    run: runLease(shared, keys, indexed)
+    run,
+    // The run's end written first, the retention after it in the same round trip: a run's end costs one.
+    [endThenRetain]: {
+      end: run.end,
+      retain: retainRun,
+      both: (owner, outcome, retention) =>
+        Effect.suspend(() => {
+          const ended = run.endNow(owner, outcome)
+          if (ended === undefined) return Effect.andThen(Effect.ignore(run.end(owner, outcome)), retainRun(retention))
+          // Its failure is ignored, as a run's end is (the record then says the run is running until its lease lapses).
+          const settled = ended.then(() => undefined, () => undefined)
+          return Effect.andThen(retainRun(retention), Effect.promise(() => settled))
+        })
+    }
   }
 }
 
@@ -437,7 +451,17 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
  * driver waiting for it asks again as the holder's lease runs out (at most
  * every 250 ms): a rare path, where a subscription would cost every run.
  */
-const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: IndexedRun | undefined }): RunLease => {
+/** How a run ended, as its lease's `end` takes it. */
+type RunOutcome = Parameters<RunLease["end"]>[1]
+
+const runLease = (
+  shared: Shared,
+  keys: NamespaceKeys,
+  indexed: { current: IndexedRun | undefined }
+): RunLease & {
+  /** Sends the run's end at once (corked) and gives its reply; `undefined` when the end needs more than one command. */
+  readonly endNow: (owner: string, outcome: RunOutcome) => Promise<unknown> | undefined
+} => {
   const { client, options } = shared
   const ttl = options.runLease
   const keysOf = [keys.runLease, keys.runRecord]
@@ -451,6 +475,17 @@ const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: Index
     })
   // While the run runs, its workflow's index lasts a few leases ahead of it (renewed with the lease).
   const ahead = 3 * ttl
+  const endCommand = (owner: string, outcome: RunOutcome) =>
+    runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)])
+  /**
+   * Whether a run that ends so keeps its namespace's index entry (suspended, or durable and failed or
+   * interrupted: it continues; its index stays with its namespace until it ends for good).
+   */
+  const keepsIndex = (outcome: RunOutcome): boolean => {
+    const current = indexed.current
+    return current !== undefined &&
+      (outcome.status === "suspended" || (current.durable && (outcome.status === "failed" || outcome.status === "interrupted")))
+  }
   const claim = (owner: string, claimOptions: Parameters<RunLease["claim"]>[1]): Effect.Effect<void, ChannelError> =>
     Effect.suspend(() => {
       const run = claimOptions.run
@@ -491,14 +526,14 @@ const runLease = (shared: Shared, keys: NamespaceKeys, indexed: { current: Index
         (kept) => kept === 1
       ),
     end: (owner, outcome) => {
-      const ended = Effect.asVoid(
-        call("end the run", () => runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)]))
-      )
-      // A run that has not ended for good (suspended, or durable and failed or interrupted: it continues) keeps its
-      // namespace until it does: its index stays with it.
+      const ended = Effect.asVoid(call("end the run", () => endCommand(owner, outcome)))
       const current = indexed.current
-      const open = outcome.status === "suspended" || (current?.durable === true && (outcome.status === "failed" || outcome.status === "interrupted"))
-      return current !== undefined && open ? Effect.andThen(ended, indexRun(shared, current, "keep")) : ended
+      return current !== undefined && keepsIndex(outcome) ? Effect.andThen(ended, indexRun(shared, current, "keep")) : ended
+    },
+    endNow: (owner, outcome) => {
+      if (keepsIndex(outcome)) return undefined
+      shared.cork()
+      return endCommand(owner, outcome)
     }
   }
 }
