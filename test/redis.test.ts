@@ -166,36 +166,43 @@ describe("RedisChannel", () => {
       assert.deepStrictEqual(own, [true, true, true, true])
     }).pipe(Effect.provide(RedisChannel.layer({ url, prefix: `test:wrap:${randomUUID().slice(0, 8)}:` }))))
 
-  it.live("a named run's end record and its retention go in one round trip, the end first", () =>
+  it.live("a named run's end record and its retention go in one command, the end first", () =>
     Effect.gen(function*() {
       const client = new Redis(url)
-      // Each command sent, with how many replies had come back when it was sent.
-      const sent: Array<{ readonly keys: string; readonly replies: number }> = []
-      let replies = 0
+      // Each command sent: its keys and arguments.
+      const sent: Array<ReadonlyArray<string>> = []
       const send: Redis["sendCommand"] = client.sendCommand.bind(client)
       Reflect.set(client, "sendCommand", (command: Parameters<Redis["sendCommand"]>[0], stream?: Parameters<Redis["sendCommand"]>[1]) => {
-        sent.push({ keys: command.args.slice(2, 4).map(String).join(" "), replies })
-        void command.promise.then(() => replies++, () => replies++)
+        sent.push(command.args.map(String))
         return send(command, stream)
       })
       const prefix = `test:end:${randomUUID().slice(0, 8)}:`
       const runId = randomUUID()
       yield* Effect.addFinalizer(() => Effect.promise(() => client.quit()))
-      const out = yield* Workflow.run(Workflow.make("ended", Task.make("t", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))), {
-        runId,
-        retention: { expireAfter: "1 hour" }
-      }).pipe(Effect.provide(RedisChannel.layer({ client, prefix })))
-      assert.strictEqual(out.results.t, "ok")
+      const run = (retention: Workflow.RunOptions["retention"]) =>
+        Workflow.run(Workflow.make("ended", Task.make("t", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))), { runId, retention }).pipe(
+          Effect.provide(RedisChannel.layer({ client, prefix }))
+        )
       const keys = namespaceKeys(prefix, `ended/${runId}`)
-      const end = sent.findLastIndex((c) => c.keys.startsWith(keys.runLease))
-      const retention = sent.findLastIndex((c) => c.keys.startsWith(keys.index))
-      assert.isAbove(end, -1)
-      assert.isAbove(retention, end)
-      // Sent before the end's reply came back: one round trip for both.
-      assert.strictEqual(sent[retention]!.replies, sent[end]!.replies)
       const redis = yield* admin
+      // The claim is the only command on the run's lease; the retention (on the index, first key) carries the end.
+      const onLease = () => sent.filter((args) => args[2] === keys.runLease).length
+      const retentions = () => sent.filter((args) => args[2] === keys.index && args.includes("completed"))
+      // Connected first: a command queued while connecting is sent again (and would be counted twice).
+      yield* Effect.promise(() => client.ping())
+      sent.length = 0
+      assert.strictEqual((yield* run({ expireAfter: "1 hour" })).results.t, "ok")
+      assert.strictEqual(onLease(), 1)
+      assert.lengthOf(retentions(), 1)
       assert.strictEqual(yield* Effect.promise(() => redis.hget(keys.runRecord, "status")), "completed")
       expect(yield* Effect.promise(() => redis.pttl(keys.runRecord))).toBeGreaterThan(3_500_000)
+      assert.isNull(yield* Effect.promise(() => redis.get(keys.runLease)))
+      // The same run again, deleted at its end: one command too, nothing left.
+      sent.length = 0
+      assert.strictEqual((yield* run("delete")).results.t, "ok")
+      assert.strictEqual(onLease(), 1)
+      assert.lengthOf(retentions(), 1)
+      assert.strictEqual(yield* Effect.promise(() => redis.exists(keys.runRecord, keys.runLease, keys.index)), 0)
     }))
 
   it.live("two prefixes on one server never see each other's keys", () =>

@@ -596,10 +596,9 @@ export const hasEntriesThenRetain = (store: ChannelStore): store is ChannelStore
 }
 
 /**
- * A store that ends its run and applies a retention in one round trip: the
- * run's end written first, the retention after it without waiting for the
- * end's reply (Redis applies them in that order). The end's failure is
- * ignored, as a run's end is; the retention's is the caller's.
+ * A store that ends its run and applies a retention in one round trip (on
+ * Redis, the retention's script records the run's end first: nothing comes
+ * between them). A failure of the two is the caller's, as the retention's is.
  */
 export const endThenRetain: unique symbol = Symbol.for("effect-graflow/ChannelStore/endThenRetain")
 

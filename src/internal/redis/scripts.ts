@@ -220,13 +220,31 @@ end
 return 1`
 
 /**
+ * Shared by RUN_END and the retentions: records how `owner`'s run ended (if it
+ * is still the run's latest driver) and gives its lease up. A retention given
+ * the run's end does both in one step, the end first (a run's end costs one
+ * round trip, and nothing can come between them).
+ */
+const END_RUN = `
+local function end_run(lease, record, owner, status, waiting)
+  if redis.call('HGET', record, 'owner') == owner then
+    local t = redis.call('TIME')
+    redis.call('HSET', record, 'status', status, 'endedAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 'waitingFor', waiting)
+  end
+  if redis.call('GET', lease) == owner then redis.call('DEL', lease) end
+end
+`
+
+/**
  * Removes every key of the namespace, results included, the index, the journal,
  * the responses, the run's record, its events and its lease (the run is given
  * up: a driver still holding the lease loses it, and stops at its next
  * renewal). KEYS: index, journal, response names, run record, run events, run
- * lease. ARGV: data prefix, response prefix.
+ * lease. ARGV: data prefix, response prefix, and for the run's end first
+ * (optional) its owner, status and the names waited for (JSON).
  */
-const DROP = `
+const DROP = `${END_RUN}
+if ARGV[3] then end_run(KEYS[6], KEYS[4], ARGV[3], ARGV[4], ARGV[5]) end
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', ARGV[2] .. m) end
 redis.call('UNLINK', unpack(KEYS))
@@ -237,9 +255,11 @@ return 1`
  * kept), and the index, the journal, the responses, the run's record and its
  * events with them (not the run's lease, which has its own). KEYS: index,
  * journal, response names, run record, run events, run lease. ARGV: data
- * prefix, ms, response prefix.
+ * prefix, ms, response prefix, and for the run's end first (optional) its
+ * owner, status and the names waited for (JSON).
  */
-const EXPIRE = `${TRACK}
+const EXPIRE = `${TRACK}${END_RUN}
+if ARGV[4] then end_run(KEYS[6], KEYS[4], ARGV[4], ARGV[5], ARGV[6]) end
 local ms = tonumber(ARGV[2])
 local now = now_ms()
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -410,12 +430,8 @@ return 0`
  * gives its lease up. KEYS: lease, run record. ARGV: owner, status, the names
  * waited for (JSON).
  */
-const RUN_END = `
-if redis.call('HGET', KEYS[2], 'owner') == ARGV[1] then
-  local t = redis.call('TIME')
-  redis.call('HSET', KEYS[2], 'status', ARGV[2], 'endedAt', tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000), 'waitingFor', ARGV[3])
-end
-if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+const RUN_END = `${END_RUN}
+end_run(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3])
 return 1`
 
 /**

@@ -166,15 +166,18 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
     })
 
   const entries = Effect.flatMap(idempotent("entries", undefined, () => runScript(client, "ENTRIES", [index], [dataPrefix])), entriesOf)
-  /** A run in its workflow's index: the index lasts as long as the run's namespace does. */
-  const retainRun = (retention: Retention): Effect.Effect<void, ChannelError> => {
+  /**
+   * A run in its workflow's index: the index lasts as long as the run's namespace does. Given the run's end
+   * (not `Keep`), the retention's script records it first.
+   */
+  const retainRun = (retention: Retention, ending?: Ending): Effect.Effect<void, ChannelError> => {
     const current = indexed.current
-    if (current === undefined) return retain(shared, namespace, retention)
+    if (current === undefined) return retain(shared, namespace, retention, ending)
     const index = retention._tag === "Delete"
       ? Effect.asVoid(call("index the run", undefined, () => client.zrem(current.key, current.runId)))
       : indexRun(shared, current, retention._tag === "Keep" ? "keep" : retention.millis)
     // Both in one round trip (the index is another key: another slot on a cluster).
-    return Effect.all([retain(shared, namespace, retention), index], { concurrency: "unbounded", discard: true })
+    return Effect.all([retain(shared, namespace, retention, ending), index], { concurrency: "unbounded", discard: true })
   }
 
   const liveKeys = (op: string) =>
@@ -428,18 +431,15 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
     },
     awaitResponse: (name, timeout) => awaitResponse(shared, namespace, name, timeout),
     run,
-    // The run's end written first, the retention after it in the same round trip: a run's end costs one.
+    // The run's end recorded by the retention's own script, first: a run's end costs one round trip. (`Keep` sends
+    // no script; an end that keeps the run's index entry is more than the record: those end as before.)
     [endThenRetain]: {
       end: run.end,
       retain: retainRun,
       both: (owner, outcome, retention) =>
-        Effect.suspend(() => {
-          const ended = run.endNow(owner, outcome)
-          if (ended === undefined) return Effect.andThen(Effect.ignore(run.end(owner, outcome)), retainRun(retention))
-          // Its failure is ignored, as a run's end is (the record then says the run is running until its lease lapses).
-          const settled = ended.then(() => undefined, () => undefined)
-          return Effect.andThen(retainRun(retention), Effect.promise(() => settled))
-        })
+        retention._tag === "Keep" || run.keepsIndex(outcome)
+          ? Effect.andThen(Effect.ignore(run.end(owner, outcome)), retainRun(retention))
+          : retainRun(retention, [owner, outcome.status, JSON.stringify(outcome.waitingFor)])
     }
   }
 }
@@ -459,8 +459,8 @@ const runLease = (
   keys: NamespaceKeys,
   indexed: { current: IndexedRun | undefined }
 ): RunLease & {
-  /** Sends the run's end at once (corked) and gives its reply; `undefined` when the end needs more than one command. */
-  readonly endNow: (owner: string, outcome: RunOutcome) => Promise<unknown> | undefined
+  /** Whether an end so keeps the run's index entry (a command more than the record: see `end`). */
+  readonly keepsIndex: (outcome: RunOutcome) => boolean
 } => {
   const { client, options } = shared
   const ttl = options.runLease
@@ -530,11 +530,7 @@ const runLease = (
       const current = indexed.current
       return current !== undefined && keepsIndex(outcome) ? Effect.andThen(ended, indexRun(shared, current, "keep")) : ended
     },
-    endNow: (owner, outcome) => {
-      if (keepsIndex(outcome)) return undefined
-      shared.cork()
-      return endCommand(owner, outcome)
-    }
+    keepsIndex
   }
 }
 
@@ -619,13 +615,20 @@ const readRecord = (shared: Shared, keys: NamespaceKeys): Effect.Effect<RunRecor
     catch: (cause) => commandError("read the run's record", undefined, cause, shared.options.commandTimeout)
   }).pipe(Effect.map(recordOfFields))
 
-/** The command that gives a namespace its retention (sent, corked), or `undefined` for `Keep` (nothing to send). */
-const retainCommand = (shared: Shared, namespace: string, retention: Retention): Promise<unknown> | undefined => {
+/** How a run ended, for the retention that records it first: its owner, status and the names waited for (JSON). */
+type Ending = readonly [owner: string, status: string, waitingFor: string]
+
+/**
+ * The command that gives a namespace its retention (sent, corked), or `undefined` for `Keep` (nothing to send).
+ * Given the run's end, the same script records it first (one round trip, nothing between them).
+ */
+const retainCommand = (shared: Shared, namespace: string, retention: Retention, ending?: Ending): Promise<unknown> | undefined => {
   if (retention._tag === "Keep") return undefined
   const keys = namespaceKeys(shared.options.prefix, namespace)
   const args = retention._tag === "Delete"
     ? [keys.dataPrefix, keys.responsePrefix]
     : [keys.dataPrefix, `${retention.millis}`, keys.responsePrefix]
+  if (ending !== undefined) args.push(...ending)
   shared.cork()
   return runScript(
     shared.client,
@@ -640,10 +643,10 @@ const retainCommand = (shared: Shared, namespace: string, retention: Retention):
  * less to delete, an expiry only shortens TTLs) only when a cluster's slot is moving — the index walk refused
  * for a moment ("non local key", TRYAGAIN) — not when the server is away: a failed run's outcome is not held up.
  */
-const retain = (shared: Shared, namespace: string, retention: Retention): Effect.Effect<void, ChannelError> => {
+const retain = (shared: Shared, namespace: string, retention: Retention, ending?: Ending): Effect.Effect<void, ChannelError> => {
   if (retention._tag === "Keep") return Effect.void
   const once = Effect.tryPromise({
-    try: () => retainCommand(shared, namespace, retention) ?? Promise.resolve(),
+    try: () => retainCommand(shared, namespace, retention, ending) ?? Promise.resolve(),
     catch: (cause) => commandError(retention._tag === "Delete" ? "drop" : "retain", undefined, cause, shared.options.commandTimeout)
   })
   return Effect.asVoid(Effect.retry(once, { schedule: shared.options.retry, while: slotMoving }))
