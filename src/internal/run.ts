@@ -447,7 +447,7 @@ const runOn = (opened: Opened) => {
   }
   const drive = prepare === undefined ? Effect.suspend(runPrepared) : Effect.flatMap(prepare, runPrepared)
   // The run's record says how it ended (before its retention: an answer is never queued for a run that ended). A
-  // run that ended for good on a store that can gets its retention in the same round trip, the end first.
+  // run that ended for good on a store that can gets its retention with its end, the end first (on Redis: one script).
   let retainedWithEnd = false
   const ran = owner === undefined ? drive : Effect.onExit(drive, (exit) => {
     const outcome = {

@@ -444,6 +444,9 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
   }
 }
 
+/** How a run ended, as its lease's `end` takes it. */
+type RunOutcome = Parameters<RunLease["end"]>[1]
+
 /**
  * The lease of a namespace's run on Redis: a key holding the driver's token,
  * expiring `runLease` ms after its last renewal (a driver that died lets it
@@ -451,9 +454,6 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
  * driver waiting for it asks again as the holder's lease runs out (at most
  * every 250 ms): a rare path, where a subscription would cost every run.
  */
-/** How a run ended, as its lease's `end` takes it. */
-type RunOutcome = Parameters<RunLease["end"]>[1]
-
 const runLease = (
   shared: Shared,
   keys: NamespaceKeys,
