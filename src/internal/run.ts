@@ -10,18 +10,7 @@ import { Clock, Context, Effect, Exit, identity, Option, References, Result, Tra
 import type * as Channel from "../Channel.js"
 import type { ChannelBackend, ChannelStore, DumpEntry, Retention } from "../ChannelBackend.js"
 import type { Handler } from "../Progress.js"
-import {
-  Channel as ChannelService,
-  checkValue,
-  codecOf,
-  endThenRetain,
-  entriesThenRetain,
-  fieldSchema,
-  hasEndThenRetain,
-  hasEntriesThenRetain,
-  retentionOf,
-  withNamespace
-} from "./channel.js"
+import { Channel as ChannelService, checkValue, codecOf, endThenRetain, entriesThenRetain, fieldSchema, hasEndThenRetain, hasEntriesThenRetain, retentionOf, withNamespace } from "./channel.js"
 import { type CheckpointData, CheckpointStore, type Completion, decodeCheckpoint, type JournalEntry, type Request, type Store, type StoreJournal, textOf } from "./checkpoint.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import { show } from "./format.js"

@@ -1,16 +1,16 @@
 /**
  * The Redis channel backend: a namespace's store (every operation of a
  * channel, on the keys of keys.ts, through the scripts of scripts.ts, values
- * as codec.ts holds them), responses, retention, a run's lease, and the
- * backend itself. The index of a workflow's runs is runs.ts; what the parts
- * share (options, the client, command errors) is shared.ts.
+ * as codec.ts holds them), responses, retention, and the backend itself. A
+ * run's lease, record and end are lease.ts; the index of a workflow's runs is
+ * runs.ts; the runs' events over Pub/Sub are events.ts; what the parts share
+ * (options, the client, command errors) is shared.ts.
  *
  * @internal
  */
-import { Clock, Duration, Effect, Exit, Fiber, Queue, Schedule, type Scope, Stream } from "effect"
-import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunLease, RunRecord, WatchedEvent } from "../../ChannelBackend.js"
+import { Clock, Duration, Effect, Exit, Fiber, Schedule, type Scope } from "effect"
+import type { ChannelBackend, ChannelStore, DumpEntry, RespondOutcome, Retention, RunRecord } from "../../ChannelBackend.js"
 import { recordOfFields } from "../runRecord.js"
-import { WATCH_BUFFER } from "../runEvents.js"
 import {
   ChannelError,
   InvalidValueError,
@@ -27,7 +27,9 @@ import { blockingDuplicate, type Client, destroyClient, isCluster } from "./conn
 import { decodeSegment, encodeSegment, eventsChannel, type NamespaceKeys, namespaceKeys, runsKey } from "./keys.js"
 import { defineScripts, runScript, runScriptWithKeys } from "./scripts.js"
 import { commandError, CommandTimeout, type Shared, type StoreOptions } from "./shared.js"
-import { type IndexedRun, indexCommand, indexRun, listRuns, pruneSample } from "./runs.js"
+import { watchEvents } from "./events.js"
+import { runLease } from "./lease.js"
+import { type IndexedRun, indexRun, listRuns } from "./runs.js"
 
 type CheckSum = (next: number) => ReadonlyArray<Issue> | undefined
 
@@ -444,96 +446,6 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
   }
 }
 
-/** How a run ended, as its lease's `end` takes it. */
-type RunOutcome = Parameters<RunLease["end"]>[1]
-
-/**
- * The lease of a namespace's run on Redis: a key holding the driver's token,
- * expiring `runLease` ms after its last renewal (a driver that died lets it
- * lapse, and the run can be taken over); the run's record next to it. A
- * driver waiting for it asks again as the holder's lease runs out (at most
- * every 250 ms): a rare path, where a subscription would cost every run.
- */
-const runLease = (
-  shared: Shared,
-  keys: NamespaceKeys,
-  indexed: { current: IndexedRun | undefined }
-): RunLease & {
-  /** Whether an end so keeps the run's index entry (a command more than the record: see `end`). */
-  readonly keepsIndex: (outcome: RunOutcome) => boolean
-} => {
-  const { client, options } = shared
-  const ttl = options.runLease
-  const keysOf = [keys.runLease, keys.runRecord]
-  const call = <A>(op: string, run: () => Promise<A>) =>
-    Effect.tryPromise({
-      try: () => {
-        shared.cork()
-        return run()
-      },
-      catch: (cause) => commandError(op, undefined, cause, options.commandTimeout)
-    })
-  // While the run runs, its workflow's index lasts a few leases ahead of it (renewed with the lease).
-  const ahead = 3 * ttl
-  const endCommand = (owner: string, outcome: RunOutcome) =>
-    runScript(client, "RUN_END", keysOf, [owner, outcome.status, JSON.stringify(outcome.waitingFor)])
-  /**
-   * Whether a run that ends so keeps its namespace's index entry (suspended, or durable and failed or
-   * interrupted: it continues; its index stays with its namespace until it ends for good).
-   */
-  const keepsIndex = (outcome: RunOutcome): boolean => {
-    const current = indexed.current
-    return current !== undefined &&
-      (outcome.status === "suspended" || (current.durable && (outcome.status === "failed" || outcome.status === "interrupted")))
-  }
-  const claim = (owner: string, claimOptions: Parameters<RunLease["claim"]>[1]): Effect.Effect<void, ChannelError> =>
-    Effect.suspend(() => {
-      const run = claimOptions.run
-      if (run !== undefined) {
-        indexed.current = { key: runsKey(options.prefix, run.workflow), workflow: run.workflow, runId: run.runId, durable: claimOptions.durable }
-      }
-      const current = indexed.current
-      return Effect.flatMap(
-        // The index is written in the same round trip as the claim (a run waiting for another driver is listed).
-        call("claim the run", () => {
-          const claimed = runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])
-          return current === undefined
-            ? claimed
-            : Promise.all([claimed, indexCommand(shared, current, ahead)]).then(([reply]) => reply)
-        }),
-        (reply) => {
-          if (isReply(reply) && reply[0] === 1) {
-            // One start in four looks at eight entries of the index at random, in the background: entries whose
-            // runs are gone leave it, so it holds about twice the workflow's live runs at most.
-            if (current !== undefined && Math.random() < 0.25) void pruneSample(shared, current).catch(() => {})
-            return Effect.void
-          }
-          const left = isReply(reply) ? Number(reply[1]) : 0
-          return Effect.andThen(Effect.sleep(Math.min(Math.max(left, 10), 250)), claim(owner, claimOptions))
-        }
-      )
-    })
-  return {
-    ttl,
-    claim,
-    renew: (owner) =>
-      Effect.map(
-        call("renew the run's lease", () => {
-          const renewed = runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])
-          const current = indexed.current
-          return current === undefined ? renewed : Promise.all([renewed, indexCommand(shared, current, ahead)]).then(([kept]) => kept)
-        }),
-        (kept) => kept === 1
-      ),
-    end: (owner, outcome) => {
-      const ended = Effect.asVoid(call("end the run", () => endCommand(owner, outcome)))
-      const current = indexed.current
-      return current !== undefined && keepsIndex(outcome) ? Effect.andThen(ended, indexRun(shared, current, "keep")) : ended
-    },
-    keepsIndex
-  }
-}
-
 /** A queued response as a value; `undefined` for one that is not a channel's JSON (another program pushed it). */
 const decodeResponse = (raw: string): Json | undefined => {
   try {
@@ -671,58 +583,6 @@ const entriesOf = (reply: unknown): Effect.Effect<ReadonlyArray<readonly [string
       return out
     },
     catch: (cause) => new ChannelError({ op: "entries", cause })
-  })
-
-/** A message of the events channel: the namespace as a JSON string, a newline, the event (`undefined`: not ours). */
-const watchedOf = (message: string): WatchedEvent | undefined => {
-  const newline = message.indexOf("\n")
-  if (newline < 0) return undefined
-  try {
-    const namespace: unknown = JSON.parse(message.slice(0, newline))
-    const event = decode("event", message.slice(newline + 1))
-    return typeof namespace === "string" && event !== undefined ? { namespace, event } : undefined
-  } catch {
-    return undefined // another program's message
-  }
-}
-
-/**
- * Subscribes to the recorded events of every process on this Redis, as they
- * are published (`RunEvents.watch`): a subscriber connection of its own (a
- * Cluster's receives what any node publishes), subscribed before this
- * succeeds and closed with the scope; ioredis subscribes again after a
- * reconnection.
- */
-const watchEvents = (
-  client: Client,
-  channel: string,
-  commandTimeout: number | undefined
-): Effect.Effect<Stream.Stream<WatchedEvent>, ChannelError, Scope.Scope> =>
-  Effect.gen(function*() {
-    const queue = yield* Effect.acquireRelease(Queue.sliding<WatchedEvent>(WATCH_BUFFER), Queue.shutdown)
-    yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: async () => {
-          const subscriber = blockingDuplicate(client, undefined)
-          subscriber.on("error", () => {}) // a lost connection is re-established by ioredis; failures reach the promises
-          subscriber.on("message", (from: string, message: string) => {
-            const seen = from === channel ? watchedOf(message) : undefined
-            if (seen !== undefined) Queue.offerUnsafe(queue, seen)
-          })
-          try {
-            await subscriber.connect()
-            await subscriber.subscribe(channel)
-            return subscriber
-          } catch (error) {
-            destroyClient(subscriber)
-            throw error
-          }
-        },
-        catch: (cause) => commandError("watch the runs' events", undefined, cause, commandTimeout)
-      }),
-      (subscriber) => Effect.sync(() => destroyClient(subscriber))
-    )
-    return Stream.fromQueue(queue)
   })
 
 export const makeBackend = (
