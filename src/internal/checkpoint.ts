@@ -15,6 +15,7 @@ import { Context, Effect, Result, Schema, Semaphore } from "effect"
 import * as KeyValueStore from "effect/persistence/KeyValueStore"
 import { issuesOf } from "./channel.js"
 import type { Issue } from "./channelError.js"
+import type { Value } from "./json.js"
 import { CheckpointDecodeError, CheckpointNotFoundError, CheckpointStoreError } from "./workflowError.js"
 
 // ---------------------------------------------------------------------------
@@ -120,6 +121,40 @@ export type JournalEntry = string | { readonly text: () => string }
 /** The text of a journal entry. */
 export const textOf = (entry: JournalEntry): string => typeof entry === "string" ? entry : entry.text()
 
+/** Who completed: a task (its id quoted once per task, see `completionText`). */
+export interface Completer {
+  readonly id: string
+}
+
+const quotedIds = new WeakMap<Completer, string>()
+
+/**
+ * The journal text of a completion without requests (a `Completion` as JSON): written directly, the task's
+ * id quoted once per task. (journal.ts's `entryText` gives it too, and the completions with requests.)
+ */
+export const completionText = (task: Completer, iteration: number, attempts: number, result: Value): string => {
+  let id = quotedIds.get(task)
+  if (id === undefined) {
+    id = JSON.stringify(task.id)
+    quotedIds.set(task, id)
+  }
+  const head = `{"task":${id},"iteration":${iteration},"attempts":${attempts}`
+  return result === undefined ? `${head}}` : `${head},"result":${JSON.stringify(result)}}`
+}
+
+/** A completion without requests as a journal entry: its text made when the journal is read. */
+export class CompletionEntry {
+  constructor(
+    readonly task: Completer,
+    readonly iteration: number,
+    readonly attempts: number,
+    readonly result: Value
+  ) {}
+  text(): string {
+    return completionText(this.task, this.iteration, this.attempts, this.result)
+  }
+}
+
 /** A durable run's journal in the checkpoint store (for channels that keep none). */
 export interface StoreJournal {
   /** The entries, header first; an empty journal gets `header` as entry 0. */
@@ -132,6 +167,11 @@ export interface StoreJournal {
    * journal is read. A store without it gets every entry's text from `append`.
    */
   readonly appendNow?: ((entry: JournalEntry) => void) | undefined
+  /**
+   * The same for a completion without requests (`CompletionEntry`'s values), kept as its four values: no
+   * object per entry (a 1,000-task durable run's entries, kept alive to its end, were a fifth of its cost).
+   */
+  readonly appendCompletion?: ((task: Completer, iteration: number, attempts: number, result: Value) => void) | undefined
   /** Replaces the journal with `entries` (header first). */
   readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
   /** Removes the journal. */
@@ -145,7 +185,11 @@ export interface Store {
   readonly list: (namespace: string) => Effect.Effect<ReadonlyArray<string>, CheckpointStoreError>
   /** Removes a run's checkpoints and journal. */
   readonly removeRun: (namespace: string) => Effect.Effect<void, CheckpointStoreError>
-  readonly journal: (namespace: string) => StoreJournal
+  /**
+   * A run's journal. `expected`: about how many completions the run will journal (its plan's tasks); a
+   * journal kept in memory makes room for them at once.
+   */
+  readonly journal: (namespace: string, expected?: number) => StoreJournal
 }
 
 const storeError = (op: string, id?: string) => (cause: KeyValueStore.KeyValueStoreError) =>
@@ -269,32 +313,32 @@ const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
  * each journal an array (an append is a push, a removal one delete).
  */
 export const makeMemory = (): Store => {
-  // Entries kept as given: a made entry's text is made when the journal is read (and kept then). A namespace's
-  // journal is a box whose array a reopening replaces: a view keeps the box, so that an append finds the
-  // namespace's current journal without looking it up; a removed box is dead, and the view looks again.
-  const journals = new Map<string, { entries: Array<JournalEntry>; dead: boolean }>()
+  const journals = new Map<string, MemoryJournal>()
   return {
     ...fromKeyValueStore(memoryKeyValueStore()),
-    journal: (namespace) => {
-      let held: { entries: Array<JournalEntry>; dead: boolean } | undefined
+    journal: (namespace, expected = 0) => {
+      let held: MemoryJournal | undefined
       const box = () => held !== undefined && !held.dead ? held : (held = journals.get(namespace))
       const replace = (entries: Array<JournalEntry>) => {
         const current = box()
-        if (current !== undefined) current.entries = entries
-        else journals.set(namespace, held = { entries, dead: false })
+        if (current !== undefined) current.replace(entries)
+        else journals.set(namespace, held = new MemoryJournal(entries, expected))
       }
       const push = (entry: JournalEntry) => {
-        box()?.entries.push(entry)
+        box()?.push(entry)
       }
       return {
         open: (header) =>
           Effect.sync(() => {
-            const texts = (box()?.entries ?? [header]).map(textOf)
+            const texts = (box()?.settled() ?? [header]).map(textOf)
             replace(texts.slice())
             return texts
           }),
         append: (entry) => Effect.sync(() => push(entry)),
         appendNow: push,
+        appendCompletion: (task, iteration, attempts, result) => {
+          box()?.complete(task, iteration, attempts, result)
+        },
         reset: (entries) => Effect.sync(() => replace(entries.slice())),
         remove: Effect.sync(() => {
           const current = box()
@@ -306,6 +350,87 @@ export const makeMemory = (): Store => {
     }
   }
 }
+
+/**
+ * A namespace's journal in memory: its entries as given (a made entry's text is made when the journal is
+ * read, and kept then), and after them the completions appended since, as columns (no object per
+ * completion, room for the run's completions made once): they become entries, in order, when the journal is
+ * read or another entry comes. A reopening replaces the entries; a view keeps the journal, so that an append
+ * finds the namespace's current one without looking it up; a removed journal is dead, and the view looks again.
+ */
+class MemoryJournal {
+  dead = false
+  /** How many completions the columns hold. */
+  private count = 0
+  private tasks: Array<Completer> | undefined = undefined
+  private results: Array<Value> = []
+  /** The iteration and attempts of the completions that are not a first iteration's first attempt, by position. */
+  private counts: Map<number, readonly [number, number]> | undefined = undefined
+  /** How many completions the columns make room for at once. */
+  private readonly room: number
+  constructor(private entries: Array<JournalEntry>, expected: number) {
+    this.room = Math.min(expected, MAX_ROOM)
+  }
+  complete(task: Completer, iteration: number, attempts: number, result: Value): void {
+    const at = this.count++
+    if (iteration !== 1 || attempts !== 1) (this.counts ??= new Map()).set(at, [iteration, attempts])
+    let tasks = this.tasks
+    if (tasks === undefined) {
+      tasks = this.tasks = new Array<Completer>(this.room)
+      this.results = new Array<Value>(this.room)
+    }
+    // Within the room made, a write; past it, a push (the arrays grow as usual).
+    if (at < tasks.length) {
+      tasks[at] = task
+      this.results[at] = result
+    } else {
+      tasks.push(task)
+      this.results.push(result)
+    }
+  }
+  push(entry: JournalEntry): void {
+    this.settled().push(entry)
+  }
+  replace(entries: Array<JournalEntry>): void {
+    this.entries = entries
+    this.clearCompletions()
+  }
+  /** The entries, the completions appended since among them. */
+  settled(): Array<JournalEntry> {
+    const { count, counts, entries, results, tasks } = this
+    if (count === 0 || tasks === undefined) return entries
+    for (let i = 0; i < count; i++) {
+      const [iteration, attempts] = counts?.get(i) ?? FIRST
+      entries.push(new CompletionEntry(tasks[i]!, iteration, attempts, results[i]))
+    }
+    this.clearCompletions()
+    return entries
+  }
+  /** Empties the columns, keeping their room (a run whose completions alternate with other entries reuses it). */
+  private clearCompletions(): void {
+    const { count, results, tasks } = this
+    if (count === 0 || tasks === undefined) return
+    if (tasks.length > this.room) {
+      // Grown past the room made: dropped, made again when needed.
+      this.tasks = undefined
+      this.results = []
+    } else {
+      tasks.fill(CLEARED, 0, count)
+      results.fill(undefined, 0, count)
+    }
+    this.count = 0
+    this.counts = undefined
+  }
+}
+
+/** The most completions a journal in memory makes room for at once (two arrays of this length). */
+const MAX_ROOM = 1 << 16
+
+/** What a cleared column holds (no task: nothing kept alive). */
+const CLEARED: Completer = { id: "" }
+
+/** A first iteration's first attempt. */
+const FIRST = [1, 1] as const
 
 /** The checkpoint store service; without one provided, a store in memory shared by the process. */
 export const CheckpointStore = Context.Reference<Store>("effect-graflow/CheckpointStore", { defaultValue: makeMemory })

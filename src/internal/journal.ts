@@ -11,6 +11,7 @@ import { checkValue } from "./channel.js"
 import {
   type CheckpointData,
   Completion,
+  completionText,
   FORMAT,
   type Request,
   VERSION
@@ -78,25 +79,15 @@ const encodeDone = (done: Done): Completion | InvalidValueError => {
   return requests instanceof InvalidValueError ? requests : { ...withResult, ...requests }
 }
 
-const jsonIds = new WeakMap<TaskImpl, string>()
-
 /**
  * A completion as a journal entry (JSON text of a `Completion`): written
- * directly for the common case of no requests (a task's id is quoted once per
- * task), through `encodeDone` otherwise.
+ * directly for the common case of no requests (`completionText`), through
+ * `encodeDone` otherwise.
  */
 export const entryText = (task: TaskImpl, done: Done): string | InvalidValueError => {
-  if (done.requests !== undefined) {
-    const encoded = encodeDone(done)
-    return encoded instanceof InvalidValueError ? encoded : JSON.stringify(encoded)
-  }
-  let id = jsonIds.get(task)
-  if (id === undefined) {
-    id = JSON.stringify(task.id)
-    jsonIds.set(task, id)
-  }
-  const head = `{"task":${id},"iteration":${done.iteration},"attempts":${done.attempts}`
-  return done.result === undefined ? `${head}}` : `${head},"result":${JSON.stringify(done.result)}}`
+  if (done.requests === undefined) return completionText(task, done.iteration, done.attempts, done.result)
+  const encoded = encodeDone(done)
+  return encoded instanceof InvalidValueError ? encoded : JSON.stringify(encoded)
 }
 
 /**

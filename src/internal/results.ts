@@ -10,7 +10,7 @@ import { checkValue } from "./channel.js"
 import { type ChannelDecodeError, type ChannelError, InvalidValueError } from "./channelError.js"
 import type { Value } from "./json.js"
 import { resultKey } from "./keys.js"
-import type { JournalEntry } from "./checkpoint.js"
+import { CompletionEntry, type JournalEntry } from "./checkpoint.js"
 import { entryText } from "./journal.js"
 import { absent, type Requests, type RunState } from "./state.js"
 import type { TaskImpl } from "./task.js"
@@ -93,8 +93,17 @@ const write = (
   // this process reads it later). Only requests can fail to encode: the error is looked for there alone (an
   // `instanceof` of an error class on every entry cost a durable run a fifth of its overhead).
   let entry: JournalEntry
-  if (requests === undefined) entry = new LazyEntry(task, iteration, attempts, encoded)
-  else {
+  if (requests === undefined) {
+    // A journal kept in this process takes the completion's values as they are: no entry object.
+    const completion = durable.completion
+    if (completion !== undefined && state.resultsAdopted) {
+      state.complete(task.id, index, iteration, attempts, requests)
+      state.setWritten(task, index, encoded)
+      completion(task, iteration, attempts, encoded)
+      return Effect.void
+    }
+    entry = new CompletionEntry(task, iteration, attempts, encoded)
+  } else {
     const text = entryText(task, { task: task.id, iteration, attempts, result: encoded, requests })
     if (text instanceof InvalidValueError) return Effect.fail(text)
     entry = text
@@ -102,24 +111,6 @@ const write = (
   state.complete(task.id, index, iteration, attempts, requests)
   state.setWritten(task, index, encoded)
   return durable.write(entry, task.resultKey, encoded)
-}
-
-/**
- * The journal entry of a completion without requests, its text made when the journal is read: one object
- * (a closure over the same four values was two, the function and its context).
- */
-class LazyEntry {
-  constructor(
-    readonly task: TaskImpl,
-    readonly iteration: number,
-    readonly attempts: number,
-    readonly result: Value
-  ) {}
-  text(): string {
-    const { attempts, iteration, result, task } = this
-    // Without requests an entry's text is always made (only requests can fail to encode).
-    return entryText(task, { task: task.id, iteration, attempts, result, requests: undefined }) as string
-  }
 }
 
 /** A result as stored: encoded with the task's schema, or checked (and frozen) as JSON. */

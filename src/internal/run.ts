@@ -356,7 +356,7 @@ const runOn = (opened: Opened) => {
   state.runMap = runMap
   state.backend = backend
   /** The checkpoint store's journal, for a durable run on a channel that keeps none. */
-  const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace) : undefined
+  const storeJournal = durable && store.journal === undefined ? checkpoints.journal(namespace, workflow.plan.ids.length) : undefined
 
   // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
   // so does a run of a workflow that waits for requests, whose record says whether it takes an answer --
@@ -609,7 +609,9 @@ const sinkOf = (
       appendNow(entry)
       return Effect.void
     },
-    record: (entry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry)
+    record: (entry) => storeJournal === undefined ? Effect.void : storeJournal.append(entry),
+    // The common completion, straight into a journal kept here (results.ts checks that the results are adopted).
+    completion: storeJournal?.appendCompletion
   }
 }
 

@@ -47,6 +47,11 @@ export interface DurableSink {
   readonly write: (entry: JournalEntry, resultKey: string, result: Value) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
   /** Journals an entry alone (a map's item, whose result is the entry's). */
   readonly record: (entry: string) => Effect.Effect<void, ChannelError | CheckpointStoreError | RunLeaseLostError>
+  /**
+   * For a journal kept in this process (which cannot fail), while the channel answers the run's results from
+   * the run (`RunState.resultsAdopted`): journals a completion without requests at once, no Effect to run.
+   */
+  readonly completion?: ((task: TaskImpl, iteration: number, attempts: number, result: Value) => void) | undefined
 }
 
 /** The run's input: the value tasks read, and its encoding (stored in checkpoints and journals). */

@@ -9,7 +9,7 @@ import { assert, describe, expect, it } from "@effect/vitest"
 import { Deferred, type Duration, Effect, Fiber, type Layer, Option, Ref, Schema } from "effect"
 import { TestClock } from "effect/testing"
 import { randomUUID } from "node:crypto"
-import { Channel, Checkpoint, Progress, Task, Workflow } from "../../src/index.js"
+import { Channel, Checkpoint, Flow, Progress, Task, Workflow } from "../../src/index.js"
 
 export interface Subject {
   readonly name: string
@@ -345,6 +345,69 @@ export const durableConformance = (subject: Subject) => {
           yield* Workflow.run(etl, { runId, durable: true, retention: "delete" })
           yield* Workflow.run(etl, { runId, durable: true })
           assert.deepStrictEqual(yield* counts.get, { extract: 2, load: 3 })
+        }).pipe(provide))
+
+      test("a continued durable run replays retried, looped and branched tasks as they completed, in order", () =>
+        Effect.gen(function*() {
+          // Completions of a first attempt of a first iteration, of a retried task and of a loop's later
+          // iterations, between entries of other kinds (a goto, the branch's choice): each replayed as journaled.
+          const counts = yield* makeCounts()
+          const healthy = yield* Ref.make(false)
+          const failOnce = yield* Ref.make(true)
+          const first = Task.make("first", () => Effect.as(counts.ran("first"), 1))
+          const flaky = Task.make("flaky", { retry: { times: 2 } }, () =>
+            Effect.gen(function*() {
+              yield* counts.ran("flaky")
+              if (yield* Ref.getAndSet(failOnce, false)) return yield* Effect.fail("once" as const)
+              return "steady"
+            }))
+          const loop = Task.make("loop", { goto: ["loop"] }, (ctx) =>
+            Effect.gen(function*() {
+              yield* counts.ran(`loop:${ctx.iteration}`)
+              if (ctx.iteration < 3) yield* ctx.goto("loop")
+              return ctx.iteration * 10
+            }))
+          const kind = Task.make("kind", (): Effect.Effect<"a" | "b"> => Effect.as(counts.ran("kind"), "b"))
+          const route = Flow.branch("route", kind)
+            .with("a", () => Task.make("onA", () => Effect.as(counts.ran("onA"), "A")))
+            .with("b", () => Task.make("onB", () => Effect.as(counts.ran("onB"), "B")))
+            .exhaustive()
+          const after = Array.from({ length: 40 }, (_, i) => Task.make(`after${i}`, () => Effect.as(counts.ran("after"), i)))
+          const last = Task.make("last", { after: [flaky, loop] }, (ctx) =>
+            Effect.gen(function*() {
+              yield* counts.ran("last")
+              if (!(yield* Ref.get(healthy))) return yield* Effect.fail("down" as const)
+              return [yield* ctx.getResult("flaky"), yield* ctx.getResult("loop")] as const
+            }))
+          const flow = Workflow.make("replays", Flow.chain(first, flaky, kind, route, loop, Flow.chain(after[0]!, ...after.slice(1)), last))
+          const runId = unique("replays")
+          const failed = yield* Effect.flip(Workflow.run(flow, { runId, durable: true }))
+          assert.strictEqual(failed._tag, "TaskFailed")
+          const ranFirst = { first: 1, flaky: 2, "loop:1": 1, "loop:2": 1, "loop:3": 1, kind: 1, onB: 1, after: 40, last: 1 }
+          assert.deepStrictEqual(yield* counts.get, ranFirst)
+          yield* Ref.set(healthy, true)
+          const events: Array<Progress.Event> = []
+          const recording = Progress.layer({ onEvent: (event) => Effect.sync(() => events.push(event)) })
+          const out = yield* Workflow.run(flow, { runId, durable: true, retention: "keep" }).pipe(Effect.provide(recording))
+          assert.deepStrictEqual(yield* counts.get, { ...ranFirst, last: 2 })
+          // Each execution replayed as it completed: the loop's three iterations, in order.
+          assert.deepStrictEqual(
+            events.flatMap((e) => e._tag === "TaskReplayed" ? [`${e.taskId}#${e.iteration}`] : []),
+            ["first#1", "flaky#1", "kind#1", "onB#1", "loop#1", "loop#2", "loop#3", ...after.map((_, i) => `after${i}#1`)]
+          )
+          assert.deepStrictEqual(out.results, {
+            first: 1,
+            flaky: "steady",
+            loop: 30,
+            kind: "b",
+            onB: "B",
+            ...Object.fromEntries(after.map((_, i) => [`after${i}`, i])),
+            last: ["steady", 30]
+          })
+          // Completed and kept: run again, nothing runs, the same results.
+          const again = yield* Workflow.run(flow, { runId, durable: true, retention: "delete" })
+          assert.deepStrictEqual(again.results, out.results)
+          assert.deepStrictEqual(yield* counts.get, { ...ranFirst, last: 2 })
         }).pipe(provide))
 
       test("a durable run started again with another input or another plan is refused", () =>
