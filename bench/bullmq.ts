@@ -26,6 +26,21 @@ export const rawQueue = async (url: string, prefix: string, queueName?: string) 
   const listener = bullConnectionOf(target)
   const events = new QueueEvents(name, { connection: listener.connection, prefix: bull, lastEventId })
   await events.waitUntilReady()
+  // The jobs of `oneSame` / `manySame`, awaited from the event stream as Distributed awaits its own: registered
+  // before the add, settled by the job's event (no lookup of a job removed on completion).
+  const waiting = new Map<string, { readonly resolve: () => void; readonly reject: (error: Error) => void }>()
+  events.on("completed", ({ jobId }) => {
+    waiting.get(jobId)?.resolve()
+    waiting.delete(jobId)
+  })
+  events.on("failed", ({ failedReason, jobId }) => {
+    waiting.get(jobId)?.reject(new Error(failedReason))
+    waiting.delete(jobId)
+  })
+  let next = 0
+  const awaited = (jobId: string) => new Promise<void>((resolve, reject) => waiting.set(jobId, { resolve, reject }))
+  /** The options Distributed gives the job of a run that is not durable: removed when it ends, one attempt. */
+  const sameOptions = (jobId: string) => ({ jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 })
   return {
     queue,
     events,
@@ -38,6 +53,23 @@ export const rawQueue = async (url: string, prefix: string, queueName?: string) 
     many: async (n: number) => {
       const jobs = await queue.addBulk(Array.from({ length: n }, (_, j) => ({ name: "noop", data: { j }, opts: { removeOnComplete: false } })))
       await Promise.all(jobs.map((job) => job.waitUntilFinished(events)))
+    },
+    /**
+     * One no-op job with the options of a Distributed run's job (removed when it ends: nothing to clean), awaited
+     * from the event stream as Distributed awaits one: the same work in Redis as a run's job, without the engine.
+     */
+    oneSame: async () => {
+      const jobId = `raw-${next++}`
+      const done = awaited(jobId)
+      await queue.add("noop", { j: 0 }, sameOptions(jobId))
+      await done
+    },
+    /** `n` such jobs added at once (`addBulk`, as Distributed sends a group's) and all awaited. */
+    manySame: async (n: number) => {
+      const ids = Array.from({ length: n }, () => `raw-${next++}`)
+      const done = Promise.all(ids.map(awaited))
+      await queue.addBulk(ids.map((jobId, j) => ({ name: "noop", data: { j }, opts: sameOptions(jobId) })))
+      await done
     },
     clean: () => queue.clean(0, 10_000, "completed"),
     close: async () => {

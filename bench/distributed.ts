@@ -11,7 +11,14 @@
  *    jobs one after another (each added once the one before has finished);
  * 3. `trip`: the round trip of a one-task run, and of one raw job (Queue.add, then
  *    waitUntilFinished through QueueEvents) (p50, p99, ratio);
- * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000.
+ * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000;
+ * 5. `cpu`: CPU per task of the producer, the worker and redis-server, and Redis commands per task, for the
+ *    fan-out on one worker, each side.
+ *
+ * Each effect-graflow round is followed by two raw ones: jobs kept (`removeOnComplete: false`, each awaited
+ * with `waitUntilFinished`, cleaned after the round, untimed: the first baseline), and the same jobs as a run
+ * sends (removed when they end, one attempt, awaited from the event stream as Distributed awaits its own:
+ * the same work in Redis as a run's jobs, without the engine).
  *
  * `chain` and `trip` run on a quiet machine, then with the CPU contended (a
  * busy-looping process per core, at the same priority), where every wake-up
@@ -20,15 +27,17 @@
  * Workers run as plain JavaScript (bench/run.mjs bundles bench/fixtures/distributed-worker.ts
  * into .bench/, both kinds alike), as a deployed worker runs the library's dist.
  *
- *   node bench/run.mjs distributed [fanout|chain|trip|heap]       (or: npm run bench:distributed)
+ *   node bench/run.mjs distributed [fanout|chain|trip|heap|cpu]       (or: npm run bench:distributed)
  */
-import { Effect } from "effect"
+import { Effect, ManagedRuntime } from "effect"
 import * as Distributed from "effect-graflow/Distributed"
 import { type ChildProcess, spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { cpus } from "node:os"
+import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { startRedisServer } from "../test/support/redis.js"
+import { clientOf } from "../test/support/target.js"
 import { chain, fanout, single } from "./fixtures/distributed-flows.js"
 import { machine, median, printTable, spread } from "./support.js"
 import { rawQueue } from "./bullmq.js"
@@ -78,7 +87,6 @@ const contend = async (): Promise<ReadonlyArray<ChildProcess>> => {
 }
 
 
-const ratio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => (median(ours) / median(raw)).toFixed(2)
 /** Each round against the raw round right after it: what the machine's drift does to both cancels out. */
 const pairRatio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => median(ours.map((time, i) => time / raw[i]!)).toFixed(2)
 const quantile = (values: ReadonlyArray<number>, q: number) => {
@@ -105,17 +113,25 @@ const fanoutPart = async (url: string) => {
       await raw.clean()
       return time
     }
+    const sameRound = async () => {
+      const started = performance.now()
+      await raw.manySame(200)
+      return performance.now() - started
+    }
     const times: Array<number> = []
     const rawTimes: Array<number> = []
+    const sameTimes: Array<number> = []
     await Effect.runPromise(Effect.gen(function*() {
       for (let i = 0; i < WARMUP + ROUNDS; i++) {
         const started = performance.now()
         yield* Distributed.run(fanout)
         const time = performance.now() - started
         const rawTime = yield* Effect.promise(rawRound)
+        const sameTime = yield* Effect.promise(sameRound)
         if (i >= WARMUP) {
           times.push(time)
           rawTimes.push(rawTime)
+          sameTimes.push(sameTime)
         }
       }
     }).pipe(Effect.provide(layer)))
@@ -127,43 +143,59 @@ const fanoutPart = async (url: string) => {
       `${median(times).toFixed(0)} ms (${spread(times)})`,
       `${perSecond(median(times))}/s`,
       `${median(rawTimes).toFixed(0)} ms (${spread(rawTimes)})`,
-      `${perSecond(median(rawTimes))}/s`,
-      ratio(times, rawTimes),
-      pairRatio(times, rawTimes)
+      pairRatio(times, rawTimes),
+      `${median(sameTimes).toFixed(0)} ms (${spread(sameTimes)})`,
+      pairRatio(times, sameTimes)
     ])
   }
-  printTable(["200 tasks, fan-out", "effect-graflow", "tasks/s", "raw BullMQ, 200 no-op jobs", "jobs/s", "time, effect-graflow / raw (medians)", "per pair of rounds (median)"], rows)
+  printTable([
+    "200 tasks, fan-out",
+    "effect-graflow",
+    "tasks/s",
+    "raw BullMQ, 200 no-op jobs kept (cleaned after the round, untimed)",
+    "time, per round against it (median)",
+    "raw BullMQ, the same jobs as a run's (removed when they end), awaited from the event stream",
+    "time, per round against it (median)"
+  ], rows)
 }
 
 /**
- * `rounds` pairs of rounds, effect-graflow's (`ours`, on the layer) then raw BullMQ's, after `warmup`
- * pairs; quiet, then with the CPU contended. A row per condition.
+ * `rounds` rounds of effect-graflow's (`ours`, on the layer), raw BullMQ's with its jobs kept (`raw`) and raw
+ * BullMQ's with a run's job options (`same`), in turn, after `warmup`; quiet, then with the CPU contended. A row
+ * per condition.
  */
 const paired = async (
   label: string,
   layer: ReturnType<typeof Distributed.layer>,
   ours: Effect.Effect<unknown, unknown, Distributed.Dispatcher>,
   raw: () => Promise<unknown>,
+  same: () => Promise<unknown>,
   clean: () => Promise<unknown>,
   warmup: number,
   rounds: number
 ): Promise<Array<ReadonlyArray<string>>> => {
   const rows: Array<ReadonlyArray<string>> = []
+  const timed = (run: () => Promise<unknown>) => Effect.promise(async () => {
+    const started = performance.now()
+    await run()
+    return performance.now() - started
+  })
   await Effect.runPromise(Effect.gen(function*() {
     for (const condition of ["quiet", "contended"] as const) {
       const loops = condition === "contended" ? yield* Effect.promise(contend) : []
       const times: Array<number> = []
       const rawTimes: Array<number> = []
+      const sameTimes: Array<number> = []
       for (let i = 0; i < warmup + rounds; i++) {
         const started = performance.now()
         yield* ours
         const time = performance.now() - started
-        const rawStarted = performance.now()
-        yield* Effect.promise(raw)
-        const rawTime = performance.now() - rawStarted
+        const rawTime = yield* timed(raw)
+        const sameTime = yield* timed(same)
         if (i >= warmup) {
           times.push(time)
           rawTimes.push(rawTime)
+          sameTimes.push(sameTime)
         }
         if (i % 50 === 49) yield* Effect.promise(clean)
       }
@@ -173,15 +205,23 @@ const paired = async (
         `${label}, ${condition}`,
         `${median(times).toFixed(2)} ms (p99 ${quantile(times, 0.99).toFixed(2)})`,
         `${median(rawTimes).toFixed(2)} ms (p99 ${quantile(rawTimes, 0.99).toFixed(2)})`,
-        ratio(times, rawTimes),
-        pairRatio(times, rawTimes)
+        pairRatio(times, rawTimes),
+        `${median(sameTimes).toFixed(2)} ms (p99 ${quantile(sameTimes, 0.99).toFixed(2)})`,
+        pairRatio(times, sameTimes)
       ])
     }
   }).pipe(Effect.provide(layer)))
   return rows
 }
 
-const header = (what: string) => [what, "effect-graflow (p50)", "raw BullMQ (p50)", "effect-graflow / raw (medians)", "per pair of rounds (median)"]
+const header = (what: string) => [
+  what,
+  "effect-graflow (p50)",
+  "raw BullMQ, jobs kept (p50)",
+  "per round against it (median)",
+  "raw BullMQ, a run's job options (p50)",
+  "per round against it (median)"
+]
 
 const chainPart = async (url: string) => {
   const prefix = `bench:${randomUUID().slice(0, 6)}:`
@@ -190,6 +230,8 @@ const chainPart = async (url: string) => {
   const raw = await rawQueue(url, rawPrefix)
   const rows = await paired("1 worker", Distributed.layer({ redis: url, prefix }), Distributed.run(chain), async () => {
     for (let i = 0; i < 200; i++) await raw.one()
+  }, async () => {
+    for (let i = 0; i < 200; i++) await raw.oneSame()
   }, raw.clean, 5, 20)
   await raw.close()
   await stop(workers)
@@ -201,7 +243,7 @@ const tripPart = async (url: string) => {
   const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
   const workers = await Promise.all([start("graflow", url, prefix), start("raw", url, rawPrefix)])
   const raw = await rawQueue(url, rawPrefix)
-  const rows = await paired("round trip", Distributed.layer({ redis: url, prefix }), Distributed.run(single), raw.one, raw.clean, 100, 400)
+  const rows = await paired("round trip", Distributed.layer({ redis: url, prefix }), Distributed.run(single), raw.one, raw.oneSame, raw.clean, 100, 400)
   await raw.close()
   await stop(workers)
   printTable(header("one-task run / one raw job"), rows)
@@ -226,14 +268,82 @@ const heapPart = async (url: string) => {
   ]])
 }
 
-const parts = { fanout: fanoutPart, chain: chainPart, trip: tripPart, heap: heapPart }
+/** A process's CPU time so far, in ms (`/proc`: user + system, in ticks of 10 ms). */
+const cpuOf = (pid: number | "self"): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
+/**
+ * CPU per task of each process — this producer, the worker, redis-server — over blocks of 50 fan-out rounds
+ * (10,000 tasks) on one worker, the three sides' blocks in turn, three times; and the Redis commands per task
+ * (`INFO commandstats`, scripts' inner commands included) with the server's time for them. The processes share
+ * the machine's cores, so the sum is what a round's time follows.
+ */
+const cpuPart = async (url: string) => {
+  const prefix = `bench:${randomUUID().slice(0, 6)}:`
+  const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
+  const [ourWorker, rawWorker] = await Promise.all([start("graflow", url, prefix), start("raw", url, rawPrefix)])
+  const raw = await rawQueue(url, rawPrefix)
+  const admin = clientOf(url)
+  const redisPid = Number((await admin.info("server")).match(/process_id:(\d+)/)?.[1])
+  const runtime = ManagedRuntime.make(Distributed.layer({ redis: url, prefix }))
+  const sides = [
+    { label: "effect-graflow", worker: ourWorker, round: () => runtime.runPromise(Distributed.run(fanout)) },
+    { label: "raw BullMQ, jobs kept (cleaned after each round, counted)", worker: rawWorker, round: async () => {
+      await raw.many(200)
+      await raw.clean()
+    } },
+    { label: "raw BullMQ, a run's job options", worker: rawWorker, round: () => raw.manySame(200) }
+  ]
+  const ROUNDS_PER_BLOCK = 50
+  const tasks = ROUNDS_PER_BLOCK * 200
+  const samples = sides.map(() => ({ producer: [] as Array<number>, worker: [] as Array<number>, redis: [] as Array<number>, commands: [] as Array<number>, usec: [] as Array<number> }))
+  for (const side of sides) for (let i = 0; i < WARMUP; i++) await side.round()
+  for (let block = 0; block < 3; block++) {
+    for (const [i, side] of sides.entries()) {
+      await admin.config("RESETSTAT")
+      const before = [cpuOf("self"), cpuOf(side.worker.pid!), cpuOf(redisPid)] as const
+      for (let r = 0; r < ROUNDS_PER_BLOCK; r++) await side.round()
+      const after = [cpuOf("self"), cpuOf(side.worker.pid!), cpuOf(redisPid)] as const
+      let calls = 0
+      let usec = 0
+      for (const line of (await admin.info("commandstats")).split("\r\n")) {
+        const stat = /^cmdstat_(\w+):calls=(\d+),usec=(\d+)/.exec(line)
+        if (stat === null || stat[1] === "config" || stat[1] === "info") continue
+        calls += Number(stat[2])
+        usec += Number(stat[3])
+      }
+      const perTask = (ms: number) => ms * 1000 / tasks
+      samples[i]!.producer.push(perTask(after[0] - before[0]))
+      samples[i]!.worker.push(perTask(after[1] - before[1]))
+      samples[i]!.redis.push(perTask(after[2] - before[2]))
+      samples[i]!.commands.push(calls / tasks)
+      samples[i]!.usec.push(usec / tasks)
+    }
+  }
+  await runtime.dispose()
+  await raw.close()
+  admin.disconnect()
+  await stop([ourWorker, rawWorker])
+  printTable(
+    ["200 tasks, fan-out, 1 worker: per task (median of 3 blocks of 10,000 tasks)", "producer CPU", "worker CPU", "redis-server CPU", "sum", "Redis commands", "Redis server time"],
+    sides.map((side, i) => {
+      const s = samples[i]!
+      const [p, w, r] = [median(s.producer), median(s.worker), median(s.redis)]
+      return [side.label, `${p.toFixed(1)} µs`, `${w.toFixed(1)} µs`, `${r.toFixed(1)} µs`, `${(p + w + r).toFixed(1)} µs`, median(s.commands).toFixed(1), `${median(s.usec).toFixed(1)} µs`]
+    })
+  )
+}
+
+const parts = { fanout: fanoutPart, chain: chainPart, trip: tripPart, heap: heapPart, cpu: cpuPart }
 
 const main = async () => {
   const chosen = process.argv.slice(2).filter((name): name is keyof typeof parts => name in parts)
   const server = await startRedisServer()
   try {
     console.log(machine(`redis-server ${server.version}`))
-    for (const name of chosen.length === 0 ? (["fanout", "chain", "trip", "heap"] as const) : chosen) {
+    for (const name of chosen.length === 0 ? (["fanout", "chain", "trip", "heap", "cpu"] as const) : chosen) {
       console.log()
       await parts[name](server.url)
     }
