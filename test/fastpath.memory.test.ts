@@ -5,7 +5,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Cause, Deferred, Effect, Exit, Fiber, Layer, Option } from "effect"
 import { Channel, ChannelBackend, Flow, MemoryChannel, Task, Workflow } from "../src/index.js"
-import { CompletionEntry, makeMemory } from "../src/internal/checkpoint.js"
 import { namespacesOf } from "../src/internal/memory.js"
 import { sharedDefaultChannel } from "../src/internal/run.js"
 
@@ -104,43 +103,5 @@ describe("runs without a channel of their own", () => {
       const out = yield* Workflow.run(flow, { runId: "r1" }).pipe(Effect.provide(Layer.succeed(Channel.Channel, counting)))
       assert.deepStrictEqual(out.results, { a: 1, sub: { i: 2 } })
       assert.deepStrictEqual(opened, ["counted/r1", "inner/counted%2Fr1%2Fsub"])
-    }))
-})
-
-
-describe("a durable run's journal in memory", () => {
-  it.effect("completions kept as columns read back in order among other entries, past the room made, after a reset", () =>
-    Effect.gen(function*() {
-      const journal = makeMemory().journal("ns", 2)
-      const append = journal.appendCompletion!
-      const [a, b] = [{ id: "a" }, { id: "b" }]
-      assert.deepStrictEqual(yield* journal.open("H"), ["H"])
-      append(a, 1, 1, { n: 1 })
-      append(b, 2, 3, undefined)
-      // A third completion is past the room of two: the columns grow.
-      append(a, 3, 1, [1])
-      yield* journal.append("goto")
-      append(b, 1, 1, "x")
-      journal.appendNow!(new CompletionEntry(a, 4, 2, null))
-      const expected = [
-        "H",
-        `{"task":"a","iteration":1,"attempts":1,"result":{"n":1}}`,
-        `{"task":"b","iteration":2,"attempts":3}`,
-        `{"task":"a","iteration":3,"attempts":1,"result":[1]}`,
-        "goto",
-        `{"task":"b","iteration":1,"attempts":1,"result":"x"}`,
-        `{"task":"a","iteration":4,"attempts":2,"result":null}`
-      ]
-      assert.deepStrictEqual(yield* journal.open("ignored"), expected)
-      // Read again: the same (nothing appended twice); a reset drops completions not yet read.
-      assert.deepStrictEqual(yield* journal.open("ignored"), expected)
-      append(a, 5, 1, 5)
-      yield* journal.reset(["H2"])
-      append(b, 1, 1, 6)
-      assert.deepStrictEqual(yield* journal.open("ignored"), ["H2", `{"task":"b","iteration":1,"attempts":1,"result":6}`])
-      // Removed: later appends of this view go nowhere; a reopening starts from its header.
-      yield* journal.remove
-      append(a, 1, 1, 7)
-      assert.deepStrictEqual(yield* journal.open("H3"), ["H3"])
     }))
 })

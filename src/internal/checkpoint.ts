@@ -172,6 +172,8 @@ export interface StoreJournal {
    * object per entry (a 1,000-task durable run's entries, kept alive to its end, were a fifth of its cost).
    */
   readonly appendCompletion?: ((task: Completer, iteration: number, attempts: number, result: Value) => void) | undefined
+  /** The run that appends has ended: the room made for completions it did not journal is let go. */
+  readonly trim?: (() => void) | undefined
   /** Replaces the journal with `entries` (header first). */
   readonly reset: (entries: ReadonlyArray<string>) => Effect.Effect<void, CheckpointStoreError>
   /** Removes the journal. */
@@ -314,8 +316,19 @@ const memoryKeyValueStore = (): KeyValueStore.KeyValueStore => {
  */
 export const makeMemory = (): Store => {
   const journals = new Map<string, MemoryJournal>()
+  const base = fromKeyValueStore(memoryKeyValueStore())
   return {
-    ...fromKeyValueStore(memoryKeyValueStore()),
+    ...base,
+    // The run's journal is kept here, not in the KeyValueStore: removed with its checkpoints.
+    removeRun: (namespace) =>
+      Effect.andThen(
+        base.removeRun(namespace),
+        Effect.sync(() => {
+          const journal = journals.get(namespace)
+          if (journal !== undefined) journal.dead = true
+          journals.delete(namespace)
+        })
+      ),
     journal: (namespace, expected = 0) => {
       let held: MemoryJournal | undefined
       const box = () => held !== undefined && !held.dead ? held : (held = journals.get(namespace))
@@ -338,6 +351,9 @@ export const makeMemory = (): Store => {
         appendNow: push,
         appendCompletion: (task, iteration, attempts, result) => {
           box()?.complete(task, iteration, attempts, result)
+        },
+        trim: () => {
+          box()?.trim()
         },
         reset: (entries) => Effect.sync(() => replace(entries.slice())),
         remove: Effect.sync(() => {
@@ -366,10 +382,10 @@ class MemoryJournal {
   private results: Array<Value> = []
   /** The iteration and attempts of the completions that are not a first iteration's first attempt, by position. */
   private counts: Map<number, readonly [number, number]> | undefined = undefined
-  /** How many completions the columns make room for at once. */
+  /** How many completions the columns make room for at once: the plan's tasks. */
   private readonly room: number
   constructor(private entries: Array<JournalEntry>, expected: number) {
-    this.room = Math.min(expected, MAX_ROOM)
+    this.room = Number.isSafeInteger(expected) && expected > 0 ? Math.min(expected, MAX_ROOM) : 0
   }
   complete(task: Completer, iteration: number, attempts: number, result: Value): void {
     const at = this.count++
@@ -387,6 +403,18 @@ class MemoryJournal {
       tasks.push(task)
       this.results.push(result)
     }
+  }
+  /** Lets go of the room no completion took (the run that appends has ended; its journal may be kept). */
+  trim(): void {
+    const { count, tasks } = this
+    if (tasks === undefined || tasks.length <= count) return
+    if (count === 0) {
+      this.tasks = undefined
+      this.results = []
+      return
+    }
+    tasks.length = count
+    this.results.length = count
   }
   push(entry: JournalEntry): void {
     this.settled().push(entry)
@@ -425,6 +453,7 @@ class MemoryJournal {
 
 /** The most completions a journal in memory makes room for at once (two arrays of this length). */
 const MAX_ROOM = 1 << 16
+
 
 /** What a cleared column holds (no task: nothing kept alive). */
 const CLEARED: Completer = { id: "" }

@@ -434,7 +434,10 @@ const runOn = (opened: Opened) => {
       () => retain(durable ? { _tag: "Keep" } : finalRetention)
     )
   }
-  const drive = prepare === undefined ? Effect.suspend(runPrepared) : Effect.flatMap(prepare, runPrepared)
+  const prepared = prepare === undefined ? Effect.suspend(runPrepared) : Effect.flatMap(prepare, runPrepared)
+  // A journal kept in this process made room for the plan's completions: what the run did not take is let go.
+  const trim = storeJournal?.trim
+  const drive = trim === undefined ? prepared : Effect.ensuring(prepared, Effect.sync(trim))
   // The run's record says how it ended (before its retention: an answer is never queued for a run that ended). A
   // run that ended for good on a store that can gets its retention with its end, the end first (on Redis: one script).
   let retainedWithEnd = false
