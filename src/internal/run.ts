@@ -399,12 +399,12 @@ const runOn = (opened: Opened) => {
   }
   /** A run resumed from a checkpoint: the channel as it was, its journal (durable) the checkpoint's completions. */
   const restore = (data: CheckpointData) => {
-    const header = journalHeader(workflow.name, state.planHash, input?.encoded)
     const completed = data.completed
-    const entries = completed.map((c) => JSON.stringify(c))
-    const restored = store.restore(channelOf(data), durable && store.journal !== undefined ? [header, ...entries] : undefined)
+    // A durable run's journal: its header, then the checkpoint's completions (a run that is not durable has none).
+    const journal = durable ? [journalHeader(workflow.name, state.planHash, input?.encoded), ...completed.map((c) => JSON.stringify(c))] : undefined
+    const restored = store.restore(channelOf(data), store.journal !== undefined ? journal : undefined)
     return Effect.map(
-      storeJournal === undefined ? restored : Effect.andThen(restored, storeJournal.reset([header, ...entries])),
+      storeJournal === undefined || journal === undefined ? restored : Effect.andThen(restored, storeJournal.reset(journal)),
       () => {
         state.replay = replayOf(completed)
       }

@@ -1015,6 +1015,24 @@ export const channelConformance = (subject: Subject) => {
           assert.deepStrictEqual(sorted(yield* ch.keys()), ["a", "empty", "items", "u"])
         }), 30_000)
 
+      test("a restore of thousands of keys, values among lists and TTLs, gives every one back and lists them all", (ch, env) =>
+        Effect.gen(function*() {
+          // Past the 2,000 values a batched write takes at once (Redis), lists and TTLs in between.
+          const entries = Array.from({ length: 4_500 }, (_, i) =>
+            i % 500 === 7
+              ? { key: `list${i}`, value: [i, `${i}`], ttl: undefined }
+              : i % 500 === 9
+              ? { key: `ttl${i}`, value: i, ttl: 60_000 }
+              : { key: `v:${i}`, value: i % 3 === 0 ? { n: i } : i, ttl: undefined })
+          yield* env.store.restore(entries, undefined)
+          const dumped = byKey(yield* env.store.dump)
+          assert.deepStrictEqual(dumped.map((e) => [e.key, e.value]), byKey(entries).map((e) => [e.key, e.value]))
+          assert.deepStrictEqual(dumped.filter((e) => e.ttl !== undefined).map((e) => e.key), byKey(entries).filter((e) => e.ttl !== undefined).map((e) => e.key))
+          assert.strictEqual((yield* ch.keys()).length, 4_500)
+          assert.strictEqual(yield* ch.append("list7", "more"), 3)
+          assert.deepStrictEqual(yield* ch.get("v:3"), { n: 3 })
+        }), 60_000)
+
       test("a dump restored elsewhere gives the same contents", (ch, env) =>
         Effect.gen(function*() {
           yield* ch.set("k", { deep: ["v"] })
