@@ -308,12 +308,16 @@ const cpuPart = async (url: string) => {
       const after = [cpuOf("self"), cpuOf(side.worker.pid!), cpuOf(redisPid)] as const
       let calls = 0
       let usec = 0
+      const each: Array<string> = []
       for (const line of (await admin.info("commandstats")).split("\r\n")) {
         const stat = /^cmdstat_(\w+):calls=(\d+),usec=(\d+)/.exec(line)
         if (stat === null || stat[1] === "config" || stat[1] === "info") continue
         calls += Number(stat[2])
         usec += Number(stat[3])
+        each.push(`${stat[1]} ${(Number(stat[2]) / tasks).toFixed(2)} (${(Number(stat[3]) / tasks).toFixed(1)} µs)`)
       }
+      // BENCH_COMMANDS=1: each command's calls and server time per task, scripts' inner commands included.
+      if (process.env.BENCH_COMMANDS !== undefined && block === 2) console.log(`${side.label}: ${each.join(", ")}`)
       const perTask = (ms: number) => ms * 1000 / tasks
       samples[i]!.producer.push(perTask(after[0] - before[0]))
       samples[i]!.worker.push(perTask(after[1] - before[1]))

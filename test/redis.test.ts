@@ -11,6 +11,7 @@ import { Channel, ChannelBackend, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import { hasEndThenRetain, hasEntriesThenRetain } from "../src/internal/channel.js"
 import { namespaceKeys } from "../src/internal/redis/keys.js"
+import { defineScripts, runScriptWithKeys } from "../src/internal/redis/scripts.js"
 import { adminClient } from "./support/redis.js"
 
 const url = inject("redisUrl")
@@ -129,6 +130,58 @@ describe("RedisChannel", () => {
         // A later write of the same key, after the batch, wins (writes that wait for each other keep their order).
         yield* channel.set("k1", "later")
         expect(yield* channel.get("k1")).toBe("later")
+        // Writes of one key made at once, with and without a TTL, land in the order they were made: the last wins,
+        // with its TTL or without one (the values without a TTL are written together, the others in between).
+        const hour = { ttl: "1 hour" } as const
+        yield* Effect.all([
+          channel.set("first", 0),
+          channel.set("a", 1),
+          channel.set("a", 2, hour),
+          channel.set("a", 3),
+          channel.set("b", 1),
+          channel.set("b", 2),
+          channel.set("b", 3, hour),
+          channel.set("c", 1, hour),
+          channel.set("c", 2)
+        ], { concurrency: "unbounded" })
+        expect([yield* channel.get("a"), yield* channel.get("b"), yield* channel.get("c")]).toEqual([3, 3, 2])
+        expect(yield* ttl("a")).toBe(-1)
+        expect(yield* ttl("b")).toBeGreaterThan(3_500_000)
+        expect(yield* ttl("c")).toBe(-1)
+        // The index follows: a key whose last write has no TTL is listed after the others' would have expired.
+        expect((yield* channel.keys()).filter((k) => k.length === 1).sort()).toEqual(["a", "b", "c"])
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+    }))
+
+  it.live("thousands of keys: written many to a call, expired by a retention each with its TTL, dropped all at once", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:many:${randomUUID().slice(0, 8)}:`
+      const keys = namespaceKeys(prefix, "wf/many")
+      // The script that writes the values set in one tick, given more values than one call of the store takes
+      // (the store sends at most 1,000): all written and indexed, Lua's unpack limit never met.
+      yield* Effect.promise(() => {
+        defineScripts(redis)
+        const data: Array<string> = [keys.index]
+        const args: Array<string> = []
+        for (let i = 0; i < 9_000; i++) {
+          data.push(keys.dataPrefix + `s${i}`)
+          args.push(`${i}`, i === 8_999 ? "60000" : "", `s${i}`)
+        }
+        return runScriptWithKeys(redis, "SET_VALUES", data, args)
+      })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const channel = yield* Channel.open("wf/many")
+        assert.strictEqual((yield* channel.keys()).length, 9_000)
+        assert.strictEqual(yield* channel.get("s4321"), 4321)
+        const store = yield* Effect.flatMap(Effect.service(Channel.Channel), (backend) => backend.open("wf/many"))
+        // Kept for an hour: every key gets the hour, but the one whose TTL is shorter keeps it.
+        yield* store.retain({ _tag: "Expire", millis: 3_600_000 })
+        const ttl = (key: string) => Effect.promise(() => redis.pttl(keys.dataPrefix + key))
+        for (const key of ["s0", "s1999", "s2000", "s8998"]) expect(yield* ttl(key)).toBeGreaterThan(3_500_000)
+        expect(yield* ttl("s8999")).toBeLessThanOrEqual(60_000)
+        yield* store.retain({ _tag: "Delete" })
+        assert.deepStrictEqual(yield* Effect.promise(() => redis.keys(`${prefix}*`)), [])
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
     }))
 

@@ -39,25 +39,53 @@ if t == 'none' then return {0} end
 return {3, t}`
 
 /**
+ * Values without a TTL written together: `batch(index, key, text, member)`
+ * queues one (its index entry scored `inf`), `flush(index)` writes those
+ * queued with an MSET and a ZADD (a call from a script costs the server more
+ * than the command itself). A batch is cut at Lua's unpack limit.
+ */
+const BATCH = `
+local sets, members = {}, {}
+local function flush(index)
+  if #sets > 0 then
+    redis.call('MSET', unpack(sets))
+    redis.call('ZADD', index, unpack(members))
+    sets, members = {}, {}
+  end
+end
+local function batch(index, key, text, member)
+  sets[#sets + 1] = key
+  sets[#sets + 1] = text
+  members[#members + 1] = 'inf'
+  members[#members + 1] = member
+  if #sets >= 4000 then flush(index) end
+end
+`
+
+/**
  * The values set in one tick in one namespace (the results of a group's
  * members, typically), each as SET_VALUE writes it: one script call for all.
+ * Values without a TTL are written together, in order (an MSET and a ZADD for
+ * a run of them, where a SET and a ZADD each cost the server a call from the
+ * script each); a value with a TTL writes the run before it first.
  * Called with the number of keys first. KEYS: index, data… ARGV: (text, ttl
  * ('' none), member)… per data key.
  */
-const SET_VALUES = `${TRACK}
+const SET_VALUES = `${TRACK}${BATCH}
 local now
 for i = 2, #KEYS do
   local j = (i - 2) * 3
   local text, ttl, member = ARGV[j + 1], ARGV[j + 2], ARGV[j + 3]
   if ttl == '' then
-    redis.call('SET', KEYS[i], text)
-    redis.call('ZADD', KEYS[1], 'inf', member)
+    batch(KEYS[1], KEYS[i], text, member)
   else
+    flush(KEYS[1])
     redis.call('SET', KEYS[i], text, 'PX', ttl)
     now = now or now_ms()
     redis.call('ZADD', KEYS[1], now + tonumber(ttl), member)
   end
 end
+flush(KEYS[1])
 if now then redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now) end
 return 1`
 
@@ -245,7 +273,16 @@ end
  */
 const DROP = `${END_RUN}
 if ARGV[3] then end_run(KEYS[6], KEYS[4], ARGV[3], ARGV[4], ARGV[5]) end
-for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
+-- The keys unlinked a few thousand at a time (one call each from the script cost more than the unlinking).
+local keys = {}
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  keys[#keys + 1] = ARGV[1] .. m
+  if #keys == 4000 then
+    redis.call('UNLINK', unpack(keys))
+    keys = {}
+  end
+end
+if #keys > 0 then redis.call('UNLINK', unpack(keys)) end
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('UNLINK', ARGV[2] .. m) end
 redis.call('UNLINK', unpack(KEYS))
 return 1`
@@ -262,12 +299,14 @@ const EXPIRE = `${TRACK}${END_RUN}
 if ARGV[4] then end_run(KEYS[6], KEYS[4], ARGV[4], ARGV[5], ARGV[6]) end
 local ms = tonumber(ARGV[2])
 local now = now_ms()
-for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local k = ARGV[1] .. m
-  local p = redis.call('PTTL', k)
-  if p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
-  -- otherwise the key keeps its shorter TTL (or is missing: its entry is kept, as in LIVE). Entries keep their
-  -- scores: the index expires with the keys (below), and until then a read checks that a key is there (LIVE).
+-- An entry's score is when its key expires (inf: never; every write keeps it so): a key expiring later than
+-- ms from now, or never, gets ms; one expiring sooner keeps its TTL (or has expired: its entry is kept, as in
+-- LIVE). Entries keep their scores: the index expires with the keys (below), and until then a read checks
+-- that a key is there (LIVE).
+local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+for i = 1, #entries, 2 do
+  local score = entries[i + 1]
+  if score == 'inf' or tonumber(score) - now > ms then redis.call('PEXPIRE', ARGV[1] .. entries[i], ms) end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end
@@ -319,30 +358,18 @@ end
  * an MSET and a ZADD per 2,000 of them, not a SET and a ZADD each (a call from
  * the script costs the server more than the command itself).
  */
-const RESTORE = `${TRACK}${PUSH_RANGE}
+const RESTORE = `${TRACK}${PUSH_RANGE}${BATCH}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do redis.call('UNLINK', ARGV[1] .. m) end
 redis.call('DEL', KEYS[1])
 -- Every key is written here with the TTL given: its index entry is scored from it (one clock read for all).
 local now = now_ms()
 local i = 4
-local sets, members = {}, {}
-local function flush()
-  if #sets > 0 then
-    redis.call('MSET', unpack(sets))
-    redis.call('ZADD', KEYS[1], unpack(members))
-    sets, members = {}, {}
-  end
-end
 for _ = 1, tonumber(ARGV[3]) do
   local m, ttl, kind, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local k = ARGV[1] .. m
   i = i + 4
   if kind == '1' and ttl == '' then
-    sets[#sets + 1] = k
-    sets[#sets + 1] = ARGV[i]
-    members[#members + 1] = 'inf'
-    members[#members + 1] = m
-    if #sets >= 4000 then flush() end
+    batch(KEYS[1], k, ARGV[i], m)
   else
     if kind == '1' then redis.call('SET', k, ARGV[i])
     elseif n == 0 then redis.call('SET', k, '[]')
@@ -356,7 +383,7 @@ for _ = 1, tonumber(ARGV[3]) do
   end
   i = i + n
 end
-flush()
+flush(KEYS[1])
 if ARGV[2] == '1' then
   redis.call('DEL', KEYS[2])
   if i <= #ARGV then push_range(KEYS[2], i, #ARGV) end
