@@ -185,6 +185,87 @@ describe("RedisChannel", () => {
       })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
     }))
 
+  it.live("every write keeps a key's index score at its expiry (inf without a TTL): what prunes the index reads it", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:scores:${randomUUID().slice(0, 8)}:`
+      const keys = namespaceKeys(prefix, "wf/scores")
+      const mismatches = Effect.promise(async () => {
+        const entries = await redis.zrange(keys.index, "0", "-1", "WITHSCORES")
+        const [seconds, micros] = await redis.time()
+        const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+        const out: Array<string> = []
+        for (let i = 0; i < entries.length; i += 2) {
+          const [member, score] = [entries[i]!, entries[i + 1]!]
+          const pttl = await redis.pttl(keys.dataPrefix + member)
+          if (pttl === -2) continue
+          const agrees = pttl === -1 ? score === "inf" : score !== "inf" && Math.abs(Number(score) - (now + pttl)) < 100
+          if (!agrees) out.push(`${member}: score ${score}, pttl ${pttl}`)
+        }
+        return out
+      })
+      yield* Effect.scoped(Effect.gen(function*() {
+        const store = yield* Effect.flatMap(Effect.service(Channel.Channel), (backend) => backend.open("wf/scores"))
+        const hour = 3_600_000
+        yield* store.set("s1", 1, hour)
+        yield* store.set("s1", 2, undefined)
+        yield* store.set("s2", 1, undefined)
+        yield* store.set("s2", 2, hour)
+        yield* store.set("s3", 1, 60_000)
+        yield* store.set("s3", 2, hour)
+        // Many in one tick, with and without TTLs, on the same keys.
+        yield* Effect.all([
+          store.set("b0", 0, undefined),
+          store.set("b1", 1, hour),
+          store.set("b1", 2, undefined),
+          store.set("b2", 1, undefined),
+          store.set("b2", 2, hour),
+          store.set("s1", 3, hour)
+        ], { concurrency: "unbounded" })
+        yield* store.set("l1", [1, 2], hour)
+        yield* store.append("l1", 3, undefined)
+        yield* store.set("l2", [1], undefined)
+        yield* store.append("l2", 2, hour)
+        yield* store.set("l3", [], hour)
+        yield* store.prepend("l3", 1, undefined)
+        yield* store.set("l4", [1], hour)
+        yield* store.set("l4", 5, undefined)
+        yield* store.set("n1", 1, hour)
+        yield* store.atomicAdd("n1", 2)
+        yield* store.atomicAdd("n2", 2)
+        yield* store.set("n3", 1, hour)
+        yield* store.atomicAdd("n3", 2, () => undefined)
+        yield* store.set("v1", [1], hour)
+        yield* store.set("v1", "x", undefined)
+        yield* store.set("d1", 1, hour)
+        yield* store.delete("d1")
+        expect(yield* mismatches).toEqual([])
+        yield* store.restore([
+          { key: "r1", value: 1, ttl: hour },
+          { key: "r2", value: 2, ttl: undefined },
+          { key: "r3", value: [1, 2], ttl: hour },
+          { key: "r4", value: [], ttl: hour },
+          { key: "r5", value: [3], ttl: undefined }
+        ], undefined)
+        yield* store.append("r4", 1, undefined)
+        expect(yield* mismatches).toEqual([])
+      })).pipe(Effect.provide(RedisChannel.layer({ url, prefix })))
+    }))
+
+  it.live("a durable run started again under its id, ending with a longer retention, keeps the TTL its first end gave", () =>
+    Effect.gen(function*() {
+      const redis = yield* admin
+      const prefix = `test:again:${randomUUID().slice(0, 8)}:`
+      const layer = RedisChannel.layer({ url, prefix })
+      const workflow = Workflow.make("w", Task.make("t", (ctx) => ctx.untyped.set("k", 1)))
+      yield* Workflow.run(workflow, { runId: "r", durable: true, retention: { expireAfter: "1 minute" } }).pipe(Effect.provide(layer))
+      // The same durable run again (it replays its journal), ending with a retention of an hour.
+      yield* Workflow.run(workflow, { runId: "r", durable: true, retention: { expireAfter: "1 hour" } }).pipe(Effect.provide(layer))
+      for (const key of ["k", "t.__result__"]) {
+        expect(yield* Effect.promise(() => redis.pttl(`${prefix}{w/r}:k:${key}`))).toBeLessThanOrEqual(60_000)
+      }
+    }))
+
   it.live("a store that spreads a Redis store with a retain, entries or run of its own is read, ended and retained through them", () =>
     Effect.gen(function*() {
       const redis = yield* Channel.Channel

@@ -1033,6 +1033,32 @@ export const channelConformance = (subject: Subject) => {
           assert.deepStrictEqual(yield* ch.get("v:3"), { n: 3 })
         }), 60_000)
 
+      test("a restore given one key twice keeps the last entry, with its TTL", (_ch, env) =>
+        Effect.gen(function*() {
+          // A checkpoint is any JSON the decoder accepts: nothing makes its channel's keys unique.
+          yield* env.store.restore([
+            { key: "a", value: 1, ttl: undefined },
+            { key: "a", value: 2, ttl: 60_000 },
+            { key: "b", value: [1], ttl: undefined },
+            { key: "b", value: 3, ttl: undefined }
+          ], undefined)
+          const dumped = byKey(yield* env.store.dump)
+          assert.deepStrictEqual(dumped.map((e) => [e.key, e.value]), [["a", 2], ["b", 3]])
+          assert.isDefined(dumped[0]!.ttl)
+          assert.isUndefined(dumped[1]!.ttl)
+        }))
+
+      test("a second expiring retention keeps the shorter TTL the first one gave", (ch, env) =>
+        Effect.gen(function*() {
+          yield* ch.set("forever", 1)
+          yield* ch.set("day", 2, { ttl: "1 day" })
+          yield* env.store.retain({ _tag: "Expire", millis: 60_000 })
+          yield* env.store.retain({ _tag: "Expire", millis: 3_600_000 })
+          const ttls = (yield* env.store.dump).map((e) => e.ttl ?? Infinity)
+          assert.strictEqual(ttls.length, 2)
+          for (const ttl of ttls) assert.isAtMost(ttl, 60_000)
+        }))
+
       test("a dump restored elsewhere gives the same contents", (ch, env) =>
         Effect.gen(function*() {
           yield* ch.set("k", { deep: ["v"] })

@@ -299,14 +299,12 @@ const EXPIRE = `${TRACK}${END_RUN}
 if ARGV[4] then end_run(KEYS[6], KEYS[4], ARGV[4], ARGV[5], ARGV[6]) end
 local ms = tonumber(ARGV[2])
 local now = now_ms()
--- An entry's score is when its key expires (inf: never; every write keeps it so): a key expiring later than
--- ms from now, or never, gets ms; one expiring sooner keeps its TTL (or has expired: its entry is kept, as in
--- LIVE). Entries keep their scores: the index expires with the keys (below), and until then a read checks
--- that a key is there (LIVE).
-local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-for i = 1, #entries, 2 do
-  local score = entries[i + 1]
-  if score == 'inf' or tonumber(score) - now > ms then redis.call('PEXPIRE', ARGV[1] .. entries[i], ms) end
+for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local k = ARGV[1] .. m
+  local p = redis.call('PTTL', k)
+  if p == -1 or p > ms then redis.call('PEXPIRE', k, ms) end
+  -- otherwise the key keeps its shorter TTL (or is missing: its entry is kept, as in LIVE). Entries keep their
+  -- scores: the index expires with the keys (below), and until then a read checks that a key is there (LIVE).
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
 for _, m in ipairs(redis.call('SMEMBERS', KEYS[3])) do redis.call('PEXPIRE', ARGV[3] .. m, ms) end

@@ -409,8 +409,14 @@ const makeStore = (shared: Shared, namespace: string): ChannelStore & EntriesThe
     ),
     restore: (entries, journal) =>
       Effect.suspend(() => {
-        const args: Array<string> = [dataPrefix, journal === undefined ? "0" : "1", `${entries.length}`]
-        for (const { key, value, ttl } of entries) {
+        // One entry a key, the last given (as memory): the script writes the values without a TTL together.
+        const last = new Map<string, DumpEntry>()
+        for (const entry of entries) {
+          last.delete(entry.key)
+          last.set(entry.key, entry)
+        }
+        const args: Array<string> = [dataPrefix, journal === undefined ? "0" : "1", `${last.size}`]
+        for (const { key, value, ttl } of last.values()) {
           const list = Array.isArray(value)
           args.push(encodeSegment(key), ttl === undefined ? "" : `${ttl}`, list ? "2" : "1")
           if (Array.isArray(value)) args.push(`${value.length}`, ...value.map(encode))
