@@ -462,7 +462,7 @@ const runOn = (opened: Opened) => {
     if (state.retainWithSnapshot !== "done" && !retainedWithEnd) then(Effect.uninterruptible(store.retain(finalRetention)))
     if (storeJournal !== undefined && finalRetention._tag === "Delete") then(storeJournal.remove)
     // The runs of its sub-workflows (kept while it ran: it may have continued them) follow it.
-    if (state.hasChildren) then(Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention, retain)))
+    if (state.hasChildren) then(Effect.uninterruptible(retainChildren(backend, checkpoints, state.children, finalRetention)))
     return after === undefined ? Effect.succeed(output) : Effect.as(after, output)
   })
   // -- one driver per run: a named or durable run takes its lease first (waiting while another driver holds it);
@@ -477,14 +477,15 @@ const retainChildren = (
   backend: ChannelBackend,
   checkpoints: Store,
   namespaces: ReadonlySet<string>,
-  retention: Retention,
-  retain: (what: Retention) => Effect.Effect<void>
+  retention: Retention
 ) =>
   Effect.forEach(namespaces, (namespace) =>
     Effect.scoped(
       Effect.gen(function*() {
         const store = yield* Effect.orDie(backend.open(namespace))
-        yield* Effect.catch(store.retain(retention), () => retain(retention))
+        // A retention that fails is said (naming the sub-workflow's namespace), and the others are still applied.
+        yield* Effect.catch(store.retain(retention), (error) =>
+          Effect.logWarning(`effect-graflow: the retention of the sub-workflow run in namespace ${namespace} was not applied`, error))
         if (retention._tag === "Delete") yield* Effect.ignore(checkpoints.journal(namespace).remove)
       })
     ), { discard: true })
@@ -573,7 +574,7 @@ const runPlainChild = (
         Effect.uninterruptible(Effect.suspend(() =>
           !state.hasChildren
             ? retain(outer.retention)
-            : Effect.andThen(retain(outer.retention), retainChildren(backend, outer.checkpoints, state.children, outer.retention, retain))
+            : Effect.andThen(retain(outer.retention), retainChildren(backend, outer.checkpoints, state.children, outer.retention))
         ))
       )
       return Effect.map(ran, () => state.results())
