@@ -198,8 +198,10 @@ describe("the studio in a browser, on memory", () => {
 
     await checkpoint.locator("button.fork").click()
     await page.waitForURL((at) => !at.hash.endsWith(`/${encodeURIComponent(runId ?? "")}`))
-    await page.locator("#run-detail[data-status='completed']").waitFor()
-    const forked = await page.locator("#run-detail").getAttribute("data-run")
+    // The new run's detail, completed (the page may still show the first run's for a moment after the URL changed).
+    const fork = page.locator(`#run-detail[data-status='completed']:not([data-run="${runId}"])`)
+    await fork.waitFor()
+    const forked = await fork.getAttribute("data-run")
     expect(forked).not.toBe(runId)
     // The fork replays what the checkpoint had done and runs the rest.
     await page.locator("#graph g.node[data-task='extract'][data-state='replayed']").waitFor()
