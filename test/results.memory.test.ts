@@ -1,6 +1,6 @@
 import { assert, it } from "@effect/vitest"
-import { Effect } from "effect"
-import { MemoryChannel } from "../src/index.js"
+import { Effect, Layer } from "effect"
+import { Channel, ChannelBackend, MemoryChannel, Task, Workflow } from "../src/index.js"
 import { resultsConformance } from "./conformance/results.js"
 
 resultsConformance({ name: "MemoryChannel", layer: MemoryChannel.layer })
@@ -13,4 +13,27 @@ it.effect("a memory store spread into a wrapper keeps its operations (a custom b
       return { get: typeof wrapped.get, keys: typeof wrapped.keys, run: typeof wrapped.run }
     }))
     assert.deepStrictEqual(kinds, { get: "function", keys: "object", run: "object" })
+  }))
+
+it.effect("a memory store spread into a wrapper is written through the wrapper: a run's results reach its set", () =>
+  Effect.gen(function*() {
+    const memory = yield* Effect.provide(Effect.service(Channel.Channel), MemoryChannel.layer)
+    const written: Array<string> = []
+    // The wrapper's own `set` must see the results: the namespace answering them from the run (what a memory
+    // store does for the run that opened it) would skip it.
+    const wrapping: ChannelBackend.ChannelBackend = {
+      ...memory,
+      open: (namespace) =>
+        Effect.map(memory.open(namespace), (store): ChannelBackend.ChannelStore => ({
+          ...store,
+          set: (key, value, ttl) => Effect.andThen(Effect.sync(() => void written.push(key)), store.set(key, value, ttl))
+        }))
+    }
+    const a = Task.make("a", () => 1)
+    const b = Task.make("b", { after: [a] }, (ctx) => Effect.map(ctx.getResult("a"), (n) => n + 1))
+    const out = yield* Workflow.run(Workflow.make("wrapped", Workflow.chain(a, b)), { runId: "w" }).pipe(
+      Effect.provide(Layer.succeed(Channel.Channel, wrapping))
+    )
+    assert.deepStrictEqual(out.results, { a: 1, b: 2 })
+    assert.deepStrictEqual(written, ["a.__result__", "b.__result__"])
   }))

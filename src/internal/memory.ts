@@ -39,8 +39,17 @@ export interface ResultSource {
   readonly detach: () => void
 }
 
-/** How each memory store adopts a run's results (see {@link adoptResults}). */
-const adopters = new WeakMap<ChannelStore, (source: ResultSource) => void>()
+/**
+ * How a memory store adopts a run's results (see {@link adoptResults}): a slot on the store naming the store
+ * it belongs to, so that a copy of it (`{ ...store }`, a wrapper whose writes must be seen) is not adopted.
+ * A slot on the store, not a WeakMap: a run makes one store, and a WeakMap entry costs the collector more.
+ */
+const adopter: unique symbol = Symbol("effect-graflow/memory/adopter")
+
+interface Adopter {
+  readonly store: ChannelStore
+  readonly adopt: (source: ResultSource) => void
+}
 
 /**
  * Makes a memory store answer its namespace's results from `source` (the run
@@ -49,11 +58,13 @@ const adopters = new WeakMap<ChannelStore, (source: ResultSource) => void>()
  * restored checkpoint's results) is still read where the source has nothing.
  */
 export const adoptResults = (store: ChannelStore, source: ResultSource): boolean => {
-  const adopt = adopters.get(store)
-  if (adopt === undefined) return false
-  adopt(source)
+  const slot: unknown = Reflect.get(store, adopter)
+  if (!isAdopter(slot) || slot.store !== store) return false
+  slot.adopt(source)
   return true
 }
+
+const isAdopter = (slot: unknown): slot is Adopter => typeof slot === "object" && slot !== null && "adopt" in slot
 
 /** What a missing result reads as, inside this module (a result may be `undefined`). */
 const absent: unique symbol = Symbol("effect-graflow/memory/absent")
@@ -81,7 +92,8 @@ interface Space {
   readonly results: Map<string, Value>
   /** The results of the run that adopted this namespace's results (see {@link adoptResults}), read before `results`. */
   source: ResultSource | undefined
-  readonly locks: Map<string, LockSlot>
+  /** The locks held or waited for, by key; made at the first `lock`. */
+  locks: Map<string, LockSlot> | undefined
   readonly run: RunSlot
   /** How many entries carry an expiry: when 0, reads never consult the clock. */
   expiring: number
@@ -97,7 +109,7 @@ const emptySpace = (): Space => ({
   entries: new Map(),
   results: new Map(),
   source: undefined,
-  locks: new Map(),
+  locks: undefined,
   run: { record: undefined, owner: undefined, waiting: [] },
   expiring: 0,
   openers: 0,
@@ -263,7 +275,7 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       return Effect.succeed(entry.list.length)
     })
 
-  const store: ChannelStore = {
+  const store: ChannelStore & { [adopter]?: Adopter } = {
     namespace,
     get: (key) =>
       Effect.suspend((): Effect.Effect<Value, KeyNotFoundError> => {
@@ -349,15 +361,16 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
       }),
     lock: (key, self, options) =>
       Effect.uninterruptibleMask((restore) => {
-        let slot = space.locks.get(key)
+        const locks = space.locks ??= new Map()
+        let slot = locks.get(key)
         if (slot === undefined) {
           slot = { semaphore: Semaphore.makeUnsafe(1), users: 0 }
-          space.locks.set(key, slot)
+          locks.set(key, slot)
         }
         const held = slot
         held.users++
         const leave = Effect.sync(() => {
-          if (--held.users === 0) space.locks.delete(key)
+          if (--held.users === 0) locks.delete(key)
         })
         const timedOut = Effect.fail(new LockTimeoutError({ key, timeout: `${options.timeout}ms` }))
         // A free lock is taken whatever the timeout; only waiting for a held one is bounded by it.
@@ -454,11 +467,14 @@ const makeStore = (space: Space, namespace: string, clock: Clock.Clock, retainer
         return timeout === undefined ? wait : Effect.map(Effect.timeoutOption(wait, timeout), Option.getOrUndefined)
       })
   }
-  adopters.set(store, (source) => {
-    // The results of a run before (a durable run continued in this process) become the namespace's own.
-    if (space.source !== source) release()
-    space.source = source
-  })
+  store[adopter] = {
+    store,
+    adopt: (source) => {
+      // The results of a run before (a durable run continued in this process) become the namespace's own.
+      if (space.source !== source) release()
+      space.source = source
+    }
+  }
   return store
 }
 
