@@ -10,7 +10,7 @@ import { inject } from "vitest"
 import { Channel, ChannelBackend, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import { hasEndThenRetain, hasEntriesThenRetain } from "../src/internal/channel.js"
-import { namespaceKeys } from "../src/internal/redis/keys.js"
+import { namespaceKeys, runsKey } from "../src/internal/redis/keys.js"
 import { defineScripts, runScriptWithKeys } from "../src/internal/redis/scripts.js"
 import { adminClient } from "./support/redis.js"
 
@@ -337,6 +337,46 @@ describe("RedisChannel", () => {
       assert.strictEqual(onLease(), 1)
       assert.lengthOf(retentions(), 1)
       assert.strictEqual(yield* Effect.promise(() => redis.exists(keys.runRecord, keys.runLease, keys.index)), 0)
+    }))
+
+  it.live("commands that go as a group share one socket write: a run's final read with its retention, a claim with its index entry", () =>
+    Effect.gen(function*() {
+      const client = new Redis(url)
+      yield* Effect.addFinalizer(() => Effect.promise(() => client.quit()))
+      // Connected first, then each socket write's bytes recorded (a corked group reaches the socket as one writev).
+      yield* Effect.promise(() => client.ping())
+      const socket = client.stream
+      const writes: Array<string> = []
+      const write = socket._write.bind(socket)
+      const writev = socket._writev?.bind(socket)
+      socket._write = (chunk, encoding, callback) => {
+        writes.push(String(chunk))
+        write(chunk, encoding, callback)
+      }
+      if (writev !== undefined) {
+        socket._writev = (chunks, callback) => {
+          writes.push(chunks.map(({ chunk }) => String(chunk)).join(""))
+          writev(chunks, callback)
+        }
+      }
+      const prefix = `test:group:${randomUUID().slice(0, 8)}:`
+      const workflow = Workflow.make("grouped", Task.make("t", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok")))
+      const layer = RedisChannel.layer({ client, prefix })
+      const scripts = (text: string) => text.split(/\r\n(?:eval|evalsha)\r\n/i).length - 1
+      // A run without a name: its last write reads the channel and applies the retention (on the index and the journal key).
+      const anonymous = yield* Workflow.run(workflow).pipe(Effect.provide(layer))
+      assert.deepStrictEqual(anonymous.channel, { k: 1 })
+      const keys = namespaceKeys(prefix, `grouped/${anonymous.runId}`)
+      const ending = writes.filter((text) => text.includes(keys.journal))
+      assert.lengthOf(ending, 1)
+      assert.strictEqual(scripts(ending[0]!), 2)
+      // A named run: its claim goes with its entry in the workflow's index of runs.
+      writes.length = 0
+      const runId = randomUUID()
+      yield* Workflow.run(workflow, { runId }).pipe(Effect.provide(layer))
+      const claims = writes.filter((text) => text.includes(namespaceKeys(prefix, `grouped/${runId}`).runLease))
+      assert.isAtLeast(claims.length, 1)
+      assert.include(claims[0]!, runsKey(prefix, "grouped"))
     }))
 
   it.live("two prefixes on one server never see each other's keys", () =>

@@ -68,10 +68,11 @@ export const runLease = (
       return Effect.flatMap(
         // The index is written in the same round trip as the claim (a run waiting for another driver is listed).
         call("claim the run", () => {
-          const claimed = runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])
-          return current === undefined
-            ? claimed
-            : Promise.all([claimed, indexCommand(shared, current, ahead)]).then(([reply]) => reply)
+          if (current === undefined) return runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])
+          return shared.together(() => {
+            const claimed = runScript(client, "RUN_CLAIM", keysOf, [owner, `${ttl}`, claimOptions.durable ? "1" : "0"])
+            return Promise.all([claimed, indexCommand(shared, current, ahead)]).then(([reply]) => reply)
+          })
         }),
         (reply) => {
           if (isReply(reply) && reply[0] === 1) {
@@ -91,9 +92,12 @@ export const runLease = (
     renew: (owner) =>
       Effect.map(
         call("renew the run's lease", () => {
-          const renewed = runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])
           const current = indexed.current
-          return current === undefined ? renewed : Promise.all([renewed, indexCommand(shared, current, ahead)]).then(([kept]) => kept)
+          if (current === undefined) return runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])
+          return shared.together(() => {
+            const renewed = runScript(client, "RUN_RENEW", keysOf, [owner, `${ttl}`])
+            return Promise.all([renewed, indexCommand(shared, current, ahead)]).then(([kept]) => kept)
+          })
         }),
         (kept) => kept === 1
       ),

@@ -33,7 +33,10 @@ export interface StoreOptions {
 export interface Shared {
   readonly client: Client
   readonly options: StoreOptions
+  /** Called before a command is sent: the tick's later commands share a socket write (see `makeCork`, store.ts). */
   readonly cork: () => void
+  /** Sends the commands `send` issues in one socket write, at once (a group known to go together). */
+  readonly together: <A>(send: () => A) => A
   /** The backend's scope: a lock release retried in the background lives as long as the backend. */
   readonly scope: Scope.Scope
 }
