@@ -1,7 +1,8 @@
 /**
  * RedisChannel against raw ioredis on the same throwaway server, side by side:
  *
- * 1. sequential set + get latency (one pair at a time);
+ * 1. sequential set + get latency (one pair at a time), with the layout's floor
+ *    next to it: the channel's own write script and a GET, from an Effect program;
  * 2. throughput with 64 concurrent fibers / promise loops, auto-pipelining on;
  * 3. the latency of a whole workflow run (3 tasks) on an empty database and
  *    with 1,000,000 unrelated keys, next to what a SCAN of the database for one
@@ -15,7 +16,8 @@ import { Redis } from "ioredis"
 import { Channel } from "effect-graflow"
 import * as RedisChannel from "effect-graflow/RedisChannel"
 import { startRedisServer } from "../test/support/redis.js"
-import { channelConcurrent, channelSequential, rawConcurrent, rawSequential } from "./setget.js"
+import { defineScripts } from "../src/internal/redis/scripts.js"
+import { channelConcurrent, channelSequential, layoutSequential, rawConcurrent, rawSequential } from "./setget.js"
 import { machine, median, printTable } from "./support.js"
 
 const SEQUENTIAL = 4_000
@@ -29,19 +31,23 @@ const main = async () => {
     // Raw ioredis as most programs use it (sequential), and with auto-pipelining (concurrent).
     const raw = new Redis(server.url)
     const rawPipelined = new Redis(server.url, { enableAutoPipelining: true })
+    const scripted = new Redis(server.url)
+    defineScripts(scripted)
     const rows: Array<ReadonlyArray<string>> = []
 
     const results = await Effect.runPromise(
       Effect.scoped(Effect.gen(function*() {
         const channel = yield* Channel.open("bench")
-        const seq = { raw: [] as Array<number>, channel: [] as Array<number> }
+        const seq = { raw: [] as Array<number>, channel: [] as Array<number>, layout: [] as Array<number> }
         const con = { raw: [] as Array<number>, channel: [] as Array<number> }
         // one warm-up round, then interleaved measured rounds
         yield* Effect.promise(rawSequential(raw, SEQUENTIAL))
         yield* channelSequential(channel, SEQUENTIAL)
+        yield* layoutSequential(scripted, SEQUENTIAL)
         for (let round = 0; round < ROUNDS; round++) {
           seq.raw.push(yield* Effect.promise(rawSequential(raw, SEQUENTIAL)))
           seq.channel.push(yield* channelSequential(channel, SEQUENTIAL))
+          seq.layout.push(yield* layoutSequential(scripted, SEQUENTIAL))
           con.raw.push(yield* Effect.promise(rawConcurrent(rawPipelined, CONCURRENCY, PER_FIBER)))
           con.channel.push(yield* channelConcurrent(channel, CONCURRENCY, PER_FIBER))
         }
@@ -50,12 +56,21 @@ const main = async () => {
     )
     await raw.quit()
     await rawPipelined.quit()
+    await scripted.quit()
 
     const seqRaw = median(results.seq.raw)
     const seqChannel = median(results.seq.channel)
     const conRaw = median(results.con.raw)
     const conChannel = median(results.con.channel)
+    const seqLayout = median(results.seq.layout)
     rows.push(["sequential set+get (µs per pair)", seqRaw.toFixed(1), seqChannel.toFixed(1), `${(seqChannel / seqRaw).toFixed(2)}×`, "≤ 1.15×"])
+    rows.push([
+      "the same, the layout's floor: the channel's SET_VALUE script (SET + index ZADD) and a GET from an Effect program",
+      seqRaw.toFixed(1),
+      seqLayout.toFixed(1),
+      `${(seqLayout / seqRaw).toFixed(2)}×`,
+      ""
+    ])
     rows.push([
       `${CONCURRENCY} concurrent fibers (ops/s; raw with auto-pipelining)`,
       Math.round(conRaw).toLocaleString("en"),

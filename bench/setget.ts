@@ -7,6 +7,7 @@
 import { Effect } from "effect"
 import type { Channel } from "effect-graflow"
 import type { Cluster, Redis } from "ioredis"
+import { runScript } from "../src/internal/redis/scripts.js"
 
 const value = { user: "user_123", score: 95.5, tags: ["a", "b"] }
 
@@ -19,6 +20,23 @@ export const rawSequential = (client: Redis | Cluster, pairs: number) => async (
   }
   return (performance.now() - started) * 1000 / pairs
 }
+
+/**
+ * The layout's floor: `pairs` set+get pairs one at a time, each set the channel's own `SET_VALUE` script (the
+ * SET and the namespace index's ZADD that a channel's write needs), each get a GET, in an Effect program,
+ * without the library around them: µs per pair. The client needs the scripts defined (`defineScripts`).
+ */
+export const layoutSequential = (client: Redis, pairs: number) =>
+  Effect.gen(function*() {
+    const started = performance.now()
+    for (let i = 0; i < pairs; i++) {
+      const member = `seq:${i % 100}`
+      yield* Effect.promise(() => runScript(client, "SET_VALUE", [`floor:k:${member}`, "floor:i:"], [JSON.stringify(value), "", member]))
+      const text = yield* Effect.promise(() => client.get(`floor:k:${member}`))
+      JSON.parse(text ?? "null")
+    }
+    return (performance.now() - started) * 1000 / pairs
+  })
 
 /** `loops` concurrent loops of `perLoop` set+get pairs on raw ioredis: ops/s. */
 export const rawConcurrent = (client: Redis | Cluster, loops: number, perLoop: number) => async (): Promise<number> => {
