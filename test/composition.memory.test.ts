@@ -1,7 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Logger } from "effect"
-import { Channel, ChannelBackend, ChannelError, Checkpoint, MemoryChannel, Task, Workflow } from "../src/index.js"
+import { Channel, ChannelError, Checkpoint, MemoryChannel, Task, Workflow } from "../src/index.js"
 import { compositionConformance } from "./conformance/composition.js"
+import { wrapStores } from "./support/wrap.js"
 
 compositionConformance({ name: "MemoryChannel", layer: Layer.merge(MemoryChannel.layer, Checkpoint.layerMemory), clock: "test" })
 
@@ -18,17 +19,12 @@ describe("a sub-workflow run whose retention fails (memory)", () => {
       const retained: Array<string> = []
       // A backend whose store for the sub-workflow's run cannot apply the outer run's retention (it can keep the
       // namespace, as the sub-workflow's run does when its first attempt fails); the others record theirs.
-      const failing: ChannelBackend.ChannelBackend = {
-        ...memory,
-        open: (namespace) =>
-          Effect.map(memory.open(namespace), (store): ChannelBackend.ChannelStore => ({
-            ...store,
-            retain: (retention) =>
-              namespace === child && retention._tag !== "Keep"
-                ? Effect.fail(new ChannelError.ChannelError({ op: "retain", cause: new Error("the node is gone") }))
-                : Effect.tap(store.retain(retention), () => Effect.sync(() => void retained.push(`${namespace} ${retention._tag}`)))
-          }))
-      }
+      const failing = wrapStores(memory, (store, namespace) => ({
+        retain: (retention) =>
+          namespace === child && retention._tag !== "Keep"
+            ? Effect.fail(new ChannelError.ChannelError({ op: "retain", cause: new Error("the node is gone") }))
+            : Effect.tap(store.retain(retention), () => Effect.sync(() => void retained.push(`${namespace} ${retention._tag}`)))
+      }))
       const warnings: Array<string> = []
       const capture = Logger.make((options) => {
         if (options.logLevel === "Warn") warnings.push(String(Logger.formatLogFmt.log(options)))

@@ -7,12 +7,13 @@ import { randomUUID } from "node:crypto"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { inject } from "vitest"
-import { Channel, ChannelBackend, Task, Workflow } from "../src/index.js"
+import { Channel, Task, Workflow } from "../src/index.js"
 import * as RedisChannel from "../src/RedisChannel.js"
 import { hasEndThenRetain, hasEntriesThenRetain } from "../src/internal/channel.js"
 import { namespaceKeys, runsKey } from "../src/internal/redis/keys.js"
 import { defineScripts, runScriptWithKeys } from "../src/internal/redis/scripts.js"
 import { adminClient } from "./support/redis.js"
+import { wrapStores } from "./support/wrap.js"
 
 const url = inject("redisUrl")
 
@@ -272,16 +273,11 @@ describe("RedisChannel", () => {
       const seen: Array<string> = []
       const log = (what: string) => Effect.sync(() => void seen.push(what))
       // A decorator over every store: what a run reads at its end, how it ends and the retention it gets pass through it.
-      const logging: ChannelBackend.ChannelBackend = {
-        ...redis,
-        open: (namespace) =>
-          Effect.map(redis.open(namespace), (store): ChannelBackend.ChannelStore => ({
-            ...store,
-            entries: Effect.tap(store.entries, () => log("entries")),
-            retain: (retention) => Effect.tap(store.retain(retention), () => log(`retain ${retention._tag}`)),
-            run: { ...store.run, end: (owner, outcome) => Effect.tap(store.run.end(owner, outcome), () => log(`end ${outcome.status}`)) }
-          }))
-      }
+      const logging = wrapStores(redis, (store) => ({
+        entries: Effect.tap(store.entries, () => log("entries")),
+        retain: (retention) => Effect.tap(store.retain(retention), () => log(`retain ${retention._tag}`)),
+        run: { ...store.run, end: (owner, outcome) => Effect.tap(store.run.end(owner, outcome), () => log(`end ${outcome.status}`)) }
+      }))
       const wrote = Task.make("wrote", (ctx) => Effect.as(ctx.untyped.set("k", 1), "ok"))
       const logged = Effect.provide(Layer.succeed(Channel.Channel, logging))
       const out = yield* Workflow.run(Workflow.make("logged", wrote)).pipe(logged)

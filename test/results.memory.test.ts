@@ -1,7 +1,8 @@
 import { assert, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
-import { Channel, ChannelBackend, MemoryChannel, Task, Workflow } from "../src/index.js"
+import { Channel, MemoryChannel, Task, Workflow } from "../src/index.js"
 import { resultsConformance } from "./conformance/results.js"
+import { wrapStores } from "./support/wrap.js"
 
 resultsConformance({ name: "MemoryChannel", layer: MemoryChannel.layer })
 
@@ -21,14 +22,9 @@ it.effect("a memory store spread into a wrapper is written through the wrapper: 
     const written: Array<string> = []
     // The wrapper's own `set` must see the results: the namespace answering them from the run (what a memory
     // store does for the run that opened it) would skip it.
-    const wrapping: ChannelBackend.ChannelBackend = {
-      ...memory,
-      open: (namespace) =>
-        Effect.map(memory.open(namespace), (store): ChannelBackend.ChannelStore => ({
-          ...store,
-          set: (key, value, ttl) => Effect.andThen(Effect.sync(() => void written.push(key)), store.set(key, value, ttl))
-        }))
-    }
+    const wrapping = wrapStores(memory, (store) => ({
+      set: (key, value, ttl) => Effect.andThen(Effect.sync(() => void written.push(key)), store.set(key, value, ttl))
+    }))
     const a = Task.make("a", () => 1)
     const b = Task.make("b", { after: [a] }, (ctx) => Effect.map(ctx.getResult("a"), (n) => n + 1))
     const out = yield* Workflow.run(Workflow.make("wrapped", Workflow.chain(a, b)), { runId: "w" }).pipe(
