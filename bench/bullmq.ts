@@ -3,8 +3,11 @@
  * bench/composition.ts, bench/cluster.ts): a queue and its events, as Distributed sets them up.
  */
 import { Queue, QueueEvents } from "bullmq"
+import { randomUUID } from "node:crypto"
 import { bullConnectionOf } from "../src/internal/redis/connection.js"
-import { queueOf } from "../src/internal/redis/keys.js"
+import { encodeSegment, namespaceKeys, normalizePrefix, queueOf } from "../src/internal/redis/keys.js"
+import { defineScripts, runScript, runScriptWithKeys } from "../src/internal/redis/scripts.js"
+import { jobIdOf } from "../src/internal/remote.js"
 import { clientOf, targetOf } from "../test/support/target.js"
 
 /**
@@ -28,9 +31,9 @@ export const rawQueue = async (url: string, prefix: string, queueName?: string) 
   await events.waitUntilReady()
   // The jobs of `oneSame` / `manySame`, awaited from the event stream as Distributed awaits its own: registered
   // before the add, settled by the job's event (no lookup of a job removed on completion).
-  const waiting = new Map<string, { readonly resolve: () => void; readonly reject: (error: Error) => void }>()
-  events.on("completed", ({ jobId }) => {
-    waiting.get(jobId)?.resolve()
+  const waiting = new Map<string, { readonly resolve: (returnvalue: unknown) => void; readonly reject: (error: Error) => void }>()
+  events.on("completed", ({ jobId, returnvalue }) => {
+    waiting.get(jobId)?.resolve(returnvalue)
     waiting.delete(jobId)
   })
   events.on("failed", ({ failedReason, jobId }) => {
@@ -38,7 +41,8 @@ export const rawQueue = async (url: string, prefix: string, queueName?: string) 
     waiting.delete(jobId)
   })
   let next = 0
-  const awaited = (jobId: string) => new Promise<void>((resolve, reject) => waiting.set(jobId, { resolve, reject }))
+  const awaited = (jobId: string) => new Promise<unknown>((resolve, reject) => waiting.set(jobId, { resolve, reject }))
+  const contract = makeContract(url, prefix, queue, awaited)
   /** The options Distributed gives the job of a run that is not durable: removed when it ends, one attempt. */
   const sameOptions = (jobId: string) => ({ jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 })
   return {
@@ -71,12 +75,101 @@ export const rawQueue = async (url: string, prefix: string, queueName?: string) 
       await queue.addBulk(ids.map((jobId, j) => ({ name: "noop", data: { j }, opts: sameOptions(jobId) })))
       await done
     },
+    /** A run of `workflow`'s tasks as jobs with the channel's contract around them, without the library (below). */
+    contract: contract.run,
     clean: () => queue.clean(0, 10_000, "completed"),
     close: async () => {
+      contract.close()
       await events.close()
       await queue.close()
       producer.release()
       listener.release()
     }
   }
+}
+
+/** The job options of a run that is not durable (as `sameOptions` above). */
+const runOptions = (jobId: string) => ({ jobId, removeOnComplete: true, removeOnFail: true, attempts: 1 })
+
+/**
+ * The floor of a distributed run on this layout: a run's jobs in raw BullMQ and ioredis with what the channel's
+ * contract adds to them, and nothing of the library. Each job carries a run's data (the workflow, its plan's
+ * hash, the run id, the task, its iteration, attempt and cycles) under a run's job id; the worker answers a
+ * run's result (`{ v, ok, value }`: bench/fixtures/distributed-worker.ts); each result is stored where the
+ * channel's readers find it (`{id}.__result__` with its index entry, by the channel's own scripts: one
+ * `SET_VALUE`, or one `SET_VALUES` for the results that arrive in one tick); the run ends with the channel's
+ * final read and its default retention (`ENTRIES` and `EXPIRE`, sent together). Sequential: each job is added
+ * once the one before has its result stored (a chain); otherwise all at once (a fan-out).
+ */
+const makeContract = (
+  url: string,
+  prefix: string,
+  queue: Queue,
+  awaited: (jobId: string) => Promise<unknown>
+) => {
+  const channelPrefix = normalizePrefix(prefix)
+  let client: ReturnType<typeof clientOf> | undefined
+  const scripted = () => {
+    if (client === undefined) {
+      client = clientOf(url)
+      defineScripts(client)
+    }
+    return client
+  }
+  const plan = "0123456789abcdef"
+  const run = async (workflow: string, tasks: ReadonlyArray<string>, sequential: boolean) => {
+    const c = scripted()
+    const runId = randomUUID()
+    const namespace = `${workflow}/${runId}`
+    const keys = namespaceKeys(channelPrefix, namespace)
+    // Results that arrive in one tick share a call, as the channel's writes do.
+    let pending: Array<{ readonly member: string; readonly text: string; readonly done: () => void; readonly failed: (e: unknown) => void }> = []
+    const flush = () => {
+      const batch = pending
+      pending = []
+      if (batch.length === 1) {
+        const one = batch[0]!
+        runScript(c, "SET_VALUE", [keys.dataPrefix + one.member, keys.index], [one.text, "", one.member]).then(one.done, one.failed)
+        return
+      }
+      const names = [keys.index]
+      const args: Array<string> = []
+      for (const write of batch) {
+        names.push(keys.dataPrefix + write.member)
+        args.push(write.text, "", write.member)
+      }
+      runScriptWithKeys(c, "SET_VALUES", names, args).then(() => batch.forEach((w) => w.done()), (e: unknown) => batch.forEach((w) => w.failed(e)))
+    }
+    const store = (task: string, returnvalue: unknown) =>
+      new Promise<void>((done, failed) => {
+        const result: unknown = typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue
+        const value = typeof result === "object" && result !== null ? Reflect.get(result, "value") : undefined
+        if (pending.length === 0) process.nextTick(flush)
+        pending.push({ member: encodeSegment(`${task}.__result__`), text: JSON.stringify(value), done, failed })
+      })
+    const job = (task: string) => {
+      const data = { v: 1, workflow, plan, runId, task, iteration: 0, attempt: 1, cycles: { [task]: 0 } }
+      return { name: task, data, opts: runOptions(jobIdOf(namespace, data)) }
+    }
+    if (sequential) {
+      for (const task of tasks) {
+        const one = job(task)
+        const done = awaited(one.opts.jobId)
+        await queue.add(one.name, one.data, one.opts)
+        await store(task, await done)
+      }
+    } else {
+      const jobs = tasks.map(job)
+      const stored = Promise.all(jobs.map((one, i) => awaited(one.opts.jobId).then((value) => store(tasks[i]!, value))))
+      await (jobs.length === 1 ? queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queue.addBulk(jobs))
+      await stored
+    }
+    // The end: the final read and the retention in one write (the channel corks them together).
+    const read = runScript(c, "ENTRIES", [keys.index], [keys.dataPrefix])
+    const retained = runScript(c, "EXPIRE", [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runEvents, keys.runLease], [keys.dataPrefix, "86400000", keys.responsePrefix])
+    const [entries] = await Promise.all([read, retained])
+    if (!Array.isArray(entries)) throw new Error("ENTRIES did not answer a list")
+    return entries
+  }
+  return { run, close: () => client?.disconnect() }
 }

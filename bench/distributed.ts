@@ -6,19 +6,21 @@
  * 1. `fanout`: a fan-out of 200 trivial tasks on 1, 2 and 4 effect-graflow workers, and
  *    200 no-op BullMQ jobs on 1, 2 and 4 raw BullMQ workers (concurrency 16
  *    each; the producer adds the jobs and waits for each through QueueEvents)
- *    (20 warm-up rounds each, then 30);
+ *    (60 warm-up rounds each, then 30);
  * 2. `chain`: a chain of 200 trivial tasks on one worker, and 200 no-op BullMQ
- *    jobs one after another (each added once the one before has finished);
+ *    jobs one after another (each added once the one before has finished) (40 warm-up rounds, then 20);
  * 3. `trip`: the round trip of a one-task run, and of one raw job (Queue.add, then
- *    waitUntilFinished through QueueEvents) (p50, p99, ratio);
+ *    waitUntilFinished through QueueEvents) (p50, p99, ratio) (3,000 warm-up rounds, then 400);
  * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000;
  * 5. `cpu`: CPU per task of the producer, the worker and redis-server, and Redis commands per task, for the
  *    fan-out on one worker, each side.
  *
- * Each effect-graflow round is followed by two raw ones: jobs kept (`removeOnComplete: false`, each awaited
- * with `waitUntilFinished`, cleaned after the round, untimed: the first baseline), and the same jobs as a run
+ * Each effect-graflow round is followed by three raw ones: jobs kept (`removeOnComplete: false`, each awaited
+ * with `waitUntilFinished`, cleaned after the round, untimed: the first baseline); the same jobs as a run
  * sends (removed when they end, one attempt, awaited from the event stream as Distributed awaits its own:
- * the same work in Redis as a run's jobs, without the engine).
+ * the same work in BullMQ as a run's jobs, without the engine); and the contract's floor: those jobs with a
+ * run's data and result, each result stored by the channel's own scripts and the run's end (its final read and
+ * retention), in plain ioredis — the same work in Redis as a run, without the library (bench/bullmq.ts).
  *
  * `chain` and `trip` run on a quiet machine, then with the CPU contended (a
  * busy-looping process per core, at the same priority), where every wake-up
@@ -73,8 +75,13 @@ const stop = (children: ReadonlyArray<ChildProcess>) =>
   })))
 
 const ROUNDS = 30
-/** Warm-up rounds of each side: the JIT settles on both before anything is measured. */
-const WARMUP = 20
+/**
+ * Warm-up rounds of each side: the JIT settles on both before anything is measured. A run's code runs once
+ * per run (a task's once per task), so it takes thousands of runs to be optimized where raw BullMQ's smaller
+ * path takes hundreds: a one-task run took 1.39 ms in its first 500 runs, 0.99 in the next 500 and settled
+ * at 0.69–0.76 after 3,000 (raw's settled after 1,000). Each part warms up until both sides have settled.
+ */
+const WARMUP = 60
 
 /**
  * Busy-looping processes, one per core, at the same priority as the benchmark's: a contended CPU,
@@ -89,6 +96,9 @@ const contend = async (): Promise<ReadonlyArray<ChildProcess>> => {
 
 /** Each round against the raw round right after it: what the machine's drift does to both cancels out. */
 const pairRatio = (ours: ReadonlyArray<number>, raw: ReadonlyArray<number>) => median(ours.map((time, i) => time / raw[i]!)).toFixed(2)
+/** The task ids of the fan-out and the chain (bench/fixtures/distributed-flows.ts), for the contract's floor. */
+const fanoutIds = Array.from({ length: 200 }, (_, i) => `t${i}`)
+const chainIds = Array.from({ length: 200 }, (_, i) => `c${i}`)
 const quantile = (values: ReadonlyArray<number>, q: number) => {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
@@ -118,9 +128,15 @@ const fanoutPart = async (url: string) => {
       await raw.manySame(200)
       return performance.now() - started
     }
+    const contractRound = async () => {
+      const started = performance.now()
+      await raw.contract("fanout-200", fanoutIds, false)
+      return performance.now() - started
+    }
     const times: Array<number> = []
     const rawTimes: Array<number> = []
     const sameTimes: Array<number> = []
+    const contractTimes: Array<number> = []
     await Effect.runPromise(Effect.gen(function*() {
       for (let i = 0; i < WARMUP + ROUNDS; i++) {
         const started = performance.now()
@@ -128,10 +144,12 @@ const fanoutPart = async (url: string) => {
         const time = performance.now() - started
         const rawTime = yield* Effect.promise(rawRound)
         const sameTime = yield* Effect.promise(sameRound)
+        const contractTime = yield* Effect.promise(contractRound)
         if (i >= WARMUP) {
           times.push(time)
           rawTimes.push(rawTime)
           sameTimes.push(sameTime)
+          contractTimes.push(contractTime)
         }
       }
     }).pipe(Effect.provide(layer)))
@@ -145,7 +163,10 @@ const fanoutPart = async (url: string) => {
       `${median(rawTimes).toFixed(0)} ms (${spread(rawTimes)})`,
       pairRatio(times, rawTimes),
       `${median(sameTimes).toFixed(0)} ms (${spread(sameTimes)})`,
-      pairRatio(times, sameTimes)
+      pairRatio(times, sameTimes),
+      `${median(contractTimes).toFixed(0)} ms (${spread(contractTimes)})`,
+      pairRatio(times, contractTimes),
+      pairRatio(contractTimes, sameTimes)
     ])
   }
   printTable([
@@ -155,14 +176,18 @@ const fanoutPart = async (url: string) => {
     "raw BullMQ, 200 no-op jobs kept (cleaned after the round, untimed)",
     "time, per round against it (median)",
     "raw BullMQ, the same jobs as a run's (removed when they end), awaited from the event stream",
-    "time, per round against it (median)"
+    "time, per round against it (median)",
+    "the contract's floor: those jobs with a run's data and result, results stored, the run's end",
+    "time, per round against it (median)",
+    "the floor against the same jobs (median)"
   ], rows)
 }
 
 /**
  * `rounds` rounds of effect-graflow's (`ours`, on the layer), raw BullMQ's with its jobs kept (`raw`) and raw
- * BullMQ's with a run's job options (`same`), in turn, after `warmup`; quiet, then with the CPU contended. A row
- * per condition.
+ * BullMQ's with a run's job options (`same`) and the contract's floor (`contract`), in turn, after `warmup` (the
+ * contended condition, after the quiet one, warms up a tenth of it); quiet, then with the CPU contended. A row per
+ * condition.
  */
 const paired = async (
   label: string,
@@ -170,6 +195,7 @@ const paired = async (
   ours: Effect.Effect<unknown, unknown, Distributed.Dispatcher>,
   raw: () => Promise<unknown>,
   same: () => Promise<unknown>,
+  contract: () => Promise<unknown>,
   clean: () => Promise<unknown>,
   warmup: number,
   rounds: number
@@ -186,16 +212,20 @@ const paired = async (
       const times: Array<number> = []
       const rawTimes: Array<number> = []
       const sameTimes: Array<number> = []
-      for (let i = 0; i < warmup + rounds; i++) {
+      const contractTimes: Array<number> = []
+      const warm = condition === "quiet" ? warmup : Math.ceil(warmup / 10)
+      for (let i = 0; i < warm + rounds; i++) {
         const started = performance.now()
         yield* ours
         const time = performance.now() - started
         const rawTime = yield* timed(raw)
         const sameTime = yield* timed(same)
-        if (i >= warmup) {
+        const contractTime = yield* timed(contract)
+        if (i >= warm) {
           times.push(time)
           rawTimes.push(rawTime)
           sameTimes.push(sameTime)
+          contractTimes.push(contractTime)
         }
         if (i % 50 === 49) yield* Effect.promise(clean)
       }
@@ -207,7 +237,10 @@ const paired = async (
         `${median(rawTimes).toFixed(2)} ms (p99 ${quantile(rawTimes, 0.99).toFixed(2)})`,
         pairRatio(times, rawTimes),
         `${median(sameTimes).toFixed(2)} ms (p99 ${quantile(sameTimes, 0.99).toFixed(2)})`,
-        pairRatio(times, sameTimes)
+        pairRatio(times, sameTimes),
+        `${median(contractTimes).toFixed(2)} ms (p99 ${quantile(contractTimes, 0.99).toFixed(2)})`,
+        pairRatio(times, contractTimes),
+        pairRatio(contractTimes, sameTimes)
       ])
     }
   }).pipe(Effect.provide(layer)))
@@ -220,7 +253,10 @@ const header = (what: string) => [
   "raw BullMQ, jobs kept (p50)",
   "per round against it (median)",
   "raw BullMQ, a run's job options (p50)",
-  "per round against it (median)"
+  "per round against it (median)",
+  "the contract's floor: a run's jobs, results stored, the run's end (p50)",
+  "per round against it (median)",
+  "the floor against the same jobs (median)"
 ]
 
 const chainPart = async (url: string) => {
@@ -232,7 +268,7 @@ const chainPart = async (url: string) => {
     for (let i = 0; i < 200; i++) await raw.one()
   }, async () => {
     for (let i = 0; i < 200; i++) await raw.oneSame()
-  }, raw.clean, 5, 20)
+  }, () => raw.contract("chain-200", chainIds, true), raw.clean, 40, 20)
   await raw.close()
   await stop(workers)
   printTable(header("200 tasks, chain"), rows)
@@ -243,7 +279,7 @@ const tripPart = async (url: string) => {
   const rawPrefix = `bench:${randomUUID().slice(0, 6)}:`
   const workers = await Promise.all([start("graflow", url, prefix), start("raw", url, rawPrefix)])
   const raw = await rawQueue(url, rawPrefix)
-  const rows = await paired("round trip", Distributed.layer({ redis: url, prefix }), Distributed.run(single), raw.one, raw.oneSame, raw.clean, 100, 400)
+  const rows = await paired("round trip", Distributed.layer({ redis: url, prefix }), Distributed.run(single), raw.one, raw.oneSame, () => raw.contract("single", ["one"], false), raw.clean, 3_000, 400)
   await raw.close()
   await stop(workers)
   printTable(header("one-task run / one raw job"), rows)
