@@ -13,7 +13,7 @@
  *    waitUntilFinished through QueueEvents) (p50, p99, ratio) (3,000 warm-up rounds, then 400);
  * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000;
  * 5. `cpu`: CPU per task of the producer, the worker and redis-server, and Redis commands per task, for the
- *    fan-out on one worker, each side.
+ *    fan-out on one worker, each side (the contract's floor included).
  *
  * Each effect-graflow round is followed by three raw ones: jobs kept (`removeOnComplete: false`, each awaited
  * with `waitUntilFinished`, cleaned after the round, untimed: the first baseline); the same jobs as a run
@@ -330,7 +330,8 @@ const cpuPart = async (url: string) => {
       await raw.many(200)
       await raw.clean()
     } },
-    { label: "raw BullMQ, a run's job options", worker: rawWorker, round: () => raw.manySame(200) }
+    { label: "raw BullMQ, a run's job options", worker: rawWorker, round: () => raw.manySame(200) },
+    { label: "the contract's floor (a run's jobs, results stored, the run's end)", worker: rawWorker, round: () => raw.contract("fanout-200", fanoutIds, false) }
   ]
   const ROUNDS_PER_BLOCK = 50
   const tasks = ROUNDS_PER_BLOCK * 200
