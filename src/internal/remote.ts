@@ -7,11 +7,11 @@
  * @internal
  */
 import { hostname } from "node:os"
-import { Cause, Clock, Data, Duration, Effect, Exit, Option, References, Result, Schema, Tracer } from "effect"
+import { Cause, Clock, Data, Duration, Effect, Exit, Option, References, Result, Schema, type Scope, Tracer } from "effect"
 import type { ChannelBackend, ChannelStore } from "../ChannelBackend.js"
 import { startBody } from "./attempt.js"
 import { checkValue } from "./channel.js"
-import { InvalidValueError } from "./channelError.js"
+import { type ChannelError, InvalidValueError } from "./channelError.js"
 import { Request, type Store } from "./checkpoint.js"
 import { TaskContext } from "./context.js"
 import { describeCause } from "./format.js"
@@ -481,10 +481,11 @@ export const runJob = (
       ),
       (error) => Effect.logWarning(`effect-graflow: which worker took ${job.task} of run ${job.runId} was not recorded`, error)
     )
-  const opened = Effect.all([
-    backend.open(runNamespace(job.workflow, job.runId)),
-    job.parent === undefined ? Effect.succeed(undefined) : backend.open(job.parent.responses)
-  ])
+  // The run's namespace, and for a sub-workflow's task the root run's (where its answers are queued).
+  const run = backend.open(runNamespace(job.workflow, job.runId))
+  const opened: Effect.Effect<readonly [ChannelStore, ChannelStore | undefined], ChannelError, Scope.Scope> = job.parent === undefined
+    ? Effect.map(run, (store) => [store, undefined] as const)
+    : Effect.all([run, backend.open(job.parent.responses)])
   return Effect.scoped(Effect.flatMap(assigned === undefined ? Effect.orDie(opened) : Effect.andThen(assigned, Effect.orDie(opened)), ([store, responses]) =>
     Effect.withFiber((fiber) => {
       // A view of the run for one attempt: nothing allocated per task of the workflow.
