@@ -23,6 +23,13 @@ describe("the common job's data and result, checked by hand", () => {
     [true, { ...job, events: true }],
     [true, { ...job, events: false, cycles: {} }],
     [true, { ...job, iteration: -0, cycles: { t: 3, "other id": 2 } }],
+    // A task may be named "__proto__": JSON.parse makes it an own key, and so does the check.
+    [true, JSON.parse(JSON.stringify({ ...job, task: "__proto__" }).replace('"cycles":{"t":0}', '"cycles":{"__proto__":3}'))],
+    // What JSON.parse never makes, the Schema reads differently: inherited, hidden or symbol keys, other prototypes.
+    [false, Object.assign(Object.create({ events: "x" }), job)],
+    [false, Object.defineProperty({ ...job }, "timeout", { value: 5, enumerable: false })],
+    [false, { ...job, [Symbol("s")]: 1 }],
+    [false, { ...job, cycles: Object.assign(Object.create({ hidden: 1 }), { t: 0 }) }],
     // Fields the hand check leaves to the Schema, valid or not.
     [false, { ...job, input: { a: [1, 2] } }],
     [false, { ...job, timeout: 100 }],
@@ -49,6 +56,9 @@ describe("the common job's data and result, checked by hand", () => {
     [true, { v: 1, ok: true, value: "text" }],
     [true, { v: 1, ok: true, value: null }],
     [true, { v: 1, ok: true, value: false }],
+    [true, Object.assign(Object.create(null), { v: 1, ok: true, value: 1 })],
+    [false, Object.assign(Object.create({ value: 5 }), { v: 1, ok: true })],
+    [false, Object.defineProperty({ v: 1, ok: true, value: 0 }, "requests", { value: 5, enumerable: false })],
     // Left to the Schema: objects and lists, requests, failures, anything that is not a result.
     [false, { v: 1, ok: true, value: { a: 1 } }],
     [false, { v: 1, ok: true, value: [1] }],
@@ -75,6 +85,27 @@ describe("the common job's data and result, checked by hand", () => {
   it("takes the common job's data as the Schema decodes it, and leaves every other to the Schema", () => agree(commonJobData, JobData, jobs))
 
   it("takes the common result as the Schema decodes it, and leaves every other to the Schema", () => agree(commonJobResult, JobResult, results))
+
+  it.effect("a task named \"__proto__\" is counted in a job's cycles like any other, on both sides", () =>
+    Effect.gen(function*() {
+      const sent: Array<JobData> = []
+      const dispatch: Dispatch = {
+        send: (data) => Effect.sync(() => {
+          sent.push(data)
+          return { v: 1, ok: true, value: 0 }
+        }),
+        remove: () => Effect.void
+      }
+      const jumper = Task.make("jumper", { goto: ["__proto__"] }, () => 0)
+      const target = Task.make("__proto__", () => 1)
+      const workflow = Workflow.make("protos", Workflow.chain(jumper, target))
+      yield* (run(workflow as unknown as Runnable, { remote: (task, ctx, timeout) => remoteAttempt(dispatch, task, ctx, timeout, () => {}) }) as Effect.Effect<unknown, unknown>)
+      const data = sent.find((d) => d.task === "jumper")
+      assert.deepStrictEqual(Object.entries(data?.cycles ?? {}), [["jumper", 1], ["__proto__", 0]])
+      // The worker reads the job as it came through JSON: the count of "__proto__" is kept.
+      const read = commonJobData(JSON.parse(JSON.stringify(data)))
+      assert.deepStrictEqual(Object.entries(read?.cycles ?? {}), [["jumper", 1], ["__proto__", 0]])
+    }).pipe(Effect.provide(MemoryChannel.layer)))
 })
 
 describe("a remote attempt's result in the producer", () => {

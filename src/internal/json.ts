@@ -64,7 +64,7 @@ class Reject {
 export const MAX_DEPTH = 1000
 
 /** Sets `key` as an own data property: `out["__proto__"] = …` would set the prototype instead. */
-const define = (out: { [key: string]: Json }, key: string, value: Json): void => {
+export const define = <V>(out: { [key: string]: V }, key: string, value: V): void => {
   if (key === "__proto__") Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true })
   else out[key] = value
 }

@@ -17,7 +17,7 @@ import { TaskContext } from "./context.js"
 import { describeCause } from "./format.js"
 import { planHash } from "./identity.js"
 import { encodeRequests, requestsOf } from "./journal.js"
-import { freezeParsed } from "./json.js"
+import { define, freezeParsed } from "./json.js"
 import { runNamespace } from "./keys.js"
 import { itemTask } from "./map.js"
 import { encodeResult } from "./results.js"
@@ -101,8 +101,16 @@ export type JobResult = typeof JobResult.Type
 const decodeJobData = Schema.decodeUnknownResult(JobData)
 const decodeJobResult = Schema.decodeUnknownResult(JobResult)
 
-/** An object that is not an array: what a job's data or result is made of. */
-const isRecord = (u: unknown): u is object => typeof u === "object" && u !== null && !Array.isArray(u)
+/**
+ * A plain object whose properties are all its own enumerable string keys, as `JSON.parse` makes them: what the
+ * hand checks below read. (An array, an instance of a class, an object with inherited, hidden or symbol keys is
+ * left to the Schema, which reads those too.)
+ */
+const isPlainRecord = (u: unknown): u is object => {
+  if (typeof u !== "object" || u === null || Array.isArray(u)) return false
+  const prototype: unknown = Object.getPrototypeOf(u)
+  return (prototype === Object.prototype || prototype === null) && Reflect.ownKeys(u).length === Object.keys(u).length
+}
 
 /** Whether every own key of `record` is one of `known`. */
 const onlyKeys = (record: object, known: ReadonlySet<string>): boolean => {
@@ -124,7 +132,7 @@ const COMMON_JOB_FIELDS: ReadonlySet<string> = new Set(["v", "workflow", "plan",
  * (test/remote.memory.test.ts holds both to the same answers.)
  */
 export const commonJobData = (raw: unknown): JobData | undefined => {
-  if (!isRecord(raw) || !onlyKeys(raw, COMMON_JOB_FIELDS)) return undefined
+  if (!isPlainRecord(raw) || !onlyKeys(raw, COMMON_JOB_FIELDS)) return undefined
   const workflow: unknown = Reflect.get(raw, "workflow")
   const plan: unknown = Reflect.get(raw, "plan")
   const runId: unknown = Reflect.get(raw, "runId")
@@ -137,13 +145,13 @@ export const commonJobData = (raw: unknown): JobData | undefined => {
     Reflect.get(raw, "v") !== PROTOCOL || typeof workflow !== "string" || typeof plan !== "string" ||
     typeof runId !== "string" || typeof task !== "string" || !Number.isSafeInteger(iteration) ||
     !Number.isSafeInteger(attempt) || typeof iteration !== "number" || typeof attempt !== "number" ||
-    !isRecord(given) || (Object.hasOwn(raw, "events") && typeof events !== "boolean")
+    !isPlainRecord(given) || (Object.hasOwn(raw, "events") && typeof events !== "boolean")
   ) return undefined
   const cycles: Record<string, number> = {}
   for (const id of Object.keys(given)) {
     const count: unknown = Reflect.get(given, id)
     if (typeof count !== "number" || !Number.isSafeInteger(count)) return undefined
-    cycles[id] = count
+    define(cycles, id, count) // a task may be named "__proto__"
   }
   const job: JobData = { v: PROTOCOL, workflow, plan, runId, task, iteration, attempt, cycles }
   return typeof events === "boolean" ? { ...job, events } : job
@@ -157,7 +165,7 @@ const COMMON_RESULT_FIELDS: ReadonlySet<string> = new Set(["v", "ok", "value"])
  * `undefined` for any other: the Schema decides it. (test/remote.memory.test.ts holds both to the same answers.)
  */
 export const commonJobResult = (raw: unknown): JobResult | undefined => {
-  if (!isRecord(raw) || !onlyKeys(raw, COMMON_RESULT_FIELDS)) return undefined
+  if (!isPlainRecord(raw) || !onlyKeys(raw, COMMON_RESULT_FIELDS)) return undefined
   if (Reflect.get(raw, "v") !== PROTOCOL || Reflect.get(raw, "ok") !== true) return undefined
   if (!Object.hasOwn(raw, "value")) return { v: PROTOCOL, ok: true }
   const value: unknown = Reflect.get(raw, "value")
@@ -250,7 +258,7 @@ export const remoteAttempt = (
     const input = checkValue(`the input of ${task.id}`, ctx.input)
     if (input instanceof InvalidValueError) return Effect.fail(input)
     const cycles: Record<string, number> = { [task.id]: state.cycles(task.id) }
-    for (const target of task.declarations.goto) cycles[target] = state.cycles(target)
+    for (const target of task.declarations.goto) define(cycles, target, state.cycles(target)) // a task may be named "__proto__"
     const data: JobData = {
       v: PROTOCOL,
       workflow: state.workflow.name,
