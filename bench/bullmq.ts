@@ -122,33 +122,48 @@ const makeContract = (
     const runId = randomUUID()
     const namespace = `${workflow}/${runId}`
     const keys = namespaceKeys(channelPrefix, namespace)
-    // Results that arrive in one tick share a call, as the channel's writes do.
+    // As the channel writes values (src/internal/redis/store.ts, `setValue`): a tick's first result at once with
+    // SET_VALUE, the others of that tick together at its end with SET_VALUES, a thousand at most a call.
+    let open = false
     let pending: Array<{ readonly member: string; readonly text: string; readonly done: () => void; readonly failed: (e: unknown) => void }> = []
     const flush = () => {
+      open = false
       const batch = pending
       pending = []
-      if (batch.length === 1) {
-        const one = batch[0]!
-        runScript(c, "SET_VALUE", [keys.dataPrefix + one.member, keys.index], [one.text, "", one.member]).then(one.done, one.failed)
+      const only = batch.length === 1 ? batch[0] : undefined
+      if (only !== undefined) {
+        runScript(c, "SET_VALUE", [keys.dataPrefix + only.member, keys.index], [only.text, "", only.member]).then(only.done, only.failed)
         return
       }
-      const names = [keys.index]
-      const args: Array<string> = []
-      for (const write of batch) {
-        names.push(keys.dataPrefix + write.member)
-        args.push(write.text, "", write.member)
+      for (let from = 0; from < batch.length; from += 1000) {
+        const chunk = batch.slice(from, from + 1000)
+        const names = [keys.index]
+        const args: Array<string> = []
+        for (const write of chunk) {
+          names.push(keys.dataPrefix + write.member)
+          args.push(write.text, "", write.member)
+        }
+        runScriptWithKeys(c, "SET_VALUES", names, args).then(() => chunk.forEach((w) => w.done()), (e: unknown) => chunk.forEach((w) => w.failed(e)))
       }
-      runScriptWithKeys(c, "SET_VALUES", names, args).then(() => batch.forEach((w) => w.done()), (e: unknown) => batch.forEach((w) => w.failed(e)))
     }
-    const store = (task: string, returnvalue: unknown) =>
-      new Promise<void>((done, failed) => {
-        const result: unknown = typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue
-        const value = typeof result === "object" && result !== null ? Reflect.get(result, "value") : undefined
-        if (pending.length === 0) process.nextTick(flush)
-        pending.push({ member: encodeSegment(`${task}.__result__`), text: JSON.stringify(value), done, failed })
+    const store = async (task: string, returnvalue: unknown) => {
+      const result: unknown = typeof returnvalue === "string" ? JSON.parse(returnvalue) : returnvalue
+      const value = typeof result === "object" && result !== null ? Reflect.get(result, "value") : undefined
+      const member = encodeSegment(`${task}.__result__`)
+      const text = JSON.stringify(value)
+      if (!open) {
+        open = true
+        process.nextTick(flush)
+        await runScript(c, "SET_VALUE", [keys.dataPrefix + member, keys.index], [text, "", member])
+        return
+      }
+      await new Promise<void>((done, failed) => {
+        pending.push({ member, text, done, failed })
       })
+    }
     const job = (task: string) => {
-      const data = { v: 1, workflow, plan, runId, task, iteration: 0, attempt: 1, cycles: { [task]: 0 } }
+      // As a run's first attempt of a task carries them.
+      const data = { v: 1, workflow, plan, runId, task, iteration: 1, attempt: 1, cycles: { [task]: 1 } }
       return { name: task, data, opts: runOptions(jobIdOf(namespace, data)) }
     }
     if (sequential) {
@@ -164,9 +179,12 @@ const makeContract = (
       await (jobs.length === 1 ? queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : queue.addBulk(jobs))
       await stored
     }
-    // The end: the final read and the retention in one write (the channel corks them together).
+    // The end: the final read and the retention in one write, corked together as the channel sends them.
+    const stream = "stream" in c ? c.stream : undefined
+    stream?.cork()
     const read = runScript(c, "ENTRIES", [keys.index], [keys.dataPrefix])
     const retained = runScript(c, "EXPIRE", [keys.index, keys.journal, keys.responseNames, keys.runRecord, keys.runEvents, keys.runLease], [keys.dataPrefix, "86400000", keys.responsePrefix])
+    stream?.uncork()
     const [entries] = await Promise.all([read, retained])
     if (!Array.isArray(entries)) throw new Error("ENTRIES did not answer a list")
     return entries
