@@ -11,6 +11,7 @@
  *    jobs one after another (each added once the one before has finished) (40 warm-up rounds, then 20);
  * 3. `trip`: the round trip of a one-task run, and of one raw job (Queue.add, then
  *    waitUntilFinished through QueueEvents) (p50, p99, ratio) (3,000 warm-up rounds, then 400);
+ *    both quiet, then with the CPU contended (a tenth of the warm-up again, the code being warm by then);
  * 4. `heap`: a worker's heap (after a GC) after 10,000 tasks and after 100,000;
  * 5. `cpu`: CPU per task of the producer, the worker and redis-server, and Redis commands per task, for the
  *    fan-out on one worker, each side (the contract's floor included).
