@@ -118,6 +118,9 @@ const onlyKeys = (record: object, known: ReadonlySet<string>): boolean => {
   return true
 }
 
+/** What `Schema.Int` takes: a safe integer. */
+const isInt = (u: unknown): u is number => typeof u === "number" && Number.isSafeInteger(u)
+
 /** A JSON value that is not an object or an array (what `Schema.Json` takes of them). */
 const isJsonLeaf = (u: unknown): u is null | string | boolean | number =>
   u === null || typeof u === "string" || typeof u === "boolean" || (typeof u === "number" && Number.isFinite(u))
@@ -143,14 +146,13 @@ export const commonJobData = (raw: unknown): JobData | undefined => {
   const events: unknown = Reflect.get(raw, "events")
   if (
     Reflect.get(raw, "v") !== PROTOCOL || typeof workflow !== "string" || typeof plan !== "string" ||
-    typeof runId !== "string" || typeof task !== "string" || !Number.isSafeInteger(iteration) ||
-    !Number.isSafeInteger(attempt) || typeof iteration !== "number" || typeof attempt !== "number" ||
+    typeof runId !== "string" || typeof task !== "string" || !isInt(iteration) || !isInt(attempt) ||
     !isPlainRecord(given) || (Object.hasOwn(raw, "events") && typeof events !== "boolean")
   ) return undefined
   const cycles: Record<string, number> = {}
   for (const id of Object.keys(given)) {
     const count: unknown = Reflect.get(given, id)
-    if (typeof count !== "number" || !Number.isSafeInteger(count)) return undefined
+    if (!isInt(count)) return undefined
     define(cycles, id, count) // a task may be named "__proto__"
   }
   const job: JobData = { v: PROTOCOL, workflow, plan, runId, task, iteration, attempt, cycles }
